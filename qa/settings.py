@@ -1,0 +1,168 @@
+"""One settings object: defaults, overridden by a TOML file, overridden by ``QA_*`` variables.
+
+Built once at the entry point (CLI, API, chat page, evaluation) and passed down; nothing in the
+package reads settings at import time. ``qa config`` prints the effective values.
+
+Precedence, lowest first:
+1. the defaults below;
+2. a TOML file: ``--config PATH``, else ``$QA_CONFIG``, else ``./qa.toml`` if it exists
+   (keys are the field names, top-level or under a ``[qa]`` table);
+3. environment variables ``QA_<FIELD>`` (e.g. ``QA_TOP_K=8``, ``QA_GENERATOR_BACKEND=openai``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from qa.errors import ConfigError
+
+#: Built-in model names that ``qa models install`` provides offline.
+BUILTIN_EMBEDDER = "builtin:multilingual-e5-small"
+BUILTIN_GENERATOR = "builtin:qwen2.5-coder-1.5b"
+BUILTIN_GENERATOR_FAST = "builtin:qwen2.5-coder-0.5b"
+
+
+def _f(default: Any, doc: str, **kw: Any) -> Any:
+    return field(default=default, metadata={"doc": doc, **kw})
+
+
+@dataclass(frozen=True)
+class Settings:
+    # --- folders ---
+    corpus_dir: str = _f("corpus", "Folder of source documents (.txt .md .html .docx .pdf).")
+    index_dir: str = _f("index", "Folder where the built index lives.")
+    models_dir: str = _f("models", "Folder where `qa models install` puts the built-in models.")
+    data_dir: str = _f("data", "Folder for feedback and question logs.")
+
+    # --- embedding ---
+    embedding_model: str = _f(
+        BUILTIN_EMBEDDER,
+        "Sentence-transformers model: a hub id, a local folder, or `builtin:multilingual-e5-small`.",
+    )
+    embedding_query_prompt: str = _f(
+        "query: ", "Prefix for questions (used when the model registers no `query` prompt)."
+    )
+    embedding_passage_prompt: str = _f(
+        "passage: ", "Prefix for chunks (used when the model registers no `passage` prompt)."
+    )
+    embedding_batch_size: int = _f(16, "Chunks embedded per batch when building the index.")
+    chunk_max_tokens: int = _f(
+        0, "Longest chunk in model tokens; 0 = the embedding model's window (max_seq_length)."
+    )
+
+    # --- generation ---
+    generator_backend: str = _f("llama-cpp", "Generation backend: llama-cpp, transformers, openai or fake.")
+    generator_model: str = _f(
+        BUILTIN_GENERATOR,
+        "llama-cpp: a GGUF file or `builtin:qwen2.5-coder-1.5b` / `builtin:qwen2.5-coder-0.5b`; "
+        "transformers: a Hugging Face causal LM folder or id; openai: the served model name.",
+    )
+    openai_base_url: str = _f("http://127.0.0.1:8080/v1", "Base URL of an OpenAI-compatible server.")
+    openai_api_key: str = _f("", "API key for the OpenAI-compatible server (empty if none).", secret=True)
+    n_threads: int = _f(2, "CPU threads for embedding and generation.")
+    n_ctx: int = _f(2048, "Context window of the generation model, in tokens.")
+    max_new_tokens: int = _f(256, "Longest generated answer, in tokens.")
+    temperature: float = _f(0.0, "Sampling temperature (0 = greedy, reproducible).")
+
+    # --- retrieval ---
+    top_k: int = _f(5, "Evidence items given to the generator.")
+    retrieve_k: int = _f(20, "Candidates taken from each of dense and keyword search before fusion.")
+    rrf_k: int = _f(60, "Reciprocal-rank-fusion constant.")
+    ann_threshold: int = _f(
+        50000, "Chunk count above which an approximate (HNSW) index replaces exact search."
+    )
+    refusal_threshold: float = _f(
+        0.0, "Minimum relevance of the best evidence; below it the answer is refused (calibrated)."
+    )
+
+    # --- input limits ---
+    max_question_chars: int = _f(500, "Longest accepted question, in characters.")
+
+    # --- server ---
+    host: str = _f("127.0.0.1", "Address `qa serve` listens on.")
+    port: int = _f(7860, "Port `qa serve` listens on.")
+    api_key: str = _f("", "If set, required as `Authorization: Bearer KEY` on /api and /v1.", secret=True)
+    cors_origins: str = _f("", "Comma-separated origins allowed for CORS and framing (/embed).")
+    queue_size: int = _f(4, "Requests allowed to wait for the generator; more get 503.")
+    max_body_bytes: int = _f(65536, "Largest accepted request body, in bytes.")
+
+    # ------------------------------------------------------------------
+    @property
+    def models_path(self) -> Path:
+        return Path(self.models_dir)
+
+    def field_docs(self) -> dict[str, str]:
+        return {f.name: f.metadata.get("doc", "") for f in fields(self)}
+
+    def as_dict(self, *, redact: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if redact and f.metadata.get("secret") and value:
+                value = "***"
+            out[f.name] = value
+        return out
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **{k: _coerce(k, v) for k, v in changes.items()})
+
+
+_FIELD_TYPES = {f.name: f.type for f in fields(Settings)}
+
+
+def _coerce(name: str, value: Any) -> Any:
+    if name not in _FIELD_TYPES:
+        raise ConfigError(f"unknown setting '{name}'", hint="run `qa config` to list the settings")
+    kind = _FIELD_TYPES[name]
+    try:
+        if kind == "int":
+            if isinstance(value, bool):
+                raise ValueError(value)
+            return int(value)
+        if kind == "float":
+            return float(value)
+        if kind == "str":
+            if not isinstance(value, (str, int, float)):
+                raise ValueError(value)
+            return str(value)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"setting '{name}' must be {kind}, got {value!r}", hint="fix the value in qa.toml or QA_*"
+        ) from None
+    return value
+
+
+def load_settings(config_path: str | os.PathLike[str] | None = None, env: dict[str, str] | None = None,
+                  **overrides: Any) -> Settings:
+    """Build the effective settings (defaults < TOML < QA_* env < explicit overrides)."""
+    env = dict(os.environ if env is None else env)
+    values: dict[str, Any] = {}
+    path = config_path or env.get("QA_CONFIG")
+    if path is None and Path("qa.toml").is_file():
+        path = "qa.toml"
+    if path:
+        p = Path(path)
+        if not p.is_file():
+            raise ConfigError(f"settings file {p} not found", hint="create it or unset QA_CONFIG")
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"settings file {p} is not valid TOML: {exc}") from None
+        if isinstance(data.get("qa"), dict):
+            data = {**{k: v for k, v in data.items() if k != "qa"}, **data["qa"]}
+        for key, value in data.items():
+            values[key] = _coerce(key, value)
+    for key, value in env.items():
+        if key.startswith("QA_") and key != "QA_CONFIG":
+            name = key[3:].lower()
+            if name in _FIELD_TYPES:
+                values[name] = _coerce(name, value)
+    for key, value in overrides.items():
+        if value is not None:
+            values[key] = _coerce(key, value)
+    return Settings(**values)
