@@ -1,0 +1,220 @@
+"""Citation parsing and checking — the one module every front end relies on.
+
+Given the generator's raw text and the numbered evidence items:
+- each [n] is mapped to (document title, clause label, quoted sentence);
+- every figure (numbers, percentages, years, quantities with units) and every named body
+  (department names) in a sentence must occur in the evidence it cites; a citation that does not
+  support its sentence is moved to the item that does, or removed;
+- a figure or body found in no evidence item, or an answer that cites nothing, makes the answer
+  fall back to an extractive one that quotes the best-matching evidence sentences.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from qa.answer.evidence import EvidenceItem, Sentence, _bigrams, overlap
+from qa.answer.prompts import EXTRACTIVE_PREFIX, MODEL_REFUSAL_MARKERS
+from qa.types import Citation
+
+_MARKER = re.compile(r"[\[【［]\s*(\d{1,2}(?:\s*[,，、]\s*\d{1,2})*)\s*[\]】］]")
+_SENT_SPLIT = re.compile(r"(?<=[。！？；\n])")
+_UNIT = (r"(?:%|万吨标准煤|万吨标煤|万吨|亿吨|吨|万千瓦时|千瓦时|万千瓦|千瓦|亿千瓦时|亿元|万元|元|个百分点|百分点|个|家|座|辆|台|"
+         r"公里|千米|万平方米|平方米|万立方米|立方米|年|月|日|倍|项|处|条|户|万人|人|毫克|微克|天|小时)")
+_FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*" + _UNIT + "?")
+_BODY = re.compile(r"(?:省|市|区|县|国家)[\u4e00-\u9fff]{1,12}?(?:委员会|办公室|管委会|厅|局|委|办|中心|分行|公司|集团)")
+
+
+def normalize_answer(text: str) -> str:
+    """Full-width digits/punctuation to ASCII for comparison (NFKC), spaces inside numbers removed."""
+    t = unicodedata.normalize("NFKC", text)
+    return re.sub(r"(?<=\d)\s+(?=[\d.%])|(?<=[\d.])\s+(?=\d)", "", t)
+
+
+def figures(text: str) -> list[str]:
+    """Figures worth checking: decimals, numbers of 2+ digits, or any number with a unit."""
+    out = []
+    t = normalize_answer(text)
+    for m in _FIGURE.finditer(t):
+        num, whole = m.group(1), m.group(0).replace(" ", "")
+        if len(num) >= 2 or "." in num or whole != num:
+            # a list marker such as "1." or a bare ordinal is not a figure
+            if whole == num and t[m.end():m.end() + 1] in (".", "、", "．"):
+                continue
+            out.append(whole)
+    return out
+
+
+def _fact_in(fact: str, clause_norm: str) -> bool:
+    if fact in clause_norm:
+        return True
+    num = re.match(r"\d+(?:\.\d+)?", fact)
+    if num and fact.endswith("年") and num.group(0) in clause_norm:  # 2025年 vs "2025 年" after norm
+        return True
+    return False
+
+
+@dataclass
+class Checked:
+    text: str
+    citations: list[Citation]
+    extractive: bool = False
+    refused_by_model: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Claim:
+    text: str  # without markers
+    cited: list[int]
+    tail: str  # punctuation/newline after the claim
+
+
+def parse_claims(raw: str) -> list[_Claim]:
+    """Split the answer into sentences and their [n] markers."""
+    claims: list[_Claim] = []
+    for piece in _SENT_SPLIT.split(raw.strip()):
+        if not piece.strip():
+            continue
+        cited: list[int] = []
+        for m in _MARKER.finditer(piece):
+            for num in re.split(r"[,，、]", m.group(1)):
+                if num.strip().isdigit() and int(num) not in cited:
+                    cited.append(int(num))
+        body = _MARKER.sub("", piece)
+        stripped = body.rstrip()
+        tail = ""
+        while stripped and stripped[-1] in "。！？；\n":
+            tail = stripped[-1] + tail
+            stripped = stripped[:-1]
+        claims.append(_Claim(stripped.strip(), cited, tail or ""))
+    return claims
+
+
+def _best_quote(item: EvidenceItem, claim: str, facts: Sequence[str]) -> Sentence:
+    sents = item.all_sentences or (Sentence(item.clause_text, item.clause_start,
+                                            item.clause_start + len(item.clause_text)),)
+    tokens = _bigrams(claim)
+
+    def score(s: Sentence) -> tuple[float, float]:
+        norm = normalize_answer(s.text)
+        return (sum(1 for f in facts if _fact_in(f, norm)), overlap(tokens, s.text))
+
+    return max(sents, key=score)
+
+
+def known_bodies(items: Sequence[EvidenceItem]) -> set[str]:
+    return {d for it in items for d in it.departments if len(d) >= 3}
+
+
+def bodies(text: str, vocabulary: set[str]) -> list[str]:
+    found = [b for b in vocabulary if b in text]
+    for m in _BODY.finditer(text):
+        name = m.group(0)
+        if not any(name in f or f in name for f in found):
+            found.append(name)
+    return found
+
+
+def check_answer(raw: str, items: Sequence[EvidenceItem], question: str) -> Checked:
+    """Check and repair citations; fall back to an extractive answer when the text is not grounded."""
+    by_n = {it.n: it for it in items}
+    norms = {it.n: normalize_answer(it.clause_text) for it in items}
+    vocab = known_bodies(items)
+    claims = parse_claims(raw)
+    notes: list[str] = []
+    all_text = "".join(c.text for c in claims)
+    if any(m in all_text for m in MODEL_REFUSAL_MARKERS) and not figures(all_text):
+        return Checked(raw, [], refused_by_model=True, notes=["模型表示条款中没有答案"])
+    final: list[tuple[_Claim, list[int], list[str]]] = []
+    for claim in claims:
+        if not claim.text:
+            continue
+        facts = figures(claim.text) + bodies(claim.text, vocab)
+        valid = [n for n in claim.cited if n in by_n]
+        for n in claim.cited:
+            if n not in by_n:
+                notes.append(f"删除不存在的引用[{n}]")
+        chosen: list[int] = []
+        for fact in facts:
+            holders = [n for n in by_n if _fact_in(fact, norms[n])]
+            if not holders:
+                notes.append(f"“{fact}”不在任何条款中")
+                return _extractive(items, question, notes)
+            if any(h in valid for h in holders):
+                chosen.extend(h for h in valid if h in holders and h not in chosen)
+            else:
+                best = max(holders, key=lambda h: (overlap(_bigrams(claim.text), by_n[h].clause_text), -h))
+                if best not in chosen:
+                    chosen.append(best)
+                if valid:
+                    notes.append(f"引用[{','.join(map(str, valid))}]不支持“{fact}”，改为[{best}]")
+        if not facts:
+            toks = _bigrams(claim.text)
+            support = {n: overlap(toks, by_n[n].clause_text) for n in by_n}
+            chosen = [n for n in valid if support[n] >= 0.2]
+            if not chosen and toks:
+                best = max(support, key=lambda n: (support[n], -n)) if support else None
+                if best is not None and support[best] >= 0.3:
+                    chosen = [best]
+                    if valid:
+                        notes.append(f"引用[{','.join(map(str, valid))}]与句子不符，改为[{best}]")
+                elif len(claim.text) > 12 and support and max(support.values()) < 0.15:
+                    notes.append(f"删除无依据的句子：{claim.text[:20]}")
+                    continue
+        final.append((claim, chosen, facts))
+    if not any(ch for _, ch, _ in final):
+        notes.append("回答没有引用任何条款")
+        return _extractive(items, question, notes)
+    # renumber by first appearance and build the citations
+    order: dict[int, int] = {}
+    quotes: dict[int, tuple[str, list[str]]] = {}
+    parts = []
+    for claim, chosen, facts in final:
+        marks = ""
+        for n in chosen:
+            if n not in order:
+                order[n] = len(order) + 1
+                quotes[n] = (claim.text, facts)
+            marks += f"[{order[n]}]"
+        parts.append(f"{claim.text}{marks}{claim.tail or ('。' if marks else '')}")
+    cites = [_citation(order[n], by_n[n], *quotes[n]) for n in order]
+    return Checked("".join(parts).strip(), cites, notes=notes)
+
+
+def _citation(k: int, item: EvidenceItem, claim: str, facts: Sequence[str]) -> Citation:
+    s = _best_quote(item, claim, facts)
+    c = item.hit.chunk
+    return Citation(k, item.doc_title, item.label, s.text, c.chunk_id, c.doc_id, s.start, s.end)
+
+
+def _extractive(items: Sequence[EvidenceItem], question: str, notes: list[str], n_quotes: int = 2) -> Checked:
+    """Quote the evidence sentences that best match the question, with their citations."""
+    from qa.answer.evidence import _ASKS_FIGURE
+
+    q = _bigrams(question)
+    wants_figure = bool(_ASKS_FIGURE.search(question))
+    ranked = []
+    for rank, it in enumerate(items[:3]):
+        for s in it.all_sentences:
+            score = overlap(q, s.text) - 0.05 * rank
+            if wants_figure and re.search(r"\d", s.text):
+                score += 0.1
+            ranked.append((score, rank, s.start, it, s))
+    ranked.sort(key=lambda x: (-x[0], x[1], x[2]))
+    chosen = ranked[:n_quotes]
+    chosen.sort(key=lambda x: (x[1], x[2]))
+    cites: list[Citation] = []
+    lines = [EXTRACTIVE_PREFIX]
+    numbers: dict[int, int] = {}
+    for _, _, _, it, s in chosen:
+        if it.n not in numbers:
+            numbers[it.n] = len(numbers) + 1
+            c = it.hit.chunk
+            cites.append(Citation(numbers[it.n], it.doc_title, it.label, s.text, c.chunk_id, c.doc_id,
+                                  s.start, s.end))
+        lines.append(f"《{it.doc_title}》{it.label}：{s.text}[{numbers[it.n]}]")
+    return Checked("\n".join(lines), cites, extractive=True, notes=notes)

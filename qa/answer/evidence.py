@@ -1,0 +1,123 @@
+"""Turn retrieved hits into numbered evidence items for the prompt.
+
+Each item is one clause, labelled with its document title and clause label. Within a long
+clause only the sentences relevant to the question are kept (plus the clause heading), so that
+4–5 items fit in about 700 prompt tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from qa.answer.prompts import format_evidence_item
+from qa.index.keyword import char_tokens
+from qa.types import Hit
+
+_SENT_END = re.compile(r"(?<=[。；！？])|\n+|(?=(?<![\d.])\d{1,2}[.．、](?!\d))")
+_RESPONSIBILITY = re.compile(r"部门|负责|牵头|谁|哪个单位|哪些单位|配合|职责|主管")
+_ASKS_FIGURE = re.compile(r"多少|几|比例|比重|目标|指标|百分|%|下降|提高|达到|万吨|亿")
+_DEPT_PAREN = re.compile(r"[（(][^（）()]*(?:负责|牵头|配合)[^（）()]*[）)]\s*$")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: int  # offset in the document's normalised text
+    end: int
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    n: int
+    hit: Hit
+    doc_title: str
+    label: str
+    heading: str
+    clause_text: str  # the whole clause (for checking)
+    clause_start: int
+    sentences: tuple[Sentence, ...]  # the sentences shown to the model (clause order)
+    all_sentences: tuple[Sentence, ...]
+    departments: tuple[str, ...]
+
+    @property
+    def shown_text(self) -> str:
+        return "".join(s.text for s in self.sentences)
+
+    def block(self) -> str:
+        return format_evidence_item(self.n, self.doc_title, self.label, self.heading, self.shown_text)
+
+
+def split_sentences(text: str, base: int = 0) -> list[Sentence]:
+    """Sentences with their offsets (base = offset of `text` in the document)."""
+    out: list[Sentence] = []
+    pos = 0
+    for piece in _SENT_END.split(text):
+        if piece is None:
+            continue
+        idx = text.find(piece, pos) if piece else pos
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            s = piece.strip()
+            out.append(Sentence(s, base + idx + lead, base + idx + lead + len(s)))
+        pos = idx + len(piece)
+    return out
+
+
+def overlap(a_tokens: set[str], text: str) -> float:
+    """Share of a's keyword tokens (CJK bigrams, numbers) found in text."""
+    if not a_tokens:
+        return 0.0
+    tt = set(char_tokens(text))
+    return len(a_tokens & tt) / len(a_tokens)
+
+
+def _bigrams(text: str) -> set[str]:
+    return {t for t in char_tokens(text) if len(t) >= 2}
+
+
+def select_sentences(question: str, sentences: Sequence[Sentence], heading: str, budget_chars: int,
+                     ) -> list[Sentence]:
+    """Keep the heading sentence and the sentences that best match the question, in clause order."""
+    if sum(len(s.text) for s in sentences) <= budget_chars:
+        return list(sentences)
+    q = _bigrams(question)
+    wants_figure = bool(_ASKS_FIGURE.search(question))
+    wants_dept = bool(_RESPONSIBILITY.search(question))
+    scored = []
+    for i, s in enumerate(sentences):
+        score = overlap(q, s.text)
+        if wants_figure and re.search(r"\d", s.text):
+            score += 0.15
+        if wants_dept and _DEPT_PAREN.search(s.text):
+            score += 1.0
+        scored.append((score, i))
+    keep = {0} if sentences and heading and sentences[0].text.startswith(heading[:6]) else set()
+    used = sum(len(sentences[i].text) for i in keep)
+    for score, i in sorted(scored, key=lambda x: (-x[0], x[1])):
+        if i in keep:
+            continue
+        if score <= 0 and keep:
+            break
+        if used + len(sentences[i].text) > budget_chars and keep:
+            continue
+        keep.add(i)
+        used += len(sentences[i].text)
+    return [sentences[i] for i in sorted(keep)]
+
+
+def build_evidence(question: str, hits: Sequence[Hit], unit_lookup, budget_chars: int = 170) -> list[EvidenceItem]:
+    """Evidence items [1..n] for the hits. `unit_lookup(doc_id, label)` returns the clause unit
+    (dict with text/start/heading/departments) or None (then the chunk text is used)."""
+    items = []
+    for n, hit in enumerate(hits, start=1):
+        c = hit.chunk
+        unit = unit_lookup(c.doc_id, c.label) or {}
+        text = unit.get("text") or c.text
+        start = int(unit.get("start", c.start if "text" not in unit else 0))
+        sentences = split_sentences(text, start)
+        chosen = select_sentences(question, sentences, c.heading, budget_chars)
+        items.append(EvidenceItem(n, hit, c.doc_title, c.label, c.heading, text, start, tuple(chosen),
+                                  tuple(sentences), tuple(unit.get("departments") or c.departments)))
+    return items

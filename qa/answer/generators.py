@@ -1,0 +1,120 @@
+"""Generation backends behind one streaming interface, chosen by name in settings.
+
+Registry: ``llama-cpp`` (default, local GGUF), ``transformers`` (any HF causal LM),
+``openai`` (any OpenAI-compatible server), ``fake`` (deterministic, for tests).
+Backend modules are imported only when chosen; constructors are cheap; weights load on first use.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import Protocol
+
+from qa.errors import ConfigError
+from qa.settings import Settings
+
+Message = dict[str, str]  # {"role": "system"|"user"|"assistant", "content": str}
+
+
+class Generator(Protocol):
+    name: str
+
+    def load(self) -> None:
+        """Load the model now (idempotent, thread-safe)."""
+
+    def status(self) -> dict:
+        """{"backend", "model", "loaded": bool, "error": str|None}."""
+
+    def stream(self, messages: Sequence[Message], *, max_tokens: int, stop: Sequence[str] = (),
+               cancel: threading.Event | None = None) -> Iterator[str]:
+        """Yield text pieces as generated (greedy unless settings say otherwise). Stops early when
+        `cancel` is set. Raises GenerationError / ModelError with a message saying how to fix it."""
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens of `text` for this model (an estimate is acceptable before the model loads)."""
+
+
+class FakeGenerator:
+    """Deterministic generator for tests: canned replies, streamed two characters at a time.
+
+    `reply` is a string, or a callable(messages) -> str. The default reply quotes the first
+    sentence of evidence item [1] from the prompt and cites it, like a well-behaved model.
+    """
+
+    name = "fake"
+
+    def __init__(self, settings: Settings | None = None,
+                 reply: str | Callable[[Sequence[Message]], str] | None = None) -> None:
+        self.reply = reply
+        self.calls: list[list[Message]] = []
+        self._loaded = False
+
+    def load(self) -> None:
+        self._loaded = True
+
+    def status(self) -> dict:
+        return {"backend": "fake", "model": "fake", "loaded": self._loaded, "error": None}
+
+    def count_tokens(self, text: str) -> int:
+        return max(1, len(text) * 2 // 3)
+
+    def _text(self, messages: Sequence[Message]) -> str:
+        if callable(self.reply):
+            return self.reply(messages)
+        if isinstance(self.reply, str):
+            return self.reply
+        prompt = messages[-1]["content"]
+        m = re.search(r"\[1\][^\n]*\n(.+?)(?:\n|$)", prompt)
+        if not m:
+            return "文件中未找到相关内容。"
+        sentence = re.split(r"(?<=[。；])", m.group(1).strip())[0]
+        return f"{sentence}[1]"
+
+    def stream(self, messages: Sequence[Message], *, max_tokens: int, stop: Sequence[str] = (),
+               cancel: threading.Event | None = None) -> Iterator[str]:
+        self._loaded = True
+        self.calls.append([dict(m) for m in messages])
+        text = self._text(messages)
+        for i in range(0, len(text), 2):
+            if cancel is not None and cancel.is_set():
+                return
+            yield text[i:i + 2]
+
+
+def _llama_cpp(settings: Settings) -> Generator:
+    from qa.answer.backends.llama_cpp import LlamaCppGenerator
+
+    return LlamaCppGenerator(settings)
+
+
+def _transformers(settings: Settings) -> Generator:
+    from qa.answer.backends.transformers_backend import TransformersGenerator
+
+    return TransformersGenerator(settings)
+
+
+def _openai(settings: Settings) -> Generator:
+    from qa.answer.backends.openai_backend import OpenAIGenerator
+
+    return OpenAIGenerator(settings)
+
+
+GENERATORS: dict[str, Callable[[Settings], Generator]] = {
+    "llama-cpp": _llama_cpp,
+    "transformers": _transformers,
+    "openai": _openai,
+    "fake": FakeGenerator,
+}
+
+
+def make_generator(settings: Settings) -> Generator:
+    try:
+        factory = GENERATORS[settings.generator_backend]
+    except KeyError:
+        raise ConfigError(
+            f"unknown generator_backend '{settings.generator_backend}'",
+            hint=f"choose one of: {', '.join(GENERATORS)}",
+        ) from None
+    return factory(settings)

@@ -1,0 +1,44 @@
+"""Every piece of prompt and reply text lives here (pinned by tests/test_prompts.py).
+
+The fixed part (the system message) comes first so llama.cpp reuses its KV cache across
+questions; the evidence and the question follow in the user message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+SYSTEM_PROMPT = (
+    "你是政府政策文件问答助手。只根据用户给出的条款回答问题，用简洁的中文作答，不要编造。"
+    "每句话末尾用方括号标注它所依据的条款编号，例如[1]或[2]。"
+    "数字、百分比、年份和部门名称必须照抄条款原文。"
+)
+
+EVIDENCE_ITEM = "[{n}]《{title}》{label} {heading}\n{text}"
+
+USER_PROMPT = "条款：\n{evidence}\n\n问题：{question}\n回答："
+
+REFUSAL_OUT_OF_SCOPE = "已索引的文件中没有关于{names}的规定，无法回答这个问题。"
+REFUSAL_LOW_EVIDENCE = "已索引的文件中未找到与这个问题直接相关的内容，无法据此作答。"
+REFUSAL_MISSING_FIGURE = "已索引的文件中未找到关于{names}的内容，无法据此作答。"
+REFUSAL_BY_MODEL = "根据检索到的条款，文件中未找到这个问题的答案。"
+RELATED_HEADER = "可参考的相关条款："
+RELATED_ITEM = "- 《{title}》{label} {heading}"
+
+EXTRACTIVE_PREFIX = "以下为文件原文摘录："
+PARTIAL_SCOPE_NOTE = "（注：已索引的文件中没有关于{names}的规定。）"
+
+#: Phrases with which a model says the evidence does not answer the question.
+MODEL_REFUSAL_MARKERS = ("未找到", "没有提到", "没有提及", "未提及", "未提到", "无法回答", "无法确定", "没有相关",
+                         "未涉及", "没有涉及", "不包含", "未包含", "没有明确")
+
+
+def format_evidence_item(n: int, title: str, label: str, heading: str, text: str) -> str:
+    return EVIDENCE_ITEM.format(n=n, title=title, label=label, heading=heading, text=text)
+
+
+def build_messages(question: str, evidence_blocks: Sequence[str]) -> list[dict[str, str]]:
+    return [
+        {"role": "system", "content": SYSTEM_PROMPT},
+        {"role": "user", "content": USER_PROMPT.format(evidence="\n".join(evidence_blocks), question=question)},
+    ]

@@ -1,0 +1,57 @@
+"""Rewrite a follow-up question into a standalone one, from the conversation history.
+
+Rule-based and instant (the small local model rewrites unreliably and slowly):
+- "那雅安呢？" after "四川到2025年非化石能源消费比重要达到多少？" → the previous question with the
+  region swapped: "雅安到2025年非化石能源消费比重要达到多少？";
+- "这个由哪个部门负责？" → the previous question's topic plus the follow-up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from qa.types import Turn
+
+_FOLLOW_START = re.compile(r"^(那么?|那|还有|另外|再|此外|它|这个|这项|这些|该|其|上述|同样|那边)")
+_DEICTIC = re.compile(r"这个|这项|这些|这一|该项|该|其中|它们?|上述|前面|刚才|同样|那边|这方面|此项")
+_ELLIPSIS_END = re.compile(r"(呢|的呢|怎么样|如何)[？?]?$")
+_QUESTION_TAIL = re.compile(r"[？?。！!]+$")
+
+
+def last_user_question(history: Sequence[Turn]) -> str | None:
+    for turn in reversed(history):
+        if turn.role == "user" and turn.content.strip():
+            return turn.content.strip()
+    return None
+
+
+def is_follow_up(question: str) -> bool:
+    q = question.strip()
+    return bool(_FOLLOW_START.search(q) or _ELLIPSIS_END.search(q) or _DEICTIC.search(q)) and len(q) <= 30
+
+
+def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str]) -> str:
+    """Standalone form of `question` (unchanged when it is not a follow-up or there is no history)."""
+    q = question.strip()
+    prev = last_user_question(history)
+    if not prev or not is_follow_up(q):
+        return q
+    names = sorted(set(regions), key=len, reverse=True)
+    new_regions = [r for r in names if r in q]
+    old_regions = [r for r in names if r in prev]
+    core = re.sub(r"^(那么?|那|还有|另外|再)", "", q)
+    core = _ELLIPSIS_END.sub("", core).strip("，, ")
+    if new_regions and old_regions:
+        # "那雅安呢？": the previous question, asked of the new region
+        out = prev
+        for old in old_regions:
+            if not any(old in n for n in new_regions):
+                out = out.replace(old, new_regions[0])
+        if core in new_regions:
+            return out
+        return f"{_QUESTION_TAIL.sub('', out)}，{core}？" if core not in out else out
+    if new_regions and not old_regions and core in new_regions:
+        return f"{new_regions[0]}{prev}"
+    tail = _QUESTION_TAIL.sub("", core if _ELLIPSIS_END.search(q) and core else q)
+    return f"{_QUESTION_TAIL.sub('', prev)}，{tail}？"

@@ -1,0 +1,191 @@
+"""Hybrid, scope-aware retrieval over the built index.
+
+dense (FAISS, cosine) + keyword (BM25) → reciprocal-rank fusion → one hit per clause.
+A region named in the question (or an explicit document filter) restricts the search to those
+documents; distinctive title words boost theirs; named places the corpus lacks mark the
+question out of scope.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from qa.errors import IndexError_, InputError
+from qa.index.builder import expected_manifest, resolve_doc
+from qa.index.embedders import Embedder
+from qa.index.scope import ScopeDetector
+from qa.index.store import IndexData, load_index
+from qa.settings import Settings
+from qa.types import Hit, Scope
+
+TITLE_BOOST = 0.5  # fraction of a rank-1 RRF share added for a boosted document
+
+
+class Retriever:
+    def __init__(self, settings: Settings, embedder: Embedder) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self._data: IndexData | None = None
+        self._scope: ScopeDetector | None = None
+        self._rows_by_doc: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    # -- loading -----------------------------------------------------------
+    def load(self) -> IndexData:
+        if self._data is not None:
+            return self._data
+        with self._lock:
+            if self._data is None:
+                data = load_index(Path(self.settings.index_dir), expected_manifest(self.settings))
+                if int(data.manifest.get("dim", 0)) != int(self.embedder.dim):
+                    raise IndexError_(
+                        f"索引维度 {data.manifest.get('dim')} 与嵌入模型维度 {self.embedder.dim} 不符",
+                        hint="运行 `qa index build` 重建索引 / run `qa index build`")
+                rows: dict[str, list[int]] = {}
+                for i, c in enumerate(data.chunks):
+                    rows.setdefault(c.doc_id, []).append(i)
+                self._rows_by_doc = {d: np.asarray(r, dtype=np.int64) for d, r in rows.items()}
+                corpus_text = "\n".join(u["text"] for d in data.documents.values() for u in d.get("units", []))
+                self._scope = ScopeDetector(data.documents, corpus_text)
+                self._scope.detect("预热")  # loads jieba's dictionary now, not on the first question
+                self._data = data
+        return self._data
+
+    def reload(self) -> None:
+        with self._lock:
+            self._data = None
+
+    @property
+    def data(self) -> IndexData:
+        return self.load()
+
+    def status(self) -> dict:
+        if self._data is None:
+            return {"loaded": False, "index_dir": self.settings.index_dir}
+        m = self._data.manifest
+        return {"loaded": True, "index_dir": self.settings.index_dir, "n_chunks": m.get("n_chunks"),
+                "n_documents": len(self._data.documents), "embedding_model": m.get("embedding_model"),
+                "index_type": m.get("index_type"), "built_at": m.get("built_at")}
+
+    # -- scope -------------------------------------------------------------
+    def detect_scope(self, question: str, doc_ids: Sequence[str] | None = None) -> tuple[Scope, set[str]]:
+        data = self.load()
+        assert self._scope is not None
+        if doc_ids:
+            ids = tuple(sorted({resolve_doc(d, data.documents) for d in doc_ids}))
+            detected, _ = self._scope.detect(question)
+            return Scope(doc_ids=ids, regions=detected.regions, out_of_scope=detected.out_of_scope,
+                         explicit=True), set()
+        return self._scope.detect(question)
+
+    # -- search ------------------------------------------------------------
+    def search(self, question: str, k: int = 10, doc_ids: Sequence[str] | None = None,
+               scope: Scope | None = None) -> tuple[list[Hit], Scope]:
+        """The k best clauses (one hit per clause), best first, and the detected scope."""
+        if not question or not question.strip():
+            raise InputError("问题为空 / empty question")
+        if k < 1:
+            raise InputError(f"k must be ≥ 1, got {k}")
+        data = self.load()
+        boosted: set[str] = set()
+        if scope is None:
+            scope, boosted = self.detect_scope(question, doc_ids)
+        allowed = self._allowed_rows(scope.doc_ids)
+        qvec = self.embedder.embed_queries([question])[0].astype(np.float32)
+        n_cand = max(self.settings.retrieve_k, 2 * k)
+        dense = self._dense(qvec, n_cand, allowed)
+        kw_scores = data.bm25.scores(question)
+        keyword = self._keyword(kw_scores, n_cand, allowed)
+        fused: dict[int, float] = {}
+        rrf = self.settings.rrf_k
+        for rank, row in enumerate(dense):
+            fused[row] = fused.get(row, 0.0) + self.settings.dense_weight / (rrf + rank + 1)
+        for rank, row in enumerate(keyword):
+            fused[row] = fused.get(row, 0.0) + 1.0 / (rrf + rank + 1)
+        if boosted:
+            for row in fused:
+                if data.chunks[row].doc_id in boosted:
+                    fused[row] += TITLE_BOOST / (rrf + 1)
+        hits: list[Hit] = []
+        seen: set[tuple[str, str]] = set()
+        for row in sorted(fused, key=lambda r: (-fused[r], r)):
+            c = data.chunks[row]
+            key = (c.doc_id, c.label)
+            if key in seen:
+                continue
+            seen.add(key)
+            cos = float(np.dot(data.vectors[row], qvec))
+            hits.append(Hit(c, fused[row], dense_score=cos, keyword_score=float(kw_scores[row])))
+            if len(hits) >= k:
+                break
+        return hits, scope
+
+    def _allowed_rows(self, doc_ids: Sequence[str]) -> np.ndarray | None:
+        if not doc_ids:
+            return None
+        parts = [self._rows_by_doc.get(d, np.zeros(0, np.int64)) for d in doc_ids]
+        return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
+    def _dense(self, qvec: np.ndarray, n: int, allowed: np.ndarray | None) -> list[int]:
+        import faiss
+
+        index = self.data.faiss_index
+        if index.ntotal == 0 or (allowed is not None and allowed.size == 0):
+            return []
+        n = min(n, index.ntotal if allowed is None else int(allowed.size))
+        params = None
+        if allowed is not None:
+            sel = faiss.IDSelectorBatch(allowed)
+            if isinstance(index, faiss.IndexHNSW):
+                params = faiss.SearchParametersHNSW(sel=sel, efSearch=max(128, 2 * n))
+            else:
+                params = faiss.SearchParameters(sel=sel)
+        _, ids = index.search(qvec.reshape(1, -1), n, params=params)
+        return [int(i) for i in ids[0] if i >= 0]
+
+    def _keyword(self, scores: np.ndarray, n: int, allowed: np.ndarray | None) -> list[int]:
+        if allowed is not None:
+            masked = np.full_like(scores, -1.0)
+            masked[allowed] = scores[allowed]
+            scores = masked
+        n = min(n, int((scores > 0).sum()))
+        if n <= 0:
+            return []
+        top = np.argpartition(-scores, n - 1)[:n]
+        return [int(i) for i in sorted(top, key=lambda i: (-scores[i], i))]
+
+    # -- documents and clauses --------------------------------------------
+    def documents(self):
+        from qa.service import DocumentInfo
+
+        data = self.load()
+        return [DocumentInfo(doc_id=d, title=m.get("title", ""), region=m.get("region", ""),
+                             doc_number=m.get("doc_number", ""), date=m.get("date", ""),
+                             n_chunks=int(m.get("n_chunks", 0)))
+                for d, m in sorted(data.documents.items())]
+
+    def unit(self, doc_id: str, label: str) -> dict | None:
+        doc = self.load().documents.get(doc_id)
+        if doc is None:
+            return None
+        return next((u for u in doc.get("units", []) if u["label"] == label), None)
+
+    def clause_view(self, chunk_id: str, quote: str | None = None):
+        from qa.service import ClauseView
+
+        data = self.load()
+        chunk = next((c for c in data.chunks if c.chunk_id == chunk_id), None)
+        if chunk is None:
+            raise InputError(f"没有这个条款 / unknown chunk id '{chunk_id}'")
+        unit = self.unit(chunk.doc_id, chunk.label) or {"text": chunk.text, "heading": chunk.heading}
+        text = unit["text"]
+        span = None
+        if quote:
+            pos = text.find(quote.strip())
+            if pos >= 0:
+                span = (pos, pos + len(quote.strip()))
+        return ClauseView(chunk.doc_id, chunk.doc_title, chunk.label, unit.get("heading", ""), text, span)

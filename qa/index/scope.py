@@ -1,0 +1,122 @@
+"""Scope detection: which documents or regions a question names.
+
+Everything is derived from the indexed documents' metadata (region, title), not from a
+hard-coded list: a region named in the question restricts retrieval to that region's documents;
+distinctive title words ("节能减排", "减污降碳") boost their documents; a place or a 《document》 the
+corpus does not hold is reported as out of scope so the answering step can decline.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from qa.types import Scope
+
+_ADMIN_SUFFIX = re.compile(r"(省|市|自治区|特别行政区|自治州|地区|州|盟|县|区)$")
+#: Words that say "the province" without naming it: they select every province-level document.
+_PROVINCE_WORDS = ("全省", "省级", "省里", "本省", "省政府", "省委")
+#: Title words that name a document's genre rather than its topic.
+_GENERIC_TITLE_WORDS = {"方案", "行动", "实施", "工作", "综合", "行动方案", "实施方案", "工作方案", "关于", "印发", "通知"}
+_QUOTED_TITLE = re.compile(r"[《«<]([^》»>]{2,60})[》»>]")
+_jieba_lock = threading.Lock()
+
+
+def region_aliases(region: str) -> set[str]:
+    """'雅安市' → {'雅安市', '雅安'}; '四川省' → {'四川省', '四川'}."""
+    region = region.strip()
+    if not region:
+        return set()
+    out = {region}
+    short = _ADMIN_SUFFIX.sub("", region)
+    if len(short) >= 2:
+        out.add(short)
+    return out
+
+
+class ScopeDetector:
+    def __init__(self, documents: Mapping[str, Mapping[str, Any]], corpus_text: str) -> None:
+        self.documents = documents
+        self.corpus_text = corpus_text
+        self.alias_to_docs: dict[str, set[str]] = {}
+        self.title_words: dict[str, set[str]] = {}
+        self.province_docs = {d for d, m in documents.items() if str(m.get("region", "")).endswith("省")}
+        import jieba
+
+        jieba.setLogLevel(60)
+        for doc_id, meta in documents.items():
+            for alias in region_aliases(str(meta.get("region", ""))):
+                self.alias_to_docs.setdefault(alias, set()).add(doc_id)
+            title = str(meta.get("title", ""))
+            for alias in region_aliases(str(meta.get("region", ""))):
+                title = title.replace(alias, "")
+            words = {w for w in jieba.cut(re.sub(r"[“”\"'「」]", "", title)) if len(w) >= 2}
+            self.title_words[doc_id] = words - _GENERIC_TITLE_WORDS
+        # a title word shared by more than half of the documents distinguishes nothing
+        if len(documents) > 1:
+            count: dict[str, int] = {}
+            for words in self.title_words.values():
+                for w in words:
+                    count[w] = count.get(w, 0) + 1
+            self.title_words = {d: {w for w in ws if count[w] * 2 <= len(documents)}
+                                for d, ws in self.title_words.items()}
+        with _jieba_lock:
+            for alias in self.alias_to_docs:
+                jieba.add_word(alias, freq=100000, tag="ns")
+
+    # ------------------------------------------------------------------
+    def _places(self, question: str) -> list[str]:
+        import jieba.posseg as pseg
+
+        with _jieba_lock:
+            return [w.word for w in pseg.cut(question) if w.flag == "ns" and len(w.word) >= 2]
+
+    def _known(self, place: str, question: str) -> bool:
+        if place in self.alias_to_docs or any(a in place for a in self.alias_to_docs if len(a) >= 2):
+            return True
+        # a place the documents themselves discuss (长江流域, 成渝地区...) is not a foreign region
+        if len(place) >= 3 and not _ADMIN_SUFFIX.search(place) and place in self.corpus_text:
+            return True
+        pos = question.find(place)
+        context = question[pos:pos + len(place) + 2]
+        return len(context) > len(place) and context in self.corpus_text
+
+    def _title_matches(self, name: str) -> set[str]:
+        name = re.sub(r"\s", "", name)
+        hits = set()
+        for doc_id, meta in self.documents.items():
+            title = re.sub(r"\s", "", str(meta.get("title", "")))
+            overlap = len(set(name) & set(title)) / max(1, len(set(name)))
+            if name in title or title in name or overlap >= 0.85:
+                hits.add(doc_id)
+        return hits
+
+    def detect(self, question: str) -> tuple[Scope, set[str]]:
+        """(scope, boosted doc ids). scope.doc_ids restricts retrieval when non-empty."""
+        regions: list[str] = []
+        docs: set[str] = set()
+        for alias in sorted(self.alias_to_docs, key=len, reverse=True):
+            if alias in question and not any(alias in r for r in regions):
+                regions.append(alias)
+                docs |= self.alias_to_docs[alias]
+        if any(w in question for w in _PROVINCE_WORDS) and self.province_docs:
+            docs |= self.province_docs
+            regions.append("省级")
+        out: list[str] = []
+        for place in self._places(question):
+            if not self._known(place, question) and place not in out:
+                out.append(place)
+        for quoted in _QUOTED_TITLE.findall(question):
+            matched = self._title_matches(quoted)
+            if matched:
+                docs = docs & matched if docs & matched else (docs | matched if not docs else docs)
+            else:
+                out.append(f"《{quoted}》")
+        titled = {d for d, words in self.title_words.items() if any(w in question for w in words)}
+        if docs and titled & docs:
+            docs &= titled
+        boosted = titled if not docs else set()
+        scope = Scope(doc_ids=tuple(sorted(docs)), regions=tuple(regions), out_of_scope=tuple(out))
+        return scope, boosted
