@@ -138,20 +138,13 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str) -> Chec
         for n in claim.cited:
             if n not in by_n:
                 notes.append(f"删除不存在的引用[{n}]")
-        chosen: list[int] = []
-        for fact in facts:
-            holders = [n for n in by_n if _fact_in(fact, norms[n])]
-            if not holders:
-                notes.append(f"“{fact}”不在任何条款中")
-                return _extractive(items, question, notes)
-            if any(h in valid for h in holders):
-                chosen.extend(h for h in valid if h in holders and h not in chosen)
-            else:
-                best = max(holders, key=lambda h: (overlap(_bigrams(claim.text), by_n[h].clause_text), -h))
-                if best not in chosen:
-                    chosen.append(best)
-                if valid:
-                    notes.append(f"引用[{','.join(map(str, valid))}]不支持“{fact}”，改为[{best}]")
+        chosen = _cover(facts, valid, by_n, norms, claim.text)
+        if chosen is None:
+            missing = next(f for f in facts if not any(_fact_in(f, norms[n]) for n in by_n))
+            notes.append(f"“{missing}”不在任何条款中")
+            return _extractive(items, question, notes)
+        if facts and valid and chosen != valid:
+            notes.append(f"引用[{','.join(map(str, valid))}]改为[{','.join(map(str, chosen))}]")
         if not facts:
             toks = _bigrams(claim.text)
             support = {n: overlap(toks, by_n[n].clause_text) for n in by_n}
@@ -166,7 +159,7 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str) -> Chec
                     notes.append(f"删除无依据的句子：{claim.text[:20]}")
                     continue
         final.append((claim, chosen, facts))
-    if not any(ch for _, ch, _ in final):
+    if not any(c.cited for c in claims) or not any(ch for _, ch, _ in final):
         notes.append("回答没有引用任何条款")
         return _extractive(items, question, notes)
     # renumber by first appearance and build the citations
@@ -183,6 +176,29 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str) -> Chec
         parts.append(f"{claim.text}{marks}{claim.tail or ('。' if marks else '')}")
     cites = [_citation(order[n], by_n[n], *quotes[n]) for n in order]
     return Checked("".join(parts).strip(), cites, notes=notes)
+
+
+def _cover(facts: Sequence[str], cited: Sequence[int], by_n: dict, norms: dict[int, str],
+           claim: str) -> list[int] | None:
+    """The fewest evidence items that hold every fact, preferring the ones the model cited.
+    None if some fact is in no item at all."""
+    if not facts:
+        return list(cited)
+    holders = {f: {n for n in by_n if _fact_in(f, norms[n])} for f in facts}
+    if any(not h for h in holders.values()):
+        return None
+    toks = _bigrams(claim)
+
+    def pref(n: int) -> tuple[int, float, int]:
+        return (n in cited, overlap(toks, by_n[n].clause_text), -n)
+
+    chosen: list[int] = []
+    uncovered = set(facts)
+    while uncovered:
+        best = max(by_n, key=lambda n: (sum(1 for f in uncovered if n in holders[f]), *pref(n)))
+        chosen.append(best)
+        uncovered = {f for f in uncovered if best not in holders[f]}
+    return sorted(chosen, key=lambda n: (cited.index(n) if n in cited else len(cited), n))
 
 
 def _citation(k: int, item: EvidenceItem, claim: str, facts: Sequence[str]) -> Citation:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.errors import IndexError_, InputError
+from qa.errors import ConfigError, IndexError_, InputError
 from qa.index.builder import expected_manifest, resolve_doc
 from qa.index.embedders import Embedder
 from qa.index.scope import ScopeDetector
@@ -97,9 +97,12 @@ class Retriever:
         allowed = self._allowed_rows(scope.doc_ids)
         qvec = self.embedder.embed_queries([question])[0].astype(np.float32)
         n_cand = max(self.settings.retrieve_k, 2 * k)
-        dense = self._dense(qvec, n_cand, allowed)
+        mode = self.settings.retrieval_mode
+        if mode not in ("hybrid", "dense", "keyword"):
+            raise ConfigError(f"unknown retrieval_mode '{mode}'", hint="use hybrid, dense or keyword")
+        dense = self._dense(qvec, n_cand, allowed) if mode != "keyword" else []
         kw_scores = data.bm25.scores(question)
-        keyword = self._keyword(kw_scores, n_cand, allowed)
+        keyword = self._keyword(kw_scores, n_cand, allowed) if mode != "dense" else []
         fused: dict[int, float] = {}
         rrf = self.settings.rrf_k
         for rank, row in enumerate(dense):

@@ -20,6 +20,8 @@ _ADMIN_SUFFIX = re.compile(r"(省|市|自治区|特别行政区|自治州|地区
 _PROVINCE_WORDS = ("全省", "省级", "省里", "本省", "省政府", "省委")
 #: Title words that name a document's genre rather than its topic.
 _GENERIC_TITLE_WORDS = {"方案", "行动", "实施", "工作", "综合", "行动方案", "实施方案", "工作方案", "关于", "印发", "通知"}
+#: Suffixes of natural or economic areas (not administrative regions): 长江流域, 成渝地区.
+_AREA_SUFFIX = re.compile(r"(流域|干流|沿线|地区|经济带|经济圈|平原|盆地|库区|段|江|河|湖|山)$")
 _QUOTED_TITLE = re.compile(r"[《«<]([^》»>]{2,60})[》»>]")
 _jieba_lock = threading.Lock()
 
@@ -78,6 +80,9 @@ class ScopeDetector:
             return True
         # a place the documents themselves discuss (长江流域, 成渝地区...) is not a foreign region
         if len(place) >= 3 and not _ADMIN_SUFFIX.search(place) and place in self.corpus_text:
+            return True
+        stem = _AREA_SUFFIX.sub("", place)
+        if stem != place and len(stem) >= 2 and stem in self.corpus_text:
             return True
         pos = question.find(place)
         context = question[pos:pos + len(place) + 2]

@@ -1,0 +1,150 @@
+"""Generation through any OpenAI-compatible server (vLLM, llama.cpp server, Ollama, …).
+
+Settings used: ``openai_base_url`` (e.g. ``http://127.0.0.1:8080/v1``), ``generator_model`` (the
+served model name), ``openai_api_key`` (empty for servers without auth), ``temperature``.
+Nothing touches the network until the first :meth:`OpenAIGenerator.stream`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from qa.answer.backends._common import Message, StreamTimer, check_messages, estimate_tokens, status_dict
+from qa.errors import GenerationError
+from qa.settings import Settings
+
+#: Seconds allowed to open a connection, and between two streamed chunks.
+CONNECT_TIMEOUT_S = 10.0
+READ_TIMEOUT_S = 300.0
+
+
+class OpenAIGenerator:
+    """Streams chat completions from an OpenAI-compatible ``/v1/chat/completions`` endpoint."""
+
+    name = "openai"
+    #: Retries of a failed request (connection error, 429, 5xx) before GenerationError.
+    max_retries: int = 1
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.base_url = settings.openai_base_url.rstrip("/")
+        self.model = settings.generator_model
+        self._client: Any = None
+        self._lock = threading.Lock()
+        self._error: str | None = None
+        self.last_stats: dict[str, Any] = {}
+
+    # -- lifecycle ---------------------------------------------------------
+    def load(self) -> None:
+        """Create the HTTP client (no request is made; the server is reached on first use)."""
+        if self._client is not None:
+            return
+        with self._lock:
+            if self._client is not None:
+                return
+            try:
+                import openai
+            except ImportError as exc:  # pragma: no cover - openai is a hard dependency
+                raise GenerationError("the `openai` package is not installed",
+                                      hint="pip install 'openai>=1.30'") from exc
+            self._client = openai.OpenAI(
+                base_url=self.base_url,
+                # the client refuses an empty key; servers without auth ignore this placeholder
+                api_key=self.settings.openai_api_key or "no-key",
+                timeout=openai.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
+                max_retries=self.max_retries,
+            )
+
+    def status(self) -> dict:
+        return status_dict(self.name, f"{self.model} @ {self.base_url}", self._client is not None,
+                           self._error)
+
+    def count_tokens(self, text: str) -> int:
+        """An estimate: the server's tokenizer is not available locally."""
+        return estimate_tokens(text)
+
+    # -- generation --------------------------------------------------------
+    def stream(self, messages: Sequence[Message], *, max_tokens: int, stop: Sequence[str] = (),
+               cancel: threading.Event | None = None) -> Iterator[str]:
+        """Yield text pieces as the server sends them; stop early when `cancel` is set."""
+        msgs = check_messages(messages)
+        self.load()
+        timer = StreamTimer()
+        completion_pieces = 0
+        kwargs: dict[str, Any] = {"model": self.model, "messages": msgs, "stream": True,
+                                  "max_tokens": max_tokens, "temperature": self.settings.temperature}
+        if stop:
+            kwargs["stop"] = list(stop)[:4]  # the OpenAI API accepts at most 4 stop sequences
+        response = self._call(lambda: self._client.chat.completions.create(**kwargs))
+        try:
+            chunks = iter(response)
+            while True:
+                if cancel is not None and cancel.is_set():
+                    return
+                chunk = self._call(lambda: next(chunks, None))
+                if chunk is None:
+                    return
+                for choice in getattr(chunk, "choices", None) or ():
+                    text = getattr(choice.delta, "content", None) if choice.delta else None
+                    if text:
+                        timer.piece()
+                        completion_pieces += 1
+                        yield text
+        finally:
+            timer.stop()
+            close = getattr(response, "close", None)
+            if close is not None:
+                close()
+            self.last_stats = {
+                "prompt_tokens": sum(estimate_tokens(m["content"]) for m in msgs),
+                "completion_tokens": completion_pieces,
+                "prompt_ms": timer.first_token_ms,
+                "generate_ms": timer.generate_ms,
+                "first_token_ms": timer.first_token_ms,
+            }
+
+    def _call(self, fn: Any) -> Any:
+        """Run one client call, turning the client's errors into GenerationError with a fix."""
+        import openai
+
+        url = f"{self.base_url}/chat/completions"
+        try:
+            result = fn()
+        except openai.APITimeoutError as exc:
+            err = GenerationError(f"the OpenAI-compatible server at {url} timed out",
+                                  hint="check that the server is up and not overloaded")
+            self._error = str(err)
+            raise err from exc
+        except openai.APIConnectionError as exc:
+            err = GenerationError(
+                f"cannot connect to the OpenAI-compatible server at {url}: {exc}",
+                hint="check openai_base_url (QA_OPENAI_BASE_URL) and that the server is running",
+            )
+            self._error = str(err)
+            raise err from exc
+        except openai.AuthenticationError as exc:
+            err = GenerationError(f"the server at {url} refused the API key (HTTP {exc.status_code})",
+                                  hint="check openai_api_key (QA_OPENAI_API_KEY)")
+            self._error = str(err)
+            raise err from exc
+        except openai.NotFoundError as exc:
+            err = GenerationError(
+                f"the server at {url} answered 404 for model '{self.model}': {exc.message}",
+                hint="check generator_model (the served model name) and openai_base_url (usually ends in /v1)",
+            )
+            self._error = str(err)
+            raise err from exc
+        except openai.APIStatusError as exc:
+            err = GenerationError(f"the server at {url} answered HTTP {exc.status_code}: {exc.message}",
+                                  hint="see the server's log; check generator_model and max_new_tokens")
+            self._error = str(err)
+            raise err from exc
+        except openai.OpenAIError as exc:
+            err = GenerationError(f"the OpenAI-compatible server at {url} failed: {exc}",
+                                  hint="check openai_base_url and the server's log")
+            self._error = str(err)
+            raise err from exc
+        self._error = None
+        return result

@@ -1,0 +1,183 @@
+"""Answering wiring with the deterministic fake generator: citation mapping and correction,
+invented figures → extractive fallback, refusals, follow-ups, input validation, the prompt."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+
+from qa.answer import prompts
+from qa.answer.citations import check_answer, figures, parse_claims
+from qa.answer.evidence import build_evidence, split_sentences
+from qa.answer.generators import FakeGenerator
+from qa.answer.rewrite import rewrite
+from qa.errors import InputError
+from qa.types import Turn
+
+YAAN = "雅安市减污降碳协同增效行动方案"
+Q_YAAN = "雅安到2025年非化石能源消费比重要达到多少？"
+
+
+def item_number(prompt: str, title: str, label: str) -> int | None:
+    m = re.search(rf"^\[(\d+)\]《{re.escape(title)}》{re.escape(label)} ", prompt, re.M)
+    return int(m.group(1)) if m else None
+
+
+def numbers_in(prompt: str) -> list[int]:
+    return [int(n) for n in re.findall(r"^\[(\d+)\]《", prompt, re.M)]
+
+
+def with_reply(service, reply):
+    service.answerer.generator = FakeGenerator(reply=reply)
+    return service
+
+
+def test_prompt_is_pinned():
+    msgs = prompts.build_messages("问题？", ["[1]《标题》（一） 标题句\n正文。"])
+    assert msgs[0] == {"role": "system", "content": prompts.SYSTEM_PROMPT}
+    assert msgs[1]["content"] == "条款：\n[1]《标题》（一） 标题句\n正文。\n\n问题：问题？\n回答："
+    assert prompts.SYSTEM_PROMPT.startswith("你是政府政策文件问答助手。只根据用户给出的条款回答问题")
+    assert "[1]" in prompts.SYSTEM_PROMPT
+
+
+def test_correct_citation_maps_to_clause_and_quote(fake_service):
+    def reply(messages):
+        n = item_number(messages[-1]["content"], YAAN, "（五）")
+        return f"到2025年，雅安市非化石能源消费比重达到58%左右[{n}]。"
+
+    a = with_reply(fake_service, reply).ask(Q_YAAN)
+    assert not a.refused and not a.extractive
+    assert a.text == "到2025年，雅安市非化石能源消费比重达到58%左右[1]。"
+    (c,) = a.citations
+    assert (c.doc_title, c.clause, c.n) == (YAAN, "（五）", 1)
+    assert "58%" in c.quote and c.quote.startswith("到2025年")
+    unit = fake_service.retriever.unit(c.doc_id, c.clause)
+    assert unit["text"][c.start - unit["start"]:c.end - unit["start"]] == c.quote  # offsets point at the quote
+
+
+def test_wrong_citation_is_moved_to_the_supporting_clause(fake_service):
+    def reply(messages):
+        prompt = messages[-1]["content"]
+        right = item_number(prompt, YAAN, "（五）")
+        wrong = next(n for n in numbers_in(prompt) if n != right)
+        return f"雅安市非化石能源消费比重到2025年达到58%左右[{wrong}]。"
+
+    a = with_reply(fake_service, reply).ask(Q_YAAN)
+    assert [(c.doc_title, c.clause) for c in a.citations] == [(YAAN, "（五）")]
+    assert any("改为" in n for n in a.notes)
+    assert not a.extractive
+
+
+def test_invented_figure_falls_back_to_extractive(fake_service):
+    a = with_reply(fake_service, "雅安市非化石能源消费比重要达到63.7%[1]。").ask(Q_YAAN)
+    assert a.extractive and not a.refused
+    assert "63.7%" not in a.text and a.text.startswith(prompts.EXTRACTIVE_PREFIX)
+    assert a.citations and all(c.quote in a.text for c in a.citations)
+    assert any("63.7%" in n for n in a.notes)
+
+
+def test_answer_without_citations_falls_back_to_extractive(fake_service):
+    a = with_reply(fake_service, "雅安会努力提高非化石能源消费比重。").ask(Q_YAAN)
+    assert a.extractive and a.citations
+    assert a.citations[0].doc_title == YAAN
+
+
+def test_invented_department_is_caught(fake_service):
+    def reply(messages):
+        n = item_number(messages[-1]["content"], YAAN, "（五）")
+        return f"由市林业草原局负责[{n}]。"
+
+    a = with_reply(fake_service, reply).ask("雅安推动能源绿色低碳转型由哪些部门负责？")
+    assert a.extractive and "市林业草原局" not in a.text
+
+
+def test_out_of_scope_region_is_refused_without_generating(fake_service):
+    gen = FakeGenerator(reply="绵阳到2025年非化石能源消费比重达到41.5%[1]。")
+    fake_service.answerer.generator = gen
+    a = fake_service.ask("绵阳到2025年非化石能源消费比重要达到多少？")
+    assert a.refused and not a.citations and "绵阳" in a.text
+    assert prompts.RELATED_HEADER in a.text and a.hits  # related reading listed
+    assert gen.calls == []  # the model was not asked
+
+
+def test_year_the_documents_do_not_give_is_refused(fake_service):
+    a = with_reply(fake_service, "到2035年达到70%[1]。").ask("雅安到2035年非化石能源消费比重要达到多少？")
+    assert a.refused and "2035年" in a.text
+
+
+def test_model_refusal_is_reported_as_refusal(fake_service):
+    a = with_reply(fake_service, "条款中未提及该内容。").ask("雅安的森林蓄积量目标是多少？")
+    assert a.refused and a.text.startswith(prompts.REFUSAL_BY_MODEL)
+
+
+def test_low_evidence_threshold_refuses(fake_index):
+    from qa.service import build_service
+
+    s = fake_index.replace(refusal_threshold=0.99)
+    a = build_service(s).ask(Q_YAAN)
+    assert a.refused and a.text.startswith(prompts.REFUSAL_LOW_EVIDENCE)
+
+
+def test_follow_up_is_rewritten_before_retrieval(fake_service):
+    history = [Turn("user", "四川到2025年非化石能源消费比重要达到多少？"), Turn("assistant", "41.5%左右[1]。")]
+    a = fake_service.ask("那雅安呢？", history=history)
+    assert a.rewritten_question == "雅安到2025年非化石能源消费比重要达到多少？"
+    assert a.scope.doc_ids == ("yaan_jianwu_jiangtan_2023",)
+    b = fake_service.ask("这个由哪个部门负责？", history=[Turn("user", Q_YAAN), Turn("assistant", "58%[1]")])
+    assert b.rewritten_question.startswith("雅安到2025年非化石能源消费比重要达到多少") and "部门" in b.rewritten_question
+
+
+def test_rewrite_rules():
+    regions = ["四川", "四川省", "雅安", "雅安市", "资阳", "资阳市"]
+    h = [Turn("user", "四川省的主要目标是什么？")]
+    assert rewrite("那资阳呢？", h, regions) == "资阳的主要目标是什么？"
+    assert rewrite("工业园区污水怎么处理？", h, regions) == "工业园区污水怎么处理？"
+    assert rewrite("那资阳呢？", [], regions) == "那资阳呢？"
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "问" * 501, "雅安\x00的目标", None])
+def test_bad_input_gives_clear_message(fake_service, bad):
+    with pytest.raises(InputError) as exc:
+        fake_service.ask(bad)
+    assert str(exc.value).strip()
+
+
+def test_stream_yields_tokens_then_answer_and_cancel_stops(fake_service):
+    events = list(fake_service.ask_stream(Q_YAAN))
+    kinds = [e.kind for e in events]
+    assert kinds[-1] == "answer" and "token" in kinds
+    assert "".join(e.text for e in events if e.kind == "token") == events[-1].answer.raw_text
+    cancel = threading.Event()
+    with_reply(fake_service, "很长的回答。" * 50)
+    got = []
+    for e in fake_service.ask_stream(Q_YAAN, cancel=cancel):
+        if e.kind == "token":
+            got.append(e.text)
+            cancel.set()
+    assert len(got) == 1
+
+
+def test_evidence_keeps_relevant_sentences_within_budget(fake_service):
+    hits, _ = fake_service.retriever.search(Q_YAAN, k=5)
+    items = build_evidence(Q_YAAN, hits, fake_service.retriever.unit, budget_chars=170)
+    yaan5 = next(it for it in items if it.label == "（五）" and it.doc_title == YAAN)
+    assert "58%" in yaan5.shown_text and len(yaan5.shown_text) < len(yaan5.clause_text)
+    assert all(len(it.shown_text) <= 170 + 120 for it in items)
+
+
+def test_figures_and_claims_parsing():
+    assert figures("到2025年，比重达到41.5%，下降14.92万吨。1.加强") == ["2025年", "41.5%", "14.92万吨"]
+    assert figures("１４．９２万吨") == ["14.92万吨"]
+    claims = parse_claims("第一句[1][2]。第二句【3】；第三句[1, 2]")
+    assert [c.cited for c in claims] == [[1, 2], [3], [1, 2]]
+    assert [s.text for s in split_sentences("甲。乙；丙")] == ["甲。", "乙；", "丙"]
+
+
+def test_check_answer_removes_citation_to_missing_item(fake_service):
+    hits, _ = fake_service.retriever.search(Q_YAAN, k=3)
+    items = build_evidence(Q_YAAN, hits, fake_service.retriever.unit)
+    checked = check_answer("推动能源绿色低碳转型[9]。", items, Q_YAAN)
+    assert all(c.n <= 3 for c in checked.citations)
+    assert any("[9]" in n for n in checked.notes)
