@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# policy-qa: one script, two commands (both idempotent, safe to re-run):
+#   ./run.sh chat   set everything up, then start the chat page (http://127.0.0.1:7860)
+#   ./run.sh test   set everything up, then run every test (real models and browser included)
+# Setting up = a virtualenv in .venv, the CPU build of torch, the package and its tools, the
+# built-in offline models (`qa models install`), and the index of corpus/ if there is none.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+VENV=${QA_VENV:-.venv}
+PY=${PYTHON:-python3.11}
+command -v "$PY" >/dev/null 2>&1 || PY=python3
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+setup() {
+  if [ ! -x "$VENV/bin/python" ]; then
+    step "创建虚拟环境 creating virtualenv $VENV"
+    "$PY" -m venv "$VENV"
+  fi
+  # shellcheck disable=SC1091
+  . "$VENV/bin/activate"
+  if ! python -c 'import torch, sys; sys.exit(0 if torch.__version__.startswith("2.13.0") else 1)' 2>/dev/null; then
+    step "安装 torch 2.13.0 (CPU build, before anything that depends on torch)"
+    pip install --progress-bar on "torch==2.13.0"
+  fi
+  step "安装依赖 installing policy-qa and its dependencies (llama-cpp-python compiles once, ~8 min)"
+  pip install --progress-bar on -e ".[dev]" | grep -v -E "^(Requirement already satisfied|WARNING: Location)" || true
+  python -c 'import qa, llama_cpp, sentence_transformers, faiss' \
+    || { echo "依赖安装失败 / dependency install failed" >&2; exit 1; }
+  step "安装离线模型 installing the offline models"
+  qa models install
+  if ! qa index info >/dev/null 2>&1; then
+    step "建立索引 building the index of corpus/"
+    qa index build
+  fi
+}
+
+ensure_browser() {
+  if [ ! -x /usr/bin/chromium ]; then
+    step "安装 Chromium (Debian) for the browser test"
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium chromium-driver fonts-noto-cjk
+  fi
+}
+
+case "${1:-}" in
+  chat)
+    setup
+    step "启动问答页面 starting the chat page on http://${QA_HOST:-127.0.0.1}:${QA_PORT:-7860}"
+    exec qa serve
+    ;;
+  test)
+    setup
+    ensure_browser
+    step "运行全部测试 running all tests"
+    # -m "" lifts the default marker filter: real-model and browser tests run too
+    exec python -m pytest -m "" -q "${@:2}"
+    ;;
+  *)
+    echo "usage: ./run.sh chat | ./run.sh test [pytest args]" >&2
+    exit 2
+    ;;
+esac
