@@ -73,9 +73,9 @@ class Settings:
     top_k: int = _f(5, "Evidence items given to the generator.")
     retrieve_k: int = _f(20, "Candidates taken from each of dense and keyword search before fusion.")
     retrieval_mode: str = _f("hybrid", "Retrieval: `hybrid` (dense + keyword fused), `dense` or `keyword`.")
-    rrf_k: int = _f(60, "Reciprocal-rank-fusion constant.")
+    rrf_k: int = _f(10, "Reciprocal-rank-fusion constant.")
     keyword_tokenizer: str = _f("char", "Keyword (BM25) tokens: `char` (CJK unigrams+bigrams) or `jieba` (words).")
-    dense_weight: float = _f(1.0, "Weight of the dense ranking in the fusion (keyword ranking weighs 1).")
+    dense_weight: float = _f(0.5, "Weight of the dense ranking in the fusion (keyword ranking weighs 1).")
     ann_threshold: int = _f(
         50000, "Chunk count above which an approximate (HNSW) index replaces exact search."
     )

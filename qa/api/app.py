@@ -1,0 +1,441 @@
+"""The HTTP app: JSON API (/api), OpenAI-compatible API (/v1), /healthz, /embed and the Gradio page (/).
+
+Generation runs in a worker thread behind one :class:`GenerationGate` (shared with the chat page);
+retrieval-only endpoints run in the thread pool, so they stay responsive while an answer is generated.
+Every error is a JSON body ``{"error": {"type", "message"}}`` with a Chinese / English message.
+"""
+
+from __future__ import annotations
+
+import hmac
+import importlib
+import importlib.util
+import json
+import logging
+import re
+import sys
+import threading
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from qa.api import openai_compat as oa
+from qa.api import schemas as s
+from qa.api.embed import check_embed_token, embed_html, make_embed_token
+from qa.api.gate import GenerationGate
+from qa.api.logs import Logs
+from qa.api.runner import GenerationRun
+from qa.errors import BusyError, InputError, QAError
+from qa.settings import Settings
+from qa.types import Answer, Turn
+
+log = logging.getLogger("qa.api")
+
+GENERIC_ERROR = "服务内部错误，请稍后重试 / internal server error, please retry later"
+HEARTBEAT_S = 10.0
+PROTECTED = ("/api", "/v1")
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": s.ErrorBody, "description": desc} for code, desc in (
+        (400, "请求体不是有效的 JSON / invalid JSON"), (401, "缺少或错误的 API key / missing or wrong API key"),
+        (413, "请求体过大 / request body too large"), (422, "输入无效 / invalid input"),
+        (503, "繁忙（带 Retry-After）或模型未就绪 / busy (with Retry-After) or model not ready"))}
+
+
+class AuthError(QAError):
+    http_status = 401
+
+
+# -- errors -------------------------------------------------------------------
+def _snake(name: str) -> str:
+    name = name.rstrip("_").removesuffix("Error") or name
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() + "_error"
+
+
+def error_type(exc: QAError) -> str:
+    return "busy" if isinstance(exc, BusyError) else _snake(type(exc).__name__)
+
+
+def error_message(exc: QAError) -> str:
+    return exc.message if not exc.hint else f"{exc.message}（{exc.hint}）"
+
+
+def error_body(err_type: str, message: str) -> dict[str, Any]:
+    return {"error": {"type": err_type, "message": message}}
+
+
+def error_response(status: int, err_type: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(error_body(err_type, message), status_code=status, headers=headers)
+
+
+def qa_error_response(exc: QAError) -> JSONResponse:
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, BusyError) else None
+    if isinstance(exc, AuthError):
+        headers = {"WWW-Authenticate": "Bearer"}
+    return error_response(exc.http_status, error_type(exc), error_message(exc), headers)
+
+
+def _describe(errors: list[dict[str, Any]]) -> str:
+    parts = []
+    for e in errors[:5]:
+        loc = ".".join(str(x) for x in e.get("loc", ()) if x != "body") or "body"
+        parts.append(f"{loc}: {e.get('msg', 'invalid')}")
+    return "; ".join(parts)
+
+
+async def _validation_handler(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = list(exc.errors())
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return error_response(400, "invalid_json", "请求体不是有效的 JSON / the request body is not valid JSON")
+    return error_response(422, "invalid_request", f"请求参数无效 / invalid request: {_describe(errors)}")
+
+
+async def _qa_handler(request: Request, exc: QAError) -> JSONResponse:
+    return qa_error_response(exc)
+
+
+async def _http_handler(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    kinds = {404: ("not_found", "没有这个地址 / not found"), 405: ("method_not_allowed", "不支持该方法 / method not allowed")}
+    err_type, message = kinds.get(exc.status_code, ("http_error", str(exc.detail)))
+    return error_response(exc.status_code, err_type, message, getattr(exc, "headers", None))
+
+
+async def _internal_handler(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s", request.url.path)
+    return error_response(500, "internal_error", GENERIC_ERROR)
+
+
+# -- middleware ---------------------------------------------------------------
+def _is_api(path: str) -> bool:
+    return any(path == p or path.startswith(p + "/") for p in PROTECTED)
+
+
+class BodyLimitMiddleware:
+    """413 for /api and /v1 request bodies above `limit` bytes (declared or streamed)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not _is_api(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        too_large = error_response(413, "payload_too_large",
+                                   f"请求体过大（上限 {self.limit} 字节）/ request body larger than {self.limit} bytes")
+        declared = dict(scope.get("headers") or ()).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await too_large(scope, receive, send)
+            return
+        body, messages = 0, []
+        while True:  # buffer the (small, bounded) body, then replay it
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            body += len(message.get("body", b""))
+            if body > self.limit:
+                await too_large(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+
+class FrameAncestorsMiddleware:
+    """`Content-Security-Policy: frame-ancestors 'self' <origins>` on the pages (/, /embed)."""
+
+    def __init__(self, app: ASGIApp, origins: list[str]) -> None:
+        self.app = app
+        self.value = ("frame-ancestors 'self' " + " ".join(origins)).strip().encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or _is_api(scope["path"]) or scope["path"] == "/healthz":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_csp(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"content-security-policy"]
+                message["headers"] = headers + [(b"content-security-policy", self.value)]
+            await send(message)
+
+        await self.app(scope, receive, send_csp)
+
+
+def parse_origins(value: str) -> list[str]:
+    return [o.strip().rstrip("/") for o in value.split(",") if o.strip()]
+
+
+# -- the app ------------------------------------------------------------------
+def _load_ui() -> Any:
+    """ui.py lives at the repository root; import it, or load it from next to the package."""
+    try:
+        module = importlib.import_module("ui")
+        if hasattr(module, "build_ui"):
+            return module
+    except ImportError:
+        pass
+    path = Path(__file__).resolve().parents[2] / "ui.py"
+    spec = importlib.util.spec_from_file_location("ui", path)
+    if spec is None or spec.loader is None or not path.is_file():
+        raise ImportError(f"ui.py not found at {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["ui"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def start_warmup(app: FastAPI) -> threading.Thread:
+    """Load index and models in the background; /healthz reports loading → ready (or error)."""
+    state = app.state.qa
+
+    def work() -> None:
+        state["warmup"] = "loading"
+        try:
+            state["service"].warmup()
+            state["warmup"] = "done"
+        except Exception as exc:  # reported by /healthz and logged
+            log.exception("warm-up failed")
+            state["warmup"] = "error: " + (error_message(exc) if isinstance(exc, QAError) else str(exc))
+
+    thread = threading.Thread(target=work, name="qa-warmup", daemon=True)
+    thread.start()
+    return thread
+
+
+def create_app(service: Any, settings: Settings, *, gate: GenerationGate | None = None,
+               mount_ui: bool = True) -> FastAPI:
+    """The whole server: API + OpenAI-compatible API + embed page + Gradio chat page at /."""
+    gate = gate or GenerationGate(settings.queue_size)
+    logs = Logs(settings)
+    origins = parse_origins(settings.cors_origins)
+    app = FastAPI(title="policy-qa 政策文件问答 API", version="1.0",
+                  description=("中文政策文件问答，答案带经过核对的条款引用。Answers questions about Chinese policy "
+                               "documents with checked clause citations. Errors: `{\"error\": {\"type\", "
+                               "\"message\"}}`. When `api_key` is set, /api and /v1 need "
+                               "`Authorization: Bearer KEY` or `X-API-Key: KEY`."))
+    app.state.qa = {"service": service, "settings": settings, "gate": gate, "logs": logs, "warmup": "not started"}
+    app.add_exception_handler(RequestValidationError, _validation_handler)
+    app.add_exception_handler(QAError, _qa_handler)
+    app.add_exception_handler(StarletteHTTPException, _http_handler)
+    app.add_exception_handler(Exception, _internal_handler)
+
+    def require_key(request: Request) -> None:
+        key = settings.api_key
+        if not key:
+            return
+        auth = request.headers.get("authorization", "")
+        given = auth[7:].strip() if auth[:7].lower() == "bearer " else request.headers.get("x-api-key", "")
+        if given and hmac.compare_digest(given.encode(), key.encode()):
+            return
+        if check_embed_token(key, request.headers.get("x-embed-token")):
+            return
+        raise AuthError("需要有效的 API key / a valid API key is required "
+                        "(Authorization: Bearer KEY or X-API-Key)")
+
+    api = APIRouter(prefix="/api", dependencies=[Depends(require_key)], responses=ERROR_RESPONSES, tags=["api"])
+    v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_key)], responses=ERROR_RESPONSES, tags=["openai"])
+
+    # -- helpers -----------------------------------------------------------
+    def prevalidate(question: str, doc_ids: list[str] | None) -> str:
+        """Input errors as 422 before any streaming starts (the service checks again)."""
+        from qa.answer.pipeline import validate_question
+        from qa.index.builder import resolve_doc
+
+        q = validate_question(question, settings.max_question_chars)
+        if doc_ids:
+            metas = {d.doc_id: {"title": d.title} for d in service.documents()}
+            for d in doc_ids:
+                resolve_doc(d, metas)
+        return q
+
+    async def start_run(question: str, history: list[Turn], doc_ids: list[str] | None) -> GenerationRun:
+        q = await run_in_threadpool(prevalidate, question, doc_ids)
+        return GenerationRun(service, gate.enter(), q, history, doc_ids).start()
+
+    async def collect(run: GenerationRun, request: Request, channel: str) -> Answer | None:
+        answer = None
+        try:
+            async for event in run.aevents(request.is_disconnected):
+                if event is not None and event.kind == "answer":
+                    answer = event.answer
+        except Exception as exc:
+            logs.question(channel, run.question, error=type(exc).__name__, doc_ids=run.doc_ids)
+            raise
+        logs.question(channel, run.question, answer, wait_ms=run.ticket.wait_ms, doc_ids=run.doc_ids,
+                      error=None if answer else "cancelled")
+        return answer
+
+    def stream_error(exc: BaseException) -> tuple[str, str]:
+        if isinstance(exc, QAError):
+            return error_type(exc), error_message(exc)
+        log.error("generation failed", exc_info=exc)
+        return "internal_error", GENERIC_ERROR
+
+    def sse(event: str, data: dict[str, Any]) -> str:
+        return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+    async def ask_events(run: GenerationRun, request: Request) -> AsyncIterator[str]:
+        answer, error, last = None, None, time.monotonic()
+        try:
+            async for event in run.aevents(request.is_disconnected):
+                if event is None:
+                    if time.monotonic() - last > HEARTBEAT_S:
+                        last = time.monotonic()
+                        yield ": keep-alive\n\n"
+                    continue
+                last = time.monotonic()
+                if event.kind == "answer":
+                    answer = event.answer
+                    yield sse("answer", {"question": run.question, **answer.to_dict(), "error": None})
+                else:
+                    yield sse(event.kind, {"text": event.text})
+        except Exception as exc:
+            err_type, message = stream_error(exc)
+            error = err_type
+            yield sse("error", error_body(err_type, message))
+        finally:
+            logs.question("api-stream", run.question, answer, wait_ms=run.ticket.wait_ms, doc_ids=run.doc_ids,
+                          error=error or (None if answer else "cancelled"))
+
+    def sse_response(body: AsyncIterator[str]) -> StreamingResponse:
+        return StreamingResponse(body, media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    # -- /api ----------------------------------------------------------------
+    @api.post("/ask", response_model=s.AskResponse, summary="提问 / ask a question",
+              responses={200: {"content": {"text/event-stream": {}},
+                               "description": "JSON answer, or server-sent events when `stream` is true"}})
+    async def ask(req: s.AskRequest, request: Request) -> Any:
+        history = [Turn(t.role, t.content) for t in req.history]
+        run = await start_run(req.question, history, req.doc_ids)
+        if req.stream:
+            return sse_response(ask_events(run, request))
+        answer = await collect(run, request, "api")
+        if answer is None:  # the client went away
+            return Response(status_code=499)
+        return {"question": run.question, **answer.to_dict(), "error": None}
+
+    @api.post("/search", response_model=s.SearchResponse, summary="只检索 / retrieval only")
+    def search(req: s.SearchRequest) -> Any:
+        from qa.answer.pipeline import validate_question
+
+        q = validate_question(req.question, settings.max_question_chars)
+        return service.search(q, k=req.k, doc_ids=req.doc_ids).to_dict()
+
+    @api.get("/documents", response_model=s.DocumentsResponse, summary="已收录的文件 / indexed documents")
+    def documents() -> Any:
+        return {"documents": [d.to_dict() for d in service.documents()]}
+
+    @api.get("/clause/{chunk_id}", response_model=s.ClauseResponse, summary="条款原文 / a clause's text")
+    def clause(chunk_id: str, quote: str | None = None) -> Any:
+        if quote is not None and len(quote) > 2000:
+            raise InputError("quote 过长 / quote too long")
+        v = service.clause(chunk_id, quote)
+        return {"doc_id": v.doc_id, "doc_title": v.doc_title, "label": v.label, "heading": v.heading,
+                "text": v.text, "highlight": list(v.highlight) if v.highlight else None}
+
+    @api.post("/feedback", response_model=s.OkResponse, summary="反馈 / feedback on an answer")
+    def feedback(req: s.FeedbackRequest) -> Any:
+        logs.add_feedback("api", req.rating, req.question, req.answer, req.citations, req.comment)
+        return {"ok": True}
+
+    # -- /v1 (OpenAI-compatible) ------------------------------------------
+    @v1.get("/models", summary="OpenAI-compatible model list")
+    def models() -> Any:
+        return {"object": "list", "data": [{"id": "policy-qa", "object": "model", "owned_by": "policy-qa"}]}
+
+    @v1.post("/chat/completions", response_model=s.ChatResponse, summary="OpenAI-compatible chat",
+             responses={200: {"content": {"text/event-stream": {}},
+                              "description": "chat.completion, or chat.completion.chunk events when `stream`"}})
+    async def chat(req: s.ChatRequest, request: Request) -> Any:
+        question, history = oa.split_messages(req.messages)
+        run = await start_run(question, history, req.doc_ids)
+        model = req.model or "policy-qa"
+        if req.stream:
+            return sse_response(chat_events(run, request, model))
+        answer = await collect(run, request, "openai")
+        if answer is None:
+            return Response(status_code=499)
+        return oa.completion(answer, model, getattr(service.answerer.generator, "count_tokens", None))
+
+    async def chat_events(run: GenerationRun, request: Request, model: str) -> AsyncIterator[str]:
+        w = oa.ChunkWriter(model)
+        answer, error, last = None, None, time.monotonic()
+        yield w.role()
+        try:
+            async for event in run.aevents(request.is_disconnected):
+                if event is not None and event.kind == "answer":
+                    answer = event.answer
+                    for chunk in w.answer(answer):
+                        yield chunk
+                elif time.monotonic() - last > HEARTBEAT_S:
+                    last = time.monotonic()
+                    yield ": keep-alive\n\n"
+        except Exception as exc:
+            error, message = stream_error(exc)
+            yield w.error(error, message)
+        finally:
+            logs.question("openai-stream", run.question, answer, wait_ms=run.ticket.wait_ms,
+                          doc_ids=run.doc_ids, error=error or (None if answer else "cancelled"))
+        yield w.done()
+
+    # -- health, embed ---------------------------------------------------------
+    @app.get("/healthz", response_model=s.HealthResponse, tags=["health"], summary="模型与索引状态 / status")
+    def healthz() -> Any:
+        st = service.status()
+        warm = app.state.qa["warmup"]
+        if warm.startswith("error"):
+            status = "error"
+        elif st["index"].get("loaded") and st["generator"].get("loaded"):
+            status = "ready"
+        elif warm == "loading":
+            status = "loading"
+        else:
+            status = "not_loaded"
+        return {"status": status, "warmup": warm, "index": st["index"], "generator": st["generator"],
+                "queue": gate.snapshot()}
+
+    @app.get("/embed", response_class=HTMLResponse, tags=["pages"], summary="iframe 嵌入页 / embeddable page")
+    def embed() -> HTMLResponse:
+        token = make_embed_token(settings.api_key) if settings.api_key else None
+        return HTMLResponse(embed_html(settings.max_question_chars, token),
+                            headers={"Cache-Control": "no-store"})
+
+    @api.api_route("/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
+    @v1.api_route("/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
+    def not_found(rest: str) -> None:
+        raise StarletteHTTPException(404)
+
+    app.include_router(api)
+    app.include_router(v1)
+
+    # Middleware: the last added is the outermost, so CORS headers reach 401/413 responses too.
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    app.add_middleware(FrameAncestorsMiddleware, origins=origins)
+    if origins:
+        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_credentials=False,
+                           allow_methods=["GET", "POST", "OPTIONS"],
+                           allow_headers=["Authorization", "X-API-Key", "X-Embed-Token", "Content-Type"],
+                           expose_headers=["Retry-After"], max_age=600)
+
+    if mount_ui:
+        import gradio as gr
+
+        ui = _load_ui()
+        blocks = ui.build_ui(service, gate=gate, logs=logs)
+        app = gr.mount_gradio_app(app, blocks, path="/", footer_links=[], css=getattr(ui, "CSS", None))
+    return app

@@ -1,0 +1,112 @@
+"""GenerationGate: one generation at a time per model instance, a bounded queue behind it.
+
+Admission (:meth:`GenerationGate.enter`) is immediate: a request either gets a :class:`Ticket`
+(running now or waiting in the queue) or a :class:`~qa.errors.BusyError` with a Retry-After
+estimate. Waiting happens in the worker thread (:meth:`Ticket.wait`), so the event loop never blocks.
+The HTTP API and the Gradio page share one gate, so the limit holds across both.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+
+from qa.errors import BusyError
+
+
+class Ticket:
+    """One admitted request: waits for the generator, then holds it until released."""
+
+    def __init__(self, gate: GenerationGate) -> None:
+        self._gate = gate
+        self._state = "waiting"  # waiting | running | done
+        self._started = 0.0
+        self.queued_at = time.monotonic()
+
+    @property
+    def wait_ms(self) -> float:
+        return ((self._started or time.monotonic()) - self.queued_at) * 1000
+
+    def wait(self, cancel: threading.Event | None = None, poll_s: float = 0.05) -> bool:
+        """Block until it is this request's turn (True), or until `cancel` is set (False)."""
+        while True:
+            if cancel is not None and cancel.is_set():
+                self.release()
+                return False
+            if self._gate._sem.acquire(timeout=poll_s):
+                self._gate._admitted(self)
+                return True
+
+    def release(self) -> None:
+        """Leave the queue or free the generator (idempotent)."""
+        self._gate._release(self)
+
+    def __enter__(self) -> Ticket:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+class GenerationGate:
+    """A semaphore of `concurrency` slots and a waiting counter bounded by `queue_size`."""
+
+    def __init__(self, queue_size: int, concurrency: int = 1, typical_seconds: float = 10.0) -> None:
+        self.queue_size = max(0, int(queue_size))
+        self.concurrency = max(1, int(concurrency))
+        self._sem = threading.Semaphore(self.concurrency)
+        self._lock = threading.Lock()
+        self._waiting = 0
+        self._running = 0
+        self._avg_s = typical_seconds  # moving average of generation time, for Retry-After
+
+    # -- admission ---------------------------------------------------------
+    def enter(self) -> Ticket:
+        """A ticket (running or queued), or BusyError when the queue is full."""
+        with self._lock:
+            if self._waiting + self._running >= self.concurrency + self.queue_size:
+                raise BusyError("系统繁忙，排队人数已满，请稍后重试 / the server is busy, please retry later",
+                                retry_after=self._retry_after_locked())
+            self._waiting += 1
+        return Ticket(self)
+
+    def _retry_after_locked(self) -> int:
+        ahead = self._waiting + self._running
+        return int(min(300, max(1, math.ceil(self._avg_s * ahead / self.concurrency))))
+
+    def _admitted(self, ticket: Ticket) -> None:
+        with self._lock:
+            self._waiting -= 1
+            self._running += 1
+            ticket._state = "running"
+            ticket._started = time.monotonic()
+
+    def _release(self, ticket: Ticket) -> None:
+        with self._lock:
+            if ticket._state == "waiting":
+                self._waiting -= 1
+            elif ticket._state == "running":
+                self._running -= 1
+                took = time.monotonic() - ticket._started
+                self._avg_s = 0.8 * self._avg_s + 0.2 * took
+                self._sem.release()
+            ticket._state = "done"
+
+    # -- introspection -----------------------------------------------------
+    @property
+    def waiting(self) -> int:
+        return self._waiting
+
+    @property
+    def running(self) -> int:
+        return self._running
+
+    def retry_after(self) -> int:
+        with self._lock:
+            return self._retry_after_locked()
+
+    def snapshot(self) -> dict:
+        with self._lock:
+            return {"running": self._running, "waiting": self._waiting,
+                    "capacity": self.concurrency + self.queue_size, "queue_size": self.queue_size}
