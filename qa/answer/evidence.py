@@ -46,7 +46,12 @@ class EvidenceItem:
         return "".join(s.text for s in self.sentences)
 
     def block(self) -> str:
-        return format_evidence_item(self.n, self.doc_title, self.label, self.heading, self.shown_text)
+        text = self.shown_text
+        # the clause's own first sentence repeats the label line ("（五）推动…。"): show it once
+        first = self.sentences[0].text if self.sentences else ""
+        if first and self.heading and self.heading in first and len(first) <= len(self.label) + len(self.heading) + 2:
+            text = text[len(first):] or first
+        return format_evidence_item(self.n, self.doc_title, self.label, self.heading, text)
 
 
 def split_sentences(text: str, base: int = 0) -> list[Sentence]:
@@ -107,7 +112,7 @@ def select_sentences(question: str, sentences: Sequence[Sentence], heading: str,
     return [sentences[i] for i in sorted(keep)]
 
 
-def build_evidence(question: str, hits: Sequence[Hit], unit_lookup, budget_chars: int = 170) -> list[EvidenceItem]:
+def build_evidence(question: str, hits: Sequence[Hit], unit_lookup, budget_chars: int = 120) -> list[EvidenceItem]:
     """Evidence items [1..n] for the hits. `unit_lookup(doc_id, label)` returns the clause unit
     (dict with text/start/heading/departments) or None (then the chunk text is used)."""
     items = []

@@ -73,7 +73,7 @@ class Answerer:
             yield StreamEvent("answer", answer=self._refusal(q, standalone, refusal, hits, scope,
                                                              Timings(**timings, total_ms=total)))
             return
-        items = build_evidence(standalone, evidence_hits, self.retriever.unit)
+        items = build_evidence(standalone, evidence_hits, self.retriever.unit, self.settings.evidence_chars)
         messages = prompts.build_messages(standalone, [it.block() for it in items])
         yield StreamEvent("status", "生成中…")
         pieces: list[str] = []

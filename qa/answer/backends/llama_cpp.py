@@ -24,7 +24,7 @@ from typing import Any
 
 from qa.answer.backends._common import Message, StreamTimer, check_messages, estimate_tokens, status_dict
 from qa.errors import GenerationError, ModelError
-from qa.settings import BUILTIN_GENERATOR, BUILTIN_GENERATOR_FAST, Settings
+from qa.settings import BUILTIN_GENERATOR_FAST, Settings
 
 #: Seed used for every call, so greedy (and sampled) answers are reproducible.
 SEED = 1234
@@ -47,14 +47,14 @@ _MODELS: dict[tuple, _Loaded] = {}
 _MODELS_LOCK = threading.Lock()
 
 
-def _check_gguf_header(path: Path) -> None:
+def _check_gguf_header(path: Path, hint: str) -> None:
     """Fail fast (and quietly) on a missing file or one that is not GGUF at all."""
     if not path.is_file():
-        raise ModelError(f"GGUF model file {path} not found", hint=REPAIR_HINT)
+        raise ModelError(f"GGUF model file {path} not found", hint=hint)
     with path.open("rb") as fh:
         magic = fh.read(4)
     if magic != b"GGUF":
-        raise ModelError(f"{path} is not a GGUF file (bad header {magic!r})", hint=REPAIR_HINT)
+        raise ModelError(f"{path} is not a GGUF file (bad header {magic!r})", hint=hint)
 
 
 class LlamaCppGenerator:
@@ -76,14 +76,14 @@ class LlamaCppGenerator:
     def _resolve(self) -> Path:
         if self._model_path is not None:
             return self._model_path
-        try:
-            from qa.models import resolve_gguf
-        except ImportError:  # resolver not available: accept a plain path only
-            name = self.settings.generator_model
-            if name in (BUILTIN_GENERATOR, BUILTIN_GENERATOR_FAST) or name.startswith("builtin:"):
-                raise ModelError(f"cannot resolve built-in model '{name}'", hint=REPAIR_HINT) from None
-            return Path(name)
+        from qa.models import resolve_gguf  # raises ModelError (with the repair command) itself
+
         return Path(resolve_gguf(self.settings))
+
+    def _repair_hint(self) -> str:
+        if self._model_path is None and self.settings.generator_model == BUILTIN_GENERATOR_FAST:
+            return REPAIR_HINT.replace("`qa models install`", "`qa models install --fast`")
+        return REPAIR_HINT
 
     def load(self) -> None:
         """Load the GGUF model (idempotent, thread-safe, once per process). Raises ModelError."""
@@ -101,7 +101,7 @@ class LlamaCppGenerator:
 
     def _load(self) -> _Loaded:
         path = self._resolve()
-        _check_gguf_header(path)
+        _check_gguf_header(path, self._repair_hint())
         s = self.settings
         key = (str(path.resolve()), s.n_ctx, s.n_threads)
         with _MODELS_LOCK:
@@ -119,7 +119,7 @@ class LlamaCppGenerator:
                               n_threads_batch=s.n_threads, seed=SEED, verbose=False)
             except Exception as exc:  # noqa: BLE001 - llama.cpp reports bad files as ValueError etc.
                 raise ModelError(f"could not load GGUF model {path}: {exc} (file truncated or corrupt?)",
-                                 hint=REPAIR_HINT) from exc
+                                 hint=self._repair_hint()) from exc
             loaded = _Loaded(llama, _chat_formatter(llama), threading.Lock(), time.perf_counter() - t0)
             _MODELS[key] = loaded
             self.path = path
@@ -220,10 +220,11 @@ class LlamaCppGenerator:
 
 def _reused_prefix(llama: Any, prompt: list[int]) -> int:
     """Prompt tokens llama-cpp-python will take from its KV cache instead of evaluating."""
-    if llama.n_tokens <= 0:
+    cached_ids = getattr(llama, "_input_ids", None)  # tokens now in the KV cache (llama-cpp-python 0.3)
+    if cached_ids is None or llama.n_tokens <= 0:
         return 0
     common = 0
-    for a, b in zip(llama._input_ids.tolist(), prompt, strict=False):
+    for a, b in zip(list(cached_ids), prompt, strict=False):
         if a != b:
             break
         common += 1
