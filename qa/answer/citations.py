@@ -20,7 +20,7 @@ from qa.answer.evidence import EvidenceItem, Sentence, _bigrams, overlap
 from qa.answer.prompts import EXTRACTIVE_PREFIX, MODEL_REFUSAL_MARKERS
 from qa.types import Citation
 
-_MARKER = re.compile(r"[\[【［]\s*(\d{1,2}(?:\s*[,，、]\s*\d{1,2})*)\s*[\]】］]")
+_MARKER = re.compile(r"[\[【［]\s*(?:编号|条款|第)?\s*(\d{1,2}(?:\s*[,，、]\s*\d{1,2})*)\s*[\]】］]")
 _SENT_SPLIT = re.compile(r"(?<=[。！？；\n])")
 _UNIT = (r"(?:%|万吨标准煤|万吨标煤|万吨|亿吨|吨|万千瓦时|千瓦时|万千瓦|千瓦|亿千瓦时|亿元|万元|元|个百分点|百分点|个|家|座|辆|台|"
          r"公里|千米|万平方米|平方米|万立方米|立方米|年|月|日|倍|项|处|条|户|万人|人|毫克|微克|天|小时)")
