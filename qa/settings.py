@@ -81,7 +81,12 @@ class Settings:
         50000, "Chunk count above which an approximate (HNSW) index replaces exact search."
     )
     refusal_threshold: float = _f(
-        0.0, "Minimum relevance of the best evidence; below it the answer is refused (calibrated)."
+        0.8, "Minimum cosine similarity of the best evidence; below it the answer is refused "
+        "(calibrated for the built-in embedder with bench/calibrate_refusal.py; recalibrate when changing embedding_model)."
+    )
+    figure_support_threshold: float = _f(
+        0.25, "For 'how much' questions: minimum share of the question that a figure-bearing evidence "
+        "sentence must cover, else the answer is refused (the documents give no such figure)."
     )
 
     # --- input limits ---

@@ -19,7 +19,8 @@ def fake_settings(tmp: Path, **overrides) -> Settings:
     if not corpus.exists():
         shutil.copytree(CORPUS, corpus)
     base = dict(corpus_dir=str(corpus), index_dir=str(tmp / "index"), models_dir=str(tmp / "models"),
-                data_dir=str(tmp / "data"), embedding_model="hash:256", generator_backend="fake")
+                data_dir=str(tmp / "data"), embedding_model="hash:256", generator_backend="fake",
+                refusal_threshold=0.0)  # the threshold is calibrated for the real embedder
     base.update(overrides)
     return load_settings(env={}, **base)
 

@@ -109,7 +109,7 @@ def test_year_the_documents_do_not_give_is_refused(fake_service):
 
 
 def test_model_refusal_is_reported_as_refusal(fake_service):
-    a = with_reply(fake_service, "条款中未提及该内容。").ask("雅安的森林蓄积量目标是多少？")
+    a = with_reply(fake_service, "条款中未提及该内容。").ask("雅安对燃煤锅炉有什么要求？")
     assert a.refused and a.text.startswith(prompts.REFUSAL_BY_MODEL)
 
 
@@ -182,3 +182,17 @@ def test_check_answer_removes_citation_to_missing_item(fake_service):
     checked = check_answer("推动能源绿色低碳转型[9]。", items, Q_YAAN)
     assert all(c.n <= 3 for c in checked.citations)
     assert any("[9]" in n for n in checked.notes)
+
+
+def test_quantity_the_documents_do_not_give_is_refused_before_generating(fake_service):
+    gen = FakeGenerator(reply="58%左右[1]。")
+    fake_service.answerer.generator = gen
+    a = fake_service.ask("雅安到2025年要推广多少辆新能源汽车？")
+    assert a.refused and a.text.startswith(prompts.REFUSAL_NO_FIGURE) and gen.calls == []
+    b = fake_service.ask(Q_YAAN)  # the figure asked for is there: answered
+    assert not b.refused
+
+
+def test_plan_period_not_in_the_documents_is_refused(fake_service):
+    a = fake_service.ask("四川“十五五”节能减排的目标是什么？")
+    assert a.refused and "十五五" in a.text

@@ -35,7 +35,8 @@ def qa_cli():
 def config(fake_index, tmp_path: Path) -> Path:
     s = fake_index
     values = {"corpus_dir": s.corpus_dir, "index_dir": s.index_dir, "models_dir": s.models_dir,
-              "data_dir": s.data_dir, "embedding_model": s.embedding_model, "generator_backend": "fake"}
+              "data_dir": s.data_dir, "embedding_model": s.embedding_model, "generator_backend": "fake",
+              "refusal_threshold": s.refusal_threshold}
     path = tmp_path / "qa.toml"
     path.write_text("".join(f"{k} = {json.dumps(v)}\n" for k, v in values.items()), encoding="utf-8")
     return path

@@ -17,6 +17,7 @@ from qa.answer.citations import check_answer, figures, normalize_answer
 from qa.answer.evidence import EvidenceItem, build_evidence
 from qa.answer.generators import Generator
 from qa.answer.rewrite import rewrite
+from qa.answer.support import FigureSupport
 from qa.errors import InputError
 from qa.index.scope import region_aliases
 from qa.settings import Settings
@@ -24,6 +25,7 @@ from qa.types import Answer, Hit, Scope, StreamEvent, Timings, Turn
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年")
+_PERIOD = re.compile(r"十[一二三四五六七八九]五")  # five-year-plan periods: 十四五, 十五五
 
 
 def validate_question(question: object, max_chars: int) -> str:
@@ -46,6 +48,7 @@ class Answerer:
         self.settings = settings
         self.retriever = retriever
         self.generator = generator
+        self._figure_support: FigureSupport | None = None
 
     # ------------------------------------------------------------------
     def _regions(self) -> list[str]:
@@ -101,14 +104,27 @@ class Answerer:
         best = max((h.dense_score or 0.0) for h in hits)
         if best < self.settings.refusal_threshold:
             return prompts.REFUSAL_LOW_EVIDENCE
-        # a year the question asks about that no evidence mentions ("到2030年…" when only 2025 is set)
-        years = set(_YEAR.findall(normalize_answer(question)))
-        if years:
-            evidence = normalize_answer("".join(self._unit_text(h) for h in hits))
-            missing = sorted(y for y in years if y not in evidence)
-            if missing:
-                return prompts.REFUSAL_MISSING_FIGURE.format(names="、".join(f"{y}年" for y in missing))
+        # a year or plan period that no evidence mentions ("到2030年…" when only 2025 is set; 十五五)
+        texts = [self._unit_text(h) for h in hits]
+        norm_q = normalize_answer(question)
+        evidence = normalize_answer("".join(texts))
+        missing = [f"{y}年" for y in sorted(set(_YEAR.findall(norm_q))) if y not in evidence]
+        missing += [f"“{p}”" for p in sorted(set(_PERIOD.findall(norm_q))) if p not in evidence]
+        if missing:
+            return prompts.REFUSAL_MISSING_FIGURE.format(names="、".join(missing))
+        # a "how much" question whose subject no figure-bearing evidence sentence is about
+        support = self._support()
+        if support.asks_quantity(question):
+            if support.coverage(question, texts) < self.settings.figure_support_threshold:
+                return prompts.REFUSAL_NO_FIGURE
         return None
+
+    def _support(self) -> FigureSupport:
+        if self._figure_support is None:
+            docs = self.retriever.load().documents.values()
+            self._figure_support = FigureSupport((u["text"] for d in docs for u in d.get("units", [])),
+                                                 self._regions())
+        return self._figure_support
 
     def _unit_text(self, hit: Hit) -> str:
         unit = self.retriever.unit(hit.chunk.doc_id, hit.chunk.label)

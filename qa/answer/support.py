@@ -1,0 +1,74 @@
+"""Does the evidence state the figure a question asks for?
+
+A question such as "雅安到2025年煤炭消费比重要降到多少？" retrieves the right clause, but that clause
+gives a figure only for 非化石能源消费比重. A small model then answers with the wrong figure, and the
+citation checker cannot object (the figure is in the cited clause). This module decides, before the
+model is called, whether any evidence sentence that contains a figure is about what the question
+asks: the IDF-weighted share of the question's content bigrams that the best one or two
+figure-bearing sentences cover.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+
+from qa.answer.evidence import split_sentences
+
+#: "how much / how many" — but not "哪几个…" (a list) nor "文号是多少" (a document number)
+_ASKS_QUANTITY = re.compile(r"(?<!号是)(?<!号)多少|(?<!哪)几[个项家座台辆万亿%]|百分之几|具体数字")
+_NOISE = re.compile(r"多少|要|达到|降到|降至|提高到|提升到|目标|是|的|到|年|什么|哪些|怎么|如何|规定|方案|文件|计划|"
+                    r"要求|分别|以上|以下|左右|\d+|[，。？！?、：:“”\"《》（）()\s]")
+_FIGURE = re.compile(r"\d")
+
+
+def _bigrams(text: str) -> set[str]:
+    runs = re.findall(r"[\u4e00-\u9fff]+", text)
+    return {r[i:i + 2] for r in runs for i in range(len(r) - 1)}
+
+
+class FigureSupport:
+    """IDF over the corpus sentences, then coverage of a question by figure-bearing sentences."""
+
+    def __init__(self, texts: Iterable[str], region_names: Iterable[str] = ()) -> None:
+        df: dict[str, int] = {}
+        n = 0
+        for text in texts:
+            for s in split_sentences(text):
+                n += 1
+                for b in _bigrams(s.text):
+                    df[b] = df.get(b, 0) + 1
+        self.n = max(n, 1)
+        self.df = df
+        self.regions = sorted(set(region_names), key=len, reverse=True)
+
+    def idf(self, bigram: str) -> float:
+        return math.log(1 + self.n / (1 + self.df.get(bigram, 0)))
+
+    def asks_quantity(self, question: str) -> bool:
+        return bool(_ASKS_QUANTITY.search(question))
+
+    def content(self, question: str) -> set[str]:
+        q = question
+        for r in self.regions:
+            q = q.replace(r, " ")
+        return _bigrams(_NOISE.sub(" ", q))
+
+    def coverage(self, question: str, clause_texts: Sequence[str]) -> float:
+        """Best IDF-weighted coverage of the question's content by one or two figure sentences."""
+        wanted = self.content(question)
+        if not wanted:
+            return 1.0
+        total = sum(self.idf(b) for b in wanted)
+        sents = [_bigrams(s.text) & wanted for t in clause_texts for s in split_sentences(t)
+                 if _FIGURE.search(s.text)]
+        if not sents:
+            return 0.0
+
+        def weight(bs: set[str]) -> float:
+            return sum(self.idf(b) for b in bs) / total
+
+        best = max(sents, key=weight)
+        pair = max((weight(best | s) for s in sents), default=weight(best))
+        return max(weight(best), pair)
