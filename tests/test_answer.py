@@ -196,3 +196,19 @@ def test_quantity_the_documents_do_not_give_is_refused_before_generating(fake_se
 def test_plan_period_not_in_the_documents_is_refused(fake_service):
     a = fake_service.ask("四川“十五五”节能减排的目标是什么？")
     assert a.refused and "十五五" in a.text
+
+
+def test_responsibility_question_always_shows_the_departments(fake_service):
+    q = "资阳推动数字赋能减污降碳协同的责任单位有哪些？"
+    hits, _ = fake_service.retriever.search(q, k=4)
+    items = build_evidence(q, hits, fake_service.retriever.unit, budget_chars=40)
+    item = next(it for it in items if it.label == "（二十）")
+    assert "市大数据中心" in item.shown_text  # the trailing parenthesis, although over the budget
+
+
+def test_issuer_question_shows_the_signature_lines(fake_service):
+    q = "重庆这个减污降碳实施方案是哪个部门印发的？"
+    hits, _ = fake_service.retriever.search(q, k=4)
+    items = build_evidence(q, hits, fake_service.retriever.unit)
+    cover = next(it for it in items if it.label == "函")
+    assert "重庆市生态环境局" in cover.shown_text

@@ -209,16 +209,19 @@ def _citation(k: int, item: EvidenceItem, claim: str, facts: Sequence[str]) -> C
 
 def _extractive(items: Sequence[EvidenceItem], question: str, notes: list[str], n_quotes: int = 2) -> Checked:
     """Quote the evidence sentences that best match the question, with their citations."""
-    from qa.answer.evidence import _ASKS_FIGURE
+    from qa.answer.evidence import _ASKS_FIGURE, _RESPONSIBILITY, names_bodies
 
     q = _bigrams(question)
     wants_figure = bool(_ASKS_FIGURE.search(question))
+    wants_dept = bool(_RESPONSIBILITY.search(question))
     ranked = []
     for rank, it in enumerate(items[:3]):
         for s in it.all_sentences:
             score = overlap(q, s.text) - 0.05 * rank
             if wants_figure and re.search(r"\d", s.text):
                 score += 0.1
+            if wants_dept and names_bodies(s.text):
+                score += 1.0
             ranked.append((score, rank, s.start, it, s))
     ranked.sort(key=lambda x: (-x[0], x[1], x[2]))
     chosen = ranked[:n_quotes]

@@ -16,9 +16,17 @@ from qa.index.keyword import char_tokens
 from qa.types import Hit
 
 _SENT_END = re.compile(r"(?<=[。；！？])|\n+|(?=(?<![\d.])\d{1,2}[.．、](?!\d))")
-_RESPONSIBILITY = re.compile(r"部门|负责|牵头|谁|哪个单位|哪些单位|配合|职责|主管")
+_RESPONSIBILITY = re.compile(r"部门|负责|牵头|谁|单位|配合|职责|主管|印发|发布|发文|联合|签发|机关")
 _ASKS_FIGURE = re.compile(r"多少|几|比例|比重|目标|指标|百分|%|下降|提高|达到|万吨|亿")
 _DEPT_PAREN = re.compile(r"[（(][^（）()]*(?:负责|牵头|配合)[^（）()]*[）)]\s*$")
+#: a signature line of a cover letter: one to four issuing bodies separated by spaces
+_SIGNATURE = re.compile(r"^(?:[\u4e00-\u9fff（）]{2,20}(?:局|委员会|厅|委|政府|办公室|中心|部门)\s*){1,4}$")
+
+
+def names_bodies(sentence: str) -> bool:
+    """A department parenthesis ("（…按职责分工负责）") or a signature line of issuing bodies."""
+    lines = [x for x in sentence.strip().split("\n") if x.strip()]
+    return bool(_DEPT_PAREN.search(sentence) or (lines and all(_SIGNATURE.match(x.strip()) for x in lines)))
 
 
 @dataclass(frozen=True)
@@ -67,7 +75,19 @@ def split_sentences(text: str, base: int = 0) -> list[Sentence]:
             s = piece.strip()
             out.append(Sentence(s, base + idx + lead, base + idx + lead + len(s)))
         pos = idx + len(piece)
-    return out
+    return _merge_signatures(text, base, out)
+
+
+def _merge_signatures(text: str, base: int, sentences: list[Sentence]) -> list[Sentence]:
+    """Consecutive signature lines (the issuing bodies of a cover letter) become one sentence."""
+    merged: list[Sentence] = []
+    for s in sentences:
+        prev = merged[-1] if merged else None
+        if prev is not None and _SIGNATURE.match(s.text) and _SIGNATURE.match(prev.text.split("\n")[-1]):
+            merged[-1] = Sentence(text[prev.start - base:s.end - base], prev.start, s.end)
+        else:
+            merged.append(s)
+    return merged
 
 
 def overlap(a_tokens: set[str], text: str) -> float:
@@ -95,10 +115,12 @@ def select_sentences(question: str, sentences: Sequence[Sentence], heading: str,
         score = overlap(q, s.text)
         if wants_figure and re.search(r"\d", s.text):
             score += 0.15
-        if wants_dept and _DEPT_PAREN.search(s.text):
+        if wants_dept and names_bodies(s.text):
             score += 1.0
         scored.append((score, i))
     keep = {0} if sentences and heading and sentences[0].text.startswith(heading[:6]) else set()
+    if wants_dept:  # who is responsible / who issued it: always shown, whatever the budget
+        keep |= {i for i, s in enumerate(sentences) if names_bodies(s.text)}
     used = sum(len(sentences[i].text) for i in keep)
     for score, i in sorted(scored, key=lambda x: (-x[0], x[1])):
         if i in keep:
