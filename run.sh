@@ -52,6 +52,8 @@ case "${1:-}" in
     ;;
   test)
     setup
+    step "安装 0.5B 模型 (--fast) so its test can verify it"
+    qa models install --fast
     ensure_browser
     step "运行全部测试 running all tests"
     # -m "" lifts the default marker filter: real-model and browser tests run too
