@@ -40,7 +40,7 @@ ensure_browser() {
   if [ ! -x /usr/bin/chromium ]; then
     step "安装 Chromium (Debian) for the browser test"
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium chromium-driver fonts-noto-cjk
+    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium fonts-wqy-zenhei
   fi
 }
 
