@@ -46,9 +46,15 @@ def get_settings(ctx: click.Context):
 
 @cli.command("config")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.option("--markdown", is_flag=True, help="Print the defaults as the README's Markdown table.")
 @click.pass_context
-def config_cmd(ctx: click.Context, as_json: bool) -> None:
+def config_cmd(ctx: click.Context, as_json: bool, markdown: bool) -> None:
     """Print the effective settings (defaults < TOML < QA_* environment)."""
+    if markdown:
+        from qa.settings import Settings
+
+        click.echo(Settings().markdown_table())
+        return
     s = get_settings(ctx)
     values = s.as_dict()
     if as_json:

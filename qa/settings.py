@@ -89,6 +89,11 @@ class Settings:
         "sentence must cover, else the answer is refused (the documents give no such figure)."
     )
 
+    grounding: int = _f(
+        1, "1 = the system refuses and checks citations/figures (the product); 0 = plain RAG: the same "
+        "retrieval and prompt, the model's raw answer unchecked (for measuring what grounding buys)."
+    )
+
     # --- input limits ---
     max_question_chars: int = _f(500, "Longest accepted question, in characters.")
 
@@ -116,6 +121,13 @@ class Settings:
                 value = "***"
             out[f.name] = value
         return out
+
+    def markdown_table(self) -> str:
+        """The settings as the README's table (`qa config --markdown`)."""
+        rows = ["| setting | default | what it does |", "|---|---|---|"]
+        docs = self.field_docs()
+        rows += [f"| `{k}` | `{v!s}` | {docs[k]} |" for k, v in self.as_dict().items()]
+        return "\n".join(rows)
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **{k: _coerce(k, v) for k, v in changes.items()})

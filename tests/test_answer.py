@@ -212,3 +212,14 @@ def test_issuer_question_shows_the_signature_lines(fake_service):
     items = build_evidence(q, hits, fake_service.retriever.unit)
     cover = next(it for it in items if it.label == "函")
     assert "重庆市生态环境局" in cover.shown_text
+
+
+def test_grounding_off_is_plain_rag(fake_index):
+    from qa.service import build_service
+
+    service = build_service(fake_index.replace(grounding=0))
+    service.answerer.generator = FakeGenerator(reply="绵阳非化石能源消费比重达到41.5%[1][7]。")
+    a = service.ask("绵阳到2025年非化石能源消费比重要达到多少？")
+    assert not a.refused and not a.extractive  # no system refusal, no checking
+    assert a.text == "绵阳非化石能源消费比重达到41.5%[1][7]。"
+    assert [c.n for c in a.citations] == [1]

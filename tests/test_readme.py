@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_every_setting_is_in_the_readme_table():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     missing = [f.name for f in fields(Settings) if f"| `{f.name}` |" not in readme]
-    assert not missing, f"add these settings to the README table: {missing}"
+    assert not missing, f"add these settings to the README table (`qa config --markdown`): {missing}"
+    assert Settings().markdown_table() in readme, "README settings table is stale: paste `qa config --markdown`"
 
 
 def test_ci_runs_the_readme_test_command():

@@ -178,6 +178,22 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str) -> Chec
     return Checked("".join(parts).strip(), cites, notes=notes)
 
 
+def unchecked(raw: str, items: Sequence[EvidenceItem]) -> Checked:
+    """Plain RAG (grounding off): the raw text as written, each [n] mapped to item n as cited."""
+    by_n = {it.n: it for it in items}
+    all_text = "".join(c.text for c in parse_claims(raw))
+    refused = any(m in all_text for m in MODEL_REFUSAL_MARKERS) and not figures(all_text)
+    cites: list[Citation] = []
+    for claim in parse_claims(raw):
+        for n in claim.cited:
+            if n in by_n and all(c.n != n for c in cites):
+                it = by_n[n]
+                s = _best_quote(it, claim.text, figures(claim.text))
+                cites.append(Citation(n, it.doc_title, it.label, s.text, it.hit.chunk.chunk_id, it.hit.chunk.doc_id,
+                                      s.start, s.end))
+    return Checked(raw.strip(), cites, refused_by_model=refused)
+
+
 def _cover(facts: Sequence[str], cited: Sequence[int], by_n: dict, norms: dict[int, str],
            claim: str) -> list[int] | None:
     """The fewest evidence items that hold every fact, preferring the ones the model cited.

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 
 from qa.answer import prompts
-from qa.answer.citations import check_answer, figures, normalize_answer
+from qa.answer.citations import check_answer, figures, normalize_answer, unchecked
 from qa.answer.evidence import EvidenceItem, build_evidence
 from qa.answer.generators import Generator
 from qa.answer.rewrite import rewrite
@@ -70,7 +70,7 @@ class Answerer:
         t_retrieved = time.perf_counter()
         timings = {"rewrite_ms": (t_rewrite - t0) * 1000, "retrieve_ms": (t_retrieved - t_rewrite) * 1000}
         evidence_hits = hits[: self.settings.top_k]
-        refusal = self._refusal_reason(standalone, scope, evidence_hits)
+        refusal = self._refusal_reason(standalone, scope, evidence_hits) if self.settings.grounding else None
         if refusal is not None:
             total = (time.perf_counter() - t0) * 1000
             yield StreamEvent("answer", answer=self._refusal(q, standalone, refusal, hits, scope,
@@ -140,7 +140,7 @@ class Answerer:
 
     def _checked(self, question: str, standalone: str, raw: str, items: list[EvidenceItem], hits: Sequence[Hit],
                  scope: Scope, timings: dict, t0: float, cancelled: bool) -> Answer:
-        checked = check_answer(raw, items, standalone)
+        checked = check_answer(raw, items, standalone) if self.settings.grounding else unchecked(raw, items)
         total = (time.perf_counter() - t0) * 1000
         t = Timings(**timings, total_ms=total)
         if checked.refused_by_model and not figures(raw):
