@@ -16,7 +16,7 @@ from qa.index.keyword import char_tokens
 from qa.types import Hit
 
 _SENT_END = re.compile(r"(?<=[。；！？])|\n+|(?=(?<![\d.])\d{1,2}[.．、](?!\d))")
-_RESPONSIBILITY = re.compile(r"部门|负责|牵头|谁|单位|配合|职责|主管|印发|发布|发文|联合|签发|机关")
+_RESPONSIBILITY = re.compile(r"部门|负责|牵头|谁|(?:哪些|哪个|哪几个|什么|责任|参与|牵头|配合)单位|配合|职责|主管|印发|发布|发文|联合|签发|机关")
 _ASKS_FIGURE = re.compile(r"多少|几|比例|比重|目标|指标|百分|%|下降|提高|达到|万吨|亿")
 _DEPT_PAREN = re.compile(r"[（(][^（）()]*(?:负责|牵头|配合)[^（）()]*[）)]\s*$")
 #: a signature line of a cover letter: one to four issuing bodies separated by spaces

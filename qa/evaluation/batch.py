@@ -61,6 +61,8 @@ def answer_fields(answer: Answer) -> dict:
         "retrieved": d["retrieved"],
         "rewritten_question": d["rewritten_question"],
         "timings": d["timings"],
+        "raw_answer": d["raw_answer"],  # what the model wrote, before checking (for diagnosis)
+        "notes": d["notes"],  # what the checker changed
         "error": None,
     }
 
