@@ -223,3 +223,12 @@ def test_grounding_off_is_plain_rag(fake_index):
     assert not a.refused and not a.extractive  # no system refusal, no checking
     assert a.text == "绵阳非化石能源消费比重达到41.5%[1][7]。"
     assert [c.n for c in a.citations] == [1]
+
+
+def test_who_question_answered_without_any_body_falls_back_to_quoting_the_departments(fake_service):
+    def reply(messages):
+        n = item_number(messages[-1]["content"], YAAN, "（五）")
+        return f"要推动能源绿色低碳转型[{n}]。"
+
+    a = with_reply(fake_service, reply).ask("雅安推动能源绿色低碳转型由哪些部门负责？")
+    assert a.extractive and "市经济和信息化局" in a.text

@@ -162,6 +162,11 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str) -> Chec
     if not any(c.cited for c in claims) or not any(ch for _, ch, _ in final):
         notes.append("回答没有引用任何条款")
         return _extractive(items, question, notes)
+    from qa.answer.evidence import asks_who
+
+    if asks_who(question) and not any(bodies(c.text, vocab) for c, _, _ in final):
+        notes.append("问题问的是负责部门，回答没有给出任何部门")
+        return _extractive(items, question, notes)
     # renumber by first appearance and build the citations
     order: dict[int, int] = {}
     quotes: dict[int, tuple[str, list[str]]] = {}

@@ -23,6 +23,11 @@ _DEPT_PAREN = re.compile(r"[（(][^（）()]*(?:负责|牵头|配合)[^（）()]
 _SIGNATURE = re.compile(r"^(?:[\u4e00-\u9fff（）]{2,20}(?:局|委员会|厅|委|政府|办公室|中心|部门)\s*){1,4}$")
 
 
+def asks_who(question: str) -> bool:
+    """Does the question ask which department or body is responsible / issued it?"""
+    return bool(_RESPONSIBILITY.search(question))
+
+
 def names_bodies(sentence: str) -> bool:
     """A department parenthesis ("（…按职责分工负责）") or a signature line of issuing bodies."""
     lines = [x for x in sentence.strip().split("\n") if x.strip()]
