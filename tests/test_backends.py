@@ -30,6 +30,17 @@ MSGS = [{"role": "system", "content": "你是政策问答助手。"},
         {"role": "user", "content": "四川省单位地区生产总值能耗下降多少？"}]
 
 
+def _cancel_after(gen, n: int, *, max_tokens: int, messages=MSGS) -> list[str]:
+    """Stream `messages`, setting the cancel event once `n` pieces have arrived; the pieces received."""
+    cancel = threading.Event()
+    pieces = []
+    for piece in gen.stream(messages, max_tokens=max_tokens, cancel=cancel):
+        pieces.append(piece)
+        if len(pieces) == n:
+            cancel.set()
+    return pieces
+
+
 # -- registry and constructors ---------------------------------------------------------------
 @pytest.mark.parametrize("backend,cls", [("llama-cpp", "LlamaCppGenerator"),
                                          ("transformers", "TransformersGenerator"),
@@ -98,12 +109,7 @@ def test_transformers_streams_greedy_and_reproducible(tiny_gen) -> None:
 
 
 def test_transformers_cancel_stops_early(tiny_gen) -> None:
-    cancel = threading.Event()
-    pieces = []
-    for piece in tiny_gen.stream(MSGS, max_tokens=300, cancel=cancel):
-        pieces.append(piece)
-        if len(pieces) == 3:
-            cancel.set()
+    pieces = _cancel_after(tiny_gen, 3, max_tokens=300)
     assert len(pieces) == 3
     assert tiny_gen.last_stats["completion_tokens"] < 100
 
@@ -225,12 +231,7 @@ def test_openai_streams_from_server(fake_server: str) -> None:
 
 def test_openai_cancel_stops_early(fake_server: str) -> None:
     gen = _openai(fake_server, model="slow")
-    cancel = threading.Event()
-    pieces = []
-    for piece in gen.stream(MSGS, max_tokens=500, cancel=cancel):
-        pieces.append(piece)
-        if len(pieces) == 2:
-            cancel.set()
+    pieces = _cancel_after(gen, 2, max_tokens=500)
     assert len(pieces) == 2
 
 
@@ -320,13 +321,8 @@ def test_llama_cpp_real_model_streams_chinese(real_llama) -> None:
 
 @pytest.mark.real_models
 def test_llama_cpp_real_model_cancel_and_context(real_llama) -> None:
-    cancel = threading.Event()
-    pieces = []
     msgs = [{"role": "user", "content": "请详细介绍四川省的节能政策，至少写五百字。"}]
-    for piece in real_llama.stream(msgs, max_tokens=200, cancel=cancel):
-        pieces.append(piece)
-        if len(pieces) == 3:
-            cancel.set()
+    pieces = _cancel_after(real_llama, 3, max_tokens=200, messages=msgs)
     assert len(pieces) == 3 and real_llama.last_stats["completion_tokens"] <= 5
     too_long = [{"role": "user", "content": "四川省节能降耗。" * 800}]
     with pytest.raises(GenerationError) as err:
@@ -415,12 +411,7 @@ def test_llama_cpp_stream_is_greedy_chat_and_cancellable(fake_llama: Path) -> No
     assert set(stats) >= {"prompt_tokens", "completion_tokens", "prompt_ms", "generate_ms", "first_token_ms"}
     assert stats["prompt_tokens"] > len(MSGS[1]["content"]) and stats["completion_tokens"] == len("四川省能耗下降14%。[1]")
 
-    cancel = threading.Event()
-    got = []
-    for piece in gen.stream(MSGS, max_tokens=50, cancel=cancel):
-        got.append(piece)
-        cancel.set()
-    assert got == ["四"]
+    assert _cancel_after(gen, 1, max_tokens=50) == ["四"]
 
 
 def test_llama_cpp_prompt_over_n_ctx_says_lower_top_k(fake_llama: Path) -> None:

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from qa.evaluation.batch import OUTPUT_FIELDS, parse_history, run_batch, select_rows
 from qa.evaluation.io import read_results, truncate_partial_line
+from tests.conftest import interrupt_ask_at_call, write_config, write_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,35 +28,10 @@ FIVE = [
 ]
 
 
-@pytest.fixture(scope="module")
-def qa_cli():
-    """The root `qa` group with the stages registered (ours at least)."""
-    import qa.cli
-    from qa.evaluation.cli import register
-
-    try:
-        qa.cli._register()
-    except ImportError:  # another stage still being written: ours is all these tests need
-        register(qa.cli.cli)
-    if "batch" not in qa.cli.cli.commands:
-        register(qa.cli.cli)
-    return qa.cli.cli
-
-
 @pytest.fixture()
 def config(fake_index, tmp_path: Path) -> Path:
     """A settings file pointing at the shared fake index (hash embedder, fake generator)."""
-    s = fake_index
-    values = {"corpus_dir": s.corpus_dir, "index_dir": s.index_dir, "models_dir": s.models_dir,
-              "data_dir": s.data_dir, "embedding_model": s.embedding_model, "generator_backend": "fake"}
-    path = tmp_path / "qa.toml"
-    path.write_text("".join(f"{k} = {json.dumps(v)}\n" for k, v in values.items()), encoding="utf-8")
-    return path
-
-
-def _write(path: Path, rows: list[dict]) -> Path:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    return path
+    return write_config(tmp_path / "qa.toml", fake_index)
 
 
 def _invoke(qa_cli, config: Path, *args: str):
@@ -69,7 +45,7 @@ def _lines(path: Path) -> list[dict]:
 
 
 def test_batch_answers_every_line_and_keeps_going_after_a_failure(qa_cli, config, tmp_path):
-    src = _write(tmp_path / "q.jsonl", FIVE)
+    src = write_jsonl(tmp_path / "q.jsonl", FIVE)
     out = tmp_path / "a.jsonl"
     result = _invoke(qa_cli, config, "--input", str(src), "--output", str(out))
     assert result.exit_code == 0, result.output
@@ -100,7 +76,7 @@ def test_batch_answers_every_line_and_keeps_going_after_a_failure(qa_cli, config
 
 
 def test_batch_resume_skips_done_ids_and_repairs_a_partial_line(qa_cli, config, tmp_path):
-    src = _write(tmp_path / "q.jsonl", FIVE)
+    src = write_jsonl(tmp_path / "q.jsonl", FIVE)
     out = tmp_path / "a.jsonl"
     assert _invoke(qa_cli, config, "--input", str(src), "--output", str(out), "--limit", "2").exit_code == 0
     first = out.read_text(encoding="utf-8")
@@ -120,24 +96,8 @@ def test_batch_resume_skips_done_ids_and_repairs_a_partial_line(qa_cli, config, 
 def test_batch_ctrl_c_leaves_a_valid_file_and_says_how_to_resume(qa_cli, config, tmp_path, monkeypatch):
     import qa.service
 
-    real_build = qa.service.build_service
-
-    def interrupting_service(settings):
-        service = real_build(settings)
-        real_ask = service.ask
-        calls = {"n": 0}
-
-        def ask(*args, **kwargs):
-            calls["n"] += 1
-            if calls["n"] == 3:
-                raise KeyboardInterrupt
-            return real_ask(*args, **kwargs)
-
-        service.ask = ask
-        return service
-
-    monkeypatch.setattr(qa.service, "build_service", interrupting_service)
-    src = _write(tmp_path / "q.jsonl", FIVE)
+    real_build = interrupt_ask_at_call(monkeypatch, 3)
+    src = write_jsonl(tmp_path / "q.jsonl", FIVE)
     out = tmp_path / "a.jsonl"
     result = _invoke(qa_cli, config, "--input", str(src), "--output", str(out))
     assert result.exit_code == 130
@@ -151,7 +111,7 @@ def test_batch_ctrl_c_leaves_a_valid_file_and_says_how_to_resume(qa_cli, config,
 
 
 def test_batch_ids_and_limit_select_rows(qa_cli, config, tmp_path):
-    src = _write(tmp_path / "q.jsonl", FIVE)
+    src = write_jsonl(tmp_path / "q.jsonl", FIVE)
     out = tmp_path / "a.jsonl"
     result = _invoke(qa_cli, config, "--input", str(src), "--output", str(out), "--ids", "q002,q001")
     assert result.exit_code == 0, result.output

@@ -12,34 +12,15 @@ from click.testing import CliRunner
 
 from qa.evaluation.compare import flips, format_comparison
 from qa.evaluation.metrics import METRIC_LABELS, Outcome
+from tests.conftest import interrupt_ask_at_call, write_config, write_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
 TYPES_WANTED = 2  # questions per type taken from eval/dev.jsonl
 
 
-@pytest.fixture(scope="module")
-def qa_cli():
-    import qa.cli
-    from qa.evaluation.cli import register
-
-    try:
-        qa.cli._register()
-    except ImportError:  # another stage still being written: ours is all these tests need
-        register(qa.cli.cli)
-    if "eval" not in qa.cli.cli.commands:
-        register(qa.cli.cli)
-    return qa.cli.cli
-
-
 @pytest.fixture()
 def config(fake_index, tmp_path: Path) -> Path:
-    s = fake_index
-    values = {"corpus_dir": s.corpus_dir, "index_dir": s.index_dir, "models_dir": s.models_dir,
-              "data_dir": s.data_dir, "embedding_model": s.embedding_model, "generator_backend": "fake",
-              "refusal_threshold": s.refusal_threshold}
-    path = tmp_path / "qa.toml"
-    path.write_text("".join(f"{k} = {json.dumps(v)}\n" for k, v in values.items()), encoding="utf-8")
-    return path
+    return write_config(tmp_path / "qa.toml", fake_index, "refusal_threshold")
 
 
 @pytest.fixture()
@@ -51,9 +32,7 @@ def dataset(tmp_path: Path) -> Path:
         if per_type.get(row["type"], 0) < TYPES_WANTED:
             per_type[row["type"]] = per_type.get(row["type"], 0) + 1
             rows.append(row)
-    path = tmp_path / "dev.jsonl"
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    return path
+    return write_jsonl(tmp_path / "dev.jsonl", rows)
 
 
 def _eval(qa_cli, config: Path, reports: Path, *args: str):
@@ -145,24 +124,8 @@ def test_eval_compare_lists_metric_deltas_and_flipped_questions(qa_cli, config, 
 def test_eval_interrupted_run_resumes(qa_cli, config, dataset, tmp_path, monkeypatch):
     import qa.service
 
-    real_build = qa.service.build_service
-
-    def interrupting(settings):
-        service = real_build(settings)
-        real_ask = service.ask
-        calls = {"n": 0}
-
-        def ask(*args, **kwargs):
-            calls["n"] += 1
-            if calls["n"] == 4:
-                raise KeyboardInterrupt
-            return real_ask(*args, **kwargs)
-
-        service.ask = ask
-        return service
-
+    real_build = interrupt_ask_at_call(monkeypatch, 4)
     reports = tmp_path / "reports"
-    monkeypatch.setattr(qa.service, "build_service", interrupting)
     result = _eval(qa_cli, config, reports, "--dataset", str(dataset), "--run", "x")
     assert result.exit_code == 130 and f"qa eval --dataset {dataset} --run x" in result.output
     assert not (reports / "x" / "metrics.json").exists()

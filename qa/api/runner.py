@@ -21,6 +21,16 @@ QUEUED_STATUS = "排队等待中…"
 _Item = tuple[str, Any]  # ("event", StreamEvent) | ("error", BaseException) | ("done", None)
 
 
+def _unpack(item: _Item) -> StreamEvent | None:
+    """The event an item carries; raises the worker's error; None once the run is done."""
+    kind, value = item
+    if kind == "event":
+        return value
+    if kind == "error":
+        raise value
+    return None
+
+
 class GenerationRun:
     """One question answered in a worker thread; iterate with :meth:`events` or :meth:`aevents`."""
 
@@ -75,13 +85,10 @@ class GenerationRun:
         self.start()
         try:
             while True:
-                kind, value = self._items.get()
-                if kind == "event":
-                    yield value
-                elif kind == "error":
-                    raise value
-                else:
+                event = _unpack(self._items.get())
+                if event is None:
                     return
+                yield event
         finally:
             self.cancel.set()
 
@@ -109,19 +116,17 @@ class GenerationRun:
                         return
                 ready.clear()
                 try:
-                    kind, value = self._items.get_nowait()
+                    item = self._items.get_nowait()
                 except queue.Empty:
                     try:
                         await asyncio.wait_for(ready.wait(), timeout=poll_s)
                     except TimeoutError:
                         yield None
                     continue
-                if kind == "event":
-                    yield value
-                elif kind == "error":
-                    raise value
-                else:
+                event = _unpack(item)
+                if event is None:
                     return
+                yield event
         finally:
             self._waker = None
             self.cancel.set()

@@ -109,42 +109,38 @@ class OpenAIGenerator:
         """Run one client call, turning the client's errors into GenerationError with a fix."""
         import openai
 
-        url = f"{self.base_url}/chat/completions"
         try:
             result = fn()
-        except openai.APITimeoutError as exc:
-            err = GenerationError(f"the OpenAI-compatible server at {url} timed out",
-                                  hint="check that the server is up and not overloaded")
-            self._error = str(err)
-            raise err from exc
-        except openai.APIConnectionError as exc:
-            err = GenerationError(
-                f"cannot connect to the OpenAI-compatible server at {url}: {exc}",
-                hint="check openai_base_url (QA_OPENAI_BASE_URL) and that the server is running",
-            )
-            self._error = str(err)
-            raise err from exc
-        except openai.AuthenticationError as exc:
-            err = GenerationError(f"the server at {url} refused the API key (HTTP {exc.status_code})",
-                                  hint="check openai_api_key (QA_OPENAI_API_KEY)")
-            self._error = str(err)
-            raise err from exc
-        except openai.NotFoundError as exc:
-            err = GenerationError(
-                f"the server at {url} answered 404 for model '{self.model}': {exc.message}",
-                hint="check generator_model (the served model name) and openai_base_url (usually ends in /v1)",
-            )
-            self._error = str(err)
-            raise err from exc
-        except openai.APIStatusError as exc:
-            err = GenerationError(f"the server at {url} answered HTTP {exc.status_code}: {exc.message}",
-                                  hint="see the server's log; check generator_model and max_new_tokens")
-            self._error = str(err)
-            raise err from exc
         except openai.OpenAIError as exc:
-            err = GenerationError(f"the OpenAI-compatible server at {url} failed: {exc}",
-                                  hint="check openai_base_url and the server's log")
+            err = self._explain(exc)
             self._error = str(err)
             raise err from exc
         self._error = None
         return result
+
+    def _explain(self, exc: Any) -> GenerationError:
+        """The GenerationError, with a fix, for one of the client's errors."""
+        import openai
+
+        url = f"{self.base_url}/chat/completions"
+        if isinstance(exc, openai.APITimeoutError):
+            return GenerationError(f"the OpenAI-compatible server at {url} timed out",
+                                   hint="check that the server is up and not overloaded")
+        if isinstance(exc, openai.APIConnectionError):
+            return GenerationError(
+                f"cannot connect to the OpenAI-compatible server at {url}: {exc}",
+                hint="check openai_base_url (QA_OPENAI_BASE_URL) and that the server is running",
+            )
+        if isinstance(exc, openai.AuthenticationError):
+            return GenerationError(f"the server at {url} refused the API key (HTTP {exc.status_code})",
+                                   hint="check openai_api_key (QA_OPENAI_API_KEY)")
+        if isinstance(exc, openai.NotFoundError):
+            return GenerationError(
+                f"the server at {url} answered 404 for model '{self.model}': {exc.message}",
+                hint="check generator_model (the served model name) and openai_base_url (usually ends in /v1)",
+            )
+        if isinstance(exc, openai.APIStatusError):
+            return GenerationError(f"the server at {url} answered HTTP {exc.status_code}: {exc.message}",
+                                   hint="see the server's log; check generator_model and max_new_tokens")
+        return GenerationError(f"the OpenAI-compatible server at {url} failed: {exc}",
+                               hint="check openai_base_url and the server's log")
