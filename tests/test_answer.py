@@ -232,3 +232,12 @@ def test_who_question_answered_without_any_body_falls_back_to_quoting_the_depart
 
     a = with_reply(fake_service, reply).ask("雅安推动能源绿色低碳转型由哪些部门负责？")
     assert a.extractive and "市经济和信息化局" in a.text
+
+
+def test_model_copying_the_prompt_layout_is_cut_at_the_stop_string(fake_service):
+    def reply(messages):
+        n = item_number(messages[-1]["content"], YAAN, "（五）")
+        return f"回答：到2025年达到58%左右[{n}]。\n问题：由哪些部门负责？\n回答：市林业局[{n}]。"
+
+    a = with_reply(fake_service, reply).ask(Q_YAAN)
+    assert a.text == "到2025年达到58%左右[1]。" and not a.extractive

@@ -76,7 +76,8 @@ class _Claim:
 def parse_claims(raw: str) -> list[_Claim]:
     """Split the answer into sentences and their [n] markers."""
     claims: list[_Claim] = []
-    for piece in _SENT_SPLIT.split(raw.strip()):
+    raw = re.sub(r"^\s*(回答|答)[：:]\s*", "", raw.strip())
+    for piece in _SENT_SPLIT.split(raw):
         if not piece.strip():
             continue
         cited: list[int] = []

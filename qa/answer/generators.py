@@ -77,6 +77,9 @@ class FakeGenerator:
         self._loaded = True
         self.calls.append([dict(m) for m in messages])
         text = self._text(messages)
+        cut = min((text.find(s) for s in stop if s and s in text), default=-1)
+        if cut >= 0:  # like a real backend, stop before the first stop string
+            text = text[:cut]
         for i in range(0, len(text), 2):
             if cancel is not None and cancel.is_set():
                 return

@@ -81,7 +81,8 @@ class Answerer:
         yield StreamEvent("status", "生成中…")
         pieces: list[str] = []
         first = None
-        for piece in self.generator.stream(messages, max_tokens=self.settings.max_new_tokens, cancel=cancel):
+        for piece in self.generator.stream(messages, max_tokens=self.settings.max_new_tokens, stop=prompts.STOP,
+                                           cancel=cancel):
             if first is None:
                 first = time.perf_counter()
             pieces.append(piece)

@@ -26,6 +26,10 @@ EVIDENCE_ITEM = "[{n}]《{title}》{label} {heading}\n{text}"
 
 USER_PROMPT = "条款：\n{evidence}\n\n问题：{question}\n回答："
 
+#: The model sometimes continues by writing a new "问题：" or "条款：" block (copying the prompt's
+#: layout); generation stops there.
+STOP = ("\n问题：", "问题：", "\n条款：", "条款：\n")
+
 REFUSAL_OUT_OF_SCOPE = "已索引的文件中没有关于{names}的规定，无法回答这个问题。"
 REFUSAL_LOW_EVIDENCE = "已索引的文件中未找到与这个问题直接相关的内容，无法据此作答。"
 REFUSAL_MISSING_FIGURE = "已索引的文件中未找到关于{names}的内容，无法据此作答。"
