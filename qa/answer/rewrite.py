@@ -26,22 +26,31 @@ def last_user_question(history: Sequence[Turn]) -> str | None:
     return None
 
 
-def is_follow_up(question: str) -> bool:
+_YEAR_PHRASE = re.compile(r"(?:到|在|至)?20\d\d年")
+_HOW_MUCH_TAIL = re.compile(r"((?:要|预计|应|需要|需|将)?(?:达到|下降|降低|提高|提升|降至|降到|控制在|增加|减少)多少)[？?]?$")
+
+
+def is_follow_up(question: str, regions: Iterable[str] = ()) -> bool:
+    """Cue words (那…呢, 这个, 该…), or a very short question that names no region ("文号是多少？")."""
     q = question.strip()
-    return bool(_FOLLOW_START.search(q) or _ELLIPSIS_END.search(q) or _DEICTIC.search(q)) and len(q) <= 30
+    if len(q) > 30:
+        return False
+    if _FOLLOW_START.search(q) or _ELLIPSIS_END.search(q) or _DEICTIC.search(q):
+        return True
+    return len(q) <= 10 and not any(r in q for r in regions)
 
 
 def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str]) -> str:
     """Standalone form of `question` (unchanged when it is not a follow-up or there is no history)."""
     q = question.strip()
     prev = last_user_question(history)
-    if not prev or not is_follow_up(q):
-        return q
     names = sorted(set(regions), key=len, reverse=True)
+    if not prev or not is_follow_up(q, names):
+        return q
     new_regions = [r for r in names if r in q]
     old_regions = [r for r in names if r in prev]
     core = re.sub(r"^(那么?|那|还有|另外|再)", "", q)
-    core = _ELLIPSIS_END.sub("", core).strip("，, ")
+    core = _ELLIPSIS_END.sub("", re.sub(r"呢(?=[，,])", "", core)).strip("，, ")
     if new_regions and old_regions:
         # "那雅安呢？": the previous question, asked of the new region
         out = prev
@@ -50,8 +59,17 @@ def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str]) -> s
                 out = out.replace(old, new_regions[0])
         if core in new_regions:
             return out
-        return f"{_QUESTION_TAIL.sub('', out)}，{core}？" if core not in out else out
+        return f"{_QUESTION_TAIL.sub('', out)}，{_QUESTION_TAIL.sub('', core)}？" if core not in out else out
     if new_regions and not old_regions and core in new_regions:
         return f"{new_regions[0]}{prev}"
+    if _ELLIPSIS_END.search(q) and core and not new_regions:
+        old_year = _YEAR_PHRASE.search(prev)
+        if re.fullmatch(r"(?:到|在)?20\d\d年", core) and old_year:  # "2030年呢？"
+            return prev.replace(old_year.group(0).lstrip("到在至"), core.lstrip("到在"), 1)
+        how_much = _HOW_MUCH_TAIL.search(prev)
+        if how_much:  # "秸秆综合利用率呢？" after "四川到2025年…比例要达到多少？"
+            region = next((r for t in reversed(history) if t.role == "user" for r in names if r in t.content), "")
+            year = old_year.group(0) if old_year else ""
+            return f"{region}{year}{core}{how_much.group(1)}？"
     tail = _QUESTION_TAIL.sub("", core if _ELLIPSIS_END.search(q) and core else q)
     return f"{_QUESTION_TAIL.sub('', prev)}，{tail}？"
