@@ -252,3 +252,12 @@ def test_model_copying_the_prompt_layout_is_cut_at_the_stop_string(fake_service)
 def test_rewrite_elliptic_follow_ups(prev, question, expected):
     regions = ["四川", "四川省", "雅安", "雅安市", "资阳", "资阳市", "重庆", "重庆市"]
     assert rewrite(question, [Turn("user", prev), Turn("assistant", "……")], regions) == expected
+
+
+def test_figure_taken_from_a_sentence_about_something_else_is_caught(fake_service):
+    def reply(messages):
+        n = item_number(messages[-1]["content"], YAAN, "（五）")
+        return f"雅安市到2025年煤炭消费总量削减比例为58%左右[{n}]。"  # 58% is the non-fossil share
+
+    a = with_reply(fake_service, reply).ask("雅安到2025年煤炭消费总量要怎么控制？")
+    assert a.extractive and "说的是别的事" in " ".join(a.notes)

@@ -203,3 +203,10 @@ def test_hash_embedder_is_deterministic_and_normalised():
     e = HashEmbedder(64)
     a, b = e.embed_queries(["雅安市"]), e.embed_passages(["雅安市"])
     assert np.allclose(a, b) and abs(float(np.linalg.norm(a)) - 1) < 1e-5
+
+
+def test_question_naming_two_regions_gets_clauses_of_both(fake_service):
+    res = fake_service.search("雅安和四川省分别把减污降碳目标任务落实情况纳入哪一级生态环境保护督察？", k=4)
+    docs = [h.chunk.doc_id for h in res.hits]
+    assert "yaan_jianwu_jiangtan_2023" in docs[:2]
+    assert {"sichuan_jianwu_jiangtan_2023", "sichuan_14th_fyp_energy_saving_2022"} & set(docs[:2])

@@ -141,8 +141,11 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str) -> Chec
                 notes.append(f"删除不存在的引用[{n}]")
         chosen = _cover(facts, valid, by_n, norms, claim.text)
         if chosen is None:
-            missing = next(f for f in facts if not any(_fact_in(f, norms[n]) for n in by_n))
-            notes.append(f"“{missing}”不在任何条款中")
+            missing = next((f for f in facts if not any(_fact_in(f, norms[n]) for n in by_n)), None)
+            if missing is not None:
+                notes.append(f"“{missing}”不在任何条款中")
+            else:
+                notes.append(f"“{claim.text[:30]}”中的数字在条款中说的是别的事")
             return _extractive(items, question, notes)
         if facts and valid and chosen != valid:
             notes.append(f"引用[{','.join(map(str, valid))}]改为[{','.join(map(str, chosen))}]")
@@ -200,16 +203,33 @@ def unchecked(raw: str, items: Sequence[EvidenceItem]) -> Checked:
     return Checked(raw.strip(), cites, refused_by_model=refused)
 
 
+#: A figure must stand in an evidence sentence that shares this much of the claim's wording
+#: (so "人均用水量下降16%" is not accepted from a sentence where 16% is about something else).
+CONTEXT_MIN = 0.3
+_YEAR_FACT = re.compile(r"^\d{4}年$")
+
+
+def _in_context(fact: str, claim_tokens: set[str], item: EvidenceItem) -> bool:
+    """Is `fact` stated in `item` in a sentence about what the claim says? Years, bodies, and
+    claims too short to judge always pass."""
+    if _YEAR_FACT.match(fact) or not re.match(r"\d", fact) or len(claim_tokens) < 4:
+        return True
+    for sent in item.all_sentences or ():
+        if _fact_in(fact, normalize_answer(sent.text)) and overlap(claim_tokens, sent.text) >= CONTEXT_MIN:
+            return True
+    return not item.all_sentences
+
+
 def _cover(facts: Sequence[str], cited: Sequence[int], by_n: dict, norms: dict[int, str],
            claim: str) -> list[int] | None:
     """The fewest evidence items that hold every fact, preferring the ones the model cited.
     None if some fact is in no item at all."""
     if not facts:
         return list(cited)
-    holders = {f: {n for n in by_n if _fact_in(f, norms[n])} for f in facts}
+    toks = _bigrams(claim)
+    holders = {f: {n for n in by_n if _fact_in(f, norms[n]) and _in_context(f, toks, by_n[n])} for f in facts}
     if any(not h for h in holders.values()):
         return None
-    toks = _bigrams(claim)
 
     def pref(n: int) -> tuple[int, float, int]:
         return (n in cited, overlap(toks, by_n[n].clause_text), -n)

@@ -113,9 +113,13 @@ class Retriever:
             for row in fused:
                 if data.chunks[row].doc_id in boosted:
                     fused[row] += TITLE_BOOST / (rrf + 1)
+        order = sorted(fused, key=lambda r: (-fused[r], r))
+        groups = self._region_groups(scope)
+        if len(groups) >= 2:  # a question naming two regions gets the best clauses of each, in turn
+            order = _interleave(order, [[r for r in order if data.chunks[r].doc_id in g] for g in groups])
         hits: list[Hit] = []
         seen: set[tuple[str, str]] = set()
-        for row in sorted(fused, key=lambda r: (-fused[r], r)):
+        for row in order:
             c = data.chunks[row]
             key = (c.doc_id, c.label)
             if key in seen:
@@ -126,6 +130,16 @@ class Retriever:
             if len(hits) >= k:
                 break
         return hits, scope
+
+    def _region_groups(self, scope: Scope) -> list[set[str]]:
+        """The document sets of the distinct regions a question names (for comparisons)."""
+        assert self._scope is not None
+        groups: list[set[str]] = []
+        for name in scope.regions:
+            docs = self._scope.alias_to_docs.get(name, set()) & set(scope.doc_ids)
+            if docs and docs not in groups:
+                groups.append(docs)
+        return groups
 
     def _allowed_rows(self, doc_ids: Sequence[str]) -> np.ndarray | None:
         if not doc_ids:
@@ -192,3 +206,15 @@ class Retriever:
             if pos >= 0:
                 span = (pos, pos + len(quote.strip()))
         return ClauseView(chunk.doc_id, chunk.doc_title, chunk.label, unit.get("heading", ""), text, span)
+
+
+def _interleave(order: list[int], groups: list[list[int]]) -> list[int]:
+    """Round-robin over the groups (each in fused order), then whatever is left in fused order."""
+    out: list[int] = []
+    seen: set[int] = set()
+    for i in range(max(len(g) for g in groups)):
+        for g in groups:
+            if i < len(g) and g[i] not in seen:
+                out.append(g[i])
+                seen.add(g[i])
+    return out + [r for r in order if r not in seen]
