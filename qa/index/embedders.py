@@ -98,7 +98,10 @@ class SentenceTransformerEmbedder:
                 torch.set_num_threads(max(1, self.settings.n_threads))
                 path = resolve_embedding_model(self.settings)
                 try:
+                    import transformers
                     from sentence_transformers import SentenceTransformer
+
+                    transformers.utils.logging.disable_progress_bar()  # no "Loading weights" bar per load
 
                     self._model = SentenceTransformer(path, device="cpu")
                 except Exception as exc:  # library errors vary: OSError, ValueError, HF errors
@@ -119,7 +122,7 @@ class SentenceTransformerEmbedder:
         return int(self.load().max_seq_length or 512)
 
     def count_tokens(self, text: str) -> int:
-        return len(self.load().tokenizer(text, add_special_tokens=True)["input_ids"])
+        return len(self.load().tokenizer(text, add_special_tokens=True, verbose=False)["input_ids"])
 
     def _encode(self, texts: Sequence[str], kind: str, batch_size: int, progress: bool) -> np.ndarray:
         m = self.load()
