@@ -7,6 +7,7 @@ doc_id order, so an incremental update produces exactly the index a full rebuild
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import sys
 import time
@@ -69,7 +70,6 @@ class IndexBuilder:
         entries = []
         with tqdm(total=total, desc="嵌入 embedding", unit="chunk", disable=not self.progress or not total) as bar:
             for doc, chunks in chunked:
-                vecs = np.zeros((0, 0), np.float32)
                 texts = [c.embed_text for c in chunks]
                 parts = []
                 bs = max(1, self.settings.embedding_batch_size)
@@ -162,7 +162,7 @@ class IndexBuilder:
             dest = self.corpus / src.name
             if src.resolve() != dest.resolve():
                 shutil.copy2(src, dest)
-            docs.append(parse_file(dest))
+            docs.append(dataclasses.replace(doc, path=str(dest)))
         if not docs:
             raise InputError("没有可添加的文件 / nothing to add: " + "; ".join(report.problems))
         for e in self._entries_for(docs):
