@@ -42,11 +42,13 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} missing (apt-get install chromium)")
+        pytest.fail(f"{CHROMIUM} missing: `apt-get install chromium` (./run.sh test installs it)")
     tmp = tmp_path_factory.mktemp("browser")
     shutil.copytree(ROOT / "corpus", tmp / "corpus")
     env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
-    env.update(QA_EMBEDDING_MODEL="hash:256", QA_GENERATOR_BACKEND="fake", QA_CORPUS_DIR=str(tmp / "corpus"),
+    # the refusal threshold is calibrated for the real embedder, not the hashing fake
+    env.update(QA_EMBEDDING_MODEL="hash:256", QA_GENERATOR_BACKEND="fake", QA_REFUSAL_THRESHOLD="0",
+               QA_CORPUS_DIR=str(tmp / "corpus"),
                QA_INDEX_DIR=str(tmp / "index"), QA_MODELS_DIR=str(tmp / "models"), QA_DATA_DIR=str(tmp / "data"),
                NO_PROXY="127.0.0.1,localhost", GRADIO_ANALYTICS_ENABLED="False")
     subprocess.run([*_qa(), "index", "build"], env=env, cwd=tmp, check=True, capture_output=True, timeout=300)

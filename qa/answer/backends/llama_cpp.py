@@ -14,6 +14,7 @@ settings); one generation runs at a time per loaded model.
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 import time
@@ -45,6 +46,17 @@ class _Loaded:
 
 _MODELS: dict[tuple, _Loaded] = {}
 _MODELS_LOCK = threading.Lock()
+
+
+@atexit.register
+def _close_models() -> None:
+    """Free the models before interpreter teardown (llama-cpp-python's __del__ fails late in it)."""
+    for loaded in _MODELS.values():
+        try:
+            loaded.llama.close()
+        except Exception:  # noqa: BLE001 - best effort at exit
+            pass
+    _MODELS.clear()
 
 
 def _check_gguf_header(path: Path, hint: str) -> None:
