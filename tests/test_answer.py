@@ -261,3 +261,13 @@ def test_figure_taken_from_a_sentence_about_something_else_is_caught(fake_servic
 
     a = with_reply(fake_service, reply).ask("雅安到2025年煤炭消费总量要怎么控制？")
     assert a.extractive and "说的是别的事" in " ".join(a.notes)
+
+
+def test_incomplete_department_list_gets_the_clause_parenthesis(fake_service):
+    def reply(messages):
+        n = item_number(messages[-1]["content"], YAAN, "（五）")
+        return f"由市经济和信息化局、市生态环境局负责[{n}]。"
+
+    a = with_reply(fake_service, reply).ask("雅安推动能源绿色低碳转型由哪些部门负责？")
+    assert not a.extractive and "市水利局按职责分工负责" in a.text and "条款原文" in a.text
+    assert a.text.count("[1]") == 2

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from qa.answer.evidence import EvidenceItem, Sentence, _bigrams, overlap
 from qa.answer.prompts import EXTRACTIVE_PREFIX, MODEL_REFUSAL_MARKERS
+from qa.answer.support import _ASKS_QUANTITY
 from qa.types import Citation
 
 _MARKER = re.compile(r"[\[【［]\s*(?:编号|条款|第)?\s*(\d{1,2}(?:\s*[,，、]\s*\d{1,2})*)\s*[\]】］]")
@@ -63,6 +64,7 @@ class Checked:
     citations: list[Citation]
     extractive: bool = False
     refused_by_model: bool = False
+    refused_no_figure: bool = False  # a "how much" answer whose figure the clauses state about something else
     notes: list[str] = field(default_factory=list)
 
 
@@ -120,8 +122,15 @@ def bodies(text: str, vocabulary: set[str]) -> list[str]:
     return found
 
 
-def check_answer(raw: str, items: Sequence[EvidenceItem], question: str) -> Checked:
-    """Check and repair citations; fall back to an extractive answer when the text is not grounded."""
+def _strip(text: str, names: Sequence[str]) -> str:
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, " ")
+    return text
+
+
+def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: Sequence[str] = ()) -> Checked:
+    """Check and repair citations; fall back to an extractive answer when the text is not grounded.
+    `strip`: names (regions) ignored when comparing the claim's wording with the evidence."""
     by_n = {it.n: it for it in items}
     norms = {it.n: normalize_answer(it.clause_text) for it in items}
     vocab = known_bodies(items)
@@ -139,13 +148,15 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str) -> Chec
         for n in claim.cited:
             if n not in by_n:
                 notes.append(f"删除不存在的引用[{n}]")
-        chosen = _cover(facts, valid, by_n, norms, claim.text)
+        chosen = _cover(facts, valid, by_n, norms, claim.text, _strip(question, strip))
         if chosen is None:
             missing = next((f for f in facts if not any(_fact_in(f, norms[n]) for n in by_n)), None)
             if missing is not None:
                 notes.append(f"“{missing}”不在任何条款中")
-            else:
-                notes.append(f"“{claim.text[:30]}”中的数字在条款中说的是别的事")
+                return _extractive(items, question, notes)
+            notes.append(f"“{claim.text[:30]}”中的数字在条款中说的是别的事")
+            if _ASKS_QUANTITY.search(question):  # the figure asked for is not what the clauses state
+                return Checked(raw, [], notes=notes, refused_no_figure=True)
             return _extractive(items, question, notes)
         if facts and valid and chosen != valid:
             notes.append(f"引用[{','.join(map(str, valid))}]改为[{','.join(map(str, chosen))}]")
@@ -183,8 +194,27 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str) -> Chec
                 quotes[n] = (claim.text, facts)
             marks += f"[{order[n]}]"
         parts.append(f"{claim.text}{marks}{claim.tail or ('。' if marks else '')}")
+    if asks_who(question):
+        _complete_departments(parts, order, by_n, "".join(parts), notes)
     cites = [_citation(order[n], by_n[n], *quotes[n]) for n in order]
     return Checked("".join(parts).strip(), cites, notes=notes)
+
+
+def _complete_departments(parts: list[str], order: dict[int, int], by_n: dict, text: str, notes: list[str]) -> None:
+    """A who-answer that names only some of a cited clause's responsible departments gets the
+    clause's full department parenthesis quoted after it."""
+    from qa.answer.evidence import names_bodies
+
+    for n, k in order.items():
+        item = by_n[n]
+        depts = [d for d in item.departments if len(d) >= 2]
+        named = [d for d in depts if d in text]
+        if named and len(named) < len(depts):
+            sentence = next((x for x in item.all_sentences if names_bodies(x.text)), None)
+            if sentence is not None:
+                parts.append(f"条款原文：{sentence.text}[{k}]")
+                notes.append(f"回答只列出{len(named)}/{len(depts)}个责任单位，已附条款原文")
+            return
 
 
 def unchecked(raw: str, items: Sequence[EvidenceItem]) -> Checked:
@@ -209,25 +239,46 @@ CONTEXT_MIN = 0.3
 _YEAR_FACT = re.compile(r"^\d{4}年$")
 
 
-def _in_context(fact: str, claim_tokens: set[str], item: EvidenceItem) -> bool:
+def _missing_term(claim: str, sentence: str, question: str) -> str | None:
+    """A term the claim takes from the question but the sentence lacks: three or more consecutive
+    character bigrams, each in the question and none in the sentence ("二氧化碳排放" claimed with a
+    figure from a sentence about 能源消耗). Function words ("比重要达到" vs "比重达到") stay below."""
+    for run in re.findall(r"[\u4e00-\u9fff]{4,}", claim):
+        start, length = 0, 0
+        for i in range(len(run) - 1):
+            bigram = run[i:i + 2]
+            if bigram in question and bigram not in sentence:
+                if length == 0:
+                    start = i
+                length += 1
+                if length >= 3:
+                    return run[start:i + 2]
+            else:
+                length = 0
+    return None
+
+
+def _in_context(fact: str, claim_tokens: set[str], item: EvidenceItem, claim: str = "", question: str = "") -> bool:
     """Is `fact` stated in `item` in a sentence about what the claim says? Years, bodies, and
     claims too short to judge always pass."""
     if _YEAR_FACT.match(fact) or not re.match(r"\d", fact) or len(claim_tokens) < 4:
         return True
     for sent in item.all_sentences or ():
-        if _fact_in(fact, normalize_answer(sent.text)) and overlap(claim_tokens, sent.text) >= CONTEXT_MIN:
+        if (_fact_in(fact, normalize_answer(sent.text)) and overlap(claim_tokens, sent.text) >= CONTEXT_MIN
+                and not _missing_term(claim, sent.text, question)):
             return True
     return not item.all_sentences
 
 
 def _cover(facts: Sequence[str], cited: Sequence[int], by_n: dict, norms: dict[int, str],
-           claim: str) -> list[int] | None:
+           claim: str, question: str = "") -> list[int] | None:
     """The fewest evidence items that hold every fact, preferring the ones the model cited.
     None if some fact is in no item at all."""
     if not facts:
         return list(cited)
     toks = _bigrams(claim)
-    holders = {f: {n for n in by_n if _fact_in(f, norms[n]) and _in_context(f, toks, by_n[n])} for f in facts}
+    holders = {f: {n for n in by_n if _fact_in(f, norms[n]) and _in_context(f, toks, by_n[n], claim, question)}
+               for f in facts}
     if any(not h for h in holders.values()):
         return None
 
@@ -251,11 +302,12 @@ def _citation(k: int, item: EvidenceItem, claim: str, facts: Sequence[str]) -> C
 
 def _extractive(items: Sequence[EvidenceItem], question: str, notes: list[str], n_quotes: int = 2) -> Checked:
     """Quote the evidence sentences that best match the question, with their citations."""
-    from qa.answer.evidence import _ASKS_FIGURE, _RESPONSIBILITY, names_bodies
+    from qa.answer.evidence import _ASKS_FIGURE, DOC_NUMBER, asks_doc_number, asks_who, names_bodies
 
     q = _bigrams(question)
     wants_figure = bool(_ASKS_FIGURE.search(question))
-    wants_dept = bool(_RESPONSIBILITY.search(question))
+    wants_dept = asks_who(question)
+    wants_number = asks_doc_number(question)
     ranked = []
     for rank, it in enumerate(items[:3]):
         for s in it.all_sentences:
@@ -263,6 +315,8 @@ def _extractive(items: Sequence[EvidenceItem], question: str, notes: list[str], 
             if wants_figure and re.search(r"\d", s.text):
                 score += 0.1
             if wants_dept and names_bodies(s.text):
+                score += 1.0
+            if wants_number and DOC_NUMBER.search(s.text):
                 score += 1.0
             ranked.append((score, rank, s.start, it, s))
     ranked.sort(key=lambda x: (-x[0], x[1], x[2]))

@@ -16,7 +16,11 @@ from qa.index.keyword import char_tokens
 from qa.types import Hit
 
 _SENT_END = re.compile(r"(?<=[。；！？])|\n+|(?=(?<![\d.])\d{1,2}[.．、](?!\d))")
-_RESPONSIBILITY = re.compile(r"部门|负责|牵头|谁|(?:哪些|哪个|哪几个|什么|责任|参与|牵头|配合)单位|配合|职责|主管|印发|发布|发文|联合|签发|机关")
+_RESPONSIBILITY = re.compile(r"部门|负责|牵头|谁|(?:哪些|哪个|哪几个|什么|责任|参与|牵头|配合)单位|配合|职责|主管|印发|发布|"
+                             r"联合发文|联合印发|签发|发文机关|印发机关")
+_ASKS_DOCNUMBER = re.compile(r"文号|字号|文件编号|编号是|编号多少")
+#: a document number such as 川府发〔2022〕20号 or 渝环〔2023〕71号
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,6}〔\d{4}〕\s*\d+\s*号")
 _ASKS_FIGURE = re.compile(r"多少|几|比例|比重|目标|指标|百分|%|下降|提高|达到|万吨|亿")
 _DEPT_PAREN = re.compile(r"[（(][^（）()]*(?:负责|牵头|配合)[^（）()]*[）)]\s*$")
 #: a signature line of a cover letter: one to four issuing bodies separated by spaces
@@ -25,13 +29,20 @@ _SIGNATURE = re.compile(r"^(?:[\u4e00-\u9fff（）]{2,20}(?:局|委员会|厅|�
 
 def asks_who(question: str) -> bool:
     """Does the question ask which department or body is responsible / issued it?"""
-    return bool(_RESPONSIBILITY.search(question))
+    return bool(_RESPONSIBILITY.search(question)) and not asks_doc_number(question)
+
+
+def asks_doc_number(question: str) -> bool:
+    return bool(_ASKS_DOCNUMBER.search(question))
 
 
 def names_bodies(sentence: str) -> bool:
     """A department parenthesis ("（…按职责分工负责）") or a signature line of issuing bodies."""
+    from qa.corpus.structure import trailing_parenthesis
+
     lines = [x for x in sentence.strip().split("\n") if x.strip()]
-    return bool(_DEPT_PAREN.search(sentence) or (lines and all(_SIGNATURE.match(x.strip()) for x in lines)))
+    return bool(_DEPT_PAREN.search(sentence) or trailing_parenthesis(sentence)
+                or (lines and all(_SIGNATURE.match(x.strip()) for x in lines)))
 
 
 @dataclass(frozen=True)
@@ -114,13 +125,16 @@ def select_sentences(question: str, sentences: Sequence[Sentence], heading: str,
         return list(sentences)
     q = _bigrams(question)
     wants_figure = bool(_ASKS_FIGURE.search(question))
-    wants_dept = bool(_RESPONSIBILITY.search(question))
+    wants_dept = asks_who(question)
+    wants_number = asks_doc_number(question)
     scored = []
     for i, s in enumerate(sentences):
         score = overlap(q, s.text)
         if wants_figure and re.search(r"\d", s.text):
             score += 0.15
         if wants_dept and names_bodies(s.text):
+            score += 1.0
+        if wants_number and DOC_NUMBER.search(s.text):
             score += 1.0
         scored.append((score, i))
     keep = {0} if sentences and heading and sentences[0].text.startswith(heading[:6]) else set()

@@ -141,11 +141,14 @@ class Answerer:
 
     def _checked(self, question: str, standalone: str, raw: str, items: list[EvidenceItem], hits: Sequence[Hit],
                  scope: Scope, timings: dict, t0: float, cancelled: bool) -> Answer:
-        checked = check_answer(raw, items, standalone) if self.settings.grounding else unchecked(raw, items)
+        checked = (check_answer(raw, items, standalone, self._regions()) if self.settings.grounding
+                   else unchecked(raw, items))
         total = (time.perf_counter() - t0) * 1000
         t = Timings(**timings, total_ms=total)
         if checked.refused_by_model and not figures(raw):
             return self._refusal(question, standalone, prompts.REFUSAL_BY_MODEL, hits, scope, t, raw)
+        if checked.refused_no_figure:
+            return self._refusal(question, standalone, prompts.REFUSAL_NO_FIGURE, hits, scope, t, raw)
         text = checked.text
         if scope.out_of_scope and not scope.is_out_of_scope:
             text += prompts.PARTIAL_SCOPE_NOTE.format(names="、".join(scope.out_of_scope))

@@ -188,7 +188,7 @@ def _clean_department(name: str) -> str:
     return re.sub(r"等$", "", name).strip()
 
 
-def _trailing_parenthesis(text: str) -> str | None:
+def trailing_parenthesis(text: str) -> str | None:
     """The inside of the responsibility parenthesis at the end of a clause, if any."""
     body = text.rstrip()
     if not body or body[-1] not in _CLOSERS:
@@ -207,7 +207,7 @@ def _trailing_parenthesis(text: str) -> str | None:
 
 def parse_departments(text: str) -> tuple[str, ...]:
     """Departments named in the trailing '（…按职责分工负责）' / '（…牵头，…配合）' of a clause."""
-    inner = _trailing_parenthesis(text)
+    inner = trailing_parenthesis(text)
     if inner is None:
         return ()
     names: list[str] = []
