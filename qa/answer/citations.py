@@ -320,7 +320,11 @@ def _extractive(items: Sequence[EvidenceItem], question: str, notes: list[str], 
                 score += 1.0
             ranked.append((score, rank, s.start, it, s))
     ranked.sort(key=lambda x: (-x[0], x[1], x[2]))
-    chosen = ranked[:n_quotes]
+    # quote the best clause; another clause only when it matches the question about as well
+    # (a comparison across documents), so that the extract does not cite a side clause
+    best = ranked[:1]
+    rest = [r for r in ranked[1:] if r[3] is best[0][3] or r[0] >= max(0.3, 0.9 * best[0][0])] if best else []
+    chosen = best + rest[: n_quotes - 1]
     chosen.sort(key=lambda x: (x[1], x[2]))
     cites: list[Citation] = []
     lines = [EXTRACTIVE_PREFIX]
