@@ -271,3 +271,12 @@ def test_incomplete_department_list_gets_the_clause_parenthesis(fake_service):
     a = with_reply(fake_service, reply).ask("雅安推动能源绿色低碳转型由哪些部门负责？")
     assert not a.extractive and "市水利局按职责分工负责" in a.text and "条款原文" in a.text
     assert a.text.count("[1]") == 2
+
+
+def test_missing_term_ignores_phrasing_but_catches_a_different_subject():
+    from qa.answer.citations import _missing_term
+
+    q = " 十四五节能减排方案规定单位地区生产总值二氧化碳排放下降多少？"
+    assert _missing_term("单位地区生产总值二氧化碳排放下降14%", "全省单位地区生产总值能源消耗比2020年下降14%", q)
+    assert _missing_term("森林覆盖率目标是57%以上", "森林覆盖率提高至57%以上", " 到2025年森林覆盖率目标是多少？") is None
+    assert _missing_term("煤炭消费比重要降到25%以内", "煤炭消费比重降至25%以内", " 到2025年煤炭消费比重要降到多少？") is None

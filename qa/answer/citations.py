@@ -239,6 +239,10 @@ CONTEXT_MIN = 0.3
 _YEAR_FACT = re.compile(r"^\d{4}年$")
 
 
+#: Characters of question and answer phrasing (要, 达到, 目标是, 降到…), not of the terms asked about.
+_FUNCTION_CHARS = set("要是的了到至在为将与和及等以其目标多少达降提高上下内外左右各分别中里有由对把被会能可该这那年")
+
+
 def _missing_term(claim: str, sentence: str, question: str) -> str | None:
     """A term the claim takes from the question but the sentence lacks: three or more consecutive
     character bigrams, each in the question and none in the sentence ("二氧化碳排放" claimed with a
@@ -247,7 +251,7 @@ def _missing_term(claim: str, sentence: str, question: str) -> str | None:
         start, length = 0, 0
         for i in range(len(run) - 1):
             bigram = run[i:i + 2]
-            if bigram in question and bigram not in sentence:
+            if not _FUNCTION_CHARS.intersection(bigram) and bigram in question and bigram not in sentence:
                 if length == 0:
                     start = i
                 length += 1
