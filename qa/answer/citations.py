@@ -306,23 +306,13 @@ def _citation(k: int, item: EvidenceItem, claim: str, facts: Sequence[str]) -> C
 
 def _extractive(items: Sequence[EvidenceItem], question: str, notes: list[str], n_quotes: int = 2) -> Checked:
     """Quote the evidence sentences that best match the question, with their citations."""
-    from qa.answer.evidence import _ASKS_FIGURE, DOC_NUMBER, asks_doc_number, asks_who, names_bodies
+    from qa.answer.evidence import SentenceScorer
 
-    q = _bigrams(question)
-    wants_figure = bool(_ASKS_FIGURE.search(question))
-    wants_dept = asks_who(question)
-    wants_number = asks_doc_number(question)
+    scorer = SentenceScorer(question, figure_bonus=0.1)
     ranked = []
     for rank, it in enumerate(items[:3]):
         for s in it.all_sentences:
-            score = overlap(q, s.text) - 0.05 * rank
-            if wants_figure and re.search(r"\d", s.text):
-                score += 0.1
-            if wants_dept and names_bodies(s.text):
-                score += 1.0
-            if wants_number and DOC_NUMBER.search(s.text):
-                score += 1.0
-            ranked.append((score, rank, s.start, it, s))
+            ranked.append((scorer(s.text) - 0.05 * rank, rank, s.start, it, s))
     ranked.sort(key=lambda x: (-x[0], x[1], x[2]))
     # quote the best clause; another clause only when it matches the question about as well
     # (a comparison across documents), so that the extract does not cite a side clause

@@ -118,27 +118,37 @@ def _bigrams(text: str) -> set[str]:
     return {t for t in char_tokens(text) if len(t) >= 2}
 
 
+class SentenceScorer:
+    """How well a sentence answers the question: keyword overlap, plus a bonus for a figure when
+    the question asks for one, for department names when it asks who, for a document number when
+    it asks for one. Shared by evidence selection and the extractive fallback."""
+
+    def __init__(self, question: str, figure_bonus: float) -> None:
+        self.tokens = _bigrams(question)
+        self.figure_bonus = figure_bonus if _ASKS_FIGURE.search(question) else 0.0
+        self.wants_dept = asks_who(question)
+        self.wants_number = asks_doc_number(question)
+
+    def __call__(self, text: str) -> float:
+        score = overlap(self.tokens, text)
+        if self.figure_bonus and re.search(r"\d", text):
+            score += self.figure_bonus
+        if self.wants_dept and names_bodies(text):
+            score += 1.0
+        if self.wants_number and DOC_NUMBER.search(text):
+            score += 1.0
+        return score
+
+
 def select_sentences(question: str, sentences: Sequence[Sentence], heading: str, budget_chars: int,
                      ) -> list[Sentence]:
     """Keep the heading sentence and the sentences that best match the question, in clause order."""
     if sum(len(s.text) for s in sentences) <= budget_chars:
         return list(sentences)
-    q = _bigrams(question)
-    wants_figure = bool(_ASKS_FIGURE.search(question))
-    wants_dept = asks_who(question)
-    wants_number = asks_doc_number(question)
-    scored = []
-    for i, s in enumerate(sentences):
-        score = overlap(q, s.text)
-        if wants_figure and re.search(r"\d", s.text):
-            score += 0.15
-        if wants_dept and names_bodies(s.text):
-            score += 1.0
-        if wants_number and DOC_NUMBER.search(s.text):
-            score += 1.0
-        scored.append((score, i))
+    scorer = SentenceScorer(question, figure_bonus=0.15)
+    scored = [(scorer(s.text), i) for i, s in enumerate(sentences)]
     keep = {0} if sentences and heading and sentences[0].text.startswith(heading[:6]) else set()
-    if wants_dept:  # who is responsible / who issued it: always shown, whatever the budget
+    if scorer.wants_dept:  # who is responsible / who issued it: always shown, whatever the budget
         keep |= {i for i, s in enumerate(sentences) if names_bodies(s.text)}
     used = sum(len(sentences[i].text) for i in keep)
     for score, i in sorted(scored, key=lambda x: (-x[0], x[1])):

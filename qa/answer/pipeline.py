@@ -49,13 +49,18 @@ class Answerer:
         self.retriever = retriever
         self.generator = generator
         self._figure_support: FigureSupport | None = None
+        self._region_cache: tuple[object, list[str]] | None = None
 
     # ------------------------------------------------------------------
     def _regions(self) -> list[str]:
-        names: set[str] = set()
-        for meta in self.retriever.load().documents.values():
-            names |= region_aliases(str(meta.get("region", "")))
-        return sorted(names)
+        """Region names of the indexed documents (recomputed only when the index is reloaded)."""
+        data = self.retriever.load()
+        if self._region_cache is None or self._region_cache[0] is not data:
+            names: set[str] = set()
+            for meta in data.documents.values():
+                names |= region_aliases(str(meta.get("region", "")))
+            self._region_cache = (data, sorted(names))
+        return self._region_cache[1]
 
     def answer_stream(self, question: str, history: Sequence[Turn] = (), doc_ids: Sequence[str] | None = None,
                       cancel: threading.Event | None = None) -> Iterator[StreamEvent]:
