@@ -26,6 +26,21 @@ _QUOTED_TITLE = re.compile(r"[《«<]([^》»>]{2,60})[》»>]")
 _jieba_lock = threading.Lock()
 
 
+_TITLE_TOKENIZER = None
+
+
+def _title_tokenizer():
+    """A private jieba tokenizer with the stock dictionary: title words must not depend on the words
+    other detectors added to jieba's global dictionary (that made scopes differ between runs)."""
+    global _TITLE_TOKENIZER
+    with _jieba_lock:
+        if _TITLE_TOKENIZER is None:
+            import jieba
+
+            _TITLE_TOKENIZER = jieba.Tokenizer()
+        return _TITLE_TOKENIZER
+
+
 def region_aliases(region: str) -> set[str]:
     """'雅安市' → {'雅安市', '雅安'}; '四川省' → {'四川省', '四川'}."""
     region = region.strip()
@@ -54,7 +69,7 @@ class ScopeDetector:
             title = str(meta.get("title", ""))
             for alias in region_aliases(str(meta.get("region", ""))):
                 title = title.replace(alias, "")
-            words = {w for w in jieba.cut(re.sub(r"[“”\"'「」]", "", title)) if len(w) >= 2}
+            words = {w for w in _title_tokenizer().cut(re.sub(r"[“”\"'「」]", "", title)) if len(w) >= 2}
             self.title_words[doc_id] = words - _GENERIC_TITLE_WORDS
         # a title word shared by more than half of the documents distinguishes nothing
         if len(documents) > 1:
