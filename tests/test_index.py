@@ -215,13 +215,11 @@ def test_question_naming_two_regions_gets_clauses_of_both(fake_service):
 def test_scope_does_not_depend_on_jiebas_global_dictionary(fake_index):
     import jieba
 
-    from qa.index.scope import ScopeDetector
+    from qa.index.scope import ScopeDetector, region_aliases
 
-    r = Retriever(fake_index, make_embedder(fake_index))
-    docs = r.load().documents
-    q = "雅安和四川省分别把减污降碳目标任务落实情况纳入哪一级生态环境保护督察？"
-    before = ScopeDetector(docs, "").detect(q)
-    for word in ("雅安", "安市", "减污降碳", "行动方案", "协同增效行动"):
-        jieba.add_word(word, freq=100000)
-    after = ScopeDetector(docs, "").detect(q)
-    assert before == after
+    docs = Retriever(fake_index, make_embedder(fake_index)).load().documents
+    for meta in docs.values():  # what every detector does to jieba's global dictionary
+        for alias in region_aliases(meta["region"]):
+            jieba.add_word(alias, freq=100000, tag="ns")
+    scope, _ = ScopeDetector(docs, "").detect("雅安和四川省分别把减污降碳目标任务落实情况纳入哪一级生态环境保护督察？")
+    assert {"yaan_jianwu_jiangtan_2023", "sichuan_jianwu_jiangtan_2023"} <= set(scope.doc_ids)
