@@ -221,5 +221,8 @@ def test_scope_does_not_depend_on_jiebas_global_dictionary(fake_index):
     for meta in docs.values():  # what every detector does to jieba's global dictionary
         for alias in region_aliases(meta["region"]):
             jieba.add_word(alias, freq=100000, tag="ns")
-    scope, _ = ScopeDetector(docs, "").detect("雅安和四川省分别把减污降碳目标任务落实情况纳入哪一级生态环境保护督察？")
+    detector = ScopeDetector(docs, "")
+    scope, _ = detector.detect("雅安和四川省分别把减污降碳目标任务落实情况纳入哪一级生态环境保护督察？")
     assert {"yaan_jianwu_jiangtan_2023", "sichuan_jianwu_jiangtan_2023"} <= set(scope.doc_ids)
+    # the same title once the region is removed ("雅安市" whole, never "雅安" first leaving "市")
+    assert detector.title_words["yaan_jianwu_jiangtan_2023"] == detector.title_words["sichuan_jianwu_jiangtan_2023"]

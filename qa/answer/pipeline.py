@@ -48,7 +48,7 @@ class Answerer:
         self.settings = settings
         self.retriever = retriever
         self.generator = generator
-        self._figure_support: FigureSupport | None = None
+        self._figure_support: tuple[object, FigureSupport] | None = None
         self._region_cache: tuple[object, list[str]] | None = None
 
     # ------------------------------------------------------------------
@@ -126,11 +126,12 @@ class Answerer:
         return None
 
     def _support(self) -> FigureSupport:
-        if self._figure_support is None:
-            docs = self.retriever.load().documents.values()
-            self._figure_support = FigureSupport((u["text"] for d in docs for u in d.get("units", [])),
-                                                 self._regions())
-        return self._figure_support
+        """Figure-support statistics of the indexed documents (rebuilt only when the index is reloaded)."""
+        data = self.retriever.load()
+        if self._figure_support is None or self._figure_support[0] is not data:
+            texts = (u["text"] for d in data.documents.values() for u in d.get("units", []))
+            self._figure_support = (data, FigureSupport(texts, self._regions()))
+        return self._figure_support[1]
 
     def _unit_text(self, hit: Hit) -> str:
         unit = self.retriever.unit(hit.chunk.doc_id, hit.chunk.label)

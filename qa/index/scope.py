@@ -67,7 +67,8 @@ class ScopeDetector:
             for alias in region_aliases(str(meta.get("region", ""))):
                 self.alias_to_docs.setdefault(alias, set()).add(doc_id)
             title = str(meta.get("title", ""))
-            for alias in region_aliases(str(meta.get("region", ""))):
+            # longest alias first: "四川" before "四川省" would leave a stray "省" (and set order varies by run)
+            for alias in sorted(region_aliases(str(meta.get("region", ""))), key=lambda a: (-len(a), a)):
                 title = title.replace(alias, "")
             words = {w for w in _title_tokenizer().cut(re.sub(r"[“”\"'「」]", "", title)) if len(w) >= 2}
             self.title_words[doc_id] = words - _GENERIC_TITLE_WORDS
@@ -117,7 +118,7 @@ class ScopeDetector:
         """(scope, boosted doc ids). scope.doc_ids restricts retrieval when non-empty."""
         regions: list[str] = []
         docs: set[str] = set()
-        for alias in sorted(self.alias_to_docs, key=len, reverse=True):
+        for alias in sorted(self.alias_to_docs, key=lambda a: (-len(a), a)):
             if alias in question and not any(alias in r for r in regions):
                 regions.append(alias)
                 docs |= self.alias_to_docs[alias]
