@@ -123,6 +123,7 @@ def _evaluate(ctx: click.Context, dataset: str, run_name: str | None, with_basel
         prepare_run,
         score_and_write,
     )
+    from qa.evaluation.scoring import clause_texts
     from qa.service import build_service
 
     run = run_name or default_run_name()
@@ -135,7 +136,7 @@ def _evaluate(ctx: click.Context, dataset: str, run_name: str | None, with_basel
     resume_cmd = f"qa eval --dataset {dataset} --run {run}" + (" --no-baseline" if not with_baseline else "") \
         + (f" --limit {limit}" if limit is not None else "") + (f" --ids {ids}" if ids else "")
     corpus = load_corpus(settings.corpus_dir, progress=False)
-    clause_texts = {(d.title, u.label): u.text for d in corpus.documents for u in d.units}
+    texts = clause_texts(corpus.documents)
     service = build_service(settings)
     _warm(service)
     t0 = time.perf_counter()
@@ -148,7 +149,7 @@ def _evaluate(ctx: click.Context, dataset: str, run_name: str | None, with_basel
         click.echo(f"baseline: {_summary_line(summary)}")
         if summary.interrupted:
             _interrupted(ctx, summary, resume_cmd)
-    metrics = score_and_write(run, dataset, settings, rows, paths, clause_texts, with_baseline)
+    metrics = score_and_write(run, dataset, settings, rows, paths, texts, with_baseline)
     click.echo("")
     click.echo(metrics_table(metrics["system"], metrics["baseline"]))
     click.echo("")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from qa.evaluation.batch import row_id
 from qa.evaluation.metrics import (
@@ -21,15 +21,9 @@ from qa.evaluation.metrics import (
 )
 
 
-def load_clause_texts(corpus_dir: str) -> dict[Clause, str]:
-    """``(doc_title, label) → normalised unit text`` for every unit of the corpus."""
-    from qa.corpus import load_corpus
-
-    texts: dict[Clause, str] = {}
-    for doc in load_corpus(corpus_dir, progress=False).documents:
-        for unit in doc.units:
-            texts[(doc.title, unit.label)] = unit.text
-    return texts
+def clause_texts(documents: Iterable) -> dict[Clause, str]:
+    """``(doc_title, label) → normalised unit text`` for every unit of the parsed documents."""
+    return {(doc.title, unit.label): unit.text for doc in documents for unit in doc.units}
 
 
 def gold_clauses(row: Mapping) -> list[Clause]:

@@ -19,7 +19,7 @@ import numpy as np
 
 from qa.errors import CorpusError, IndexError_, InputError
 from qa.index.embedders import Embedder
-from qa.index.store import DocEntry, IndexData, load_index, read_manifest, write_index
+from qa.index.store import DocEntry, IndexData, load_index, write_index
 from qa.settings import Settings
 
 REMOVED_DIR = ".removed"  # documents taken out with `qa index remove` are moved here
@@ -223,10 +223,3 @@ def _finish(report: BuildReport, data: IndexData, t0: float) -> BuildReport:
     report.seconds = time.perf_counter() - t0
     return report
 
-
-def index_exists(settings: Settings) -> bool:
-    try:
-        read_manifest(Path(settings.index_dir))
-        return True
-    except IndexError_:
-        return False

@@ -55,10 +55,6 @@ class Retriever:
                 self._data = data
         return self._data
 
-    def reload(self) -> None:
-        with self._lock:
-            self._data = None
-
     @property
     def data(self) -> IndexData:
         return self.load()
