@@ -24,7 +24,15 @@ setup() {
     step "安装 torch 2.13.0 (CPU build, before anything that depends on torch)"
     pip install --progress-bar on "torch==2.13.0"
   fi
-  step "安装依赖 installing policy-qa and its dependencies (llama-cpp-python compiles once, ~8 min)"
+  # llama.cpp is built by our own script, never by pip's default (-march=native) build: that build
+  # segfaults on CPUs with AMX. The script picks portable flags by the CPU's instruction sets (AVX2,
+  # plus AVX-512/VNNI where present; native and AMX off — measured, see its docstring and README
+  # "Performance"), keeps the wheel under ~/.cache/policy-qa/llama-wheels/<key of version+flags>/ and
+  # records the installed key in the venv, so a second run compiles nothing (a fresh clone on the same
+  # machine installs the kept wheel) and a wheel built with other flags is never used.
+  step "编译 llama.cpp (portable flags; once per machine, ~8 min on 2 cores)"
+  python qa/models/llama_build.py
+  step "安装依赖 installing policy-qa and its dependencies"
   pip install --progress-bar on -e ".[dev]" | grep -v -E "^(Requirement already satisfied|WARNING: Location)" || true
   python -c 'import qa, llama_cpp, sentence_transformers, faiss' \
     || { echo "依赖安装失败 / dependency install failed" >&2; exit 1; }

@@ -1,5 +1,11 @@
 """Generation speed: raw llama-cpp-python vs the project's LlamaCppGenerator, same GGUF, same prompts.
 
+Also the AMX workaround side by side in the same run: raw llama-cpp-python loaded with the model
+parameter ``use_extra_bufts = False`` (no AMX buffer, but no CPU weight repacking either), which is what
+a user of the default ``-march=native`` build would have to do on a CPU with AMX. The build under test
+is the one installed (its flags from ``qa/models/llama_build.py``); to compare another build, install
+its wheel into a folder and put that first: ``PYTHONPATH=/tmp/other-build python bench/...``.
+
 Five RAG-style prompts (one fixed system message + a user message of ~500–700 tokens of Chinese
 evidence taken from corpus/ and a question) run through each path, greedy, in the same order; each
 path has its own loaded model (and KV cache), and the two are interleaved prompt by prompt so that
@@ -115,6 +121,49 @@ class RawRunner:
                 "completion": len(llama.tokenize(text.encode(), add_bos=False, special=True))}
 
 
+class NoExtraBuftsRunner(RawRunner):
+    """Raw llama-cpp-python with ``use_extra_bufts = False`` (the AMX workaround: no repacked weights)."""
+
+    label = "raw, use_extra_bufts=False"
+
+    def __init__(self, model: Path, n_ctx: int, n_threads: int) -> None:
+        import llama_cpp
+
+        original = llama_cpp.llama_model_default_params
+
+        def params():  # Llama() takes its model parameters from this function
+            p = original()
+            p.use_extra_bufts = False
+            return p
+
+        llama_cpp.llama_model_default_params = params
+        try:
+            super().__init__(model, n_ctx, n_threads)
+        finally:
+            llama_cpp.llama_model_default_params = original
+
+
+def build_info() -> str:
+    """Which llama.cpp build is loaded: the file, and the flags recorded by qa/models/llama_build.py."""
+    import json
+
+    import llama_cpp
+
+    marker = Path(sys.prefix) / "llama-build.json"
+    where = Path(llama_cpp.__file__).parent
+    info = f"llama-cpp-python {llama_cpp.__version__} from {where}"
+    if marker.is_file() and str(where).startswith(sys.prefix):
+        plan = json.loads(marker.read_text(encoding="utf-8"))
+        info += f"; build {plan['isa']} (key {plan['key']})"
+    else:
+        info += "; build: not the venv's recorded one (see PYTHONPATH)"
+    try:
+        info += "; " + llama_cpp.llama_print_system_info().decode()
+    except Exception:  # noqa: BLE001
+        pass
+    return info
+
+
 class ProjectRunner:
     """The project's backend (qa.answer.backends.llama_cpp.LlamaCppGenerator)."""
 
@@ -182,24 +231,28 @@ def main(argv: list[str] | None = None) -> None:
     sizes = [len(counter.tokenize(c[1]["content"].encode(), add_bos=False)) for c in chats]
     print(f"load average {os.getloadavg()[0]:.1f}; model {args.model.name}; user prompts {sizes} tokens; max_tokens {args.max_tokens}; "
           f"n_threads {args.n_threads}")
+    print(build_info())
     raw_runner = RawRunner(args.model, args.n_ctx, args.n_threads)
     proj_runner = ProjectRunner(args.model, args.n_ctx, args.n_threads)
-    print(f"load: raw {raw_runner.load_s:.1f}s, project {proj_runner.load_s:.1f}s (page cache warm for the 2nd)")
-    raw, proj = [], []
-    for i, msgs in enumerate(chats):  # interleaved (order alternating) so background load hits both alike
-        pair = [(raw_runner, raw), (proj_runner, proj)]
-        for runner, rows in pair if i % 2 == 0 else pair[::-1]:
+    noextra_runner = NoExtraBuftsRunner(args.model, args.n_ctx, args.n_threads)
+    print(f"load: raw {raw_runner.load_s:.1f}s, project {proj_runner.load_s:.1f}s, "
+          f"no extra bufts {noextra_runner.load_s:.1f}s (page cache warm after the 1st)")
+    raw, proj, noextra = [], [], []
+    for i, msgs in enumerate(chats):  # interleaved (order rotating) so background load hits all alike
+        trio = [(raw_runner, raw), (proj_runner, proj), (noextra_runner, noextra)]
+        for runner, rows in trio[i % 3:] + trio[:i % 3]:
             rows.append(runner(msgs, args.max_tokens))
-    for r, p in zip(raw, proj, strict=True):
-        r["prompt_tokens"] = p["prompt_tokens"]
+    for r, p, n in zip(raw, proj, noextra, strict=True):
+        r["prompt_tokens"] = n["prompt_tokens"] = p["prompt_tokens"]
     # generation throughput needs a longer answer than the RAG questions give: one probe each
     probe = [chats[0][0], {"role": "user", "content": chats[0][1]["content"].rsplit("问题：", 1)[0]
                            + "问题：请逐条完整复述证据[1]的内容。"}]
-    probes = {r.label: r(probe, args.max_tokens) for r in (raw_runner, proj_runner)}
+    probes = {r.label: r(probe, args.max_tokens) for r in (raw_runner, proj_runner, noextra_runner)}
     raw_runner.llama.reset()  # forget the KV cache: question 2 again, cold, to time the prefix reuse
     cold = raw_runner(chats[1], args.max_tokens)
     report(RawRunner.label, raw)
     report(ProjectRunner.label, proj)
+    report(NoExtraBuftsRunner.label, noextra)
     print("\nKV prefix cache (project): prompt tokens / reused / evaluated per question: "
           + ", ".join(f"{p['prompt_tokens']}/{p['cached']}/{p['prompt_eval']}" for p in proj))
     same = sum(r["text"] == p["text"] for r, p in zip(raw, proj, strict=True))
@@ -216,7 +269,15 @@ def main(argv: list[str] | None = None) -> None:
         proj_runner.gen.prompt_tokens(msgs)
     book_ms = (time.perf_counter() - t0) / len(chats) * 1000
     print(f"project bookkeeping per call (template render + tokenize for stats/n_ctx check): {book_ms:.1f} ms")
-    print(f"identical answers raw vs project: {same}/{len(raw)}")
+    print(f"identical answers raw vs project: {same}/{len(raw)}; raw vs use_extra_bufts=False: "
+          f"{sum(r['text'] == n['text'] for r, n in zip(raw, noextra, strict=True))}/{len(raw)}")
+    print("\nsummary (p50)            prompt tok/s   gen tok/s   ttft s   total s")
+    for label, rows in ((RawRunner.label, raw), (ProjectRunner.label, proj), (NoExtraBuftsRunner.label, noextra)):
+        p_rate = [r["prompt_eval"] / (r["prompt_ms"] / 1000) for r in rows if r["prompt_ms"]]
+        gen = probes[label]
+        gen_s = gen["total"] - (gen["first"] or gen["total"])
+        print(f"  {label:<26} {_pct(p_rate, 0.5):>10.1f} {(gen['completion'] - 1) / gen_s:>11.1f} "
+              f"{_pct([r['first'] or 0 for r in rows], 0.5):>8.2f} {_pct([r['total'] for r in rows], 0.5):>9.2f}")
     overhead = [p["total"] - r["total"] for r, p in zip(raw, proj, strict=True)]
     print(f"project overhead per answer: mean {statistics.fmean(overhead) * 1000:+.0f} ms "
           f"(p50 {_pct(overhead, 0.5) * 1000:+.0f} ms)")

@@ -375,6 +375,7 @@ def fake_llama(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setattr(llama_cpp, "llama_perf_context",
                         lambda ctx: SimpleNamespace(n_p_eval=0, t_p_eval_ms=0.0))
     monkeypatch.setattr(backend, "_MODELS", {})
+    monkeypatch.setattr(backend, "ensure_generation_safe", lambda *a, **k: None)  # no child process
     _FakeLlama.instances = 0
     _FakeLlama.calls = []
     path = tmp_path / "fake.gguf"

@@ -295,7 +295,8 @@ def test_check_generator_custom_and_other_backend(tmp_path):
     good = tmp_path / "my.gguf"
     good.write_bytes(b"GGUF....")
     item = P._check_generator(Settings(generator_model=str(good)), progress=False)
-    assert item.ok and "magic" in item.detail
+    # the magic alone does not pass: the load-and-generate probe finds the file is no model
+    assert not item.ok and "probe" in item.detail and item.figures["probe"]["ok"] is False
     item = P._check_generator(Settings(generator_model=str(tmp_path / "x.gguf")), progress=False)
     assert not item.ok
     item = P._check_generator(Settings(generator_backend="openai", generator_model="gpt"), progress=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -126,6 +127,32 @@ class ModelsReport:
 
 
 def _check_generator(settings: Settings, progress: bool) -> CheckItem:
+    item = _check_generator_file(settings, progress)
+    if not item.ok or item.path is None:
+        return item
+    return _probe_generator(item, settings, progress)
+
+
+def _probe_generator(item: CheckItem, settings: Settings, progress: bool) -> CheckItem:
+    """Load the GGUF and generate a few tokens in a child process: a crashing build fails here."""
+    from qa.models.probe import REBUILD_HINT, run_probe
+
+    if progress:
+        print("生成自检 / generation probe in a child process …", file=sys.stderr, flush=True)
+    res = run_probe(item.path, settings.n_threads)
+    figures = dict(item.figures, probe=res.as_dict())
+    if not res.ok:
+        hint = REBUILD_HINT if res.signal_name else (item.hint or INSTALL_HINT)
+        return CheckItem("generator", False, f"{item.detail}; but {res.detail}", item.path, item.size_bytes,
+                         figures, hint=hint)
+    if res.uses_amx:
+        return CheckItem("generator", False, f"{item.detail}; but llama.cpp put the weights in an AMX buffer "
+                         "(the non-portable build that crashes on some CPUs)", item.path, item.size_bytes,
+                         figures, hint=REBUILD_HINT)
+    return CheckItem("generator", True, f"{item.detail}; {res.detail}", item.path, item.size_bytes, figures)
+
+
+def _check_generator_file(settings: Settings, progress: bool) -> CheckItem:
     name = settings.generator_model
     if settings.generator_backend != "llama-cpp":
         return CheckItem("generator", True, f"backend {settings.generator_backend!r}: no GGUF file to check")

@@ -25,6 +25,7 @@ from typing import Any
 
 from qa.answer.backends._common import Message, StreamTimer, check_messages, estimate_tokens, status_dict
 from qa.errors import GenerationError, ModelError
+from qa.models.probe import ensure_generation_safe
 from qa.settings import BUILTIN_GENERATOR_FAST, Settings
 
 #: Seed used for every call, so greedy (and sampled) answers are reproducible.
@@ -125,6 +126,8 @@ class LlamaCppGenerator:
             except ImportError as exc:
                 raise ModelError("llama-cpp-python is not installed",
                                  hint="pip install 'llama-cpp-python>=0.3.2,<0.4'") from exc
+            # a build that crashes on this CPU must fail here, in a child process, not kill this one
+            ensure_generation_safe(path, s.models_path / ".probe", s.n_threads, file_hint=self._repair_hint())
             t0 = time.perf_counter()
             try:
                 llama = Llama(model_path=str(path), n_ctx=s.n_ctx, n_threads=s.n_threads,
