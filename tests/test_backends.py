@@ -422,3 +422,15 @@ def test_llama_cpp_prompt_over_n_ctx_says_lower_top_k(fake_llama: Path) -> None:
     with pytest.raises(GenerationError) as err:
         list(gen.stream([{"role": "user", "content": "证据" * 100}], max_tokens=5))
     assert "top_k" in err.value.hint and "n_ctx" in err.value.hint and not _FakeLlama.calls
+
+
+@pytest.mark.real_models
+def test_llama_cpp_build_generates_in_a_child_without_amx_buffer(real_llama) -> None:
+    """The build the project makes: a multi-token generation works and no weight lands in an AMX
+    buffer (the -march=native build puts them there on AMX CPUs, and then every decode segfaults)."""
+    from qa.models.probe import run_probe
+
+    res = run_probe(real_llama.path, n_threads=2)
+    assert res.ok, res.detail
+    assert res.tokens >= 2 and res.buffer_types, res
+    assert not res.uses_amx, f"AMX buffer in use: {res.buffer_types}"

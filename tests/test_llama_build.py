@@ -79,15 +79,19 @@ def test_build_once_then_reuse_then_nothing(tmp_path, monkeypatch, recorded_runs
     plan = B.plan_build(flags(EPYC))
     venv = tmp_path / "venv"
     venv.mkdir()
-    monkeypatch.setattr(B, "_installed_version", lambda python: None)
+    monkeypatch.setattr(B, "_installed", lambda python: (plan.version, "libhash1"))
     assert B.ensure_built(tmp_path, venv, plan) == "built"
     wheel_cmds = [c for c in recorded_runs if "wheel" in c]
     assert len(wheel_cmds) == 1 and "--no-cache-dir" in wheel_cmds[0]  # pip's version-keyed cache unused
-    assert B.installed_plan(venv)["key"] == plan.key
+    assert B.installed_plan(venv)["key"] == plan.key and B.installed_plan(venv)["libs"] == "libhash1"
     # the marker says this build is installed: nothing runs at all
-    monkeypatch.setattr(B, "_installed_version", lambda python: plan.version)
     recorded_runs.clear()
     assert B.ensure_built(tmp_path, venv, plan) == "up-to-date" and recorded_runs == []
+    # pip replaced the libraries behind our back (same version, other build): reinstalled, not trusted
+    monkeypatch.setattr(B, "_installed", lambda python: (plan.version, "libhash-other"))
+    assert B.ensure_built(tmp_path, venv, plan) == "installed"
+    assert not any("wheel" in c for c in recorded_runs)
+    monkeypatch.setattr(B, "_installed", lambda python: (plan.version, "libhash1"))
     # a new venv on the same machine installs the kept wheel without compiling
     venv2 = tmp_path / "venv2"
     venv2.mkdir()

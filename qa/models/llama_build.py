@@ -154,11 +154,19 @@ def installed_plan(venv: Path) -> dict[str, object] | None:
         return None
 
 
-def _installed_version(python: str) -> str | None:
-    out = subprocess.run(
-        [python, "-c", "import importlib.metadata as m; print(m.version('llama-cpp-python'))"],
-        capture_output=True, text=True)
-    return out.stdout.strip() if out.returncode == 0 else None
+_FINGERPRINT = (
+    "import hashlib, importlib.metadata as m, pathlib, llama_cpp\n"
+    "lib = pathlib.Path(llama_cpp.__file__).parent / 'lib'\n"
+    "h = hashlib.sha256()\n"
+    "for f in sorted(lib.glob('*.so*')): h.update(f.name.encode()); h.update(f.read_bytes())\n"
+    "print(m.version('llama-cpp-python'), h.hexdigest()[:16])\n")
+
+
+def _installed(python: str) -> tuple[str, str] | None:
+    """(version, hash of the shared libraries) of the llama-cpp-python installed for ``python``."""
+    out = subprocess.run([python, "-c", _FINGERPRINT], capture_output=True, text=True)
+    parts = out.stdout.split()
+    return (parts[0], parts[1]) if out.returncode == 0 and len(parts) == 2 else None
 
 
 def ensure_built(cache: Path, venv: Path, plan: BuildPlan, *, rebuild: bool = False,
@@ -168,9 +176,10 @@ def ensure_built(cache: Path, venv: Path, plan: BuildPlan, *, rebuild: bool = Fa
     Returns what was done: ``"up-to-date"``, ``"installed"`` (cached wheel) or ``"built"``.
     """
     recorded = installed_plan(venv)
-    if (not rebuild and recorded and recorded.get("key") == plan.key
-            and _installed_version(python) == plan.version):
-        return "up-to-date"
+    current = _installed(python)
+    if (not rebuild and recorded and recorded.get("key") == plan.key and current is not None
+            and current == (plan.version, recorded.get("libs"))):
+        return "up-to-date"  # the libraries are the ones this script installed (not a pip rebuild)
     wheel_dir = cache / plan.key
     wheels = sorted(wheel_dir.glob("llama_cpp_python-*.whl")) if wheel_dir.is_dir() else []
     action = "installed"
@@ -194,7 +203,12 @@ def ensure_built(cache: Path, venv: Path, plan: BuildPlan, *, rebuild: bool = Fa
     cmd = [python, "-m", "pip", "install", "--no-cache-dir", "--no-deps", "--force-reinstall", str(wheels[-1])]
     if subprocess.run(cmd).returncode != 0:
         raise BuildError(f"installing {wheels[-1]} failed")
-    _marker(venv).write_text(json.dumps(plan.as_dict(), indent=2) + "\n", encoding="utf-8")
+    installed = _installed(python)
+    if installed is None:
+        raise BuildError("llama-cpp-python was installed but does not import (a missing dependency?): "
+                         f"run `{python} -c 'import llama_cpp'` to see why")
+    _marker(venv).write_text(json.dumps({**plan.as_dict(), "libs": installed[1]}, indent=2) + "\n",
+                             encoding="utf-8")
     return action
 
 
