@@ -1,4 +1,8 @@
-"""Checks eval/dev.jsonl against the source documents.
+"""Checks the evaluation splits (eval/dev.jsonl, eval/test.jsonl) against the source documents.
+
+Every check runs on both splits (the `rows` fixture is parametrized over them); the test split has
+its own, higher coverage minimums, a required `style` field with per-style minimums, and must not
+repeat a dev question.
 
 Static checks (JSON shape, types, coverage counts) need nothing else. The checks against the
 documents use the corpus parser (`qa.corpus.load_corpus`, `qa.corpus.normalize`): every gold
@@ -18,8 +22,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-DATASET = ROOT / "eval" / "dev.jsonl"
+DEV = ROOT / "eval" / "dev.jsonl"
+TEST = ROOT / "eval" / "test.jsonl"
 CORPUS_DIR = ROOT / "corpus"
+# split name -> (file, id prefix)
+SPLITS = {"dev": (DEV, "q"), "test": (TEST, "t")}
 
 TITLES = {
     "四川省减污降碳协同增效行动方案",
@@ -58,6 +65,40 @@ MIN_PER_TYPE = {
 MIN_TOTAL = 110
 MIN_PER_DOC = 12
 MIN_NOISY_DOC = 15
+MIN_DISAMBIG_PER_REGION = 3
+
+# The held-out test split: its own minimums (the dev ones, with more unanswerables, plus styles).
+TEST_MIN_PER_TYPE = {**MIN_PER_TYPE, "unanswerable": 30, "disambiguation": 12, "follow_up": 10}
+TEST_MIN_TOTAL = 160
+TEST_MIN_PER_DOC = 15
+TEST_MIN_DISAMBIG_PER_REGION = 4
+
+# Phrasing styles (field `style`): required on the test split, optional on dev.
+STYLES = {
+    "colloquial",
+    "preamble",
+    "traditional",
+    "english",
+    "yesno",
+    "which_doc",
+    "metadata",
+    "comparison",
+    "false_premise",
+    "near_miss",
+    "follow_up",
+    "long_list",
+    "plain",
+}
+TEST_MIN_PER_STYLE = {s: 10 for s in STYLES - {"plain"}} | {"comparison": 15}
+# styles that fix the type
+STYLE_TYPES = {
+    "comparison": {"cross_doc", "multi_clause"},
+    "false_premise": {"unanswerable"},
+    "near_miss": {"unanswerable"},
+    "follow_up": {"follow_up"},
+    "long_list": {"list"},
+}
+COVER_LABELS = {"通知", "函", "序言"}
 # Regions named in disambiguation questions: each of the three near-identical plans.
 DISAMBIG_TITLES = {
     "四川省减污降碳协同增效行动方案",
@@ -66,7 +107,7 @@ DISAMBIG_TITLES = {
 }
 
 REQUIRED = {"id": str, "question": str, "type": str, "gold": list, "must_contain": list, "note": str}
-ALLOWED_KEYS = set(REQUIRED) | {"history"}
+ALLOWED_KEYS = set(REQUIRED) | {"history", "style"}
 
 CN_NUM = "一二三四五六七八九十"
 LABEL_RE = re.compile(rf"^(?:（[{CN_NUM}]+）|[{CN_NUM}]+、（[{CN_NUM}]+）|[{CN_NUM}]+、|通知|函|序言)$")
@@ -75,9 +116,9 @@ LABEL_RE = re.compile(rf"^(?:（[{CN_NUM}]+）|[{CN_NUM}]+、（[{CN_NUM}]+）|[
 # --------------------------------------------------------------------------- dataset
 
 
-def _load_rows() -> list[dict]:
+def _load_rows(path: Path = DEV) -> list[dict]:
     rows = []
-    with DATASET.open(encoding="utf-8") as f:
+    with path.open(encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             assert line.strip(), f"line {n}: blank line"
             try:
@@ -87,24 +128,33 @@ def _load_rows() -> list[dict]:
     return rows
 
 
+@pytest.fixture(scope="module", params=list(SPLITS))
+def split(request) -> str:
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def rows() -> list[dict]:
-    return _load_rows()
+def rows(split) -> list[dict]:
+    return _load_rows(SPLITS[split][0])
 
 
-def test_each_line_is_a_json_object(rows):
-    assert len(rows) >= MIN_TOTAL
+def test_each_line_is_a_json_object(rows, split):
+    assert len(rows) >= (TEST_MIN_TOTAL if split == "test" else MIN_TOTAL)
     for r in rows:
         assert isinstance(r, dict)
 
 
-def test_fields_and_types(rows):
+def test_fields_and_types(rows, split):
     for r in rows:
         rid = r.get("id")
         for key, typ in REQUIRED.items():
             assert key in r, f"{rid}: missing {key}"
             assert isinstance(r[key], typ), f"{rid}: {key} should be {typ.__name__}"
         assert set(r) <= ALLOWED_KEYS, f"{rid}: unexpected keys {set(r) - ALLOWED_KEYS}"
+        if split == "test":
+            assert "style" in r, f"{rid}: missing style"
+        if "style" in r:
+            assert r["style"] in STYLES, f"{rid}: unknown style {r['style']!r}"
         assert r["question"].strip(), f"{rid}: empty question"
         assert r["note"].strip() and "\n" not in r["note"], f"{rid}: note must be one non-empty line"
         assert r["type"] in TYPES, f"{rid}: unknown type {r['type']}"
@@ -118,10 +168,11 @@ def test_fields_and_types(rows):
         assert len(set(golds)) == len(golds), f"{rid}: duplicate gold"
 
 
-def test_ids_unique_and_sequential(rows):
+def test_ids_unique_and_sequential(rows, split):
+    prefix = SPLITS[split][1]
     ids = [r["id"] for r in rows]
     assert len(set(ids)) == len(ids), [i for i, c in Counter(ids).items() if c > 1]
-    assert ids == [f"q{i:03d}" for i in range(1, len(ids) + 1)]
+    assert ids == [f"{prefix}{i:03d}" for i in range(1, len(ids) + 1)]
 
 
 def test_questions_unique(rows):
@@ -183,21 +234,75 @@ def test_history_only_and_well_formed_for_follow_up(rows):
             assert isinstance(turn["content"], str) and turn["content"].strip(), r["id"]
 
 
-def test_coverage_counts(rows):
+def test_coverage_counts(rows, split):
+    test = split == "test"
     by_type = Counter(r["type"] for r in rows)
-    for t, n in MIN_PER_TYPE.items():
+    for t, n in (TEST_MIN_PER_TYPE if test else MIN_PER_TYPE).items():
         assert by_type[t] >= n, f"type {t}: {by_type[t]} < {n}"
     by_doc = Counter()
     for r in rows:
         for title in {g["doc_title"] for g in r["gold"]}:
             by_doc[title] += 1
     for title in TITLES:
-        need = MIN_NOISY_DOC if title == NOISY_TITLE else MIN_PER_DOC
+        if test:
+            need = TEST_MIN_PER_DOC
+        else:
+            need = MIN_NOISY_DOC if title == NOISY_TITLE else MIN_PER_DOC
         assert by_doc[title] >= need, f"{title}: {by_doc[title]} < {need}"
     # disambiguation questions for each of 四川 / 雅安 / 资阳
     dis = Counter(r["gold"][0]["doc_title"] for r in rows if r["type"] == "disambiguation")
+    need = TEST_MIN_DISAMBIG_PER_REGION if test else MIN_DISAMBIG_PER_REGION
     for title in DISAMBIG_TITLES:
-        assert dis[title] >= 3, f"disambiguation for {title}: {dis[title]}"
+        assert dis[title] >= need, f"disambiguation for {title}: {dis[title]}"
+
+
+def test_styles_consistent_with_type(rows):
+    """Where a row has a style (always on test), the styles that imply a type or gold agree with it."""
+    for r in rows:
+        style = r.get("style")
+        if style is None:
+            continue
+        if style in STYLE_TYPES:
+            assert r["type"] in STYLE_TYPES[style], f"{r['id']}: style {style} with type {r['type']}"
+        if r["type"] == "follow_up":
+            assert style == "follow_up", f"{r['id']}: follow_up question with style {style}"
+        if style == "metadata":
+            assert r["gold"] and all(g["clause"] in COVER_LABELS for g in r["gold"]), (
+                f"{r['id']}: metadata gold must be a cover letter / preamble unit")
+
+
+# --------------------------------------------------------------------------- test split only
+
+
+@pytest.fixture(scope="module")
+def held_out_rows() -> list[dict]:
+    return _load_rows(TEST)
+
+
+def test_test_split_style_coverage(held_out_rows):
+    by_style = Counter(r["style"] for r in held_out_rows)
+    short = {s: by_style[s] for s, n in TEST_MIN_PER_STYLE.items() if by_style[s] < n}
+    assert not short, f"styles below their minimum {TEST_MIN_PER_STYLE}: {short}"
+    # plain questions stay a minority
+    assert by_style["plain"] <= len(held_out_rows) // 4, by_style["plain"]
+
+
+def test_test_split_unanswerable_mix(held_out_rows):
+    """The unanswerables are not all of one kind: false premises, near misses and others."""
+    un = Counter(r["style"] for r in held_out_rows if r["type"] == "unanswerable")
+    assert sum(un.values()) >= TEST_MIN_PER_TYPE["unanswerable"]
+    assert un["false_premise"] >= 10 and un["near_miss"] >= 10, un
+    assert sum(n for s, n in un.items() if s not in {"false_premise", "near_miss"}) >= 5, un
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_test_questions_not_in_dev(held_out_rows):
+    dev = {_squash(r["question"]) for r in _load_rows(DEV)}
+    dup = [r["id"] for r in held_out_rows if _squash(r["question"]) in dev]
+    assert not dup, f"test questions that repeat a dev question: {dup}"
 
 
 # --------------------------------------------------------------------------- corpus
