@@ -130,12 +130,14 @@ class Answer:
     raw_text: str = ""  # what the generator produced, before checking
     notes: tuple[str, ...] = ()  # what the checker changed, in words
     timings: Timings = field(default_factory=Timings)
+    refusal_reason: str = ""  # reason code of a refusal (qa.answer.policy.REASONS), '' if answered
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON shape (shared by `qa ask --json`, `qa batch`, the API)."""
         return {
             "answer": self.text,
             "refused": self.refused,
+            "refusal_reason": self.refusal_reason,
             "extractive": self.extractive,
             "citations": [c.to_dict() for c in self.citations],
             "retrieved": [

@@ -16,15 +16,18 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from qa.answer.cues import ASKS_QUANTITY as _ASKS_QUANTITY
+from qa.answer.cues import BASELINE_YEAR as _BASELINE
+from qa.answer.cues import FUNCTION_CHARS as _FUNCTION_CHARS
+from qa.answer.cues import QUALIFIERS_AFTER
+from qa.answer.cues import UNIT as _UNIT
+from qa.answer.cues import YEAR as _YEAR
 from qa.answer.evidence import EvidenceItem, Sentence, _bigrams, overlap
 from qa.answer.prompts import EXTRACTIVE_PREFIX, MODEL_REFUSAL_MARKERS
-from qa.answer.support import _ASKS_QUANTITY
 from qa.types import Citation
 
 _MARKER = re.compile(r"[\[【［]\s*(?:编号|条款|第)?\s*(\d{1,2}(?:\s*[,，、]\s*\d{1,2})*)\s*[\]】］]")
 _SENT_SPLIT = re.compile(r"(?<=[。！？；\n])")
-_UNIT = (r"(?:%|万吨标准煤|万吨标煤|万吨|亿吨|吨|万千瓦时|千瓦时|万千瓦|千瓦|亿千瓦时|亿元|万元|元|个百分点|百分点|个|家|座|辆|台|"
-         r"公里|千米|万平方米|平方米|万立方米|立方米|年|月|日|倍|项|处|条|户|万人|人|毫克|微克|天|小时)")
 _FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*" + _UNIT + "?")
 _BODY = re.compile(r"(?:省|市|区|县|国家)[\u4e00-\u9fff]{1,12}?(?:委员会|办公室|管委会|厅|局|委|办|中心|分行|公司|集团)")
 
@@ -128,9 +131,16 @@ def _strip(text: str, names: Sequence[str]) -> str:
     return text
 
 
-def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: Sequence[str] = ()) -> Checked:
+def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: Sequence[str] = (),
+                 years: Sequence[str] = (), *, bind_years: bool = True, qualifiers: bool = True,
+                 cite_missing: bool = False) -> Checked:
     """Check and repair citations; fall back to an extractive answer when the text is not grounded.
-    `strip`: names (regions) ignored when comparing the claim's wording with the evidence."""
+    `strip`: names (regions) ignored when comparing the claim's wording with the evidence.
+    `years`: the years the question asks about; a figure must be stated for the claim's year (or, when
+    the claim names none, for one of these), not for another year of the same clause (`bind_years`).
+    `qualifiers`: a figure loses no 以上/左右/以内… that its sentence gives it.
+    `cite_missing`: an answer that writes no [n] at all falls back to quoting (else, when every sentence
+    states a figure or body found in a clause, those clauses are cited for it)."""
     by_n = {it.n: it for it in items}
     norms = {it.n: normalize_answer(it.clause_text) for it in items}
     vocab = known_bodies(items)
@@ -148,7 +158,9 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
         for n in claim.cited:
             if n not in by_n:
                 notes.append(f"删除不存在的引用[{n}]")
-        chosen = _cover(facts, valid, by_n, norms, claim.text, _strip(question, strip))
+        claim_years = target_years(claim.text) or set(years)
+        chosen = _cover(facts, valid, by_n, norms, claim.text, _strip(question, strip),
+                        claim_years if bind_years else set())
         if chosen is None:
             missing = next((f for f in facts if not any(_fact_in(f, norms[n]) for n in by_n)), None)
             if missing is not None:
@@ -174,9 +186,13 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
                     notes.append(f"删除无依据的句子：{claim.text[:20]}")
                     continue
         final.append((claim, chosen, facts))
-    if not any(c.cited for c in claims) or not any(ch for _, ch, _ in final):
+    uncited = not any(c.cited for c in claims)
+    if not any(ch for _, ch, _ in final) or (uncited and (cite_missing or not all(f for _, _, f in final))):
         notes.append("回答没有引用任何条款")
         return _extractive(items, question, notes)
+    if uncited:
+        # no [n] written, but every figure and body was found in its clause: cite that clause
+        notes.append("回答未标注引用，已按核对结果补上")
     from qa.answer.evidence import asks_who
 
     if asks_who(question) and not any(bodies(c.text, vocab) for c, _, _ in final):
@@ -187,6 +203,8 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
     quotes: dict[int, tuple[str, list[str]]] = {}
     parts = []
     for claim, chosen, facts in final:
+        if qualifiers and facts and chosen:
+            claim.text = _bind_qualifiers(claim.text, facts, [by_n[n] for n in chosen], notes)
         marks = ""
         for n in chosen:
             if n not in order:
@@ -239,8 +257,6 @@ CONTEXT_MIN = 0.3
 _YEAR_FACT = re.compile(r"^\d{4}年$")
 
 
-#: Characters of question and answer phrasing (要, 达到, 目标是, 降到…), not of the terms asked about.
-_FUNCTION_CHARS = set("要是的了到至在为将与和及等以其目标多少达降提高上下内外左右各分别中里有由对把被会能可该这那年")
 
 
 def _missing_term(claim: str, sentence: str, question: str) -> str | None:
@@ -262,26 +278,69 @@ def _missing_term(claim: str, sentence: str, question: str) -> str | None:
     return None
 
 
-def _in_context(fact: str, claim_tokens: set[str], item: EvidenceItem, claim: str = "", question: str = "") -> bool:
-    """Is `fact` stated in `item` in a sentence about what the claim says? Years, bodies, and
-    claims too short to judge always pass."""
-    if _YEAR_FACT.match(fact) or not re.match(r"\d", fact) or len(claim_tokens) < 4:
+def target_years(text: str) -> set[str]:
+    """Years a text sets targets for: "到2025年" counts, the baseline of "比2020年下降" does not."""
+    t = normalize_answer(text)
+    return {m.group(1) for m in _YEAR.finditer(t) if not _BASELINE.search(t[max(0, m.start() - 3):m.start()])}
+
+
+def _year_context(item: EvidenceItem, index: int) -> set[str]:
+    """The years a sentence of a clause speaks of: its own, else those of the nearest sentence before it."""
+    sents = item.all_sentences
+    for i in range(index, -1, -1):
+        found = target_years(sents[i].text)
+        if found:
+            return found
+    return set()
+
+
+def _in_context(fact: str, claim_tokens: set[str], item: EvidenceItem, claim: str = "", question: str = "",
+                years: set[str] | frozenset[str] = frozenset()) -> bool:
+    """Is `fact` stated in `item` in a sentence about what the claim says, and for the claim's year?
+    Years and bodies always pass; the wording check is skipped for claims too short to judge."""
+    if _YEAR_FACT.match(fact) or not re.match(r"\d", fact):
         return True
-    for sent in item.all_sentences or ():
-        if (_fact_in(fact, normalize_answer(sent.text)) and overlap(claim_tokens, sent.text) >= CONTEXT_MIN
-                and not _missing_term(claim, sent.text, question)):
+    for i, sent in enumerate(item.all_sentences or ()):
+        if not _fact_in(fact, normalize_answer(sent.text)):
+            continue
+        if years and (context := _year_context(item, i)) and not (context & years):
+            continue  # the figure is stated for another year
+        if len(claim_tokens) < 4 or (overlap(claim_tokens, sent.text) >= CONTEXT_MIN
+                                     and not _missing_term(claim, sent.text, question)):
             return True
     return not item.all_sentences
 
 
+def _bind_qualifiers(text: str, facts: Sequence[str], items: Sequence[EvidenceItem], notes: list[str]) -> str:
+    """"3万台" claimed from "3万台以上": the qualifier is part of the figure, so it is put back."""
+    for fact in facts:
+        if not re.match(r"\d", fact) or _YEAR_FACT.match(fact):
+            continue
+        pos = text.find(fact)
+        if pos < 0:
+            continue
+        after = text[pos + len(fact):]
+        if after.startswith(QUALIFIERS_AFTER):
+            continue
+        for it in items:
+            source = normalize_answer(it.clause_text)
+            j = source.find(fact)
+            qual = next((q for q in QUALIFIERS_AFTER if j >= 0 and source.startswith(q, j + len(fact))), None)
+            if qual:
+                text = text[:pos + len(fact)] + qual + after
+                notes.append(f"补全限定词：{fact}{qual}")
+                break
+    return text
+
+
 def _cover(facts: Sequence[str], cited: Sequence[int], by_n: dict, norms: dict[int, str],
-           claim: str, question: str = "") -> list[int] | None:
+           claim: str, question: str = "", years: set[str] | frozenset[str] = frozenset()) -> list[int] | None:
     """The fewest evidence items that hold every fact, preferring the ones the model cited.
     None if some fact is in no item at all."""
     if not facts:
         return list(cited)
     toks = _bigrams(claim)
-    holders = {f: {n for n in by_n if _fact_in(f, norms[n]) and _in_context(f, toks, by_n[n], claim, question)}
+    holders = {f: {n for n in by_n if _fact_in(f, norms[n]) and _in_context(f, toks, by_n[n], claim, question, years)}
                for f in facts}
     if any(not h for h in holders.values()):
         return None
@@ -304,14 +363,24 @@ def _citation(k: int, item: EvidenceItem, claim: str, facts: Sequence[str]) -> C
     return Citation(k, item.doc_title, item.label, s.text, c.chunk_id, c.doc_id, s.start, s.end)
 
 
+def extractive_answer(items: Sequence[EvidenceItem], question: str, notes: Sequence[str]) -> Checked:
+    """The extractive fallback, for callers outside the checker."""
+    return _extractive(items, question, list(notes))
+
+
 def _extractive(items: Sequence[EvidenceItem], question: str, notes: list[str], n_quotes: int = 2) -> Checked:
     """Quote the evidence sentences that best match the question, with their citations."""
-    from qa.answer.evidence import SentenceScorer
+    from qa.answer.evidence import SentenceScorer, names_bodies
 
     scorer = SentenceScorer(question, figure_bonus=0.1)
     ranked = []
     for rank, it in enumerate(items[:3]):
         for s in it.all_sentences:
+            # a department parenthesis or a signature line answers only a who-question; a bare
+            # clause heading ("（五）推动能源转型。") answers nothing
+            bare = s.text.strip("。；： ")
+            if (not scorer.wants_dept and names_bodies(s.text)) or bare in (it.heading, it.label + it.heading):
+                continue
             ranked.append((scorer(s.text) - 0.05 * rank, rank, s.start, it, s))
     ranked.sort(key=lambda x: (-x[0], x[1], x[2]))
     # quote the best clause; another clause only when it matches the question about as well

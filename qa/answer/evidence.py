@@ -11,17 +11,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from qa.answer.cues import ASKS_DOCNUMBER as _ASKS_DOCNUMBER
+from qa.answer.cues import ASKS_FIGURE as _ASKS_FIGURE
+from qa.answer.cues import RESPONSIBILITY as _RESPONSIBILITY
 from qa.answer.prompts import format_evidence_item
 from qa.index.keyword import char_tokens
 from qa.types import Hit
 
 _SENT_END = re.compile(r"(?<=[。；！？])|\n+|(?=(?<![\d.])\d{1,2}[.．、](?!\d))")
-_RESPONSIBILITY = re.compile(r"部门|负责|牵头|谁|(?:哪些|哪个|哪几个|什么|责任|参与|牵头|配合)单位|配合|职责|主管|印发|发布|"
-                             r"联合发文|联合印发|签发|发文机关|印发机关")
-_ASKS_DOCNUMBER = re.compile(r"文号|字号|文件编号|编号是|编号多少")
 #: a document number such as 川府发〔2022〕20号 or 渝环〔2023〕71号
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,6}〔\d{4}〕\s*\d+\s*号")
-_ASKS_FIGURE = re.compile(r"多少|几|比例|比重|目标|指标|百分|%|下降|提高|达到|万吨|亿")
 _DEPT_PAREN = re.compile(r"[（(][^（）()]*(?:负责|牵头|配合)[^（）()]*[）)]\s*$")
 #: a signature line of a cover letter: one to four issuing bodies separated by spaces
 _SIGNATURE = re.compile(r"^(?:[\u4e00-\u9fff（）]{2,20}(?:局|委员会|厅|委|政府|办公室|中心|部门)\s*){1,4}$")

@@ -112,6 +112,70 @@ GENERATORS: dict[str, Callable[[Settings], Generator]] = {
 }
 
 
+class CachedGenerator:
+    """Replays earlier generations for the same prompt (evaluation runs and ablations only).
+
+    Greedy decoding makes a generation a function of the prompt, so a mechanism switched off in an
+    ablation costs generation time only for the questions whose prompt it changes. The cache is a JSONL
+    file (``generation_cache`` setting); each line is written when a generation completes.
+    """
+
+    def __init__(self, inner: Generator, path: str, model_key: str) -> None:
+        import json
+        from pathlib import Path
+
+        self.inner = inner
+        self.name = inner.name
+        self.path = Path(path)
+        self.model_key = model_key
+        self._cache: dict[str, str] = {}
+        self._lock = threading.Lock()
+        if self.path.is_file():
+            for line in self.path.read_text(encoding="utf-8").splitlines():
+                try:
+                    row = json.loads(line)
+                    self._cache[row["key"]] = row["text"]
+                except (ValueError, KeyError, TypeError):
+                    continue  # a line cut by a killed run
+
+    def load(self) -> None:
+        self.inner.load()
+
+    def status(self) -> dict:
+        return self.inner.status()
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+    def _key(self, messages: Sequence[Message], max_tokens: int, stop: Sequence[str]) -> str:
+        import hashlib
+        import json
+
+        blob = json.dumps([self.model_key, list(messages), max_tokens, list(stop)], ensure_ascii=False)
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    def stream(self, messages: Sequence[Message], *, max_tokens: int, stop: Sequence[str] = (),
+               cancel: threading.Event | None = None) -> Iterator[str]:
+        import json
+
+        key = self._key(messages, max_tokens, stop)
+        if key in self._cache:
+            yield self._cache[key]
+            return
+        parts: list[str] = []
+        for piece in self.inner.stream(messages, max_tokens=max_tokens, stop=stop, cancel=cancel):
+            parts.append(piece)
+            yield piece
+        if cancel is not None and cancel.is_set():
+            return
+        text = "".join(parts)
+        with self._lock:
+            self._cache[key] = text
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="utf-8") as fh:
+                fh.write(json.dumps({"key": key, "text": text}, ensure_ascii=False) + "\n")
+
+
 def make_generator(settings: Settings) -> Generator:
     try:
         factory = GENERATORS[settings.generator_backend]
@@ -120,4 +184,8 @@ def make_generator(settings: Settings) -> Generator:
             f"unknown generator_backend '{settings.generator_backend}'",
             hint=f"choose one of: {', '.join(GENERATORS)}",
         ) from None
-    return factory(settings)
+    generator = factory(settings)
+    if settings.generation_cache:
+        model_key = f"{settings.generator_backend}:{settings.generator_model}:{settings.temperature}"
+        return CachedGenerator(generator, settings.generation_cache, model_key)
+    return generator

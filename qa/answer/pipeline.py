@@ -1,7 +1,11 @@
-"""The answering pipeline: rewrite → retrieve → decide refusal → prompt → generate → check.
+"""The answering chain: analysis → scope → retrieve → refusal policy → evidence → generate → check.
 
-Grounding lives here, not in the prompt: the system refuses out-of-scope questions and weak
-evidence itself, and every generated answer goes through `citations.check_answer`.
+Each step is a small piece with a typed result: :mod:`qa.answer.analysis` (what is asked, its parts),
+the retriever (scope and hits), :mod:`qa.answer.policy` (every refusal, with a reason code),
+:mod:`qa.answer.evidence`, the generator, :mod:`qa.answer.citations` (figures bound to their clause,
+year and qualifier). A multi-part question ("A和B分别…", "2025年和2030年…", "…？…？") is answered part by
+part, each in its own scope against its own evidence, and composed with every part cited.
+Grounding lives here, not in the prompt.
 """
 
 from __future__ import annotations
@@ -9,38 +13,38 @@ from __future__ import annotations
 import re
 import threading
 import time
-import unicodedata
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
 
 from qa.answer import prompts
-from qa.answer.citations import check_answer, figures, normalize_answer, unchecked
-from qa.answer.evidence import EvidenceItem, build_evidence
+from qa.answer.analysis import QuestionAnalysis, QuestionAnalyzer
+from qa.answer.cards import DocumentCard, build_card
+from qa.answer.citations import check_answer, extractive_answer, figures, unchecked
+from qa.answer.cues import ASKS_ISSUER
+from qa.answer.evidence import EvidenceItem, SentenceScorer, build_evidence, split_sentences
 from qa.answer.generators import Generator
+from qa.answer.policy import Refusal, RefusalPolicy
 from qa.answer.rewrite import rewrite
 from qa.answer.support import FigureSupport
-from qa.errors import InputError
 from qa.index.scope import region_aliases
 from qa.settings import Settings
-from qa.types import Answer, Hit, Scope, StreamEvent, Timings, Turn
+from qa.types import Answer, Citation, Hit, Scope, StreamEvent, Timings, Turn
+from qa.validation import validate_question  # the one set of input rules (re-exported here)
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年")
-_PERIOD = re.compile(r"十[一二三四五六七八九]五")  # five-year-plan periods: 十四五, 十五五
+_MARK = re.compile(r"\[(\d{1,2})\]")
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)%")
+_COMPARE = re.compile(r"哪个(?:更)?(?:高|多|大|低|少|小)|谁(?:更)?(?:高|多|低|少)|相比|对比|比较|差多少")
 
 
-def validate_question(question: object, max_chars: int) -> str:
-    """The question, stripped; InputError (with a Chinese message) when it cannot be asked."""
-    if not isinstance(question, str):
-        raise InputError("问题必须是文本 / the question must be a string")
-    if _CONTROL.search(question):
-        raise InputError("问题包含控制字符，请删除后重试 / the question contains control characters")
-    q = unicodedata.normalize("NFC", question).strip()
-    if not q:
-        raise InputError("问题为空，请输入问题 / the question is empty")
-    if len(q) > max_chars:
-        raise InputError(f"问题过长（{len(q)} 字），请控制在 {max_chars} 字以内 / question too long",
-                         hint="缩短问题，或调大 max_question_chars 设置")
-    return q
+def _states_figure(text: str) -> bool:
+    """Does the text give a figure (not counting years and citation markers)?"""
+    return any(not re.fullmatch(r"20\d\d年", f) for f in figures(_MARK.sub("", text)))
+
+
+def _shift_marks(text: str, offset: int) -> str:
+    """Citation markers [n] renumbered by ``offset`` (parts composed into one answer)."""
+    return _MARK.sub(lambda m: f"[{int(m.group(1)) + offset}]", text)
 
 
 class Answerer:
@@ -49,18 +53,58 @@ class Answerer:
         self.retriever = retriever
         self.generator = generator
         self._figure_support: tuple[object, FigureSupport] | None = None
-        self._region_cache: tuple[object, list[str]] | None = None
+        self._alias_cache: tuple[object, dict[str, str], QuestionAnalyzer] | None = None
+        self._card_cache: tuple[object, dict[str, DocumentCard]] | None = None
+        self.policy = RefusalPolicy(settings, self._support, self._regions, self._document_texts)
 
-    # ------------------------------------------------------------------
-    def _regions(self) -> list[str]:
-        """Region names of the indexed documents (recomputed only when the index is reloaded)."""
+    # ------------------------------------------------------------------ index-derived state
+    def _aliases(self) -> tuple[dict[str, str], QuestionAnalyzer]:
+        """Region alias → canonical region of the indexed documents, and the analyzer built on them
+        (recomputed only when the index is reloaded)."""
         data = self.retriever.load()
-        if self._region_cache is None or self._region_cache[0] is not data:
-            names: set[str] = set()
+        if self._alias_cache is None or self._alias_cache[0] is not data:
+            aliases: dict[str, str] = {}
             for meta in data.documents.values():
-                names |= region_aliases(str(meta.get("region", "")))
-            self._region_cache = (data, sorted(names))
-        return self._region_cache[1]
+                region = str(meta.get("region", ""))
+                for alias in region_aliases(region):
+                    aliases[alias] = region
+            s = self.settings
+            analyzer = QuestionAnalyzer(aliases, script=s.enabled("script"), preamble=s.enabled("preamble"),
+                                        parts=s.enabled("parts"))
+            self._alias_cache = (data, aliases, analyzer)
+        return self._alias_cache[1], self._alias_cache[2]
+
+    def _regions(self) -> list[str]:
+        return sorted(self._aliases()[0])
+
+    def _document_texts(self, doc_ids) -> list[str]:
+        """The clause texts of the given documents (all documents when none is given)."""
+        docs = self.retriever.load().documents
+        wanted = set(doc_ids) if doc_ids else set(docs)
+        return [u["text"] for d, meta in docs.items() if d in wanted for u in meta.get("units", [])]
+
+    def _support(self) -> FigureSupport:
+        """Figure-support statistics of the indexed documents (rebuilt only when the index is reloaded)."""
+        data = self.retriever.load()
+        if self._figure_support is None or self._figure_support[0] is not data:
+            texts = (u["text"] for d in data.documents.values() for u in d.get("units", []))
+            self._figure_support = (data, FigureSupport(texts, self._regions()))
+        return self._figure_support[1]
+
+    def _unit_text(self, hit: Hit) -> str:
+        unit = self.retriever.unit(hit.chunk.doc_id, hit.chunk.label)
+        return unit["text"] if unit else hit.chunk.text
+
+    # ------------------------------------------------------------------ the chain
+    def analyse(self, question: str, history: Sequence[Turn] = ()) -> QuestionAnalysis:
+        """Question analysis (with a follow-up made standalone from the conversation first)."""
+        _, analyzer = self._aliases()
+        analysis = analyzer.analyse(question)
+        if history:
+            standalone = rewrite(analysis.text, history, self._regions())
+            if standalone != analysis.text:
+                analysis = analyzer.analyse(standalone)
+        return analysis
 
     def answer_stream(self, question: str, history: Sequence[Turn] = (), doc_ids: Sequence[str] | None = None,
                       cancel: threading.Event | None = None) -> Iterator[StreamEvent]:
@@ -68,19 +112,36 @@ class Answerer:
         q = validate_question(question, self.settings.max_question_chars)
         history = [t if isinstance(t, Turn) else Turn(t["role"], t["content"]) for t in history]
         yield StreamEvent("status", "检索中…")
-        standalone = rewrite(q, history, self._regions()) if history else q
-        t_rewrite = time.perf_counter()
+        analysis = self.analyse(q, history)
+        if analysis.parts and self.settings.grounding:
+            yield from self._answer_parts(q, analysis, doc_ids, cancel, t0)
+        else:
+            yield from self._answer_one(q, analysis, doc_ids, cancel, t0)
+
+    def _answer_one(self, question: str, analysis: QuestionAnalysis, doc_ids: Sequence[str] | None,
+                    cancel: threading.Event | None, t0: float) -> Iterator[StreamEvent]:
+        """retrieve → policy → evidence → generate → check, for one (part of a) question."""
+        standalone = analysis.text
+        t_analysed = time.perf_counter()
         n_hits = max(10, self.settings.top_k)
         hits, scope = self.retriever.search(standalone, k=n_hits, doc_ids=doc_ids)
         t_retrieved = time.perf_counter()
-        timings = {"rewrite_ms": (t_rewrite - t0) * 1000, "retrieve_ms": (t_retrieved - t_rewrite) * 1000}
+        timings = {"rewrite_ms": (t_analysed - t0) * 1000, "retrieve_ms": (t_retrieved - t_analysed) * 1000}
         evidence_hits = hits[: self.settings.top_k]
-        refusal = self._refusal_reason(standalone, scope, evidence_hits) if self.settings.grounding else None
-        if refusal is not None:
-            total = (time.perf_counter() - t0) * 1000
-            yield StreamEvent("answer", answer=self._refusal(q, standalone, refusal, hits, scope,
-                                                             Timings(**timings, total_ms=total)))
-            return
+        if self.settings.grounding and self.settings.enabled("cards"):
+            carded = self._card_answer(question, analysis, hits, scope, timings, t0)
+            if carded is not None:
+                yield StreamEvent("token", carded.text)
+                yield StreamEvent("answer", answer=carded)
+                return
+        if self.settings.grounding:
+            refusal = self.policy.before_generation(analysis, scope, evidence_hits,
+                                                    [self._unit_text(h) for h in evidence_hits])
+            if refusal is not None:
+                total = (time.perf_counter() - t0) * 1000
+                yield StreamEvent("answer", answer=self._refusal(question, standalone, refusal, hits, scope,
+                                                                 Timings(**timings, total_ms=total)))
+                return
         items = build_evidence(standalone, evidence_hits, self.retriever.unit, self.settings.evidence_chars)
         messages = prompts.build_messages(standalone, [it.block() for it in items])
         yield StreamEvent("status", "生成中…")
@@ -97,64 +158,174 @@ class Answerer:
         first = first or t_done
         timings.update(first_token_ms=(first - t0) * 1000, prompt_ms=(first - t_retrieved) * 1000,
                        generate_ms=(t_done - first) * 1000)
-        answer = self._checked(q, standalone, raw, items, hits, scope, timings, t0,
+        answer = self._checked(question, analysis, raw, items, hits, scope, timings, t0,
                                cancelled=bool(cancel and cancel.is_set()))
         yield StreamEvent("answer", answer=answer)
 
-    # ------------------------------------------------------------------
-    def _refusal_reason(self, question: str, scope: Scope, hits: Sequence[Hit]) -> str | None:
-        if scope.is_out_of_scope:
-            return prompts.REFUSAL_OUT_OF_SCOPE.format(names="、".join(scope.out_of_scope))
-        if not hits:
-            return prompts.REFUSAL_LOW_EVIDENCE
-        best = max((h.dense_score or 0.0) for h in hits)
-        if best < self.settings.refusal_threshold:
-            return prompts.REFUSAL_LOW_EVIDENCE
-        # a year or plan period that no evidence mentions ("到2030年…" when only 2025 is set; 十五五)
-        texts = [self._unit_text(h) for h in hits]
-        norm_q = normalize_answer(question)
-        evidence = normalize_answer("".join(texts))
-        missing = [f"{y}年" for y in sorted(set(_YEAR.findall(norm_q))) if y not in evidence]
-        missing += [f"“{p}”" for p in sorted(set(_PERIOD.findall(norm_q))) if p not in evidence]
-        if missing:
-            return prompts.REFUSAL_MISSING_FIGURE.format(names="、".join(missing))
-        # a "how much" question whose subject no figure-bearing evidence sentence is about
-        support = self._support()
-        if support.asks_quantity(question):
-            if support.coverage(question, texts) < self.settings.figure_support_threshold:
-                return prompts.REFUSAL_NO_FIGURE
-        return None
+    def _answer_parts(self, question: str, analysis: QuestionAnalysis, doc_ids: Sequence[str] | None,
+                      cancel: threading.Event | None, t0: float) -> Iterator[StreamEvent]:
+        """Each part in its own scope against its own evidence; one answer citing every part."""
+        _, analyzer = self._aliases()
+        answers: list[tuple[str, Answer]] = []
+        first_token: float | None = None
+        for k, part in enumerate(analysis.parts, 1):
+            heading = prompts.PART_HEADING.format(k=k, label=part.label)
+            yield StreamEvent("token", ("\n" if k > 1 else "") + heading)
+            sub = analyzer.analyse(part.text, split=False)
+            for event in self._answer_one(part.text, sub, doc_ids, cancel, time.perf_counter()):
+                if event.kind == "answer" and event.answer is not None:
+                    answers.append((part.label, event.answer))
+                else:
+                    if event.kind == "token" and first_token is None:
+                        first_token = time.perf_counter()
+                    yield event
+            if cancel is not None and cancel.is_set():
+                break
+        yield StreamEvent("answer", answer=self._compose(question, analysis, answers, t0, first_token))
 
-    def _support(self) -> FigureSupport:
-        """Figure-support statistics of the indexed documents (rebuilt only when the index is reloaded)."""
+    def _compose(self, question: str, analysis: QuestionAnalysis, answers: list[tuple[str, Answer]],
+                 t0: float, first_token: float | None) -> Answer:
+        lines: list[str] = []
+        citations: list[Citation] = []
+        hits: list[Hit] = []
+        notes: list[str] = []
+        values: list[tuple[str, str]] = []
+        for k, (label, ans) in enumerate(answers, 1):
+            offset = len(citations)
+            if ans.refused:
+                text = ans.text.split("\n", 1)[0]  # the reason; the related clauses stay in `hits`
+            else:
+                text = _shift_marks(ans.text, offset)
+                citations += [replace(c, n=c.n + offset) for c in ans.citations]
+                found = _PERCENT.findall(ans.text)
+                if len(set(found)) == 1:
+                    values.append((label, found[0]))
+            lines.append(prompts.PART_HEADING.format(k=k, label=label) + text)
+            hits += [h for h in ans.hits if h not in hits]
+            notes += [f"{label}：{n}" for n in ans.notes]
+        if len(values) == 2 and len(answers) == 2 and _COMPARE.search(analysis.text):
+            (a, va), (b, vb) = values
+            if float(va) == float(vb):
+                lines.append(prompts.COMPARISON_EQUAL.format(a=a, b=b, value=f"{va}%"))
+            else:
+                (hi, hv), (lo, lv) = sorted(values, key=lambda x: -float(x[1]))
+                lines.append(prompts.COMPARISON_LINE.format(high=hi, high_value=f"{hv}%", low=lo, low_value=f"{lv}%"))
+        total = (time.perf_counter() - t0) * 1000
+        first_ms = ((first_token or time.perf_counter()) - t0) * 1000
+        timings = Timings(
+            rewrite_ms=sum(a.timings.rewrite_ms for _, a in answers), retrieve_ms=sum(a.timings.retrieve_ms for _, a in answers),
+            prompt_ms=sum(a.timings.prompt_ms for _, a in answers), first_token_ms=first_ms,
+            generate_ms=sum(a.timings.generate_ms for _, a in answers), total_ms=total)
+        refused = all(a.refused for _, a in answers)
+        codes = [a.refusal_reason for _, a in answers if a.refusal_reason]
+        return Answer(question=question, text="\n".join(lines), citations=tuple(citations), hits=tuple(hits),
+                      refused=refused, extractive=any(a.extractive for _, a in answers),
+                      rewritten_question=" | ".join(p.text for p in analysis.parts), scope=answers[0][1].scope,
+                      raw_text="\n".join(a.raw_text for _, a in answers), notes=tuple(notes), timings=timings,
+                      refusal_reason=codes[0] if refused and codes else "")
+
+    # ------------------------------------------------------------------ document cards
+    def _cards(self) -> dict[str, DocumentCard]:
         data = self.retriever.load()
-        if self._figure_support is None or self._figure_support[0] is not data:
-            texts = (u["text"] for d in data.documents.values() for u in d.get("units", []))
-            self._figure_support = (data, FigureSupport(texts, self._regions()))
-        return self._figure_support[1]
+        if self._card_cache is None or self._card_cache[0] is not data:
+            root = Path(self.settings.corpus_dir).resolve().parent
+            self._card_cache = (data, {d: build_card(d, meta, root) for d, meta in data.documents.items()})
+        return self._card_cache[1]
 
-    def _unit_text(self, hit: Hit) -> str:
-        unit = self.retriever.unit(hit.chunk.doc_id, hit.chunk.label)
-        return unit["text"] if unit else hit.chunk.text
+    def _card_fields(self, analysis: QuestionAnalysis) -> tuple[str, ...]:
+        """The card fields a metadata question asks for (none for other questions)."""
+        kind = analysis.answer_type
+        if kind == "doc_number":
+            return ("doc_number",)
+        if kind == "date":
+            return ("signed", "published")
+        if kind in ("recipients", "basis"):
+            return (kind,)
+        if kind == "body" and ASKS_ISSUER.search(analysis.text):
+            return ("issuers",)
+        return ()
 
-    def _refusal(self, question: str, standalone: str, reason: str, hits: Sequence[Hit], scope: Scope,
+    def _card_answer(self, question: str, analysis: QuestionAnalysis, hits: Sequence[Hit], scope: Scope,
+                     timings: dict, t0: float) -> Answer | None:
+        """A metadata question answered from the document card, the cover letter cited."""
+        fields = self._card_fields(analysis)
+        if not fields or scope.is_out_of_scope:
+            return None
+        cards = self._cards()
+        candidates = list(scope.doc_ids) or list(cards)
+        top = next((h.chunk.doc_id for h in hits if h.chunk.doc_id in candidates), None)
+        doc_id = top if top is not None else (candidates[0] if len(candidates) == 1 else None)
+        if doc_id is None or doc_id not in cards:
+            return None
+        card = cards[doc_id]
+        facts = [(f, getattr(card, f)) for f in fields if getattr(card, f) is not None]
+        t = Timings(**timings, total_ms=(time.perf_counter() - t0) * 1000)
+        if not facts:
+            what = "、".join(prompts.CARD_MISSING[f] for f in fields)
+            refusal = Refusal("not_mentioned", prompts.REFUSAL_CARD_MISSING.format(title=card.title, what=what))
+            return self._refusal(question, analysis.text, refusal, hits, scope, t)
+        text = "".join(prompts.CARD_ANSWERS[f].format(title=card.title, value=fact.value) for f, fact in facts)
+        text += "".join(prompts.CARD_NOTE.format(note=n) for n in card.notes if "删减" in n)
+        label = facts[0][1].label
+        chunk = next((c for c in self.retriever.load().chunks if c.doc_id == doc_id and c.label == label), None)
+        unit = self.retriever.unit(doc_id, label) or {}
+        quotes = [fact.quote for _, fact in facts]
+        citations: tuple[Citation, ...] = ()
+        if chunk is not None:
+            pos = str(unit.get("text", "")).find(quotes[0])
+            start = int(unit.get("start", 0)) + max(pos, 0)
+            citations = (Citation(1, card.title, label, "\n".join(dict.fromkeys(quotes)), chunk.chunk_id, doc_id,
+                                  start, start + len(quotes[0])),)
+        return Answer(question=question, text=text, citations=citations, hits=tuple(hits), refused=False,
+                      rewritten_question=analysis.text, scope=scope, notes=("据文件信息卡作答",), timings=t)
+
+    # ------------------------------------------------------------------ refusals and checking
+    def _refusal(self, question: str, standalone: str, refusal: Refusal, hits: Sequence[Hit], scope: Scope,
                  timings: Timings, raw: str = "") -> Answer:
+        lines = [refusal.message + prompts.REASON_LINE.format(reason=prompts.REFUSAL_REASON[refusal.code])]
+        if refusal.quote and hits:
+            top = next((h for h in hits if refusal.quote in self._unit_text(h)), hits[0])
+            lines.append(prompts.DOCUMENT_SAYS.format(title=top.chunk.doc_title, label=top.chunk.label,
+                                                      quote=refusal.quote))
         related = [prompts.RELATED_ITEM.format(title=h.chunk.doc_title, label=h.chunk.label,
                                                heading=h.chunk.heading) for h in hits[:3]]
-        text = reason + ("\n" + prompts.RELATED_HEADER + "\n" + "\n".join(related) if related else "")
-        return Answer(question=question, text=text, hits=tuple(hits), refused=True, rewritten_question=standalone,
-                      scope=scope, raw_text=raw, notes=(reason,), timings=timings)
+        if related:
+            lines += [prompts.RELATED_HEADER, *related]
+        return Answer(question=question, text="\n".join(lines), hits=tuple(hits), refused=True,
+                      rewritten_question=standalone, scope=scope, raw_text=raw, notes=(refusal.message,),
+                      timings=timings, refusal_reason=refusal.code)
 
-    def _checked(self, question: str, standalone: str, raw: str, items: list[EvidenceItem], hits: Sequence[Hit],
-                 scope: Scope, timings: dict, t0: float, cancelled: bool) -> Answer:
-        checked = (check_answer(raw, items, standalone, self._regions()) if self.settings.grounding
-                   else unchecked(raw, items))
+    def _qualitative_quote(self, analysis: QuestionAnalysis, items: Sequence[EvidenceItem]) -> str:
+        """The evidence sentence that best matches a figure question the documents answer only in words."""
+        scorer = SentenceScorer(analysis.text, figure_bonus=0.0)
+        sents = [s.text for it in items[:2] for s in (it.all_sentences or split_sentences(it.clause_text))]
+        return max(sents, key=scorer, default="")
+
+    def _checked(self, question: str, analysis: QuestionAnalysis, raw: str, items: list[EvidenceItem],
+                 hits: Sequence[Hit], scope: Scope, timings: dict, t0: float, cancelled: bool) -> Answer:
+        standalone = analysis.text
+        s = self.settings
+        checked = (check_answer(raw, items, standalone, self._regions(), analysis.years,
+                                bind_years=s.enabled("year_binding"), qualifiers=s.enabled("qualifiers"))
+                   if s.grounding else unchecked(raw, items))
         total = (time.perf_counter() - t0) * 1000
         t = Timings(**timings, total_ms=total)
         if checked.refused_by_model and not figures(raw):
-            return self._refusal(question, standalone, prompts.REFUSAL_BY_MODEL, hits, scope, t, raw)
+            return self._refusal(question, standalone, Refusal("model_refused", prompts.REFUSAL_BY_MODEL),
+                                 hits, scope, t, raw)
         if checked.refused_no_figure:
-            return self._refusal(question, standalone, prompts.REFUSAL_NO_FIGURE, hits, scope, t, raw)
+            return self._refusal(question, standalone, Refusal("no_figure", prompts.REFUSAL_NO_FIGURE),
+                                 hits, scope, t, raw)
+        if (s.grounding and s.enabled("figure_answer") and analysis.asks_quantity
+                and not _states_figure(checked.text)):
+            # a how-much question answered without a figure: if the sentence that matches the question
+            # gives none either, the plan states the target only in words; else quote that sentence
+            quote = self._qualitative_quote(analysis, items)
+            if not re.search(r"\d", quote):
+                refusal = Refusal("no_figure", prompts.REFUSAL_NO_FIGURE_QUALITATIVE, quote=quote)
+                return self._refusal(question, standalone, refusal, hits, scope, t, raw)
+            if not checked.extractive:
+                checked = extractive_answer(items, standalone, [*checked.notes, "问的是数字，回答没有给出数字"])
         text = checked.text
         if scope.out_of_scope and not scope.is_out_of_scope:
             text += prompts.PARTIAL_SCOPE_NOTE.format(names="、".join(scope.out_of_scope))

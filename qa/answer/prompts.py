@@ -35,6 +35,42 @@ REFUSAL_LOW_EVIDENCE = "已索引的文件中未找到与这个问题直接相�
 REFUSAL_MISSING_FIGURE = "已索引的文件中未找到关于{names}的内容，无法据此作答。"
 REFUSAL_NO_FIGURE = "已索引的文件中没有给出这个问题所问的具体数字，无法据此作答。"
 REFUSAL_BY_MODEL = "根据检索到的条款，文件中未找到这个问题的答案。"
+REFUSAL_FALSE_PREMISE = "文件中没有找到“{premise}”这一要求，问题的前提与文件不符。"
+REFUSAL_NOT_MENTIONED = "{where}文件中没有提到“{term}”。"
+REFUSAL_NO_FIGURE_QUALITATIVE = "文件没有给出这一目标的具体数字，只作了定性表述。"
+#: What the document does say (after a false-premise or a no-figure refusal).
+DOCUMENT_SAYS = "文件的相关表述：《{title}》{label}：{quote}"
+#: The reason code shown with every refusal.
+REFUSAL_REASON = {
+    "out_of_corpus": "文件库中没有该地区或文件",
+    "weak_evidence": "没有足够相关的条款",
+    "period_not_covered": "文件未涉及该规划期",
+    "year_not_covered": "文件未涉及该年份",
+    "not_mentioned": "文件未提及",
+    "false_premise": "问题前提与文件不符",
+    "no_figure": "文件未给出具体数字",
+    "model_refused": "条款不能回答该问题",
+}
+REASON_LINE = "（拒答原因：{reason}）"
+#: Answers from a document card (cover-letter facts), without the model.
+CARD_ANSWERS = {
+    "doc_number": "《{title}》的文号是{value}[1]。",
+    "signed": "《{title}》的落款（成文）日期是{value}[1]。",
+    "published": "网站发布时间是{value}[1]。",
+    "recipients": "《{title}》的主送单位是：{value}[1]。",
+    "basis": "《{title}》依据{value}制定[1]。",
+    "issuers": "《{title}》由{value}印发[1]。",
+}
+CARD_MISSING = {
+    "doc_number": "文号", "signed": "落款日期", "published": "发布时间", "recipients": "主送单位",
+    "basis": "所依据的文件", "issuers": "印发单位",
+}
+REFUSAL_CARD_MISSING = "《{title}》的正文和印发通知中没有载明{what}。"
+CARD_NOTE = "（注：原文注明“{note}”。）"
+#: Heading of each part of a multi-part answer, and the comparison line after the parts.
+PART_HEADING = "（{k}）{label}："
+COMPARISON_LINE = "比较：{high}（{high_value}）高于{low}（{low_value}）。"
+COMPARISON_EQUAL = "比较：{a}与{b}相同（{value}）。"
 RELATED_HEADER = "可参考的相关条款："
 RELATED_ITEM = "- 《{title}》{label} {heading}"
 

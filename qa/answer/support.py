@@ -14,12 +14,10 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 
+from qa.answer.cues import ASKS_QUANTITY as _ASKS_QUANTITY
+from qa.answer.cues import QUESTION_NOISE as _NOISE
 from qa.answer.evidence import split_sentences
 
-#: "how much / how many" — but not "哪几个…" (a list) nor "文号是多少" (a document number)
-_ASKS_QUANTITY = re.compile(r"(?<!号是)(?<!号)多少|(?<!哪)几[个项家座台辆万亿%]|百分之几|具体数字")
-_NOISE = re.compile(r"多少|要|达到|降到|降至|提高到|提升到|目标|是|的|到|年|什么|哪些|怎么|如何|规定|方案|文件|计划|"
-                    r"要求|分别|以上|以下|左右|\d+|[，。？！?、：:“”\"《》（）()\s]")
 _FIGURE = re.compile(r"\d")
 
 

@@ -14,6 +14,12 @@ Definitions (a *clause* is ``(doc_title, clause_label)``):
 * **Citation recall** — the share of gold clauses cited; mean over answerable questions.
 * **Refusal accuracy** — the share of unanswerable questions refused.
 * **False-refusal rate** — the share of answerable questions refused.
+* **Unsupported figures** — counted here, independently of the answering code's checker: a figure
+  (a number that is not a year or a list marker) in an answer that is not refused is unsupported when
+  no clause its sentence cites states it, or when the sentence names a target year and the cited clause
+  states the figure only for another year. ``n_unsupported_figure`` counts the answers with at least
+  one; the goal is 0.
+* **Extractive rate** — the share of answers (not refused) that are quotes, not the model's answer.
 * **Percentiles** — linear interpolation between closest ranks (numpy's default).
 
 A question that failed (``error``) counts as answered wrongly: nothing retrieved, nothing cited,
@@ -44,9 +50,11 @@ METRIC_LABELS: dict[str, str] = {
     "citation_recall": "Citation recall",
     "refusal_accuracy": "Refusal accuracy (unanswerable)",
     "false_refusal_rate": "False-refusal rate (answerable)",
+    "n_unsupported_figure": "Answers with an unsupported figure",
+    "extractive_rate": "Extractive answers (quotes)",
 }
 #: Metrics where lower is better.
-LOWER_IS_BETTER = frozenset({"false_refusal_rate"})
+LOWER_IS_BETTER = frozenset({"false_refusal_rate", "n_unsupported_figure", "extractive_rate"})
 LATENCY_FIELDS = ("total_ms", "first_token_ms", "retrieve_ms")
 
 
@@ -132,6 +140,52 @@ def citation_recall(cited: Iterable[Clause], gold: Collection[Clause]) -> float 
     return len(gold_set & set(cited)) / len(gold_set)
 
 
+# -- figures bound to what they measure ------------------------------------------------------------
+_EVAL_SENT = re.compile(r"[^。！？；;!?\n]+[。！？；;!?\n]*")
+_EVAL_MARK = re.compile(r"\[(\d{1,2})\]")
+_EVAL_FIGURE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:%|万|亿|个百分点)?")
+_EVAL_YEAR = re.compile(r"(?<![\d.])(20\d\d)(?=\s*年)")
+_EVAL_BASE = re.compile(r"(?:比|较|与|相比)\s*$")
+
+
+def _years(text: str) -> set[str]:
+    """Target years of a text (not the baseline of "比2020年下降")."""
+    return {m.group(1) for m in _EVAL_YEAR.finditer(text) if not _EVAL_BASE.search(text[max(0, m.start() - 3):m.start()])}
+
+
+def _stated_for(figure: str, clause: str, year: str | None) -> bool:
+    """Does the clause state ``figure`` (for ``year``, when given)?"""
+    pieces = _EVAL_SENT.findall(clause)
+    context: set[str] = set()
+    for piece in pieces:
+        own = _years(piece)
+        context = own or context
+        if re.search(rf"(?<![\d.]){re.escape(figure)}(?![\d.])", piece):
+            if year is None or not context or year in context:
+                return True
+    return False
+
+
+def unsupported_figures(answer: str, citations: Sequence[Mapping], clause_texts: Mapping[Clause, str]) -> list[str]:
+    """Figures of ``answer`` that the clauses their sentence cites do not state (for the sentence's year)."""
+    by_n = {int(c.get("n", 0)): (str(c.get("doc_title", "")), str(c.get("clause", ""))) for c in citations}
+    out: list[str] = []
+    for sentence in _EVAL_SENT.findall(normalize_fact(answer)):
+        cited = [by_n[int(n)] for n in _EVAL_MARK.findall(sentence) if int(n) in by_n]
+        body = _EVAL_MARK.sub("", sentence)
+        years = _years(body)
+        year = next(iter(years)) if len(years) == 1 else None
+        for m in _EVAL_FIGURE.finditer(body):
+            fig = m.group(0)
+            after = body[m.end():m.end() + 1]
+            if (after == "年" and re.fullmatch(r"20\d\d", fig)) or after in ("、", ".", "）", ")") or len(fig) == 1:
+                continue  # a year, a list marker, a single digit (一 / 1 项)
+            texts = [normalize_fact(clause_texts.get(c, "")) for c in cited]
+            if not any(_stated_for(fig, t, year) for t in texts):
+                out.append(fig)
+    return out
+
+
 # -- refusal -----------------------------------------------------------------------------------
 def refusal_accuracy(refused: Sequence[bool]) -> float | None:
     """Share of unanswerable questions refused (pass their ``refused`` flags); None if none."""
@@ -183,6 +237,9 @@ class Outcome:
     total_ms: float | None = None
     first_token_ms: float | None = None
     retrieve_ms: float | None = None
+    style: str = ""
+    extractive: bool = False
+    unsupported: tuple[str, ...] = ()  # figures of the answer its citations do not state
 
     @property
     def refusal_ok(self) -> bool:
@@ -197,12 +254,14 @@ class Outcome:
     def to_dict(self) -> dict:
         d = dict(self.__dict__)
         d["docs"] = list(self.docs)
+        d["unsupported"] = list(self.unsupported)
         return d
 
     @classmethod
     def from_dict(cls, d: Mapping) -> Outcome:
         known = {k: d[k] for k in cls.__dataclass_fields__ if k in d}
         known["docs"] = tuple(known.get("docs") or ())
+        known["unsupported"] = tuple(known.get("unsupported") or ())
         return cls(**known)
 
 
@@ -223,6 +282,8 @@ def aggregate(outcomes: Sequence[Outcome]) -> dict[str, float | int | None]:
         "citation_recall": mean(o.citation_recall for o in ans),
         "refusal_accuracy": refusal_accuracy([o.refused for o in unans]),
         "false_refusal_rate": false_refusal_rate([o.refused for o in ans]),
+        "n_unsupported_figure": sum(1 for o in outcomes if o.unsupported and not o.refused and not o.error),
+        "extractive_rate": mean(o.extractive for o in outcomes if not o.refused and not o.error),
     }
 
 
@@ -241,6 +302,11 @@ NO_DOC = "(no gold document)"
 def by_type(outcomes: Sequence[Outcome]) -> dict[str, dict]:
     """Aggregate metrics per question type."""
     return group_by(outcomes, lambda o: [o.type or "(none)"])
+
+
+def by_style(outcomes: Sequence[Outcome]) -> dict[str, dict]:
+    """Aggregate metrics per phrasing style (test split: colloquial, preamble, traditional, …)."""
+    return group_by(outcomes, lambda o: [o.style] if o.style else [])
 
 
 def by_document(outcomes: Sequence[Outcome]) -> dict[str, dict]:

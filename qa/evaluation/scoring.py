@@ -10,6 +10,7 @@ from qa.evaluation.metrics import (
     Outcome,
     aggregate,
     by_document,
+    by_style,
     by_type,
     citation_precision,
     citation_recall,
@@ -18,6 +19,7 @@ from qa.evaluation.metrics import (
     latency,
     recall_at_k,
     reciprocal_rank,
+    unsupported_figures,
 )
 
 
@@ -88,6 +90,10 @@ def score_row(row: Mapping, clause_texts: Mapping[Clause, str]) -> Outcome:
         total_ms=_ms(timings, "total_ms"),
         first_token_ms=_ms(timings, "first_token_ms"),
         retrieve_ms=_ms(timings, "retrieve_ms"),
+        style=str(row.get("style") or ""),
+        extractive=bool(row.get("extractive")) and not error,
+        unsupported=tuple(unsupported_figures(str(row.get("answer") or ""), row.get("citations") or [],
+                                              clause_texts)) if not (error or refused) else (),
     )
 
 
@@ -102,6 +108,7 @@ def summarize(outcomes: Sequence[Outcome]) -> dict:
     return {
         "overall": aggregate(outcomes),
         "by_type": by_type(outcomes),
+        "by_style": by_style(outcomes),
         "by_document": by_document(outcomes),
         "latency": latency(outcomes),
         "questions": [o.to_dict() for o in outcomes],

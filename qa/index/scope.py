@@ -89,7 +89,9 @@ class ScopeDetector:
         import jieba.posseg as pseg
 
         with _jieba_lock:
-            return [w.word for w in pseg.cut(question) if w.flag == "ns" and len(w.word) >= 2]
+            # Chinese place words only: an English word is never taken for an unknown region
+            return [w.word for w in pseg.cut(question) if w.flag == "ns" and len(w.word) >= 2
+                    and re.fullmatch(r"[\u4e00-\u9fff]+", w.word)]
 
     def _known(self, place: str, question: str) -> bool:
         if place in self.alias_to_docs or any(a in place for a in self.alias_to_docs if len(a) >= 2):

@@ -1,0 +1,74 @@
+"""What each answering mechanism buys: the evaluation with one mechanism switched off at a time.
+
+Every variant answers the same questions through the same service as users get (``build_service``),
+with the setting ``ablate`` naming the mechanism switched off, plus ``grounding=0`` (the same retrieval
+and prompt, the raw answer unchecked). Generations are replayed from a cache for identical prompts
+(``generation_cache``: greedy decoding makes a generation a function of its prompt), so a variant costs
+model time only where it changes a prompt. Seed the cache with the product's own ``qa eval`` runs:
+
+    QA_GENERATION_CACHE=.cache/generations.jsonl qa eval --dataset eval/test.jsonl --run test-v6
+    python bench/ablation.py --cache .cache/generations.jsonl eval/dev.jsonl eval/test.jsonl
+
+Prints, per dataset, one row per variant: key-fact accuracy, refusal accuracy, false refusals,
+citation precision, answers with an unsupported figure (counted by the evaluation), extractive share,
+and how many generations the variant needed that the cache did not hold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+VARIANTS = ("", "script", "preamble", "parts", "cards", "year_binding", "qualifiers", "premise", "mention",
+            "figure_answer", "grounding=0")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("datasets", nargs="+")
+    ap.add_argument("--cache", default=str(ROOT / ".cache" / "generations.jsonl"))
+    ap.add_argument("--variants", default=",".join(v or "product" for v in VARIANTS),
+                    help="comma-separated; 'product' = nothing switched off")
+    args = ap.parse_args(argv)
+
+    from qa.corpus import load_corpus
+    from qa.evaluation.batch import answer_row, service_answer_fn
+    from qa.evaluation.io import read_jsonl
+    from qa.evaluation.metrics import aggregate
+    from qa.evaluation.scoring import clause_texts, score_row
+    from qa.service import build_service
+    from qa.settings import load_settings
+
+    base = load_settings().replace(generation_cache=args.cache)
+    service = build_service(base)
+    service.warmup()
+    texts = clause_texts(load_corpus(base.corpus_dir, progress=False).documents)
+    cache = service.answerer.generator
+    variants = ["" if v == "product" else v for v in args.variants.split(",")]
+    keys = ("key_fact_accuracy", "refusal_accuracy", "false_refusal_rate", "citation_precision",
+            "n_unsupported_figure", "extractive_rate")
+    for dataset in args.datasets:
+        rows = list(read_jsonl(dataset))
+        print(f"\n== {dataset} ({len(rows)} questions)")
+        print(f"{'switched off':<14} {'key facts':>9} {'refusal':>8} {'false ref':>9} {'cit. P':>7} "
+              f"{'unsupp.':>7} {'extract.':>8} {'new gen':>7}")
+        for variant in variants:
+            settings = base.replace(grounding=0) if variant == "grounding=0" else base.replace(ablate=variant)
+            service.answerer.settings = service.answerer.policy.settings = settings
+            service.answerer._alias_cache = None  # the analyzer is built with the settings' switches
+            before = len(cache._cache)
+            outcomes = [score_row(answer_row(r, service_answer_fn(service)), texts) for r in rows]
+            m = aggregate(outcomes)
+            cells = [m[k] for k in keys]
+            print(f"{variant or 'product':<14} " + " ".join(
+                f"{(f'{100 * v:.1f}%' if v is not None and not k.startswith('n_') else str(v)):>{w}}"
+                for k, v, w in zip(keys, cells, (9, 8, 9, 7, 7, 8), strict=True))
+                + f" {len(cache._cache) - before:>7}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

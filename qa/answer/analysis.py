@@ -1,0 +1,269 @@
+"""Question analysis: the first step of answering, with one typed result.
+
+What people type is normalised once, here: full-width forms (NFKC), traditional characters (OpenCC
+``t2s``, a maintained converter, not a hand-made table), place names written in pinyin/English
+("Ya'an", "Sichuan province") turned into the indexed regions' Chinese names (their pinyin comes from
+pypinyin, so no table lists them), and a personal preamble ("我是市里管交通的，想核实一下：") separated
+from the question while the names it mentions are kept. Then the analysis reads off what the later
+steps need: regions, years and plan periods, the expected answer type, the parts of a multi-part
+question ("A和B分别…", "2025年和2030年…", "…？…？"), a premise the question asserts, and the term of a
+"有没有提到X" question.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+
+from qa.answer import cues
+
+_PROVINCE_WORDS = ("全省", "省级")
+_SEGMENT = re.compile(r"[^，,。：:；;！!]+[，,。：:；;！!]?")
+_REQUEST_PREFIX = re.compile(r"^(?:请问|想问一下|想问下|问一下|问下|麻烦问一下|麻烦问下|请教一下|想了解一下|想知道)[，,：:\s]*")
+#: full-width digits, Latin letters, %, . and the ideographic space (Chinese punctuation stays as typed)
+_FULLWIDTH = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff05\uff0e\u3000]")
+_converter = None
+_converter_lock = threading.Lock()
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified Chinese with OpenCC (phrase-aware); other text unchanged."""
+    global _converter
+    with _converter_lock:
+        if _converter is None:
+            import opencc
+
+            _converter = opencc.OpenCC("t2s")
+        return _converter.convert(text)
+
+
+@dataclass(frozen=True)
+class QuestionPart:
+    """One part of a multi-part question, asked on its own."""
+
+    text: str  # a standalone question for this part
+    label: str  # what distinguishes the part: a region, a year, or the sub-question itself
+
+
+@dataclass(frozen=True)
+class QuestionAnalysis:
+    original: str
+    text: str  # normalised question, preamble removed (the names it held kept)
+    preamble: str = ""
+    answer_type: str = "explanation"  # figure|list|body|doc_number|date|recipients|basis|yesno|which_doc|explanation
+    years: tuple[str, ...] = ()
+    periods: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()  # canonical region names of the indexed documents named in the question
+    parts: tuple[QuestionPart, ...] = ()  # empty, or two or more parts
+    premise: str = ""  # what the question asserts the document requires, if anything
+    mention_term: str = ""  # X of "有没有提到X"
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def asks_quantity(self) -> bool:
+        return self.answer_type == "figure"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _pinyin_pattern(name: str) -> re.Pattern[str] | None:
+    """A regex for ``name`` written in pinyin: "Ya'an", "yaan", "Ya An", "Chongqing"."""
+    try:
+        from pypinyin import lazy_pinyin
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    syllables = [s for s in lazy_pinyin(name) if s.isascii() and s.isalpha()]
+    if len(syllables) < 2:
+        return None
+    body = r"['’\s-]?".join(re.escape(s) for s in syllables)
+    return re.compile(rf"(?i)\b{body}(?:['’]s)?(?:\s+(?:city|province|municipality|municipal))?\b")
+
+
+class QuestionAnalyzer:
+    """Analyses questions against the indexed documents' regions (``alias → canonical region``)."""
+
+    def __init__(self, region_aliases: Mapping[str, str], *, script: bool = True, preamble: bool = True,
+                 parts: bool = True) -> None:
+        """``script``/``preamble``/``parts``: switch a mechanism off (ablation runs)."""
+        self.aliases = dict(region_aliases)
+        self.use_script, self.use_preamble, self.use_parts = script, preamble, parts
+        self._ordered = sorted(self.aliases, key=lambda a: (-len(a), a))
+        shorts: dict[str, str] = {}
+        for alias, canon in self.aliases.items():  # the shortest alias is what people write
+            if canon not in shorts or len(alias) < len(shorts[canon]):
+                shorts[canon] = alias
+        self._pinyin = [(p, short) for canon, short in sorted(shorts.items())
+                        if (p := _pinyin_pattern(short)) is not None]
+        # 川 / 渝 …: only abbreviations of regions the index holds
+        self._abbrev_names = {c: name for c, name in cues.PROVINCE_ABBREVIATIONS.items()
+                              if any(alias.startswith(name) for alias in self.aliases)}
+        chars = "|".join(map(re.escape, sorted(self._abbrev_names)))
+        self._abbreviations = re.compile(cues.ABBREVIATION_CONTEXT.format(chars=chars)) if chars else None
+
+    # ------------------------------------------------------------------ normalisation
+    def normalise(self, question: str) -> str:
+        text = _FULLWIDTH.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), question).strip()
+        if self.use_script:
+            text = to_simplified(text)
+        for pattern, chinese in self._pinyin:
+            text = pattern.sub(chinese, text)
+        if self._abbreviations is not None:
+            text = self._abbreviations.sub(lambda m: self._abbrev_names[m.group(1)], text)
+        text = cues.SHORT_YEAR.sub(lambda m: "20" + m.group(1), text)
+        return re.sub(r"[ \t]+", " ", text)
+
+    def region_mentions(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, canonical region) of each region named in ``text``, longest alias first."""
+        taken: list[tuple[int, int, str]] = []
+        for alias in self._ordered:
+            for m in re.finditer(re.escape(alias), text):
+                if not any(s < m.end() and m.start() < e for s, e, _ in taken):
+                    taken.append((m.start(), m.end(), self.aliases[alias]))
+        for word in _PROVINCE_WORDS:
+            for m in re.finditer(word, text):
+                if not any(s < m.end() and m.start() < e for s, e, _ in taken):
+                    taken.append((m.start(), m.end(), word))
+        return sorted(taken)
+
+    def _split_preamble(self, text: str) -> tuple[str, str]:
+        segments = _SEGMENT.findall(text)
+        end = -1
+        for i, seg in enumerate(segments[:-1]):
+            if cues.PREAMBLE.search(seg) and not cues.QUESTION_CUE.search(seg):
+                end = i
+        if end < 0:
+            return "", _REQUEST_PREFIX.sub("", text)
+        preamble = "".join(segments[: end + 1])
+        rest = _REQUEST_PREFIX.sub("", "".join(segments[end + 1:]).strip())
+        if not rest:
+            return "", text
+        named = self.region_mentions(preamble)
+        if named and not self.region_mentions(rest):  # "我是雅安的…，想问：…" keeps 雅安
+            start, end, _ = named[0]
+            rest = preamble[start:end] + rest
+        return preamble, rest
+
+    # ------------------------------------------------------------------ the analysis
+    def analyse(self, question: str, *, split: bool = True) -> QuestionAnalysis:
+        """``split=False``: do not look for parts (a part is answered as one question)."""
+        normalised = self.normalise(question)
+        preamble, text = self._split_preamble(normalised) if self.use_preamble else ("", normalised)
+        regions = tuple(dict.fromkeys(r for _, _, r in self.region_mentions(text)))
+        years = tuple(dict.fromkeys(cues.YEAR.findall(text)))
+        periods = tuple(dict.fromkeys(cues.PERIOD.findall(text)))
+        return QuestionAnalysis(
+            original=question, text=text, preamble=preamble, answer_type=answer_type(text), years=years,
+            periods=periods, regions=regions, parts=tuple(self.parts(text)) if split and self.use_parts else (),
+            premise=premise(text),
+            mention_term=mention_term(text))
+
+    def parts(self, text: str) -> list[QuestionPart]:
+        """The parts of a multi-part question (regions, then years, then sub-questions); [] if one."""
+        by_region = self._listed_parts(text, [(s, e, text[s:e]) for s, e, _ in self.region_mentions(text)],
+                                       distinct=lambda label: self.aliases.get(label, label))
+        if by_region:
+            return by_region
+        years = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"(?<!\d)20\d\d\s*年", text)]
+        by_year = self._listed_parts(text, years, distinct=lambda label: label)
+        if by_year:
+            return by_year
+        return self._sub_questions(text)
+
+    def _listed_parts(self, text: str, mentions: Sequence[tuple[int, int, str]], distinct) -> list[QuestionPart]:
+        """"A和B…分别": the span "A和B" replaced by each item in turn."""
+        if len({distinct(m[2]) for m in mentions}) < 2:
+            return []
+        first, last = mentions[0], mentions[-1]
+        span = text[first[0]:last[1]]
+        between = span
+        for _, _, label in mentions:
+            between = between.replace(label, "", 1)
+        between = re.sub(cues.CONNECTOR + r"|市|省|的|两地|两市|\s", "", between)
+        if between:  # the items are not listed side by side: not a "A和B" question
+            return []
+        if not (cues.PARTS_CUE.search(text) or re.search(r"和|与|及|、", span)):
+            return []
+        tail = text[last[1]:]
+        tail = re.sub(r"(?:两地|两市|两者|二者|两个)", "", tail)
+        tail = re.sub(r"哪个(?:更)?(?:高|低|多|少|大|小)|谁(?:更)?(?:高|低|多|少)|差多少|差距(?:有)?多大", "是多少", tail)
+        tail = re.sub(r"分别|各自|各(?=[是为要有])|相比|对比|比较", "", tail)
+        head = re.sub(r"^(?:对比|比较)(?:一下)?", "", text[:first[0]])
+        parts, seen = [], set()
+        for _, _, label in mentions:
+            key = distinct(label)
+            if key in seen:
+                continue
+            seen.add(key)
+            parts.append(QuestionPart(f"{head}{label}{tail}", label))
+        return parts
+
+    def _sub_questions(self, text: str) -> list[QuestionPart]:
+        """"…？…？": each question on its own; a later one without a region takes the first one's."""
+        pieces = [p.strip(" ，,") for p in re.split(r"(?<=[？?])", text) if p.strip(" ，,")]
+        pieces = [p for p in pieces if cues.QUESTION_CUE.search(p) and len(p) >= 4]
+        if len(pieces) < 2:
+            return []
+        first_regions = self.region_mentions(pieces[0])
+        lead = pieces[0][first_regions[0][0]:first_regions[0][1]] if first_regions else ""
+        years = cues.YEAR.search(pieces[0])
+        out = []
+        for i, piece in enumerate(pieces):
+            q = piece
+            if i and lead and not self.region_mentions(q):
+                q = f"{lead}{q}"
+            if i and years and not cues.YEAR.search(q) and answer_type(q) == "figure":
+                q = f"{years.group(0)}{q}" if not lead else q.replace(lead, f"{lead}{years.group(0)}", 1)
+            out.append(QuestionPart(q, piece))
+        return out
+
+
+def answer_type(text: str) -> str:
+    """The kind of answer the question expects."""
+    if cues.ASKS_DOCNUMBER.search(text):
+        return "doc_number"
+    if cues.ASKS_DATE.search(text) and not cues.ASKS_QUANTITY.search(text):
+        return "date"
+    if cues.ASKS_RECIPIENTS.search(text):
+        return "recipients"
+    if cues.ASKS_BASIS.search(text) and not cues.ASKS_QUANTITY.search(text):
+        return "basis"
+    if cues.ASKS_WHICH_DOC.search(text):
+        return "which_doc"
+    if cues.RESPONSIBILITY.search(text):
+        return "body"
+    if cues.ASKS_QUANTITY.search(text):
+        return "figure"
+    if cues.ASKS_YESNO.search(text) or cues.MENTION_VERB.search(text):
+        return "yesno"
+    if cues.ASKS_LIST.search(text):
+        return "list"
+    return "explanation"
+
+
+def mention_term(text: str) -> str:
+    """X of "有没有提到X" / "是否涉及X"; '' when the question is not of that kind."""
+    m = cues.MENTION_VERB.search(text)
+    if not m or not re.search(r"有没有|是否|有无|吗|么", text):
+        return ""
+    term = text[m.end():]
+    term = re.split(r"吗|么|没有|[？?。，,]|的(?:内容|要求|规定|事)|这(?:件事|一点|方面)|相关", term)[0]
+    term = re.sub(r"^(?:过|了|关于|有关)", "", term).strip(" “”\"'")
+    return term if len(term) >= 2 else ""
+
+
+def premise(text: str) -> str:
+    """The requirement a question asserts before asking about it ("方案要求全部关停X，名单怎么定的？")."""
+    segments = [s for s in re.split(r"[，,；;]", text) if s.strip()]
+    if len(segments) < 2:
+        return ""
+    for seg in segments[:-1]:
+        m = cues.PREMISE_VERB.search(seg)
+        if m and not re.search(r"[？?]|什么|哪|多少|是否|吗|有没有|如何|怎么", seg):
+            claim = seg[m.end():].strip()
+            if len(claim) >= 4:
+                return claim
+    return ""

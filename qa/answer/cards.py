@@ -1,0 +1,105 @@
+"""Document cards: the cover-letter facts of each indexed document, answered without the model.
+
+A card holds the issuing bodies, the document number (文号), the signature date (落款日期), the web
+publication date where the source page gives one (发布时间), the recipients (主送单位), the documents it
+is based on (根据《…》), and notes such as （本文有删减）. They are read from the document's cover letter
+(or preamble) as the index stores it, plus the source file's own header for the publication date; a
+metadata question is answered from the card with the cover letter cited — deterministic, instant, and
+never a quote of the wrong lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from qa.answer.evidence import _SIGNATURE, DOC_NUMBER
+
+_DATE = re.compile(r"(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_PUBLISHED = re.compile(r"发布(?:时间|日期)[：:]\s*(20\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})")
+_NOTE = re.compile(r"^[（(]([^（）()]{2,12})[）)]$")
+_BASIS_SENTENCE = re.compile(r"根据[^。]*")
+_TITLE_REF = re.compile(r"《[^《》]{4,60}》(?:（[^（）]*〔\d{4}〕[^（）]*）)?")
+_ISSUER_SUFFIX = re.compile(r"(?:局|委员会|厅|委|政府|办公室|中心)$")
+
+
+@dataclass(frozen=True)
+class CardFact:
+    """One fact of a card and where it stands (for the citation)."""
+
+    value: str
+    quote: str  # the line of the unit that states it
+    label: str  # the unit it stands in: 通知 / 函 / 序言
+
+
+@dataclass(frozen=True)
+class DocumentCard:
+    doc_id: str
+    title: str
+    region: str
+    issuers: CardFact | None = None
+    doc_number: CardFact | None = None
+    signed: CardFact | None = None
+    published: CardFact | None = None
+    recipients: CardFact | None = None
+    basis: CardFact | None = None
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _fmt_date(y: str, m: str, d: str) -> str:
+    return f"{int(y)}年{int(m)}月{int(d)}日"
+
+
+def build_card(doc_id: str, meta: dict[str, Any], root: Path | None = None) -> DocumentCard:
+    """The card of one document of the index (``meta``: its documents.json entry)."""
+    units = meta.get("units", [])
+    cover = next((u for u in units if u.get("kind") == "cover"), None)
+    preamble = next((u for u in units if u.get("kind") == "preamble"), None)
+    card: dict[str, Any] = {}
+    notes: list[str] = []
+    if cover is not None:
+        label = cover["label"]
+        lines = [x.strip() for x in cover["text"].split("\n") if x.strip()]
+        # the document's own number stands on a line of its own (numbers inside sentences are cited ones)
+        number = next((ln for ln in lines if DOC_NUMBER.fullmatch(re.sub(r"\s+", "", ln))), None)
+        if number:
+            card["doc_number"] = CardFact(re.sub(r"\s+", "", DOC_NUMBER.search(number).group(0)), number, label)
+        dates = [ln for ln in lines if _DATE.fullmatch(ln.replace(" ", ""))]
+        if dates:
+            card["signed"] = CardFact(_fmt_date(*_DATE.search(dates[-1]).groups()), dates[-1], label)
+        recipient = next((ln for ln in lines if ln.endswith(("：", ":")) and "附件" not in ln), None)
+        if recipient:
+            card["recipients"] = CardFact(recipient.rstrip("：:"), recipient, label)
+        signature = [ln for ln in lines if _SIGNATURE.match(ln)]
+        if signature:
+            names = [n for ln in signature for n in ln.split() if _ISSUER_SUFFIX.search(n)]
+            card["issuers"] = CardFact("、".join(dict.fromkeys(names)), "\n".join(signature), label)
+        notes = [m.group(1) for ln in lines if (m := _NOTE.match(ln))]
+    for unit in (cover, preamble):
+        if unit is None or "basis" in card:
+            continue
+        sentence = _BASIS_SENTENCE.search(unit["text"])
+        own = f"《{meta.get('title', '')}》"
+        refs = [r for r in (_TITLE_REF.findall(sentence.group(0)) if sentence else []) if r != own]
+        if refs:
+            card["basis"] = CardFact("、".join(dict.fromkeys(refs)), sentence.group(0), unit["label"])
+    if "issuers" not in card and meta.get("issuer") and cover is not None:
+        issuer = str(meta["issuer"])
+        if issuer in cover["text"]:
+            card["issuers"] = CardFact(issuer, issuer, cover["label"])
+    path = Path(str(meta.get("path", "")))
+    if root is not None and not path.is_absolute():
+        path = root / path
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")[:3000] if meta.get("path") else ""
+    except OSError:
+        head = ""
+    published = _PUBLISHED.search(head)
+    if published and cover is not None:
+        card["published"] = CardFact(_fmt_date(*published.groups()), published.group(0), cover["label"])
+    return DocumentCard(doc_id, str(meta.get("title", "")), str(meta.get("region", "")), notes=tuple(notes), **card)

@@ -1,0 +1,83 @@
+"""Every language cue of the answering stage, in one place.
+
+Question words, answer-type cues, units, qualifiers, years and plan periods, preamble and
+part-separator cues. The other modules import these; none keeps its own table. Cues are about how
+people ask (in Chinese, and the English words mixed into Chinese questions), never about a particular
+question of an evaluation set.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --------------------------------------------------------------------------- years and periods
+YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年")
+#: what stands before a baseline year ("比2020年下降"), as opposed to a target year ("到2025年")
+BASELINE_YEAR = re.compile(r"(?:比|较|与|同|自|从|相比|基于)\s*$")
+#: five-year-plan periods: 十四五, 十五五 (also written 14五 after normalisation)
+PERIOD = re.compile(r"十[一二三四五六七八九]五")
+
+#: "25年" for 2025年 in casual writing (two-digit years of this century)
+SHORT_YEAR = re.compile(r"(?<![\d.])([12]\d|3[0-5])(?=年)")
+#: The standard one-character abbreviations of China's province-level regions (川 = 四川, 渝 = 重庆…):
+#: general knowledge, used only for regions the index holds, and only where the character stands alone
+#: (start of the question, or next to a space or 省/市/方案), never inside a word such as 成渝.
+PROVINCE_ABBREVIATIONS = {
+    "京": "北京", "津": "天津", "沪": "上海", "渝": "重庆", "冀": "河北", "晋": "山西", "辽": "辽宁", "吉": "吉林",
+    "黑": "黑龙江", "苏": "江苏", "浙": "浙江", "皖": "安徽", "闽": "福建", "赣": "江西", "鲁": "山东", "豫": "河南",
+    "鄂": "湖北", "湘": "湖南", "粤": "广东", "琼": "海南", "川": "四川", "蜀": "四川", "黔": "贵州", "贵": "贵州",
+    "滇": "云南", "云": "云南", "陕": "陕西", "秦": "陕西", "甘": "甘肃", "陇": "甘肃", "青": "青海", "蒙": "内蒙古",
+    "桂": "广西", "藏": "西藏", "宁": "宁夏", "新": "新疆",
+}
+ABBREVIATION_CONTEXT = r"(?:(?<=^)|(?<=[\s，,：:]))({chars})(?=[\s，,的省市]|方案|减污|节能|十四五|20\d\d|\d\d年)"
+
+# --------------------------------------------------------------------------- answer types
+#: "how much / how many" — but not "哪几个…" (a list) nor "文号是多少" (a document number)
+ASKS_QUANTITY = re.compile(r"(?<!号是)(?<!号)多少|(?<!哪)几[个项家座台辆万亿%]|百分之几|百分之多少|具体数字|数值|"
+                           r"(?i:\bhow (?:much|many)\b|\bwhat percentage\b|\bwhat share\b)")
+#: who is responsible / who issued it
+RESPONSIBILITY = re.compile(r"部门|负责|牵头|谁|(?:哪些|哪个|哪几个|什么|责任|参与|牵头|配合)单位|配合|职责|主管|印发|发布|"
+                            r"联合发文|联合印发|签发|发文机关|印发机关|(?i:\bwhich (?:department|agenc|bod)|\bwho\b)")
+ASKS_DOCNUMBER = re.compile(r"文号|字号|文件编号|编号是|编号多少|(?i:\bdocument number\b)")
+#: who issued the document (as opposed to who is responsible for a measure)
+ASKS_ISSUER = re.compile(r"(?:哪个|哪些|什么|哪家|谁)(?:部门|单位|机关|机构)?(?:联合)?(?:印发|发布|发文|签发|出台|下发)|"
+                         r"(?:印发|发布|发文|签发|出台|下发)(?:单位|机关|部门)|(?:由|是)(?:谁|哪)[^，。？]{0,6}(?:印发|发布|发的|出台)|"
+                         r"(?i:\bwho (?:issued|published)\b|\bissued by\b)")
+ASKS_DATE = re.compile(r"什么时候|哪天|哪一天|何时|日期|几月几[日号]|落款")
+ASKS_RECIPIENTS = re.compile(r"主送|发给|印发给|抄送|下发给|发至")
+ASKS_BASIS = re.compile(r"依据|根据(?:哪|什么)|上级文件|贯彻落实(?:哪|什么)")
+#: "is it / does it" questions: 是否, …吗, 有没有, 有无
+ASKS_YESNO = re.compile(r"是否|有没有|有无|是不是|(?:吗|(?<![什怎这那多])么)[？?]?\s*$")
+#: "does the plan mention X": the object X follows the verb
+MENTION_VERB = re.compile(r"(?:有没有|是否|有无)?(?:提到|提及|涉及|说到|讲到|写到|出现)(?:过|了)?")
+ASKS_WHICH_DOC = re.compile(r"哪个(?:文件|方案|文件里|方案里)|哪份|哪一份|哪个地方的方案|出自|(?i:\bwhich (?:document|plan)\b)")
+ASKS_LIST = re.compile(r"哪些|有什么|包括什么|包括哪|几个方面|列出|都有|措施|任务|(?i:\bwhat (?:are|measures)\b)")
+#: words that make a figure question ("比例", "达到") worth a figure bonus when choosing sentences
+ASKS_FIGURE = re.compile(r"多少|几|比例|比重|目标|指标|百分|%|下降|提高|达到|万吨|亿")
+
+# --------------------------------------------------------------------------- figures
+UNIT = (r"(?:%|万吨标准煤|万吨标煤|万吨|亿吨|吨|万千瓦时|千瓦时|万千瓦|千瓦|亿千瓦时|亿元|万元|元|个百分点|百分点|个|家|座|辆|台|"
+        r"公里|千米|万平方米|平方米|万立方米|立方米|年|月|日|倍|项|处|条|户|万人|人|毫克|微克|天|小时|万辆|万台|万个)")
+#: Words bound to a figure in a policy: part of the figure ("3万台以上" is not "3万台").
+QUALIFIERS_AFTER = ("以上", "以下", "左右", "以内", "上下", "之内")
+QUALIFIERS_BEFORE = ("力争", "不低于", "不高于", "不少于", "不超过", "超过", "低于", "高于", "约", "累计")
+
+# --------------------------------------------------------------------------- question structure
+#: a personal preamble: who is asking and why ("我是市里管交通的，想核实一下：")
+PREAMBLE = re.compile(r"我是|我们是|我们(?:单位|公司|厂|企业|部门)|本人|领导|老板|想(?:核实|确认|了解|问|查)|请问|麻烦|帮(?:我|忙)|"
+                      r"咨询|问一下|问下|查一下|打听|(?i:\bI(?:'m| am)\b|\bplease\b)")
+#: a segment that asks something (a question word or a question mark)
+QUESTION_CUE = re.compile(r"[？?]|多少|什么|哪|吗|是否|如何|怎么|怎样|几|有没有|谁|(?i:\b(?:what|which|how|who|when|is|are|does)\b)")
+#: words that ask for several parts at once ("分别", "各是", "哪个高")
+PARTS_CUE = re.compile(r"分别|各自|各是|各为|各要|各有|哪个(?:高|低|多|少|大|小)|谁(?:高|低|多|少)|相比|对比|比较|差多少|差距")
+#: connectors between the listed items of a multi-part question
+CONNECTOR = r"(?:和|与|及|以及|、|跟|同|，|,|还有)"
+#: a premise the question asserts before asking ("方案要求全部关停X，名单怎么定的？")
+PREMISE_VERB = re.compile(r"(?:方案|文件|规定|政策|省里|市里|上面)?(?:要求|规定|明确|提出|说)(?:了)?")
+
+# --------------------------------------------------------------------------- phrasing, not content
+#: Characters of question and answer phrasing (要, 达到, 目标是, 降到…), not of the terms asked about.
+FUNCTION_CHARS = frozenset("要是的了到至在为将与和及等以其目标多少达降提高上下内外左右各分别中里有由对把被会能可该这那年")
+#: Question phrasing removed before measuring how much of a question a sentence covers.
+QUESTION_NOISE = re.compile(r"多少|要|达到|降到|降至|提高到|提升到|目标|是|的|到|年|什么|哪些|怎么|如何|规定|方案|文件|计划|"
+                            r"要求|分别|以上|以下|左右|百分之|\d+|[，。？！?、：:“”\"《》（）()\s]")

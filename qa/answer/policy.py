@@ -1,0 +1,125 @@
+"""Every refusal is decided here, with a reason code shown to the user.
+
+Before generation (from the question analysis, the scope and the retrieved evidence):
+
+- ``out_of_corpus``: the question names a region or document the index does not hold;
+- ``weak_evidence``: no retrieved clause is close enough (``refusal_threshold``, fitted on dev);
+- ``period_not_covered`` / ``year_not_covered``: a plan period or year that neither the evidence nor
+  the title of a document in scope mentions (a period named in a title counts as covered);
+- ``not_mentioned``: "有没有提到X" where X occurs nowhere in the documents in scope (the whole
+  documents are searched, not only the retrieved clauses);
+- ``false_premise``: the question asserts a requirement ("方案要求全部关停X，…") that no evidence
+  sentence states (``premise_support_threshold``, fitted on dev);
+- ``no_figure``: a how-much question whose subject no figure-bearing evidence sentence is about
+  (``figure_support_threshold``, fitted on dev).
+
+After generation (from the checker): ``model_refused`` (the model said the clauses do not answer and
+gave no figure) and ``no_figure`` (the figure it gave is about something else, or a figure question
+answered with no figure at all: the plan states the target only in words).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from qa.answer import prompts
+from qa.answer.analysis import QuestionAnalysis
+from qa.answer.citations import normalize_answer
+from qa.answer.cues import FUNCTION_CHARS
+from qa.answer.evidence import split_sentences
+from qa.answer.support import FigureSupport
+from qa.settings import Settings
+from qa.types import Hit, Scope
+
+REASONS = ("out_of_corpus", "weak_evidence", "period_not_covered", "year_not_covered", "not_mentioned",
+           "false_premise", "no_figure", "model_refused")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    code: str  # one of REASONS
+    message: str  # what the user reads (Chinese)
+    quote: str = ""  # what the document does say, when that helps (false premise, qualitative target)
+
+
+def _bigrams(text: str) -> set[str]:
+    runs = re.findall(r"[\u4e00-\u9fff]+", text)
+    return {r[i:i + 2] for r in runs for i in range(len(r) - 1)}
+
+
+def _content_bigrams(text: str, strip: Sequence[str] = ()) -> set[str]:
+    for name in sorted(strip, key=len, reverse=True):
+        text = text.replace(name, " ")
+    return {b for b in _bigrams(text) if not FUNCTION_CHARS.issuperset(b)}
+
+
+def best_sentence(wanted: set[str], texts: Sequence[str]) -> tuple[float, str]:
+    """(share of ``wanted`` covered, sentence) for the sentence of ``texts`` that covers most."""
+    best = (0.0, "")
+    if not wanted:
+        return (1.0, "")
+    for text in texts:
+        for s in split_sentences(text):
+            share = len(_bigrams(s.text) & wanted) / len(wanted)
+            if share > best[0]:
+                best = (share, s.text)
+    return best
+
+
+class RefusalPolicy:
+    def __init__(self, settings: Settings, support: Callable[[], FigureSupport], regions: Callable[[], list[str]],
+                 document_texts: Callable[[Sequence[str]], list[str]]) -> None:
+        self.settings = settings
+        self._support = support
+        self._regions = regions
+        self._document_texts = document_texts  # doc ids (empty = all) -> their clause texts
+
+    def before_generation(self, analysis: QuestionAnalysis, scope: Scope, hits: Sequence[Hit],
+                          texts: Sequence[str]) -> Refusal | None:
+        """``texts``: the whole clause text of each evidence hit."""
+        if scope.is_out_of_scope:
+            return Refusal("out_of_corpus", prompts.REFUSAL_OUT_OF_SCOPE.format(names="、".join(scope.out_of_scope)))
+        if not hits:
+            return Refusal("weak_evidence", prompts.REFUSAL_LOW_EVIDENCE)
+        best = max((h.dense_score or 0.0) for h in hits)
+        if best < self.settings.refusal_threshold:
+            return Refusal("weak_evidence", prompts.REFUSAL_LOW_EVIDENCE)
+        # a plan period or year that neither the evidence nor a title in scope mentions
+        titles = {h.chunk.doc_title for h in hits}
+        covered = normalize_answer("".join(texts)) + "".join(titles)
+        periods = [f"“{p}”" for p in analysis.periods if p not in covered]
+        if periods:
+            return Refusal("period_not_covered", prompts.REFUSAL_MISSING_FIGURE.format(names="、".join(periods)))
+        years = [f"{y}年" for y in analysis.years if y not in covered]
+        if years:
+            return Refusal("year_not_covered", prompts.REFUSAL_MISSING_FIGURE.format(names="、".join(years)))
+        if analysis.mention_term and self.settings.enabled("mention"):
+            refusal = self._not_mentioned(analysis.mention_term, scope)
+            if refusal is not None:
+                return refusal
+        if analysis.premise and self.settings.enabled("premise"):
+            wanted = _content_bigrams(analysis.premise, self._regions())
+            share, sentence = best_sentence(wanted, texts)
+            if wanted and share < self.settings.premise_support_threshold:
+                return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
+                               quote=sentence)
+        support = self._support()
+        if analysis.asks_quantity and support.coverage(analysis.text, texts) < self.settings.figure_support_threshold:
+            return Refusal("no_figure", prompts.REFUSAL_NO_FIGURE)
+        return None
+
+    def _not_mentioned(self, term: str, scope: Scope) -> Refusal | None:
+        docs = self._document_texts(scope.doc_ids)
+        flat = normalize_answer("".join(docs))
+        if term in flat:
+            return None
+        wanted = _content_bigrams(term, self._regions())
+        if not wanted:
+            return None
+        share, _ = best_sentence(wanted, docs)
+        if share >= self.settings.mention_threshold:
+            return None
+        where = "、".join(scope.regions) if scope.regions else "已索引"
+        return Refusal("not_mentioned", prompts.REFUSAL_NOT_MENTIONED.format(where=where, term=term))

@@ -1,0 +1,218 @@
+"""The answering chain's new steps, each alone and wired with the fakes: question analysis,
+per-part answering, the refusal policy with reason codes, document cards, figures bound to their year
+and qualifier, and the evaluation's own count of unsupported figures."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from qa.answer.analysis import QuestionAnalyzer, answer_type, mention_term, premise
+from qa.answer.citations import check_answer
+from qa.answer.evidence import build_evidence
+from qa.answer.generators import FakeGenerator
+from qa.evaluation.metrics import unsupported_figures
+
+ALIASES = {"四川省": "四川省", "四川": "四川省", "雅安市": "雅安市", "雅安": "雅安市", "资阳市": "资阳市",
+           "资阳": "资阳市", "重庆市": "重庆市", "重庆": "重庆市"}
+YAAN = "雅安市减污降碳协同增效行动方案"
+SICHUAN = "四川省减污降碳协同增效行动方案"
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> QuestionAnalyzer:
+    return QuestionAnalyzer(ALIASES)
+
+
+# -- analysis ---------------------------------------------------------------------------------
+def test_traditional_full_width_and_pinyin_are_normalised(analyzer):
+    a = analyzer.analyse("雅安市到２０２５年非化石能源消費比重要達到多少？")
+    assert a.text == "雅安市到2025年非化石能源消费比重要达到多少？"  # Chinese punctuation kept
+    assert a.regions == ("雅安市",) and a.years == ("2025",) and a.answer_type == "figure"
+    e = analyzer.analyse("What is Ya'an's target for the non-fossil energy share in 2025?")
+    assert e.regions == ("雅安市",) and "雅安" in e.text
+    assert analyzer.analyse("Sichuan province 的节能减排方案").regions == ("四川省",)
+
+
+def test_abbreviations_and_two_digit_years_only_where_they_stand_alone(analyzer):
+    a = analyzer.analyse("川 减污降碳方案 煤炭消费比重25年降到多少")
+    assert a.regions == ("四川省",) and a.years == ("2025",)
+    assert analyzer.analyse("成渝地区双城经济圈有什么要求").regions == ()  # 渝 inside a word
+    assert analyzer.analyse("新能源汽车推广多少辆").regions == ()  # 新 (新疆) is not indexed
+
+
+def test_preamble_is_separated_and_its_region_kept(analyzer):
+    a = analyzer.analyse("我是市里管交通的，想核实一下：雅安到2025年非化石能源比重要达到多少？")
+    assert a.preamble.startswith("我是市里管交通的") and a.text == "雅安到2025年非化石能源比重要达到多少？"
+    b = analyzer.analyse("我是雅安的环保专员，想问下：森林覆盖率到2025年要达到多少？")
+    assert b.text.startswith("雅安") and b.regions == ("雅安市",)
+    assert analyzer.analyse("请问雅安的目标是多少？").text == "雅安的目标是多少？"
+
+
+def test_parts_by_region_year_and_sub_question(analyzer):
+    a = analyzer.analyse("四川和雅安到2025年非化石能源消费比重分别是多少？")
+    assert [p.label for p in a.parts] == ["四川", "雅安"]
+    assert a.parts[0].text == "四川到2025年非化石能源消费比重是多少？"
+    c = analyzer.analyse("雅安和全省的非化石能源目标哪个高？")
+    assert [p.text for p in c.parts] == ["雅安的非化石能源目标是多少？", "全省的非化石能源目标是多少？"]
+    y = analyzer.analyse("重庆非化石能源比重在2025年和2030年的目标各是什么？")
+    assert [p.label for p in y.parts] == ["2025年", "2030年"] and all("重庆" in p.text for p in y.parts)
+    s = analyzer.analyse("重庆方案是哪个部门印发的？文号是多少？")
+    assert len(s.parts) == 2 and s.parts[1].text.startswith("重庆")  # the region carries over
+    assert analyzer.analyse("雅安到2025年非化石能源比重多少？").parts == ()
+    assert analyzer.analyse("四川和雅安", split=False).parts == ()
+    assert QuestionAnalyzer(ALIASES, parts=False).analyse("四川和雅安分别是多少？").parts == ()
+
+
+def test_answer_types_premise_and_mention_term():
+    assert answer_type("文号是多少？") == "doc_number"
+    assert answer_type("这个方案什么时候印发的？") == "date"
+    assert answer_type("主送单位有哪些？") == "recipients"
+    assert answer_type("由哪些部门负责？") == "body"
+    assert answer_type("各是什么？") == "explanation"  # 什么 is not the 么 of a yes/no question
+    assert answer_type("需要关停吗？") == "yesno"
+    assert mention_term("资阳方案有没有提到氢能？") == "氢能"
+    assert mention_term("资阳方案提到了氢能") == ""  # a statement, not a question
+    assert premise("方案要求全部关停燃煤锅炉，名单怎么定的？") == "全部关停燃煤锅炉"
+    assert premise("名单怎么定的？") == ""
+
+
+# -- checking ---------------------------------------------------------------------------------
+def _items(fake_service, question, labels):
+    hits, _ = fake_service.retriever.search(question, k=20)
+    chosen = [h for h in hits if (h.chunk.doc_title, h.chunk.label) in labels]
+    assert chosen, "fixture: the clause is retrieved"
+    return build_evidence(question, chosen, fake_service.retriever.unit, 120)
+
+
+def _synthetic_item(text: str):
+    from qa.answer.evidence import EvidenceItem, split_sentences
+    from qa.types import Chunk, Hit
+
+    chunk = Chunk("d-1", "d", "某省行动方案", "某省", "（三）", "clause", "", "推动能源转型", (), text, "", end=len(text))
+    sents = tuple(split_sentences(text))
+    return EvidenceItem(1, Hit(chunk, 1.0, 0.9), chunk.doc_title, chunk.label, chunk.heading, text, 0, sents, sents, ())
+
+
+def test_figure_bound_to_another_year_is_not_accepted():
+    item = _synthetic_item("到2025年，全省非化石能源消费比重达到40%左右；到2030年，全省非化石能源消费比重达到45%。")
+    q = "某省到2030年非化石能源消费比重要达到多少？"
+    wrong = "到2030年，全省非化石能源消费比重达到40%[1]。"
+    assert not check_answer(wrong, [item], q, years=("2030",), bind_years=False).extractive  # the old check
+    bound = check_answer(wrong, [item], q, years=("2030",))
+    assert bound.refused_no_figure and not bound.citations
+    # the year may come from the question only ("2030年呢？" rewritten): still bound
+    elliptic = check_answer("全省非化石能源消费比重达到40%[1]。", [item], q, years=("2030",))
+    assert elliptic.refused_no_figure
+    right = check_answer("到2030年，全省非化石能源消费比重达到45%[1]。", [item], q, years=("2030",))
+    assert not right.extractive and right.citations and "45%" in right.text
+    # a baseline year ("比2020年下降") is not the year a figure is set for
+    base = _synthetic_item("到2025年，单位地区生产总值能耗比2020年下降14%。")
+    ok = check_answer("到2025年单位地区生产总值能耗比2020年下降14%[1]。", [base], "到2025年能耗下降多少？", years=("2025",))
+    assert ok.citations and not ok.extractive
+
+
+def test_qualifier_is_put_back(fake_service):
+    items = _items(fake_service, "雅安非化石能源消费比重", {(YAAN, "（五）")})
+    assert "58%左右" in items[0].clause_text
+    checked = check_answer("雅安非化石能源消费比重达到58%[1]。", items, "雅安非化石能源消费比重要达到多少？")
+    assert "58%左右" in checked.text and any("限定词" in n for n in checked.notes)
+    plain = check_answer("雅安非化石能源消费比重达到58%[1]。", items, "雅安非化石能源消费比重要达到多少？",
+                         qualifiers=False)
+    assert "58%左右" not in plain.text
+
+
+# -- the chain with the fakes -------------------------------------------------------------------
+def test_parts_are_answered_each_against_its_own_evidence(fake_service):
+    prompts_seen: list[str] = []
+
+    def reply(messages):
+        prompt = messages[-1]["content"]
+        prompts_seen.append(prompt)
+        m = re.search(r"^\[(\d+)\]《(四川省|雅安市)减污降碳协同增效行动方案》（五）", prompt, re.M)
+        if not m:
+            return "文件中未找到。"
+        figure = "41.5%左右" if m.group(2) == "四川省" else "58%左右"
+        return f"到2025年，非化石能源消费比重达到{figure}[{m.group(1)}]。"
+
+    fake_service.answerer.generator = FakeGenerator(reply=reply)
+    a = fake_service.ask("四川和雅安到2025年非化石能源消费比重分别是多少？哪个高？")
+    assert len(prompts_seen) == 2  # one generation per part
+    assert "四川" in prompts_seen[0].split("问题：")[-1] and "雅安" in prompts_seen[1].split("问题：")[-1]
+    assert "41.5%" in a.text and "58%" in a.text and not a.refused
+    assert {(c.doc_title, c.clause) for c in a.citations} == {(SICHUAN, "（五）"), (YAAN, "（五）")}
+    assert re.search(r"（1）四川：.*\[1\]", a.text) and re.search(r"（2）雅安：.*\[2\]", a.text)
+    assert "比较：雅安（58%）高于四川（41.5%）" in a.text
+
+
+def test_refusals_carry_a_reason_code(fake_service):
+    fake_service.answerer.generator = FakeGenerator(reply="这是回答[1]。")
+    out = fake_service.ask("绵阳到2025年非化石能源消费比重要达到多少？")
+    assert out.refused and out.refusal_reason == "out_of_corpus" and "拒答原因" in out.text
+    period = fake_service.ask("四川“十五五”节能减排有什么要求？")
+    assert period.refused and period.refusal_reason == "period_not_covered"
+    named = fake_service.ask("四川“十四五”节能减排综合工作方案对重点行业有什么要求？")
+    assert named.refusal_reason != "period_not_covered"  # the period is in the document's title
+    absent = fake_service.ask("资阳方案有没有提到核电站？")
+    assert absent.refused and absent.refusal_reason == "not_mentioned"
+    premise_q = fake_service.ask("雅安方案要求全部关停所有火电厂并在月底前拆除，名单怎么定的？")
+    assert premise_q.refused and premise_q.refusal_reason == "false_premise"
+    assert out.to_dict()["refusal_reason"] == "out_of_corpus"
+
+
+def test_figure_question_answered_in_words(fake_service):
+    fake_service.answerer.generator = FakeGenerator(reply="要大幅提升[1]。")
+    # the clause gives the figure: the answer without it is replaced by the quote that has it
+    a = fake_service.ask("雅安到2025年非化石能源消费比重要达到多少？")
+    assert not a.refused and a.extractive and "58%" in a.text
+    # asked as a number, stated only in words: refused, with what the plan does say
+    q = "雅安在工业生产、交通运输等领域实施电能替代的比例要达到百分之多少？"
+    b = fake_service.ask(q)
+    assert b.refused and b.refusal_reason == "no_figure"
+    fake_service.answerer.settings = fake_service.answerer.settings.replace(ablate="figure_answer")
+    try:
+        assert "58%" not in fake_service.ask("雅安到2025年非化石能源消费比重要达到多少？").text
+    finally:
+        fake_service.answerer.settings = fake_service.answerer.settings.replace(ablate="")
+
+
+def test_metadata_questions_are_answered_from_the_document_card(fake_service):
+    fake_service.answerer.generator = FakeGenerator(reply="不应调用模型")
+    a = fake_service.ask("四川节能减排方案的文号是多少？")
+    assert "川府发〔2022〕20号" in a.text and "本文有删减" in a.text and not a.refused
+    (c,) = a.citations
+    assert c.clause == "通知" and "川府发" in c.quote
+    who = fake_service.ask("重庆这个方案是哪个部门印发的？")
+    assert "重庆市生态环境局" in who.text and "重庆市能源局" in who.text and who.citations[0].clause == "函"
+    none = fake_service.ask("资阳方案的文号是多少？")
+    assert none.refused and none.refusal_reason == "not_mentioned" and "文号" in none.text
+    assert "不应调用模型" not in a.text + who.text + none.text
+
+
+# -- the evaluation's own figure check ------------------------------------------------------------
+def test_unsupported_figures_counted_by_the_evaluation():
+    texts = {("A", "（五）"): "到2025年，非化石能源消费比重达到58%左右；到2030年，非化石能源消费比重达到65%。"}
+    cite = [{"n": 1, "doc_title": "A", "clause": "（五）"}]
+    assert unsupported_figures("到2025年比重达到58%左右[1]。", cite, texts) == []
+    assert unsupported_figures("到2030年比重达到58%[1]。", cite, texts) == ["58%"]  # wrong year
+    assert unsupported_figures("到2030年比重达到65%[1]。", cite, texts) == []
+    assert unsupported_figures("比重达到70%[1]。", cite, texts) == ["70%"]  # in no cited clause
+    assert unsupported_figures("比重达到58%。", [], texts) == ["58%"]  # not cited at all
+
+
+def test_generation_cache_replays_identical_prompts_only(tmp_path):
+    from qa.answer.generators import CachedGenerator
+
+    inner = FakeGenerator(reply=lambda msgs: "回答" + msgs[-1]["content"][-2:])
+    path = tmp_path / "gen.jsonl"
+    gen = CachedGenerator(inner, str(path), "fake:x")
+    a = [{"role": "user", "content": "问题一"}]
+    b = [{"role": "user", "content": "问题二"}]
+    assert "".join(gen.stream(a, max_tokens=8)) == "回答题一"
+    assert "".join(gen.stream(a, max_tokens=8)) == "回答题一" and len(inner.calls) == 1  # replayed
+    assert "".join(gen.stream(b, max_tokens=8)) == "回答题二" and len(inner.calls) == 2
+    again = CachedGenerator(FakeGenerator(reply="不会被调用"), str(path), "fake:x")  # read back from the file
+    assert "".join(again.stream(b, max_tokens=8)) == "回答题二"
+    other_model = CachedGenerator(FakeGenerator(reply="新模型"), str(path), "fake:y")
+    assert "".join(other_model.stream(b, max_tokens=8)) == "新模型"
