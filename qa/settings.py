@@ -88,6 +88,23 @@ class Settings:
         0.25, "For 'how much' questions: minimum share of the question that a figure-bearing evidence "
         "sentence must cover, else the answer is refused (the documents give no such figure)."
     )
+    premise_support_threshold: float = _f(
+        0.5, "Minimum share of a requirement the question asserts ('方案要求全部关停X，…') that one evidence "
+        "sentence must state, else the premise is answered as not in the document (fitted on eval/dev.jsonl)."
+    )
+    mention_threshold: float = _f(
+        0.75, "For '有没有提到X': minimum share of X's words that one sentence of the documents in scope must "
+        "hold for X to count as mentioned (the whole documents are searched)."
+    )
+    generation_cache: str = _f(
+        "", "Evaluation only: a JSONL file where generations are kept and replayed for identical prompts "
+        "(greedy decoding), so that ablation runs regenerate only what a switched-off mechanism changes. "
+        "Empty = off (the product never replays)."
+    )
+    ablate: str = _f(
+        "", "Comma-separated answering mechanisms to switch off, for ablation runs (qa eval): script, preamble, "
+        "parts, cards, year_binding, qualifiers, premise, mention, figure_answer. Empty = all on (the product)."
+    )
 
     grounding: int = _f(
         1, "1 = the system refuses and checks citations/figures (the product); 0 = plain RAG: the same "
@@ -100,15 +117,35 @@ class Settings:
     # --- server ---
     host: str = _f("127.0.0.1", "Address `qa serve` listens on.")
     port: int = _f(7860, "Port `qa serve` listens on.")
-    api_key: str = _f("", "If set, required as `Authorization: Bearer KEY` on /api and /v1.", secret=True)
+    api_key: str = _f("", "If set, required as `Authorization: Bearer KEY` on /api and /v1, and as the password "
+                      "of the chat page (see Access control).", secret=True)
     cors_origins: str = _f("", "Comma-separated origins allowed for CORS and framing (/embed).")
     queue_size: int = _f(4, "Requests allowed to wait for the generator; more get 503.")
     max_body_bytes: int = _f(65536, "Largest accepted request body, in bytes.")
+    embed_token_ttl_s: int = _f(900, "Lifetime of a widget token (issued by /embed), in seconds; the page renews it.")
+    embed_rate_per_min: int = _f(20, "Requests per minute one client may make with widget tokens; more get 429.")
+    feedback_rate_per_min: int = _f(10, "Feedback posts per minute one client may make; more get 429.")
+
+    # --- logs (data_dir/questions.jsonl, feedback.jsonl) ---
+    log_max_mb: float = _f(10.0, "Size at which a question or feedback log is rotated, in MB.")
+    log_backups: int = _f(5, "Rotated files kept per log (retention, at least 1); older ones are deleted.")
+    log_rate_per_min: int = _f(600, "Records per minute each log accepts; further ones are dropped (and counted).")
+
+    # --- document limits (reading and parsing; a file over a limit is rejected, nothing is indexed) ---
+    max_file_mb: float = _f(50.0, "Largest document file read, in MB.")
+    max_document_chars: int = _f(2000000, "Most characters of text extracted from one document.")
+    max_pdf_pages: int = _f(2000, "Most pages of one PDF.")
+    max_unpacked_mb: float = _f(200.0, "Largest total size of a .docx once unzipped, in MB.")
+    max_archive_ratio: float = _f(100.0, "Largest compression ratio of any part of a .docx (zip-bomb guard).")
 
     # ------------------------------------------------------------------
     @property
     def models_path(self) -> Path:
         return Path(self.models_dir)
+
+    def enabled(self, mechanism: str) -> bool:
+        """False when ``mechanism`` is listed in ``ablate`` (switched off for an ablation run)."""
+        return mechanism not in {m.strip() for m in self.ablate.split(",") if m.strip()}
 
     def field_docs(self) -> dict[str, str]:
         return {f.name: f.metadata.get("doc", "") for f in fields(self)}
