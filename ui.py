@@ -23,6 +23,7 @@ from qa.api.logs import Logs
 from qa.api.runner import GenerationRun
 from qa.errors import QAError
 from qa.types import Answer, Turn
+from qa.validation import validate_question
 
 log = logging.getLogger("qa.ui")
 
@@ -120,9 +121,14 @@ class ChatPage:
     def respond(self, message: str, chat: list[dict], turns: list[dict], doc_ids: list[str] | None
                 ) -> Iterator[tuple[Any, ...]]:
         """Yields (chat, turns, citation choices, last answer, input box) as the answer streams."""
-        message = (message or "").strip()
+        message = (message or "").strip() if isinstance(message, str) else message
         if not message:
             yield chat, turns, gr.update(), None, ""
+            return
+        try:  # the same input rules as the CLI and the API, before the text is shown anywhere
+            message = validate_question(message, self.service.settings.max_question_chars)
+        except QAError as exc:
+            yield [*chat, {"role": "assistant", "content": error_text(exc)}], turns, gr.update(), None, ""
             return
         chat = [*chat, {"role": "user", "content": message}, {"role": "assistant", "content": "检索中…"}]
         no_refs = gr.update(choices=[], value=None)
@@ -233,8 +239,10 @@ def main() -> None:
             log.exception("warm-up failed")
 
     threading.Thread(target=warmup, name="qa-warmup", daemon=True).start()
+    from qa.api.app import ui_auth
+
     build_ui(service).queue().launch(server_name=settings.host, server_port=settings.port, css=CSS,
-                                     footer_links=[])
+                                     footer_links=[], **ui_auth(settings))
 
 
 if __name__ == "__main__":

@@ -78,3 +78,14 @@ class BusyError(QAError):
     def __init__(self, message: str, *, retry_after: int = 5, hint: str | None = None) -> None:
         self.retry_after = retry_after
         super().__init__(message, hint=hint)
+
+
+class RateLimitError(QAError):
+    """Too many requests from one client (widget token, feedback)."""
+
+    exit_code = 8
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after: int = 60, hint: str | None = None) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, hint=hint)

@@ -267,15 +267,24 @@ def test_embed_page_token_works_without_exposing_the_key(fake_index, tmp_path):
         page = c.get("/embed")
         assert page.status_code == 200 and "text/html" in page.headers["content-type"]
         assert KEY not in page.text
-        token = re.search(r'const TOKEN = "([^"]+)"', page.text).group(1)
-        r = c.post("/api/ask", json={"question": Q}, headers={"X-Embed-Token": token})
+        token = re.search(r'let TOKEN = "([^"]+)"', page.text).group(1)
+        same_origin = {"X-Embed-Token": token, "Origin": "http://testserver"}
+        r = c.post("/api/ask", json={"question": Q}, headers=same_origin)
         assert r.status_code == 200
-        assert c.post("/api/ask", json={"question": Q}, headers={"X-Embed-Token": "1.forged"}).status_code == 401
+        cite = r.json()["citations"][0]
+        assert c.get(f"/api/clause/{cite['chunk_id']}", headers={"X-Embed-Token": token,
+                                                                 "Sec-Fetch-Site": "same-origin"}).status_code == 200
+        # no Origin (a script, not the page): refused
+        assert c.post("/api/ask", json={"question": Q}, headers={"X-Embed-Token": token}).status_code == 403
+        forged = {**same_origin, "X-Embed-Token": token[:-4] + "0000"}
+        assert c.post("/api/ask", json={"question": Q}, headers=forged).status_code == 401
+        assert c.post("/api/ask", json={"question": Q}, headers={**same_origin, "X-Embed-Token": "1.x"}
+                      ).status_code == 401
 
 
 def test_embed_page_without_key(client):
     page = client.get("/embed")
-    assert "const TOKEN = null" in page.text and "api/ask" in page.text
+    assert "let TOKEN = null" in page.text and "api/ask" in page.text
 
 
 # -- CORS and framing ------------------------------------------------------------------

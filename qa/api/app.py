@@ -19,6 +19,7 @@ import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
@@ -30,13 +31,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qa.api import openai_compat as oa
 from qa.api import schemas as s
-from qa.api.embed import check_embed_token, embed_html, make_embed_token
+from qa.api.embed import EmbedTokens, embed_html, token_allows
 from qa.api.gate import GenerationGate
+from qa.api.limits import RateLimit, retry_after
 from qa.api.logs import Logs
 from qa.api.runner import GenerationRun
-from qa.errors import BusyError, InputError, QAError
+from qa.errors import BusyError, QAError, RateLimitError
 from qa.settings import Settings
 from qa.types import Answer, Turn
+from qa.validation import check_text, safe_text, validate_question
 
 log = logging.getLogger("qa.api")
 
@@ -46,12 +49,18 @@ PROTECTED = ("/api", "/v1")
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": s.ErrorBody, "description": desc} for code, desc in (
         (400, "请求体不是有效的 JSON / invalid JSON"), (401, "缺少或错误的 API key / missing or wrong API key"),
+        (403, "嵌入令牌不能用于该接口 / the widget token does not allow this route"),
         (413, "请求体过大 / request body too large"), (422, "输入无效 / invalid input"),
+        (429, "请求过于频繁（带 Retry-After）/ too many requests (with Retry-After)"),
         (503, "繁忙（带 Retry-After）或模型未就绪 / busy (with Retry-After) or model not ready"))}
 
 
 class AuthError(QAError):
     http_status = 401
+
+
+class ForbiddenError(QAError):
+    http_status = 403
 
 
 # -- errors -------------------------------------------------------------------
@@ -69,7 +78,7 @@ def error_message(exc: QAError) -> str:
 
 
 def error_body(err_type: str, message: str) -> dict[str, Any]:
-    return {"error": {"type": err_type, "message": message}}
+    return {"error": {"type": err_type, "message": safe_text(message)}}
 
 
 def error_response(status: int, err_type: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -77,7 +86,7 @@ def error_response(status: int, err_type: str, message: str, headers: dict[str, 
 
 
 def qa_error_response(exc: QAError) -> JSONResponse:
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, BusyError) else None
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, (BusyError, RateLimitError)) else None
     if isinstance(exc, AuthError):
         headers = {"WWW-Authenticate": "Bearer"}
     return error_response(exc.http_status, error_type(exc), error_message(exc), headers)
@@ -198,6 +207,20 @@ def _load_ui() -> Any:
     return module
 
 
+def ui_auth(settings: Settings) -> dict[str, Any]:
+    """Gradio login for the chat page when api_key is set: any user name, the API key as password.
+    Every Gradio API route (/gradio_api/call, /queue/join, /run …) then needs the login cookie."""
+    if not settings.api_key:
+        return {}
+    key = settings.api_key.encode("utf-8", "surrogatepass")
+
+    def check(user: str, password: str) -> bool:
+        return hmac.compare_digest(str(password).encode("utf-8", "surrogatepass"), key)
+
+    return {"auth": check, "auth_message": "请输入访问密钥（API key；用户名任意）/ enter the API key as the "
+                                           "password (any user name)"}
+
+
 def start_warmup(app: FastAPI) -> threading.Thread:
     """Load index and models in the background; /healthz reports loading → ready (or error)."""
     state = app.state.qa
@@ -233,29 +256,67 @@ def create_app(service: Any, settings: Settings, *, gate: GenerationGate | None 
     app.add_exception_handler(StarletteHTTPException, _http_handler)
     app.add_exception_handler(Exception, _internal_handler)
 
-    def require_key(request: Request) -> None:
+    tokens = EmbedTokens(settings.api_key, settings.embed_token_ttl_s, settings.data_dir)
+    widget_limit = RateLimit(settings.embed_rate_per_min)
+    feedback_limit = RateLimit(settings.feedback_rate_per_min)
+    app.state.qa["embed_tokens"] = tokens
+
+    def has_key(request: Request) -> bool:
         key = settings.api_key
-        if not key:
-            return
         auth = request.headers.get("authorization", "")
         given = auth[7:].strip() if auth[:7].lower() == "bearer " else request.headers.get("x-api-key", "")
-        if given and hmac.compare_digest(given.encode(), key.encode()):
+        return bool(key and given) and hmac.compare_digest(given.encode("utf-8", "surrogatepass"),
+                                                           key.encode("utf-8", "surrogatepass"))
+
+    def from_allowed_origin(request: Request) -> bool:
+        """The widget's own page (same origin) or a portal listed in cors_origins."""
+        origin = request.headers.get("origin")
+        if origin is None:  # browsers omit Origin on same-origin GET, but send Sec-Fetch-Site
+            return request.headers.get("sec-fetch-site") == "same-origin"
+        origin = origin.rstrip("/")
+        return origin in origins or (urlsplit(origin).netloc == request.headers.get("host", "") != "")
+
+    def client_id(request: Request) -> str:
+        return request.client.host if request.client else "unknown"
+
+    def require_key(request: Request) -> None:
+        """With api_key set: the key, or a widget token for asking / reading clauses (rate-limited)."""
+        if not settings.api_key or has_key(request):
             return
-        if check_embed_token(key, request.headers.get("x-embed-token")):
-            return
-        raise AuthError("需要有效的 API key / a valid API key is required "
-                        "(Authorization: Bearer KEY or X-API-Key)")
+        token = request.headers.get("x-embed-token")
+        if token is None:
+            raise AuthError("需要有效的 API key / a valid API key is required "
+                            "(Authorization: Bearer KEY or X-API-Key)")
+        problem = tokens.problem(token)
+        if problem:
+            raise AuthError(problem)
+        if not token_allows(request.method, request.url.path):
+            raise ForbiddenError("嵌入令牌只能用于提问和查看条款 / a widget token only allows asking and "
+                                 "reading clauses", hint="其他接口请使用 API key / use the API key")
+        if not from_allowed_origin(request):
+            raise ForbiddenError("嵌入令牌只能在允许的来源页面中使用 / the widget token is only valid from an "
+                                 "allowed origin", hint="把门户的来源加入 cors_origins / list it in cors_origins")
+        wait = widget_limit.take(client_id(request))
+        if wait:
+            raise RateLimitError("提问过于频繁，请稍后再试 / too many requests, please wait",
+                                 retry_after=retry_after(wait))
 
     api = APIRouter(prefix="/api", dependencies=[Depends(require_key)], responses=ERROR_RESPONSES, tags=["api"])
     v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_key)], responses=ERROR_RESPONSES, tags=["openai"])
 
     # -- helpers -----------------------------------------------------------
-    def prevalidate(question: str, doc_ids: list[str] | None) -> str:
+    def check_doc_ids(doc_ids: list[str] | None) -> None:
+        for d in doc_ids or ():
+            check_text(d, "文件 id / doc_id", max_chars=300)
+
+    def prevalidate(question: str, history: list[Turn], doc_ids: list[str] | None) -> str:
         """Input errors as 422 before any streaming starts (the service checks again)."""
-        from qa.answer.pipeline import validate_question
         from qa.index.builder import resolve_doc
 
         q = validate_question(question, settings.max_question_chars)
+        for i, turn in enumerate(history):
+            check_text(turn.content, f"对话第 {i + 1} 轮 / history turn {i + 1}", allow_empty=True)
+        check_doc_ids(doc_ids)
         if doc_ids:
             metas = {d.doc_id: {"title": d.title} for d in service.documents()}
             for d in doc_ids:
@@ -263,7 +324,7 @@ def create_app(service: Any, settings: Settings, *, gate: GenerationGate | None 
         return q
 
     async def start_run(question: str, history: list[Turn], doc_ids: list[str] | None) -> GenerationRun:
-        q = await run_in_threadpool(prevalidate, question, doc_ids)
+        q = await run_in_threadpool(prevalidate, question, history, doc_ids)
         return GenerationRun(service, gate.enter(), q, history, doc_ids).start()
 
     async def collect(run: GenerationRun, request: Request, channel: str) -> Answer | None:
@@ -331,9 +392,8 @@ def create_app(service: Any, settings: Settings, *, gate: GenerationGate | None 
 
     @api.post("/search", response_model=s.SearchResponse, summary="只检索 / retrieval only")
     def search(req: s.SearchRequest) -> Any:
-        from qa.answer.pipeline import validate_question
-
         q = validate_question(req.question, settings.max_question_chars)
+        check_doc_ids(req.doc_ids)
         return service.search(q, k=req.k, doc_ids=req.doc_ids).to_dict()
 
     @api.get("/documents", response_model=s.DocumentsResponse, summary="已收录的文件 / indexed documents")
@@ -342,15 +402,23 @@ def create_app(service: Any, settings: Settings, *, gate: GenerationGate | None 
 
     @api.get("/clause/{chunk_id}", response_model=s.ClauseResponse, summary="条款原文 / a clause's text")
     def clause(chunk_id: str, quote: str | None = None) -> Any:
-        if quote is not None and len(quote) > 2000:
-            raise InputError("quote 过长 / quote too long")
+        chunk_id = check_text(chunk_id, "条款 id / chunk_id", max_chars=200)
+        if quote is not None:
+            quote = check_text(quote, "引文 / quote", max_chars=2000, allow_empty=True)
         v = service.clause(chunk_id, quote)
         return {"doc_id": v.doc_id, "doc_title": v.doc_title, "label": v.label, "heading": v.heading,
                 "text": v.text, "highlight": list(v.highlight) if v.highlight else None}
 
     @api.post("/feedback", response_model=s.OkResponse, summary="反馈 / feedback on an answer")
-    def feedback(req: s.FeedbackRequest) -> Any:
-        logs.add_feedback("api", req.rating, req.question, req.answer, req.citations, req.comment)
+    def feedback(req: s.FeedbackRequest, request: Request) -> Any:
+        question = check_text(req.question, "问题 / question", max_chars=2000)
+        answer = check_text(req.answer, "回答 / answer", allow_empty=True)
+        comment = check_text(req.comment, "意见 / comment", allow_empty=True)
+        wait = feedback_limit.take(client_id(request))
+        if wait:
+            raise RateLimitError("反馈过于频繁，请稍后再试 / too much feedback, please wait",
+                                 retry_after=retry_after(wait))
+        logs.add_feedback("api", req.rating, question, answer, req.citations, comment)
         return {"ok": True}
 
     # -- /v1 (OpenAI-compatible) ------------------------------------------
@@ -396,6 +464,7 @@ def create_app(service: Any, settings: Settings, *, gate: GenerationGate | None 
     # -- health, embed ---------------------------------------------------------
     @app.get("/healthz", response_model=s.HealthResponse, tags=["health"], summary="模型与索引状态 / status")
     def healthz() -> Any:
+        """Status only: no paths, model files or error details (those are in the server log)."""
         st = service.status()
         warm = app.state.qa["warmup"]
         if warm.startswith("error"):
@@ -406,14 +475,30 @@ def create_app(service: Any, settings: Settings, *, gate: GenerationGate | None 
             status = "loading"
         else:
             status = "not_loaded"
-        return {"status": status, "warmup": warm, "index": st["index"], "generator": st["generator"],
-                "queue": gate.snapshot()}
+        index = {k: st["index"].get(k) for k in ("loaded", "n_chunks", "n_documents") if k in st["index"]}
+        generator = {"loaded": bool(st["generator"].get("loaded"))}
+        return {"status": status, "warmup": "error" if warm.startswith("error") else warm, "index": index,
+                "generator": generator, "queue": gate.snapshot()}
 
     @app.get("/embed", response_class=HTMLResponse, tags=["pages"], summary="iframe 嵌入页 / embeddable page")
     def embed() -> HTMLResponse:
-        token = make_embed_token(settings.api_key) if settings.api_key else None
+        token = tokens.issue() if settings.api_key else None
         return HTMLResponse(embed_html(settings.max_question_chars, token),
                             headers={"Cache-Control": "no-store"})
+
+    @app.post("/embed/token", response_model=s.TokenResponse, tags=["pages"],
+              summary="更新嵌入令牌 / renew the widget token", responses=ERROR_RESPONSES)
+    def embed_token(request: Request) -> Any:
+        if not settings.api_key:
+            raise ForbiddenError("未设置 API key，无需令牌 / no api_key is set: the API is open")
+        if not from_allowed_origin(request):
+            raise ForbiddenError("只能在允许的来源页面中获取令牌 / tokens are only issued to an allowed origin",
+                                 hint="把门户的来源加入 cors_origins / list it in cors_origins")
+        wait = widget_limit.take(client_id(request))
+        if wait:
+            raise RateLimitError("请求过于频繁，请稍后再试 / too many requests, please wait",
+                                 retry_after=retry_after(wait))
+        return {"token": tokens.issue(), "expires_in": tokens.ttl_s}
 
     @api.api_route("/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
     @v1.api_route("/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
@@ -437,5 +522,6 @@ def create_app(service: Any, settings: Settings, *, gate: GenerationGate | None 
 
         ui = _load_ui()
         blocks = ui.build_ui(service, gate=gate, logs=logs)
-        app = gr.mount_gradio_app(app, blocks, path="/", footer_links=[], css=getattr(ui, "CSS", None))
+        app = gr.mount_gradio_app(app, blocks, path="/", footer_links=[], css=getattr(ui, "CSS", None),
+                                  run_history=False, **ui_auth(settings))
     return app

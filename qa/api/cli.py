@@ -43,6 +43,26 @@ def register(cli: click.Group) -> None:
         """Serve the chat page (/), the API (/api, /v1, /docs), /embed and /healthz."""
         _serve(ctx, host, port, not no_warmup)
 
+    @cli.group("embed")
+    def embed_group() -> None:
+        """嵌入页令牌 / widget tokens of the /embed page."""
+
+    @embed_group.command("revoke")
+    @click.pass_context
+    def revoke(ctx: click.Context) -> None:
+        """Invalidate every widget token issued so far (the API key stays); a running server follows at once."""
+        from qa.api.embed import EmbedTokens
+        from qa.cli import get_settings
+        from qa.errors import ConfigError
+
+        settings = get_settings(ctx)
+        if not settings.api_key:
+            raise ConfigError("未设置 api_key：没有令牌可撤销 / no api_key is set, so no widget tokens exist",
+                              hint="set api_key in qa.toml or QA_API_KEY")
+        tokens = EmbedTokens(settings.api_key, settings.embed_token_ttl_s, settings.data_dir)
+        epoch = tokens.revoke()
+        click.echo(f"已撤销全部嵌入令牌 / all widget tokens revoked (epoch {epoch}, {tokens.epoch_path})")
+
     @cli.command("ui")
     @_with_options
     @click.pass_context

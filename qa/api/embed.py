@@ -3,7 +3,10 @@
 It calls ``POST api/ask`` (relative, so it works behind a path prefix) with ``stream: true``,
 shows tokens as they arrive, then the checked answer with its citations; a citation opens the
 clause text (``GET api/clause/{chunk_id}``) with the quoted sentence highlighted.
-When an API key is configured the page carries a short-lived embed token instead of the key.
+When an API key is configured the page carries a short-lived widget token instead of the key
+(:class:`EmbedTokens`): it allows only asking and reading clauses, only from the server's own origin
+or one listed in ``cors_origins``, at ``embed_rate_per_min`` per client; the page renews it
+(``POST embed/token``) when it expires.
 """
 
 from __future__ import annotations
@@ -12,25 +15,92 @@ import hashlib
 import hmac
 import html
 import json
+import os
+import secrets
+import threading
 import time
+from pathlib import Path
 
-EMBED_TOKEN_TTL_S = 12 * 3600
-
-
-def make_embed_token(api_key: str, now: float | None = None) -> str:
-    exp = int((now or time.time()) + EMBED_TOKEN_TTL_S)
-    sig = hmac.new(api_key.encode(), f"embed:{exp}".encode(), hashlib.sha256).hexdigest()
-    return f"{exp}.{sig}"
+TOKEN_VERSION = "e2"
+EPOCH_FILE = "embed_token_epoch"
+#: What a widget token may do: ask (POST /api/ask) and read clauses (GET /api/clause/…).
+TOKEN_ROUTES = (("POST", "/api/ask"), ("GET", "/api/clause/"))
 
 
-def check_embed_token(api_key: str, token: str | None, now: float | None = None) -> bool:
-    if not api_key or not token or "." not in token:
-        return False
-    exp_s, sig = token.split(".", 1)
-    if not exp_s.isdigit() or int(exp_s) < (now or time.time()):
-        return False
-    good = hmac.new(api_key.encode(), f"embed:{exp_s}".encode(), hashlib.sha256).hexdigest()
-    return hmac.compare_digest(good, sig)
+def token_allows(method: str, path: str) -> bool:
+    """Whether a widget token may be used for ``method path`` (asking and reading clauses only)."""
+    return any(method == m and (path == p or (p.endswith("/") and path.startswith(p))) for m, p in TOKEN_ROUTES)
+
+
+class EmbedTokens:
+    """Short-lived, revocable widget tokens, signed with a key derived from ``api_key``.
+
+    A token is ``e2.<expiry>.<epoch>.<nonce>.<hmac>``. Revocation bumps the *epoch* kept in
+    ``<data_dir>/embed_token_epoch`` (``qa embed revoke``): every token of an earlier epoch is
+    refused at once, by the running server too (it re-reads the file when it changes); the API key
+    stays the same.
+    """
+
+    def __init__(self, api_key: str, ttl_s: int, data_dir: str | Path, *, clock=time.time) -> None:
+        self._key = hmac.new(api_key.encode("utf-8", "surrogatepass"), b"policy-qa embed token",
+                             hashlib.sha256).digest() if api_key else b""
+        self.ttl_s = max(1, int(ttl_s))
+        self.epoch_path = Path(data_dir) / EPOCH_FILE
+        self._clock = clock
+        self._epoch_cache: tuple[float, int] | None = None  # (file mtime, epoch)
+        self._lock = threading.Lock()
+
+    # -- epoch -----------------------------------------------------------------
+    def epoch(self) -> int:
+        try:
+            mtime = self.epoch_path.stat().st_mtime_ns
+        except OSError:
+            return 0
+        cached = self._epoch_cache
+        if cached is not None and cached[0] == mtime:
+            return cached[1]
+        try:
+            value = int(self.epoch_path.read_text(encoding="ascii").strip() or 0)
+        except (OSError, ValueError, UnicodeDecodeError):
+            value = 0
+        self._epoch_cache = (mtime, value)
+        return value
+
+    def revoke(self) -> int:
+        """Invalidate every token issued so far; returns the new epoch."""
+        with self._lock:
+            new = self.epoch() + 1
+            self.epoch_path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.epoch_path.with_name(f".{EPOCH_FILE}.{os.getpid()}.tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as fh:
+                fh.write(f"{new}\n")
+            os.replace(tmp, self.epoch_path)
+            self._epoch_cache = None
+            return new
+
+    # -- tokens ----------------------------------------------------------------
+    def _sign(self, body: str) -> str:
+        return hmac.new(self._key, body.encode(), hashlib.sha256).hexdigest()
+
+    def issue(self) -> str:
+        body = f"{TOKEN_VERSION}.{int(self._clock()) + self.ttl_s}.{self.epoch()}.{secrets.token_hex(8)}"
+        return f"{body}.{self._sign(body)}"
+
+    def problem(self, token: str | None) -> str | None:
+        """None if ``token`` is valid now, else why not (Chinese / English)."""
+        if not self._key:
+            return "未设置 API key，无需令牌 / no api_key is set"
+        parts = (token or "").split(".")
+        if len(parts) != 5 or parts[0] != TOKEN_VERSION or not parts[1].isdigit() or not parts[2].isdigit():
+            return "无效的嵌入令牌 / invalid widget token"
+        if not hmac.compare_digest(self._sign(".".join(parts[:4])), parts[4]):
+            return "无效的嵌入令牌 / invalid widget token"
+        if int(parts[1]) < self._clock():
+            return "嵌入令牌已过期，请刷新页面 / the widget token has expired: reload the page"
+        if int(parts[2]) != self.epoch():
+            return "嵌入令牌已被撤销，请刷新页面 / the widget token was revoked: reload the page"
+        return None
 
 
 EXAMPLES = ("雅安到2025年非化石能源消费比重要达到多少？", "重庆这个方案是哪个部门印发的？")
@@ -58,18 +128,25 @@ margin:2px;cursor:pointer;font-size:12px;color:#374151}
 <form id="f"><input id="q" maxlength="MAXLEN" placeholder="请输入问题…" autocomplete="off">
 <button class="send" id="send" type="submit">提问</button></form></div>
 <script>
-const TOKEN = TOKEN_JSON;
+let TOKEN = TOKEN_JSON;
 const log = document.getElementById('log'), input = document.getElementById('q'), send = document.getElementById('send');
 const history = [];
 function el(tag, cls, text) { const e = document.createElement(tag); if (cls) e.className = cls;
   if (text !== undefined) e.textContent = text; return e; }
 function headers() { const h = {'Content-Type': 'application/json'}; if (TOKEN) h['X-Embed-Token'] = TOKEN; return h; }
+async function call(url, opts, renew = true) {
+  const r = await fetch(url, {...opts, headers: headers()});
+  if (r.status === 401 && TOKEN && renew) {  // expired or revoked: get a fresh token once
+    const t = await fetch('embed/token', {method: 'POST'});
+    if (t.ok) { TOKEN = (await t.json()).token; return call(url, opts, false); }
+  }
+  return r;
+}
 async function showClause(c, box) {
   if (box.dataset.open) { box.replaceChildren(); delete box.dataset.open; return; }
   box.dataset.open = '1'; box.replaceChildren(el('span', 'muted', '加载中…'));
   try {
-    const r = await fetch('api/clause/' + encodeURIComponent(c.chunk_id) + '?quote=' + encodeURIComponent(c.quote),
-                          {headers: headers()});
+    const r = await call('api/clause/' + encodeURIComponent(c.chunk_id) + '?quote=' + encodeURIComponent(c.quote), {});
     const v = await r.json(); if (!r.ok) throw new Error(v.error ? v.error.message : r.status);
     const d = el('div', 'clause'); const t = v.text, h = v.highlight;
     if (h) { d.append(t.slice(0, h[0]), el('mark', '', t.slice(h[0], h[1])), t.slice(h[1])); } else { d.textContent = t; }
@@ -96,7 +173,7 @@ async function ask(question) {
   log.append(el('div', 'q', question)); const div = el('div', 'a', '…'); log.append(div);
   send.disabled = true; let text = '', answer = null;
   try {
-    const r = await fetch('api/ask', {method: 'POST', headers: headers(),
+    const r = await call('api/ask', {method: 'POST',
       body: JSON.stringify({question, history: history.slice(-8), stream: true})});
     if (!r.ok) { const e = await r.json().catch(() => ({})); throw new Error(e.error ? e.error.message : 'HTTP ' + r.status); }
     const reader = r.body.getReader(), dec = new TextDecoder(); let buf = '';

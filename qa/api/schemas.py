@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from qa.validation import first_invalid
 
 MAX_TURNS = 20
 MAX_TURN_CHARS = 4000
@@ -15,13 +17,26 @@ _DOC_IDS = ("只在这些文件中检索（文件 id，见 GET /api/documents，
             "documents (ids from GET /api/documents, or titles). Omit to search all.")
 
 
-class TurnIn(BaseModel):
+class _In(BaseModel):
+    """A request body: every string in it (keys included) must be valid Unicode, else 422."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _valid_unicode(cls, data: Any) -> Any:
+        where = first_invalid(data)
+        if where is not None:
+            raise ValueError(f"{where} 含有无效的 Unicode 字符（如孤立代理项）/ {where} contains invalid Unicode "
+                             "(e.g. a lone surrogate): send UTF-8 text")
+        return data
+
+
+class TurnIn(_In):
     model_config = ConfigDict(extra="forbid")
     role: Literal["user", "assistant"]
     content: str = Field(max_length=MAX_TURN_CHARS)
 
 
-class AskRequest(BaseModel):
+class AskRequest(_In):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"question": "雅安到2025年非化石能源消费比重要达到多少？"},
         {"question": "那资阳呢？", "history": [
@@ -99,7 +114,7 @@ class AskResponse(BaseModel):
     error: ErrorDetail | None = None
 
 
-class SearchRequest(BaseModel):
+class SearchRequest(_In):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"question": "资阳的工业园区污水要怎么处理？", "k": 5}]})
     question: str = Field(description=_QUESTION)
@@ -153,18 +168,18 @@ class HealthResponse(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "status": "ready", "warmup": "done",
         "index": {"loaded": True, "n_chunks": 323, "n_documents": 5},
-        "generator": {"backend": "llama-cpp", "model": "builtin:qwen2.5-coder-1.5b", "loaded": True, "error": None},
+        "generator": {"loaded": True},
         "queue": {"running": 0, "waiting": 0, "capacity": 5, "queue_size": 4}}]})
     status: Literal["ready", "loading", "not_loaded", "error"] = Field(description=(
         "ready: index and generator loaded; loading: warm-up in progress; not_loaded: loads on first "
-        "use (--no-warmup); error: warm-up failed (see `warmup`)."))
+        "use (--no-warmup); error: warm-up failed (the reason is in the server log)."))
     warmup: str
     index: dict[str, Any]
     generator: dict[str, Any]
     queue: dict[str, int]
 
 
-class FeedbackRequest(BaseModel):
+class FeedbackRequest(_In):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "rating": "up", "question": "雅安到2025年非化石能源消费比重要达到多少？",
         "answer": "到2025年，非化石能源消费比重达到58%左右[1]。",
@@ -181,20 +196,25 @@ class OkResponse(BaseModel):
     ok: bool = True
 
 
+class TokenResponse(BaseModel):
+    token: str = Field(description="新的嵌入令牌（X-Embed-Token）/ a fresh widget token for X-Embed-Token")
+    expires_in: int = Field(description="有效期（秒）/ lifetime in seconds")
+
+
 # -- OpenAI-compatible ---------------------------------------------------------
-class ContentPart(BaseModel):
+class ContentPart(_In):
     model_config = ConfigDict(extra="allow")
     type: str
     text: str | None = None
 
 
-class ChatMessage(BaseModel):
+class ChatMessage(_In):
     model_config = ConfigDict(extra="allow")
     role: Literal["system", "developer", "user", "assistant", "tool"]
     content: str | list[ContentPart] | None = None
 
 
-class ChatRequest(BaseModel):
+class ChatRequest(_In):
     """OpenAI chat-completions request. Sampling fields (temperature, max_tokens, …) are accepted
     and ignored: answers are always grounded and checked."""
 
