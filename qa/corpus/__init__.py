@@ -10,13 +10,14 @@ Public API (other stages depend on these names):
 
 from qa.corpus.chunking import CHUNKER_VERSION, chunk_document
 from qa.corpus.normalize import normalize
-from qa.corpus.readers import SUPPORTED_SUFFIXES, CorpusLoad, load_corpus, parse_file
+from qa.corpus.readers import SUPPORTED_SUFFIXES, CorpusLoad, Limits, load_corpus, parse_file
 from qa.corpus.structure import Document, Unit, parse_departments, parse_text
 
 __all__ = [
     "CHUNKER_VERSION",
     "SUPPORTED_SUFFIXES",
     "CorpusLoad",
+    "Limits",
     "Document",
     "Unit",
     "chunk_document",

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from qa.corpus.chunking import chunk_document
-from qa.corpus.readers import load_corpus, parse_file
+from qa.corpus.readers import Limits, load_corpus, parse_file
 from qa.corpus.structure import Document
 
 #: Chunk window used by the CLI when the settings say 0 (= the model's window, unknown here).
@@ -81,6 +81,11 @@ def _print_tree(doc: Document, max_tokens: int) -> None:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
 
 
+def _limits(ctx: click.Context) -> Limits:
+    settings = _settings(ctx)
+    return Limits.from_settings(settings) if settings is not None else Limits()
+
+
 def register(cli: click.Group) -> None:
     """Add the `corpus` command group to the root group."""
 
@@ -96,7 +101,7 @@ def register(cli: click.Group) -> None:
     @click.pass_context
     def inspect_cmd(ctx: click.Context, file: Path, as_json: bool, max_tokens: int | None) -> None:
         """Print how FILE is cut: title, number, region, date, sections, clauses, chunks."""
-        doc = parse_file(file)
+        doc = parse_file(file, _limits(ctx))
         window = _max_tokens(ctx, max_tokens)
         if as_json:
             click.echo(json.dumps(document_json(doc, window), ensure_ascii=False, indent=2))
@@ -112,7 +117,7 @@ def register(cli: click.Group) -> None:
         if folder is None:
             settings = _settings(ctx)
             folder = Path(settings.corpus_dir if settings is not None else "corpus")
-        result = load_corpus(folder)
+        result = load_corpus(folder, limits=_limits(ctx))
         if as_json:
             click.echo(json.dumps({
                 "documents": [{"doc_id": d.doc_id, "path": d.path, "title": d.title, "region": d.region,

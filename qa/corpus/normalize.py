@@ -221,7 +221,7 @@ def _is_bracketed_note(line: str) -> bool:
 
 def _is_heading(line: str) -> bool:
     """A section or clause heading on its own line (一、总体要求 / （一）指导思想)."""
-    return is_structure_start(line) and "。" not in line and len(line) <= 30
+    return len(line) <= 30 and is_structure_start(line) and "。" not in line
 
 
 def _stands_alone(line: str) -> bool:
@@ -235,26 +235,59 @@ def _stands_alone(line: str) -> bool:
     )
 
 
-def _unbalanced(line: str) -> bool:
-    """An opening bracket or quote that the line does not close."""
-    depth = 0
+def _depth(line: str, depth: int = 0) -> int:
+    """Open brackets and quotes after ``line``, starting from ``depth`` (closers never go below 0)."""
     for ch in line:
         if ch in _OPEN:
             depth += 1
         elif ch in _CLOSE and depth:
             depth -= 1
-    return depth > 0
+    return depth
 
 
-def _should_join(prev: str, nxt: str) -> bool:
-    """Whether ``nxt`` continues the sentence that ``prev`` broke off."""
-    if prev[-1] in _TERMINAL or is_structure_start(nxt) or _is_heading(prev):
+def _unbalanced(line: str) -> bool:
+    """An opening bracket or quote that the line does not close."""
+    return _depth(line) > 0
+
+
+#: Longer paragraphs are never headings, titles, dates, numbers, signatures or notes, so the join
+#: decision needs only their length, last character and bracket depth (kept as lines are added).
+_SHORT_PARAGRAPH = 200
+
+
+class _Paragraph:
+    """The output line being built, summarised so that adding a line costs only that line."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.depth = 0
+        self.last = ""
+
+    def add(self, text: str) -> None:
+        self.depth = _depth(text, self.depth)
+        self.length += len(text)
+        if text:
+            self.last = text[-1]
+        if self.length <= _SHORT_PARAGRAPH:
+            self.parts.append(text)
+
+    @property
+    def text(self) -> str | None:
+        """The paragraph, while it is short enough to be a heading, title… (else None)."""
+        return "".join(self.parts) if self.length <= _SHORT_PARAGRAPH else None
+
+
+def _should_join(prev: _Paragraph, nxt: str) -> bool:
+    """Whether ``nxt`` continues the sentence that the paragraph ``prev`` broke off."""
+    short = prev.text
+    if prev.last in _TERMINAL or is_structure_start(nxt) or (short is not None and _is_heading(short)):
         return False
-    if _unbalanced(prev):
+    if prev.depth > 0:
         return True
-    if _stands_alone(prev) or _stands_alone(nxt):
+    if (short is not None and _stands_alone(short)) or _stands_alone(nxt):
         return False
-    return prev[-1] in "，、,“《（" or len(prev) >= 20
+    return prev.last in "，、,“《（" or prev.length >= 20
 
 
 def _line_step(mt: MappedText) -> MappedText:
@@ -271,21 +304,25 @@ def _line_step(mt: MappedText) -> MappedText:
             continue
         lines.append(mt.slice(a, b))
     parts: list[tuple[MappedText, str]] = []
-    paragraph = ""  # the output line built so far: join decisions look at all of it
+    paragraph = _Paragraph()  # the output line built so far: join decisions look at all of it
     for i, line in enumerate(lines):
-        paragraph += line.text
+        paragraph.add(line.text)
         if i + 1 == len(lines):
             parts.append((line, ""))
             break
         nxt = lines[i + 1].text
+        last = paragraph.last
         if not _should_join(paragraph, nxt):
             sep = "\n"
-        elif paragraph[-1].isascii() and paragraph[-1].isalnum() and nxt[0].isascii() and nxt[0].isalnum():
+        elif last.isascii() and last.isalnum() and nxt[0].isascii() and nxt[0].isalnum():
             sep = " "
         else:
             sep = ""
         parts.append((line, sep))
-        paragraph = "" if sep == "\n" else paragraph + sep
+        if sep == "\n":
+            paragraph = _Paragraph()
+        else:
+            paragraph.add(sep)
     return MappedText.join(parts, mt.source_len)
 
 

@@ -39,6 +39,37 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _MAX_CONTROL_SHARE = 0.02
+_MB = 1_000_000
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Hard limits on what one document may cost to read (settings ``max_file_mb`` …).
+
+    A file over a limit is a :class:`CorpusError` raised before the expensive step (the size
+    before reading, the zip directory before unzipping, the page count before extracting), so a
+    bomb is rejected within seconds and bounded memory; nothing of it reaches the index.
+    """
+
+    max_file_bytes: int = 50 * _MB
+    max_chars: int = 2_000_000
+    max_pdf_pages: int = 2000
+    max_unpacked_bytes: int = 200 * _MB
+    max_archive_ratio: float = 100.0
+
+    @classmethod
+    def from_settings(cls, settings) -> Limits:
+        return cls(max_file_bytes=int(settings.max_file_mb * _MB), max_chars=settings.max_document_chars,
+                   max_pdf_pages=settings.max_pdf_pages, max_unpacked_bytes=int(settings.max_unpacked_mb * _MB),
+                   max_archive_ratio=settings.max_archive_ratio)
+
+    def check_chars(self, n: int, name: str) -> None:
+        if n > self.max_chars:
+            raise CorpusError(name, f"文本超过 {self.max_chars} 字的上限 / more than {self.max_chars} characters of text",
+                              hint="拆分该文件，或调大 max_document_chars / split the file or raise max_document_chars")
+
+
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass
@@ -170,8 +201,31 @@ def html_to_text(data: bytes, name: str) -> str:
     return soup.get_text("\n")
 
 
-def docx_to_text(data: bytes, name: str) -> str:
+def _check_archive(data: bytes, name: str, limits: Limits) -> None:
+    """Refuse a zip bomb from its directory alone: total unpacked size and each part's ratio."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise CorpusError(name, f"not a valid .docx file ({type(exc).__name__}: {exc})",
+                          hint="open it in Word and save it again as .docx") from None
+    total = sum(i.file_size for i in infos)
+    if total > limits.max_unpacked_bytes:
+        raise CorpusError(name, f"解压后 {total // _MB} MB，超过 {limits.max_unpacked_bytes // _MB} MB 的上限 / "
+                          "unpacks to more than max_unpacked_mb", hint="拆分该文件，或调大 max_unpacked_mb")
+    for i in infos:
+        ratio = i.file_size / max(1, i.compress_size)
+        if i.file_size > _MB and ratio > limits.max_archive_ratio:
+            raise CorpusError(name, f"{i.filename} 压缩比 {ratio:.0f}:1，超过 {limits.max_archive_ratio:.0f}:1 的上限"
+                              f"（疑似压缩炸弹）/ compression ratio above max_archive_ratio (a zip bomb?)",
+                              hint="用 Word 重新保存，或调大 max_archive_ratio / re-save it in Word")
+
+
+def docx_to_text(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> str:
     """Paragraph and table text of a .docx file, in document order."""
+    _check_archive(data, name, limits)
     try:
         import docx
         from docx.opc.exceptions import PackageNotFoundError
@@ -186,6 +240,7 @@ def docx_to_text(data: bytes, name: str) -> str:
         raise CorpusError(name, f"not a valid .docx file ({type(exc).__name__}: {exc})",
                           hint="open it in Word and save it again as .docx") from None
     parts: list[str] = []
+    chars = 0
     body = document.element.body
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
@@ -197,10 +252,13 @@ def docx_to_text(data: bytes, name: str) -> str:
                     cells = ["".join(t.text or "" for t in cell.iter() if t.tag.endswith("}t"))
                              for cell in row if cell.tag.endswith("}tc")]
                     parts.append(" ".join(c for c in cells if c))
+        if parts:
+            chars += len(parts[-1]) + 1
+            limits.check_chars(chars, name)
     return "\n".join(parts)
 
 
-def pdf_to_text(data: bytes, name: str) -> str:
+def pdf_to_text(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> str:
     """Text layer of a PDF (pages separated by blank lines)."""
     try:
         from pypdf import PdfReader
@@ -214,7 +272,14 @@ def pdf_to_text(data: bytes, name: str) -> str:
                 reader.decrypt("")
             except Exception:
                 raise CorpusError(name, "the PDF is encrypted", hint="save an unprotected copy") from None
-        pages = [page.extract_text() or "" for page in reader.pages]
+        if len(reader.pages) > limits.max_pdf_pages:
+            raise CorpusError(name, f"{len(reader.pages)} 页，超过 {limits.max_pdf_pages} 页的上限 / more than "
+                              "max_pdf_pages pages", hint="拆分该文件，或调大 max_pdf_pages")
+        pages, chars = [], 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            chars += len(pages[-1]) + 2
+            limits.check_chars(chars, name)
     except CorpusError:
         raise
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
@@ -228,7 +293,7 @@ def pdf_to_text(data: bytes, name: str) -> str:
     return text
 
 
-def read_text(path: str | Path) -> tuple[str, bytes]:
+def read_text(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> tuple[str, bytes]:
     """The decoded text of a supported file and its raw bytes (raises :class:`CorpusError`)."""
     p = Path(path)
     name = str(p)
@@ -237,6 +302,10 @@ def read_text(path: str | Path) -> tuple[str, bytes]:
         hint = _CONVERT_HINTS.get(suffix, "supported: .txt .md .html .docx .pdf")
         raise CorpusError(name, f"unsupported file type '{suffix or '(none)'}'", hint=hint)
     try:
+        size = p.stat().st_size
+        if size > limits.max_file_bytes:
+            raise CorpusError(name, f"文件 {size // _MB} MB，超过 {limits.max_file_bytes // _MB} MB 的上限 / file larger "
+                              "than max_file_mb", hint="拆分该文件，或调大 max_file_mb")
         data = p.read_bytes()
     except FileNotFoundError:
         raise CorpusError(name, "file not found") from None
@@ -247,18 +316,22 @@ def read_text(path: str | Path) -> tuple[str, bytes]:
     if not data.strip():
         raise CorpusError(name, "the file is empty")
     if suffix == ".docx":
-        return docx_to_text(data, name), data
-    if suffix == ".pdf":
-        return pdf_to_text(data, name), data
-    if suffix in HTML_SUFFIXES:
-        return html_to_text(data, name), data
-    text = decode_bytes(data, name)
-    return (markdown_to_text(text) if suffix in MARKDOWN_SUFFIXES else text), data
+        text = docx_to_text(data, name, limits)
+    elif suffix == ".pdf":
+        text = pdf_to_text(data, name, limits)
+    elif suffix in HTML_SUFFIXES:
+        text = html_to_text(data, name)
+    else:
+        text = decode_bytes(data, name)
+        text = markdown_to_text(text) if suffix in MARKDOWN_SUFFIXES else text
+    limits.check_chars(len(text), name)
+    return text, data
 
 
-def parse_file(path: str | Path) -> Document:
-    """Read and parse one file; raises :class:`CorpusError` (empty, binary, undecodable, unsupported)."""
-    text, data = read_text(path)
+def parse_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Read and parse one file; raises :class:`CorpusError` (empty, binary, undecodable, unsupported,
+    over a limit)."""
+    text, data = read_text(path, limits)
     doc = parse_text(text, Path(path).stem, str(path))
     return dataclasses.replace(doc, content_hash=hashlib.sha256(data).hexdigest())
 
@@ -272,7 +345,7 @@ def iter_corpus_files(folder: str | Path) -> list[Path]:
     )
 
 
-def load_corpus(folder: str | Path, *, progress: bool | None = None) -> CorpusLoad:
+def load_corpus(folder: str | Path, *, progress: bool | None = None, limits: Limits = DEFAULT_LIMITS) -> CorpusLoad:
     """Parse every file of ``folder``; a bad file becomes a problem and the others go on.
 
     Documents are sorted by ``doc_id``; two files with the same stem are a problem (ids must be
@@ -295,7 +368,7 @@ def load_corpus(folder: str | Path, *, progress: bool | None = None) -> CorpusLo
     seen: dict[str, Path] = {}
     for path in iterable:
         try:
-            doc = parse_file(path)
+            doc = parse_file(path, limits)
         except CorpusError as exc:
             result.problems.append(exc)
             continue

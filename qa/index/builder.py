@@ -92,7 +92,12 @@ class IndexBuilder:
         if not self.corpus.is_dir():
             raise CorpusError(str(self.corpus), "文件夹不存在 / corpus folder not found",
                               hint="设置 corpus_dir 或创建该文件夹 / set corpus_dir")
-        return load_corpus(self.corpus)
+        return load_corpus(self.corpus, limits=self._limits())
+
+    def _limits(self):
+        from qa.corpus import Limits
+
+        return Limits.from_settings(self.settings)
 
     def _existing(self) -> dict[str, DocEntry]:
         data = load_index(self.folder, expected_manifest(self.settings))
@@ -154,7 +159,7 @@ class IndexBuilder:
                 report.problems.append(f"{src}: 文件不存在 / file not found")
                 continue
             try:
-                doc = parse_file(src)
+                doc = parse_file(src, self._limits())
             except CorpusError as exc:
                 report.problems.append(str(exc))
                 continue
