@@ -19,6 +19,7 @@ from qa.errors import InputError, QAError
 from qa.evaluation.io import JsonlWriter, read_results
 from qa.evaluation.metrics import key_fact_match
 from qa.types import Answer, Turn
+from qa.validation import check_text, safe_text
 
 #: Turns one input row into the fields added to its output line (raises on failure).
 AnswerFn = Callable[[dict], dict]
@@ -30,7 +31,7 @@ OUTPUT_FIELDS = ("answer", "refused", "extractive", "citations", "retrieved", "r
 
 def row_id(row: dict) -> str:
     """The id of a row as a string (ids may be numbers in hand-written files)."""
-    return str(row.get("id"))
+    return safe_text(str(row.get("id")))
 
 
 def parse_history(raw: Any) -> list[Turn]:
@@ -45,7 +46,8 @@ def parse_history(raw: Any) -> list[Turn]:
                 or not isinstance(turn.get("content"), str)):
             raise InputError(f"history[{i}] 必须是 {{role: user|assistant, content: 文本}} / "
                              "each turn must be {role: user|assistant, content: str}")
-        turns.append(Turn(turn["role"], turn["content"]))
+        content = check_text(turn["content"], f"history[{i}].content", allow_empty=True)
+        turns.append(Turn(turn["role"], content))
     return turns
 
 
@@ -70,8 +72,8 @@ def answer_fields(answer: Answer) -> dict:
 def error_message(exc: BaseException) -> str:
     """A QAError's message, else the exception's type and message."""
     if isinstance(exc, QAError):
-        return exc.message
-    return f"{type(exc).__name__}: {exc}"
+        return safe_text(exc.message)
+    return safe_text(f"{type(exc).__name__}: {exc}")
 
 
 def error_fields(exc: BaseException, elapsed_ms: float) -> dict:

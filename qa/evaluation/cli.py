@@ -9,7 +9,7 @@ import click
 
 from qa.errors import InputError
 from qa.evaluation.batch import BatchSummary, parse_ids, select_rows
-from qa.evaluation.io import read_jsonl
+from qa.evaluation.io import check_writable, read_jsonl
 
 INTERRUPTED_EXIT = 130
 
@@ -68,6 +68,7 @@ def register(cli: click.Group) -> None:
         if Path(input_path).resolve() == Path(output_path).resolve():
             raise InputError("--input 与 --output 不能是同一个文件 / --input and --output must differ")
         rows = _load_rows(input_path, ids, limit)
+        check_writable(output_path)  # before any model is loaded
         service = build_service(get_settings(ctx))
         _warm(service)
         summary = run_batch(rows, service_answer_fn(service), output_path, resume=resume, desc="batch",

@@ -7,13 +7,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from qa.errors import InputError
+from qa.validation import safe_text
 
 
-def read_jsonl(path: str | Path, *, require: tuple[str, ...] = ("id", "question")) -> Iterator[dict]:
+def read_jsonl(path: str | Path, *, require: tuple[str, ...] = ("id", "question"),
+               unique_ids: bool = True) -> Iterator[dict]:
+    """The rows of a JSONL file; InputError (with the line number) for a malformed line and, when
+    ``unique_ids``, for ids used twice (compared as strings: ``"1"`` and ``1`` are the same id),
+    all before the first row is returned.
+
+    Bytes that are not UTF-8 are kept as lone surrogates, so such a row is an error for that row
+    (the edge validation refuses its text) instead of stopping the whole file.
+    """
     p = Path(path)
     if not p.is_file():
         raise InputError(f"文件不存在 / file not found: {p}")
-    with open(p, encoding="utf-8-sig") as fh:
+    rows: list[dict] = []
+    lines_of: dict[str, list[int]] = {}
+    with open(p, encoding="utf-8-sig", errors="surrogateescape") as fh:
         for lineno, line in enumerate(fh, 1):
             if not line.strip():
                 continue
@@ -21,12 +32,24 @@ def read_jsonl(path: str | Path, *, require: tuple[str, ...] = ("id", "question"
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise InputError(f"{p}:{lineno}: 不是有效的 JSON / invalid JSON: {exc.msg}") from None
+            except RecursionError:
+                raise InputError(f"{p}:{lineno}: JSON 嵌套过深 / JSON nested too deeply") from None
             if not isinstance(row, dict):
                 raise InputError(f"{p}:{lineno}: 每行必须是一个 JSON 对象 / each line must be a JSON object")
             missing = [k for k in require if k not in row]
             if missing:
                 raise InputError(f"{p}:{lineno}: 缺少字段 / missing field(s): {', '.join(missing)}")
-            yield row
+            if unique_ids and "id" in row:
+                lines_of.setdefault(safe_text(str(row["id"])), []).append(lineno)
+            rows.append(row)
+    dups = {k: v for k, v in lines_of.items() if len(v) > 1}
+    if dups:
+        listed = "; ".join(f"id {k!r}: 第 {', '.join(map(str, v))} 行 / lines {', '.join(map(str, v))}"
+                           for k, v in list(dups.items())[:10])
+        raise InputError(f"{p}: 重复的 id / duplicate ids ({len(dups)}): {listed}",
+                         hint="每个问题需要唯一的 id（\"1\" 与 1 视为相同）/ give every row its own id "
+                              "(\"1\" and 1 are the same id)")
+    yield from rows
 
 
 def read_results(path: str | Path) -> list[dict]:
@@ -76,7 +99,12 @@ class JsonlWriter:
         self._fh = open(self.path, "a" if append else "w", encoding="utf-8")
 
     def write(self, row: dict) -> None:
-        self._fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        line = json.dumps(row, ensure_ascii=False)
+        try:
+            line.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate from the input row: keep it, JSON-escaped
+            line = json.dumps(row, ensure_ascii=True)
+        self._fh.write(line + "\n")
         self._fh.flush()
 
     def close(self) -> None:
@@ -87,3 +115,20 @@ class JsonlWriter:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def check_writable(path: str | Path) -> None:
+    """InputError unless ``path`` can be written (created if missing; nothing is truncated)."""
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"输出路径是一个文件夹 / the output is a folder: {p}", hint="give a file name")
+    existed = p.exists()
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        with open(p, "a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise InputError(f"无法写入输出文件 / cannot write the output {p}: {exc.strerror or exc}",
+                         hint="choose a writable --output path (check the folder and its permissions)") from None
+    if not existed:
+        p.unlink(missing_ok=True)

@@ -87,18 +87,26 @@ def register(cli: click.Group) -> None:
         """检索条款 / search the clauses for QUESTION."""
         from qa.cli import get_settings
         from qa.service import build_service
+        from qa.validation import safe_text, validate_question
 
         service = build_service(get_settings(ctx))
         if input_path:
             from qa.evaluation.io import read_jsonl
 
             for row in read_jsonl(input_path):
-                res = service.search(str(row["question"]), k=k, doc_ids=list(docs) or None)
+                try:
+                    q = validate_question(row["question"], service.settings.max_question_chars)
+                except InputError as exc:  # a bad row is an error line; the others are searched
+                    click.echo(json.dumps({"id": safe_text(str(row.get("id"))), "error": exc.message},
+                                          ensure_ascii=False))
+                    continue
+                res = service.search(q, k=k, doc_ids=list(docs) or None)
                 click.echo(json.dumps({"id": row.get("id"), "scope": res.scope.to_dict(),
                                        "hits": [h.to_dict() for h in res.hits]}, ensure_ascii=False))
             return
         if not question:
             raise InputError("请给出问题，或用 --input 指定 JSONL 文件 / give a QUESTION or --input FILE")
+        question = validate_question(question, service.settings.max_question_chars)
         res = service.search(question, k=k, doc_ids=list(docs) or None)
         if as_json:
             payload = [h.to_dict() for h in res.hits]
