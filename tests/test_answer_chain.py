@@ -199,6 +199,8 @@ def test_unsupported_figures_counted_by_the_evaluation():
     assert unsupported_figures("到2030年比重达到65%[1]。", cite, texts) == []
     assert unsupported_figures("比重达到70%[1]。", cite, texts) == ["70%"]  # in no cited clause
     assert unsupported_figures("比重达到58%。", [], texts) == ["58%"]  # not cited at all
+    quote = "以下为文件原文摘录：\n《A》（五）：到2025年，非化石能源消费比重达到58%左右。[1]"
+    assert unsupported_figures(quote, cite, texts) == []  # a quote's marker follows its 。
 
 
 def test_generation_cache_replays_identical_prompts_only(tmp_path):
@@ -216,3 +218,29 @@ def test_generation_cache_replays_identical_prompts_only(tmp_path):
     assert "".join(again.stream(b, max_tokens=8)) == "回答题二"
     other_model = CachedGenerator(FakeGenerator(reply="新模型"), str(path), "fake:y")
     assert "".join(other_model.stream(b, max_tokens=8)) == "新模型"
+
+
+def test_an_answer_that_only_restates_the_question_is_replaced_by_the_clause(fake_service):
+    q = "资阳的工业园区污水要怎么处理？"
+    fake_service.answerer.generator = FakeGenerator(reply="园区污水要处理[1]。")
+    a = fake_service.ask(q)
+    assert a.extractive and any("复述" in n for n in a.notes)
+    fake_service.answerer.settings = fake_service.answerer.settings.replace(ablate="restatement")
+    try:
+        assert not fake_service.ask(q).extractive
+    finally:
+        fake_service.answerer.settings = fake_service.answerer.settings.replace(ablate="")
+
+
+def test_extractive_fallback_ranks_by_meaning_when_given(fake_service):
+    from qa.answer.citations import extractive_answer
+
+    items = _items(fake_service, "雅安非化石能源消费比重", {(YAAN, "（五）")})
+    target = next(s.text for s in items[0].all_sentences if "58%" in s.text)
+
+    def meaning(question, sentences):  # a stand-in embedder that finds the 58% sentence closest
+        return [0.9 if s == target else 0.7 for s in sentences]
+
+    out = extractive_answer(items, "煤电怎么办", [], meaning=meaning)
+    assert target in out.text and out.citations
+    assert target not in extractive_answer(items, "煤电怎么办", []).text

@@ -105,7 +105,7 @@ def test_build_once_then_reuse_then_nothing(tmp_path, monkeypatch, recorded_runs
 
 # -- the self-check ---------------------------------------------------------------------------
 def _fake_python(tmp_path: Path, body: str) -> str:
-    exe = tmp_path / "fakepython"
+    exe = tmp_path / f"fakepython-{abs(hash(body))}"
     exe.write_text("#!/bin/sh\n" + body + "\n", encoding="utf-8")
     exe.chmod(exe.stat().st_mode | stat.S_IEXEC)
     return str(exe)
@@ -142,6 +142,15 @@ def test_ensure_generation_safe_raises_with_rebuild_hint_and_caches_success(tmp_
     # remembered: a crashing child is not even started again for the same build, model and CPU
     assert P.ensure_generation_safe(model, tmp_path / "probe", python=crash) is None
     assert len(list((tmp_path / "probe").glob("probe-*.json"))) == 1
+    # a failed probe is remembered by the process: asked again, the child is not started again
+    other = tmp_path / "other.gguf"
+    other.write_bytes(b"GGUF" + b"\1" * 16)
+    counter = tmp_path / "starts"
+    counting_crash = _fake_python(tmp_path, f"echo x >> {counter}; kill -SEGV $$")
+    for _ in range(3):
+        with pytest.raises(ModelError):
+            P.ensure_generation_safe(other, tmp_path / "probe", python=counting_crash)
+    assert counter.read_text().count("x") == 1
 
 
 def test_build_script_runs_without_the_package(tmp_path):

@@ -133,7 +133,8 @@ class QuestionAnalyzer:
         segments = _SEGMENT.findall(text)
         end = -1
         for i, seg in enumerate(segments[:-1]):
-            if cues.PREAMBLE.search(seg) and not cues.QUESTION_CUE.search(seg):
+            # who is asking and why, not what: no figure in it ("我们厂想新上一台30蒸吨的锅炉" is content)
+            if cues.PREAMBLE.search(seg) and not cues.QUESTION_CUE.search(seg) and not re.search(r"\d", seg):
                 end = i
         if end < 0:
             return "", _REQUEST_PREFIX.sub("", text)
@@ -190,6 +191,7 @@ class QuestionAnalyzer:
         tail = text[last[1]:]
         tail = re.sub(r"(?:两地|两市|两者|二者|两个)", "", tail)
         tail = re.sub(r"哪个(?:更)?(?:高|低|多|少|大|小)|谁(?:更)?(?:高|低|多|少)|差多少|差距(?:有)?多大", "是多少", tail)
+        tail = re.sub(r"有(?:什么|何)(?:不同|区别|差别|差异)|不同之处|区别在哪", "是什么", tail)
         tail = re.sub(r"分别|各自|各(?=[是为要有])|相比|对比|比较", "", tail)
         head = re.sub(r"^(?:对比|比较)(?:一下)?", "", text[:first[0]])
         parts, seen = [], set()
@@ -222,7 +224,17 @@ class QuestionAnalyzer:
 
 
 def answer_type(text: str) -> str:
-    """The kind of answer the question expects."""
+    """The kind of answer the question expects, read first from the last clause of the question (where
+    a Chinese question puts its question word: "…是什么时候印发的，文号是多少？" asks for the number)."""
+    segments = [x for x in re.split(r"[，,；;]", text) if x.strip()]
+    if len(segments) > 1:
+        last = _answer_type(segments[-1])
+        if last != "explanation":
+            return last
+    return _answer_type(text)
+
+
+def _answer_type(text: str) -> str:
     if cues.ASKS_DOCNUMBER.search(text):
         return "doc_number"
     if cues.ASKS_DATE.search(text) and not cues.ASKS_QUANTITY.search(text):

@@ -21,6 +21,7 @@ _DATE = re.compile(r"(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _PUBLISHED = re.compile(r"发布(?:时间|日期)[：:]\s*(20\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})")
 _NOTE = re.compile(r"^[（(]([^（）()]{2,12})[）)]$")
 _BASIS_SENTENCE = re.compile(r"根据[^。]*")
+_BASIS_END = re.compile(r"(?:(?<=要求)|(?<=部署)|(?<=精神))(?=[，,])|[，,](?=制定|我|现|特|结合)")
 _TITLE_REF = re.compile(r"《[^《》]{4,60}》(?:（[^（）]*〔\d{4}〕[^（）]*）)?")
 _ISSUER_SUFFIX = re.compile(r"(?:局|委员会|厅|委|政府|办公室|中心)$")
 
@@ -84,10 +85,12 @@ def build_card(doc_id: str, meta: dict[str, Any], root: Path | None = None) -> D
         if unit is None or "basis" in card:
             continue
         sentence = _BASIS_SENTENCE.search(unit["text"])
-        own = f"《{meta.get('title', '')}》"
-        refs = [r for r in (_TITLE_REF.findall(sentence.group(0)) if sentence else []) if r != own]
-        if refs:
-            card["basis"] = CardFact("、".join(dict.fromkeys(refs)), sentence.group(0), unit["label"])
+        if sentence is None or not _TITLE_REF.search(sentence.group(0)):
+            continue
+        # the basis as the document words it: from 根据 to the end of what it names ("…决策部署")
+        phrase = sentence.group(0)[2:]
+        cut = _BASIS_END.search(phrase)
+        card["basis"] = CardFact(phrase[:cut.start()] if cut else phrase, sentence.group(0), unit["label"])
     if "issuers" not in card and meta.get("issuer") and cover is not None:
         issuer = str(meta["issuer"])
         if issuer in cover["text"]:

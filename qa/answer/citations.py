@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from qa.answer.cues import ASKS_QUANTITY as _ASKS_QUANTITY
@@ -133,14 +133,15 @@ def _strip(text: str, names: Sequence[str]) -> str:
 
 def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: Sequence[str] = (),
                  years: Sequence[str] = (), *, bind_years: bool = True, qualifiers: bool = True,
-                 cite_missing: bool = False) -> Checked:
+                 cite_missing: bool = False, meaning: Meaning | None = None) -> Checked:
     """Check and repair citations; fall back to an extractive answer when the text is not grounded.
     `strip`: names (regions) ignored when comparing the claim's wording with the evidence.
     `years`: the years the question asks about; a figure must be stated for the claim's year (or, when
     the claim names none, for one of these), not for another year of the same clause (`bind_years`).
     `qualifiers`: a figure loses no 以上/左右/以内… that its sentence gives it.
     `cite_missing`: an answer that writes no [n] at all falls back to quoting (else, when every sentence
-    states a figure or body found in a clause, those clauses are cited for it)."""
+    states a figure or body found in a clause, those clauses are cited for it).
+    `meaning`: scores sentences by meaning for the extractive fallback (see :func:`extractive_answer`)."""
     by_n = {it.n: it for it in items}
     norms = {it.n: normalize_answer(it.clause_text) for it in items}
     vocab = known_bodies(items)
@@ -165,11 +166,11 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
             missing = next((f for f in facts if not any(_fact_in(f, norms[n]) for n in by_n)), None)
             if missing is not None:
                 notes.append(f"“{missing}”不在任何条款中")
-                return _extractive(items, question, notes)
+                return _extractive(items, question, notes, meaning=meaning)
             notes.append(f"“{claim.text[:30]}”中的数字在条款中说的是别的事")
             if _ASKS_QUANTITY.search(question):  # the figure asked for is not what the clauses state
                 return Checked(raw, [], notes=notes, refused_no_figure=True)
-            return _extractive(items, question, notes)
+            return _extractive(items, question, notes, meaning=meaning)
         if facts and valid and chosen != valid:
             notes.append(f"引用[{','.join(map(str, valid))}]改为[{','.join(map(str, chosen))}]")
         if not facts:
@@ -189,7 +190,7 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
     uncited = not any(c.cited for c in claims)
     if not any(ch for _, ch, _ in final) or (uncited and (cite_missing or not all(f for _, _, f in final))):
         notes.append("回答没有引用任何条款")
-        return _extractive(items, question, notes)
+        return _extractive(items, question, notes, meaning=meaning)
     if uncited:
         # no [n] written, but every figure and body was found in its clause: cite that clause
         notes.append("回答未标注引用，已按核对结果补上")
@@ -197,7 +198,7 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
 
     if asks_who(question) and not any(bodies(c.text, vocab) for c, _, _ in final):
         notes.append("问题问的是负责部门，回答没有给出任何部门")
-        return _extractive(items, question, notes)
+        return _extractive(items, question, notes, meaning=meaning)
     # renumber by first appearance and build the citations
     order: dict[int, int] = {}
     quotes: dict[int, tuple[str, list[str]]] = {}
@@ -363,12 +364,20 @@ def _citation(k: int, item: EvidenceItem, claim: str, facts: Sequence[str]) -> C
     return Citation(k, item.doc_title, item.label, s.text, c.chunk_id, c.doc_id, s.start, s.end)
 
 
-def extractive_answer(items: Sequence[EvidenceItem], question: str, notes: Sequence[str]) -> Checked:
+#: (question, sentences) -> cosine similarity of each sentence to the question (the embedding model)
+Meaning = Callable[[str, Sequence[str]], Sequence[float]]
+#: Weight of the meaning score against the keyword score when choosing sentences to quote.
+MEANING_WEIGHT = 3.0
+
+
+def extractive_answer(items: Sequence[EvidenceItem], question: str, notes: Sequence[str],
+                      meaning: Meaning | None = None) -> Checked:
     """The extractive fallback, for callers outside the checker."""
-    return _extractive(items, question, list(notes))
+    return _extractive(items, question, list(notes), meaning=meaning)
 
 
-def _extractive(items: Sequence[EvidenceItem], question: str, notes: list[str], n_quotes: int = 2) -> Checked:
+def _extractive(items: Sequence[EvidenceItem], question: str, notes: list[str], n_quotes: int = 2,
+                meaning: Meaning | None = None) -> Checked:
     """Quote the evidence sentences that best match the question, with their citations."""
     from qa.answer.evidence import SentenceScorer, names_bodies
 
@@ -382,6 +391,11 @@ def _extractive(items: Sequence[EvidenceItem], question: str, notes: list[str], 
             if (not scorer.wants_dept and names_bodies(s.text)) or bare in (it.heading, it.label + it.heading):
                 continue
             ranked.append((scorer(s.text) - 0.05 * rank, rank, s.start, it, s))
+    if meaning is not None and ranked:
+        # by meaning as well as by words: a paraphrased question shares few words with its answer
+        sims = list(meaning(question, [r[4].text for r in ranked]))
+        top = max(sims)
+        ranked = [(score + MEANING_WEIGHT * (sim - top), *rest) for (score, *rest), sim in zip(ranked, sims, strict=True)]
     ranked.sort(key=lambda x: (-x[0], x[1], x[2]))
     # quote the best clause; another clause only when it matches the question about as well
     # (a comparison across documents), so that the extract does not cite a side clause

@@ -44,6 +44,8 @@ ASKS_ISSUER = re.compile(r"(?:哪个|哪些|什么|哪家|谁)(?:部门|单位|�
                          r"(?:印发|发布|发文|签发|出台|下发)(?:单位|机关|部门)|(?:由|是)(?:谁|哪)[^，。？]{0,6}(?:印发|发布|发的|出台)|"
                          r"(?i:\bwho (?:issued|published)\b|\bissued by\b)")
 ASKS_DATE = re.compile(r"什么时候|哪天|哪一天|何时|日期|几月几[日号]|落款")
+#: the document's own events (a date asked with these is the document's date, not a measure's deadline)
+DOC_EVENT = re.compile(r"印发|发布|出台|签发|落款|成文|发文|下发|公布")
 ASKS_RECIPIENTS = re.compile(r"主送|发给|印发给|抄送|下发给|发至")
 ASKS_BASIS = re.compile(r"依据|根据(?:哪|什么)|上级文件|贯彻落实(?:哪|什么)")
 #: "is it / does it" questions: 是否, …吗, 有没有, 有无
@@ -64,8 +66,9 @@ QUALIFIERS_BEFORE = ("力争", "不低于", "不高于", "不少于", "不超过
 
 # --------------------------------------------------------------------------- question structure
 #: a personal preamble: who is asking and why ("我是市里管交通的，想核实一下：")
-PREAMBLE = re.compile(r"我是|我们是|我们(?:单位|公司|厂|企业|部门)|本人|领导|老板|想(?:核实|确认|了解|问|查)|请问|麻烦|帮(?:我|忙)|"
-                      r"咨询|问一下|问下|查一下|打听|(?i:\bI(?:'m| am)\b|\bplease\b)")
+PREAMBLE = re.compile(r"我是|我们是|本人是|本人在|我在[^，,]{1,12}(?:工作|上班)|领导(?:让|要|叫)我|老板(?:让|要|叫)我|"
+                      r"想(?:核实|确认|了解|问|查|请教)|请问|麻烦|帮(?:我|忙)|咨询一下|问一下|问下|查一下|打听|"
+                      r"(?i:\bI(?:'m| am)\b|\bplease\b)")
 #: a segment that asks something (a question word or a question mark)
 QUESTION_CUE = re.compile(r"[？?]|多少|什么|哪|吗|是否|如何|怎么|怎样|几|有没有|谁|(?i:\b(?:what|which|how|who|when|is|are|does)\b)")
 #: words that ask for several parts at once ("分别", "各是", "哪个高")

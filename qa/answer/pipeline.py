@@ -21,7 +21,7 @@ from qa.answer import prompts
 from qa.answer.analysis import QuestionAnalysis, QuestionAnalyzer
 from qa.answer.cards import DocumentCard, build_card
 from qa.answer.citations import check_answer, extractive_answer, figures, unchecked
-from qa.answer.cues import ASKS_ISSUER
+from qa.answer.cues import ASKS_ISSUER, DOC_EVENT, FUNCTION_CHARS
 from qa.answer.evidence import EvidenceItem, SentenceScorer, build_evidence, split_sentences
 from qa.answer.generators import Generator
 from qa.answer.policy import Refusal, RefusalPolicy
@@ -40,6 +40,17 @@ _COMPARE = re.compile(r"哪个(?:更)?(?:高|多|大|低|少|小)|谁(?:更)?(?:
 def _states_figure(text: str) -> bool:
     """Does the text give a figure (not counting years and citation markers)?"""
     return any(not re.fullmatch(r"20\d\d年", f) for f in figures(_MARK.sub("", text)))
+
+
+def _restates(answer: str, question: str) -> bool:
+    """Does the answer add nothing to the question: no figure, and fewer than three content bigrams
+    that the question does not already have?"""
+    body = _MARK.sub("", answer)
+    if _states_figure(body):
+        return False
+    grams = {body[i:i + 2] for i in range(len(body) - 1)} - {question[i:i + 2] for i in range(len(question) - 1)}
+    new = {g for g in grams if re.fullmatch(r"[\u4e00-\u9fff]{2}", g) and not FUNCTION_CHARS.issuperset(g)}
+    return len(new) < 3
 
 
 def _shift_marks(text: str, offset: int) -> str:
@@ -201,8 +212,10 @@ class Answerer:
                 if len(set(found)) == 1:
                     values.append((label, found[0]))
             lines.append(prompts.PART_HEADING.format(k=k, label=label) + text)
-            hits += [h for h in ans.hits if h not in hits]
             notes += [f"{label}：{n}" for n in ans.notes]
+        # retrieved clauses of the parts interleaved, so that each part's best clauses come first
+        for rank in range(max((len(a.hits) for _, a in answers), default=0)):
+            hits += [a.hits[rank] for _, a in answers if rank < len(a.hits) and a.hits[rank] not in hits]
         if len(values) == 2 and len(answers) == 2 and _COMPARE.search(analysis.text):
             (a, va), (b, vb) = values
             if float(va) == float(vb):
@@ -237,7 +250,7 @@ class Answerer:
         kind = analysis.answer_type
         if kind == "doc_number":
             return ("doc_number",)
-        if kind == "date":
+        if kind == "date" and DOC_EVENT.search(analysis.text):
             return ("signed", "published")
         if kind in ("recipients", "basis"):
             return (kind,)
@@ -295,6 +308,12 @@ class Answerer:
                       rewritten_question=standalone, scope=scope, raw_text=raw, notes=(refusal.message,),
                       timings=timings, refusal_reason=refusal.code)
 
+    def _meaning(self, question: str, sentences: Sequence[str]) -> list[float]:
+        """Cosine similarity of each sentence to the question, with the retrieval embedder."""
+        embedder = self.retriever.embedder
+        q = embedder.embed_queries([question])[0]
+        return [float(v) for v in embedder.embed_passages(list(sentences)) @ q]
+
     def _qualitative_quote(self, analysis: QuestionAnalysis, items: Sequence[EvidenceItem]) -> str:
         """The evidence sentence that best matches a figure question the documents answer only in words."""
         scorer = SentenceScorer(analysis.text, figure_bonus=0.0)
@@ -305,8 +324,10 @@ class Answerer:
                  hits: Sequence[Hit], scope: Scope, timings: dict, t0: float, cancelled: bool) -> Answer:
         standalone = analysis.text
         s = self.settings
+        meaning = self._meaning if s.enabled("meaning") else None
         checked = (check_answer(raw, items, standalone, self._regions(), analysis.years,
-                                bind_years=s.enabled("year_binding"), qualifiers=s.enabled("qualifiers"))
+                                bind_years=s.enabled("year_binding"), qualifiers=s.enabled("qualifiers"),
+                                meaning=meaning)
                    if s.grounding else unchecked(raw, items))
         total = (time.perf_counter() - t0) * 1000
         t = Timings(**timings, total_ms=total)
@@ -325,7 +346,18 @@ class Answerer:
                 refusal = Refusal("no_figure", prompts.REFUSAL_NO_FIGURE_QUALITATIVE, quote=quote)
                 return self._refusal(question, standalone, refusal, hits, scope, t, raw)
             if not checked.extractive:
-                checked = extractive_answer(items, standalone, [*checked.notes, "问的是数字，回答没有给出数字"])
+                checked = extractive_answer(items, standalone, [*checked.notes, "问的是数字，回答没有给出数字"],
+                                            meaning)
+        if (s.grounding and s.enabled("figure_answer") and analysis.asks_quantity and checked.extractive
+                and self._support().coverage(standalone, [_MARK.sub("", checked.text)])
+                < s.figure_support_threshold):
+            # the quotes that replaced the model's figure state figures about something else
+            return self._refusal(question, standalone, Refusal("no_figure", prompts.REFUSAL_NO_FIGURE), hits, scope,
+                                 t, raw)
+        if (s.grounding and s.enabled("restatement") and not checked.extractive and analysis.answer_type != "yesno"
+                and _restates(checked.text, standalone)):
+            # "园区污水要处理[1]": the answer only repeats the question; quote the clause instead
+            checked = extractive_answer(items, standalone, [*checked.notes, "回答只是复述了问题"], meaning)
         text = checked.text
         if scope.out_of_scope and not scope.is_out_of_scope:
             text += prompts.PARTIAL_SCOPE_NOTE.format(names="、".join(scope.out_of_scope))

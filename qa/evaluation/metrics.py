@@ -170,7 +170,9 @@ def unsupported_figures(answer: str, citations: Sequence[Mapping], clause_texts:
     """Figures of ``answer`` that the clauses their sentence cites do not state (for the sentence's year)."""
     by_n = {int(c.get("n", 0)): (str(c.get("doc_title", "")), str(c.get("clause", ""))) for c in citations}
     out: list[str] = []
-    for sentence in _EVAL_SENT.findall(normalize_fact(answer)):
+    # "…。[1]" (a quote) cites the sentence before the marker, like "…[1]。"
+    text = re.sub(r"([。！？；;!?])((?:\[\d{1,2}\])+)", r"\2\1", normalize_fact(answer))
+    for sentence in _EVAL_SENT.findall(text):
         cited = [by_n[int(n)] for n in _EVAL_MARK.findall(sentence) if int(n) in by_n]
         body = _EVAL_MARK.sub("", sentence)
         years = _years(body)

@@ -31,6 +31,8 @@ REBUILD_HINT = ("重新编译 / rebuild llama.cpp with the portable flags: "
 PROBE_PROMPT = "四川省的省会是成都，重庆是直辖市。请用一句话介绍成都："
 PROBE_TOKENS = 8
 PROBE_TIMEOUT_S = 180.0
+#: Failed probes of this process (fingerprint + interpreter → result): asked again, they fail at once.
+_FAILED: dict[str, ProbeResult] = {}
 _BUFFER_RE = re.compile(r"\b([A-Za-z0-9_]+) model buffer size\s*=\s*([0-9.]+) MiB")
 
 
@@ -130,12 +132,13 @@ def ensure_generation_safe(model_path: str | Path, cache_dir: Path, n_threads: i
     success for the same build, model and CPU is recorded in ``cache_dir``.
     """
     path = Path(model_path)
-    key = _fingerprint(path)
-    marker = cache_dir / f"probe-{key}.json"
+    key = _fingerprint(path) + python
+    marker = cache_dir / f"probe-{_fingerprint(path)}.json"
     if marker.is_file():
         return None
-    result = run_probe(path, n_threads, python=python)
+    result = _FAILED.get(key) or run_probe(path, n_threads, python=python)
     if not result.ok:
+        _FAILED[key] = result  # this process does not start the crashing child again
         raise ModelError(f"生成模型自检失败 / generation self-check failed: {result.detail}",
                          hint=REBUILD_HINT if result.signal_name or not file_hint else file_hint)
     try:
