@@ -53,7 +53,8 @@ def test_build_writes_all_artifacts_and_manifest(tmp_path):
     assert m["embedding_model"] == "hash:256" and m["dim"] == 256 and m["normalized"] is True
     assert m["chunker_version"] and m["index_type"] == "IndexFlatIP"
     assert all(len(d["content_hash"]) == 64 for d in m["documents"].values())
-    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".index.")]  # no temp folders left
+    left = [p.name for p in folder.parent.iterdir() if p.name.startswith(".index.")]
+    assert folder.is_symlink() and left == [folder.resolve().name]  # one version, no temporary folders
 
 
 def test_add_remove_update_equal_a_full_rebuild(tmp_path):

@@ -10,8 +10,15 @@ Layout of ``settings.index_dir``::
     keyword_*.{npz,npy,json}   BM25 index over the same chunks
     documents.json     per-document metadata and units (clause texts, for display and scope)
 
-Writes are atomic: everything is written to a sibling temporary folder which then replaces the
-old one by rename, so a crash mid-build leaves the previous index usable.
+Versions and the switch: ``index_dir`` is a symbolic link to a version folder next to it
+(``.index.v-<time>-<pid>``). A build writes a new version into a temporary sibling
+(``.index.building-…``), makes it durable (fsync), renames it to its version name, and then
+switches by replacing the link with one ``rename`` — the single atomic step: a reader sees the old
+index or the new one, never none. The previous version is kept (a reader may still be loading it),
+older ones are removed. Whatever a killed build left (temporary folders and links, unreferenced
+versions) is cleaned by :func:`recover` at the start of the next write. An index folder of the
+older layout (a plain directory) is moved into a version once; if that is interrupted, the loader
+takes the newest complete version and the next write restores the link.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +43,120 @@ FORMAT_VERSION = 1
 FILES = ("chunks.jsonl", "vectors.npy", "faiss.index", "keyword_matrix.npz", "keyword_idf.npy",
          "keyword_vocab.json", "documents.json")
 REBUILD_HINT = "运行 `qa index build` 重建索引 / run `qa index build` to rebuild the index"
+
+#: Called with the name of each step of a write (for fault-injection tests); None in production.
+STEP_HOOK: Callable[[str], None] | None = None
+WRITE_STEPS = ("begin", "recovered", "files-written", "manifest-written", "synced", "version-renamed",
+               "link-created", "switched", "pruned")
+
+
+def _step(name: str) -> None:
+    if STEP_HOOK is not None:
+        STEP_HOOK(name)
+
+
+def _prefix(folder: Path) -> str:
+    return f".{folder.name}."
+
+
+def _versions(folder: Path) -> list[Path]:
+    """Complete version folders of ``folder`` (manifest written last), oldest first."""
+    pre = _prefix(folder) + "v-"
+    found = [p for p in folder.parent.glob(pre + "*") if p.is_dir() and not p.is_symlink()
+             and (p / "manifest.json").is_file()]
+    return sorted(found, key=lambda p: p.name)
+
+
+def current_version(folder: str | Path) -> Path | None:
+    """The folder holding the index now: the link's target, a plain folder (older layout), or —
+    when a switch from the older layout was interrupted — the newest complete version."""
+    folder = Path(folder)
+    if folder.is_symlink():
+        target = folder.resolve()
+        return target if target.is_dir() else None
+    if folder.is_dir():
+        return folder
+    versions = _versions(folder)
+    return versions[-1] if versions else None
+
+
+def _fsync_tree(folder: Path) -> None:
+    for p in [*folder.iterdir(), folder]:
+        fd = os.open(p, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _point(folder: Path, version: Path) -> None:
+    """Make ``folder`` a link to ``version`` in one rename (the atomic switch)."""
+    link = folder.with_name(f"{_prefix(folder)}link-{os.getpid()}-{time.time_ns()}")
+    os.symlink(version.name, link)
+    _step("link-created")
+    os.replace(link, folder)
+    _fsync_dir(folder.parent)
+    _step("switched")
+
+
+def recover(folder: str | Path) -> None:
+    """Clean what a killed write left next to ``folder`` and make ``folder`` point at an index.
+
+    Removes temporary build folders and links; moves a plain index folder (older layout) into a
+    version; restores the link if it is missing; keeps the current and the previous version only.
+    """
+    folder = Path(folder)
+    parent = folder.parent
+    if not parent.is_dir():
+        return
+    pre = _prefix(folder)
+    for p in parent.glob(pre + "*"):
+        rest = p.name[len(pre):]
+        if rest.startswith(("building-", "tmp-", "old-")):
+            shutil.rmtree(p, ignore_errors=True)
+        elif rest.startswith("link-"):
+            p.unlink(missing_ok=True)
+    for p in parent.glob(f".{folder.name}.tmp-*"):  # the older layout's temporary folders
+        shutil.rmtree(p, ignore_errors=True)
+    if folder.is_dir() and not folder.is_symlink():  # older layout: move it into a version
+        if (folder / "manifest.json").is_file():
+            version = folder.with_name(f"{pre}v-{time.time_ns():020d}-{os.getpid()}")
+            os.rename(folder, version)
+            _point(folder, version)
+        else:
+            raise IndexError_(f"{folder} 不是索引文件夹 / {folder} is a folder but not an index",
+                              hint="move it away or set index_dir to another path")
+    elif not folder.exists() or (folder.is_symlink() and not folder.resolve().is_dir()):
+        versions = _versions(folder)
+        if versions:
+            _point(folder, versions[-1])
+    _prune(folder)
+
+
+def _prune(folder: Path) -> None:
+    """Keep the current version and the one before it; remove the older ones."""
+    current = current_version(folder)
+    if current is None:
+        return
+    versions = _versions(folder)
+    keep = {current.resolve()}
+    older = [v for v in versions if v.resolve() != current.resolve() and v.name < current.name]
+    if older:
+        keep.add(older[-1].resolve())
+    for v in versions:
+        if v.resolve() not in keep:
+            shutil.rmtree(v, ignore_errors=True)
+    for p in folder.parent.glob(_prefix(folder) + "v-*"):  # incomplete versions (no manifest)
+        if p.is_dir() and not (p / "manifest.json").is_file():
+            shutil.rmtree(p, ignore_errors=True)
 
 
 @dataclass
@@ -103,7 +225,10 @@ def write_index(folder: Path, entries: list[DocEntry], manifest_base: dict[str, 
 
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
+    _step("begin")
+    recover(folder)
+    _step("recovered")
+    tmp = Path(tempfile.mkdtemp(prefix=f"{_prefix(folder)}building-", dir=folder.parent))
     try:
         with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
             for c in chunks:
@@ -112,6 +237,7 @@ def write_index(folder: Path, entries: list[DocEntry], manifest_base: dict[str, 
         faiss.write_index(index, str(tmp / "faiss.index"))
         bm25.save(tmp)
         (tmp / "documents.json").write_text(json.dumps(documents, ensure_ascii=False), encoding="utf-8")
+        _step("files-written")
         manifest = {
             **manifest_base,
             "format_version": FORMAT_VERSION,
@@ -126,31 +252,29 @@ def write_index(folder: Path, entries: list[DocEntry], manifest_base: dict[str, 
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        _swap(tmp, folder)
+        _step("manifest-written")
+        _fsync_tree(tmp)
+        _step("synced")
+        version = folder.with_name(f"{_prefix(folder)}v-{time.time_ns():020d}-{os.getpid()}")
+        os.rename(tmp, version)
+        _step("version-renamed")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    try:
+        _point(folder, version)
+    except BaseException:
+        if current_version(folder) != version.resolve():
+            shutil.rmtree(version, ignore_errors=True)
+        raise
+    _prune(folder)
+    _step("pruned")
     return IndexData(manifest, chunks, vectors, index, bm25, documents)
 
 
-def _swap(new: Path, folder: Path) -> None:
-    """Replace `folder` with `new` by renames; the old index stays until the new one is in place."""
-    old = None
-    if folder.exists():
-        old = folder.with_name(f".{folder.name}.old-{os.getpid()}-{int(time.time() * 1000)}")
-        os.replace(folder, old)
-    try:
-        os.replace(new, folder)
-    except BaseException:
-        if old is not None:
-            os.replace(old, folder)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def read_manifest(folder: Path) -> dict[str, Any]:
-    path = Path(folder) / "manifest.json"
+    folder = current_version(folder) or Path(folder)
+    path = folder / "manifest.json"
     if not path.is_file():
         raise IndexError_(f"索引不存在 / no index at {folder}", hint="运行 `qa index build` 建立索引 / run `qa index build`")
     try:
@@ -175,7 +299,7 @@ def load_index(folder: Path, expected: dict[str, Any]) -> IndexData:
     """Load and verify an index; every failure is an IndexError_ that says to rebuild."""
     import faiss
 
-    folder = Path(folder)
+    folder = current_version(folder) or Path(folder)
     manifest = read_manifest(folder)
     check_manifest(manifest, expected)
     for name, size in manifest.get("files", {}).items():
