@@ -79,8 +79,10 @@ def register(cli: click.Group) -> None:
             _interrupted(ctx, summary, f"qa batch --input {input_path} --output {output_path} --resume{extra}")
 
     @cli.command("eval")
-    @click.option("--dataset", default="eval/dev.jsonl", show_default=True, type=click.Path(dir_okay=False),
-                  help="Questions with gold clauses and must_contain (see eval/README.md).")
+    @click.option("--dataset", "datasets", multiple=True, default=("eval/dev.jsonl", "eval/test.jsonl"),
+                  show_default=True, type=click.Path(dir_okay=False),
+                  help="Questions with gold clauses and must_contain (see eval/README.md); repeat it to evaluate "
+                       "several sets (each in <run>-<name>/) and see them side by side.")
     @click.option("--run", "run_name", default=None, help="Run name (folder under --reports-dir); default: a timestamp.")
     @click.option("--baseline/--no-baseline", default=True, show_default=True,
                   help="Also run the plain-RAG baseline (cached in the run folder).")
@@ -94,7 +96,7 @@ def register(cli: click.Group) -> None:
                   help="Only compare two finished runs, question by question.")
     @click.option("--no-progress", is_flag=True, help="No progress bars.")
     @click.pass_context
-    def eval_cmd(ctx: click.Context, dataset: str, run_name: str | None, baseline: bool, limit: int | None,
+    def eval_cmd(ctx: click.Context, datasets: tuple[str, ...], run_name: str | None, baseline: bool, limit: int | None,
                  ids: str | None, reports_dir: str, fresh: bool, baseline_from: str | None,
                  compare: tuple[str, str] | None, no_progress: bool) -> None:
         """评测 / evaluate on a dataset: retrieval, key facts, citations, refusals, latency; writes
@@ -102,7 +104,27 @@ def register(cli: click.Group) -> None:
         if compare:
             _compare(compare, reports_dir)
             return
-        _evaluate(ctx, dataset, run_name, baseline, limit, ids, reports_dir, fresh, baseline_from, not no_progress)
+        if len(datasets) == 1:
+            _evaluate(ctx, datasets[0], run_name, baseline, limit, ids, reports_dir, fresh, baseline_from,
+                      not no_progress)
+            return
+        from qa.evaluation.runner import default_run_name
+
+        base = run_name or default_run_name()
+        results = {}
+        for dataset in datasets:
+            run = f"{base}-{Path(dataset).stem}"
+            results[Path(dataset).stem] = _evaluate(ctx, dataset, run, baseline, limit, ids, reports_dir, fresh,
+                                                    baseline_from and f"{baseline_from}-{Path(dataset).stem}",
+                                                    not no_progress)
+        from qa.evaluation.report import side_by_side_table, style_table
+
+        click.echo("\n== " + " / ".join(results) + " side by side")
+        click.echo(side_by_side_table({name: m["system"] for name, m in results.items()}))
+        for name, m in results.items():
+            if m["system"].get("by_style"):
+                click.echo(f"\n== {name} by style")
+                click.echo(style_table(m["system"]))
 
 
 def _compare(runs: tuple[str, str], reports_dir: str) -> None:
@@ -113,7 +135,7 @@ def _compare(runs: tuple[str, str], reports_dir: str) -> None:
 
 
 def _evaluate(ctx: click.Context, dataset: str, run_name: str | None, with_baseline: bool, limit: int | None,
-              ids: str | None, reports_dir: str, fresh: bool, baseline_from: str | None, progress: bool) -> None:
+              ids: str | None, reports_dir: str, fresh: bool, baseline_from: str | None, progress: bool) -> dict:
     from qa.cli import get_settings
     from qa.corpus import load_corpus
     from qa.evaluation.report import metrics_table, type_table
@@ -156,3 +178,4 @@ def _evaluate(ctx: click.Context, dataset: str, run_name: str | None, with_basel
     click.echo("")
     click.echo(type_table(metrics["system"], metrics["baseline"]))
     click.echo(f"\n{time.perf_counter() - t0:.0f} s · report: {paths.report} · metrics: {paths.metrics}")
+    return metrics

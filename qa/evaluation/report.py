@@ -84,6 +84,29 @@ def type_table(system: Mapping, baseline: Mapping | None = None) -> str:
     return text_table(head, rows) + note
 
 
+def side_by_side_table(systems: Mapping[str, Mapping]) -> str:
+    """The headline metrics and latency of several evaluation sets, one column each (dev / test)."""
+    names = list(systems)
+    rows: list[list[str]] = []
+    for key in ("n", "n_answerable", "n_unanswerable", "n_errors"):
+        rows.append([key] + [fmt(key, systems[n]["overall"].get(key)) for n in names])
+    for key, label in METRIC_LABELS.items():
+        rows.append([label] + [fmt(key, systems[n]["overall"].get(key)) for n in names])
+    for name in LATENCY_FIELDS:
+        for p in ("p50", "p95"):
+            rows.append([f"{name} {p}"] + [fmt_ms(systems[n]["latency"][name][p]) for n in names])
+    return text_table(["metric", *names], rows)
+
+
+def style_table(system: Mapping) -> str:
+    """Per phrasing style (the test split): the headline metrics."""
+    keys = ("key_fact_accuracy", "citation_precision", "refusal_accuracy", "false_refusal_rate",
+            "n_unsupported_figure")
+    head = ["style", "n"] + [METRIC_LABELS[k].split(" (")[0] for k in keys]
+    rows = [[name, str(m["n"])] + [fmt(k, m.get(k)) for k in keys] for name, m in system["by_style"].items()]
+    return text_table(head, rows)
+
+
 def text_table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
     line = "  ".join("-" * w for w in widths)
