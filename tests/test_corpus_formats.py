@@ -217,6 +217,9 @@ def test_cli_inspect_tree() -> None:
     out = result.output
     assert "四川省“十四五”节能减排综合工作方案" in out and "川府发〔2022〕20号" in out and "2022-07-21" in out
     assert "三、实施重点工程" in out and "三、（四） 交通物流节能减排工程" in out and "部门: 交通运输厅" in out
+    # the document card: what metadata questions are answered from
+    assert "印发单位 issuers: 四川省人民政府  [通知]" in out and "落款日期 signed: 2022年7月21日" in out
+    assert "主送单位 recipients: 各市（州）人民政府" in out and "本文有删减" in out
 
 
 def test_cli_inspect_json() -> None:
@@ -225,6 +228,9 @@ def test_cli_inspect_json() -> None:
     data = json.loads(result.output)
     assert {"title", "doc_number", "region", "issuer", "date", "units"} <= data.keys()
     assert data["doc_number"] == "渝环〔2023〕71号" and data["region"] == "重庆市"
+    card = data["card"]
+    assert card["doc_number"]["value"] == "渝环〔2023〕71号" and card["doc_number"]["label"] == "函"
+    assert "重庆市能源局" in card["issuers"]["value"] and "环综合〔2022〕42号" in card["basis"]["value"]
     clause = next(u for u in data["units"] if u["label"] == "（二十八）")
     assert clause["departments"] == ["市生态环境局"] and clause["chunks"] == 1 and clause["text"].startswith("（二十八）")
     assert "重庆市" in result.output  # ensure_ascii=False

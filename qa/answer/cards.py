@@ -56,8 +56,16 @@ def _fmt_date(y: str, m: str, d: str) -> str:
     return f"{int(y)}年{int(m)}月{int(d)}日"
 
 
-def build_card(doc_id: str, meta: dict[str, Any], root: Path | None = None) -> DocumentCard:
-    """The card of one document of the index (``meta``: its documents.json entry)."""
+def card_of_document(doc: Any) -> DocumentCard:
+    """The card of a parsed document (``qa.corpus`` Document), as `qa corpus inspect` shows it."""
+    meta = {"title": doc.title, "region": doc.region, "issuer": doc.issuer,
+            "units": [{"label": u.label, "kind": u.kind, "text": u.text} for u in doc.units]}
+    return build_card(doc.doc_id, meta, head=doc.original[:3000])
+
+
+def build_card(doc_id: str, meta: dict[str, Any], root: Path | None = None, head: str | None = None) -> DocumentCard:
+    """The card of one document of the index (``meta``: its documents.json entry). ``head``: the start of
+    the source file (read from ``meta["path"]`` when not given), where a web page states its 发布时间."""
     units = meta.get("units", [])
     cover = next((u for u in units if u.get("kind") == "cover"), None)
     preamble = next((u for u in units if u.get("kind") == "preamble"), None)
@@ -95,13 +103,14 @@ def build_card(doc_id: str, meta: dict[str, Any], root: Path | None = None) -> D
         issuer = str(meta["issuer"])
         if issuer in cover["text"]:
             card["issuers"] = CardFact(issuer, issuer, cover["label"])
-    path = Path(str(meta.get("path", "")))
-    if root is not None and not path.is_absolute():
-        path = root / path
-    try:
-        head = path.read_text(encoding="utf-8", errors="replace")[:3000] if meta.get("path") else ""
-    except OSError:
-        head = ""
+    if head is None:
+        path = Path(str(meta.get("path", "")))
+        if root is not None and not path.is_absolute():
+            path = root / path
+        try:
+            head = path.read_text(encoding="utf-8", errors="replace")[:3000] if meta.get("path") else ""
+        except OSError:
+            head = ""
     published = _PUBLISHED.search(head)
     if published and cover is not None:
         card["published"] = CardFact(_fmt_date(*published.groups()), published.group(0), cover["label"])

@@ -48,6 +48,7 @@ def document_json(doc: Document, max_tokens: int) -> dict[str, Any]:
         "issuer": doc.issuer,
         "date": doc.date,
         "warnings": list(doc.warnings),
+        "card": _card(doc).to_dict(),
         "units": [
             {"label": u.label, "kind": u.kind, "section": u.section, "heading": u.heading,
              "departments": list(u.departments), "text": u.text, "chunks": per_unit.get(u.label, 0)}
@@ -56,13 +57,29 @@ def document_json(doc: Document, max_tokens: int) -> dict[str, Any]:
     }
 
 
+def _card(doc: Document):
+    from qa.answer.cards import card_of_document  # what metadata questions are answered from
+
+    return card_of_document(doc)
+
+
+#: The card's fields as `qa corpus inspect` prints them.
+CARD_LINES = (("issuers", "印发单位 issuers"), ("doc_number", "文号 number"), ("signed", "落款日期 signed"),
+              ("published", "发布时间 published"), ("recipients", "主送单位 recipients"), ("basis", "依据 basis"))
+
+
 def _print_tree(doc: Document, max_tokens: int) -> None:
     data = document_json(doc, max_tokens)
     click.echo(f"标题 title:      {doc.title}")
-    click.echo(f"文号 number:     {doc.doc_number or '-'}")
     click.echo(f"地区 region:     {doc.region or '-'}")
-    click.echo(f"发文 issuer:     {doc.issuer or '-'}")
     click.echo(f"日期 date:       {doc.date or '-'}")
+    card = _card(doc)
+    click.echo("文件信息卡 document card (metadata questions are answered from it):")
+    for field, name in CARD_LINES:
+        fact = getattr(card, field)
+        click.echo(f"  {name}: {fact.value + '  [' + fact.label + ']' if fact else '-（文件未载明）'}")
+    if card.notes:
+        click.echo(f"  注 notes: {'；'.join(card.notes)}")
     per_unit = {u["label"]: u["chunks"] for u in data["units"]}
     n_chunks = sum(per_unit.values())
     click.echo(f"units: {len(doc.units)} ({len(doc.clauses)} clauses), chunks: {n_chunks} (max {max_tokens} tokens)")
