@@ -103,8 +103,8 @@ class Settings:
     )
     ablate: str = _f(
         "", "Comma-separated answering mechanisms to switch off, for ablation runs (qa eval): script, preamble, "
-        "parts, cards, year_binding, qualifiers, premise, mention, figure_answer, meaning, restatement. Empty = all "
-        "on (the product)."
+        "translate, parts, cards, which_doc, year_binding, qualifiers, premise, mention, figure_answer, meaning, "
+        "restatement. Empty = all on (the product)."
     )
 
     grounding: int = _f(

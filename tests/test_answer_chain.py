@@ -244,3 +244,31 @@ def test_extractive_fallback_ranks_by_meaning_when_given(fake_service):
     out = extractive_answer(items, "煤电怎么办", [], meaning=meaning)
     assert target in out.text and out.citations
     assert target not in extractive_answer(items, "煤电怎么办", []).text
+
+
+def test_english_question_is_translated_by_the_model_then_answered_as_chinese(fake_service):
+    from qa.answer import prompts
+
+    def reply(messages):
+        if messages[0]["content"] == prompts.TRANSLATE_SYSTEM:
+            return "雅安到2025年非化石能源消费比重要达到多少？\n"
+        n = re.search(rf"^\[(\d+)\]《{YAAN}》（五）", messages[-1]["content"], re.M)
+        return f"到2025年，雅安非化石能源消费比重达到58%左右[{n.group(1)}]。" if n else "文件中未找到。"
+
+    fake_service.answerer.generator = FakeGenerator(reply=reply)
+    a = fake_service.ask("What is the target for the non-fossil energy share of Ya'an in 2025?")
+    assert a.rewritten_question == "雅安到2025年非化石能源消费比重要达到多少？"
+    assert not a.refused and "58%" in a.text and a.citations[0].doc_title == YAAN
+    calls = len(fake_service.answerer.generator.calls)
+    fake_service.ask("雅安到2025年非化石能源消费比重要达到多少？")  # Chinese: no translation call
+    assert len(fake_service.answerer.generator.calls) == calls + 1
+
+
+def test_which_document_questions_quote_the_documents(fake_service):
+    from qa.answer import prompts
+
+    fake_service.answerer.generator = FakeGenerator(reply="不应调用模型")
+    a = fake_service.ask("哪个文件提到了“无废城市”建设？")
+    assert a.text.startswith(prompts.WHICH_DOC_PREFIX) and "无废城市" in a.text and a.citations
+    assert all(f"《{c.doc_title}》" in a.text for c in a.citations)
+    assert not fake_service.answerer.generator.calls

@@ -371,13 +371,13 @@ MEANING_WEIGHT = 3.0
 
 
 def extractive_answer(items: Sequence[EvidenceItem], question: str, notes: Sequence[str],
-                      meaning: Meaning | None = None) -> Checked:
+                      meaning: Meaning | None = None, prefix: str = EXTRACTIVE_PREFIX) -> Checked:
     """The extractive fallback, for callers outside the checker."""
-    return _extractive(items, question, list(notes), meaning=meaning)
+    return _extractive(items, question, list(notes), meaning=meaning, prefix=prefix)
 
 
 def _extractive(items: Sequence[EvidenceItem], question: str, notes: list[str], n_quotes: int = 2,
-                meaning: Meaning | None = None) -> Checked:
+                meaning: Meaning | None = None, prefix: str = EXTRACTIVE_PREFIX) -> Checked:
     """Quote the evidence sentences that best match the question, with their citations."""
     from qa.answer.evidence import SentenceScorer, names_bodies
 
@@ -404,7 +404,7 @@ def _extractive(items: Sequence[EvidenceItem], question: str, notes: list[str], 
     chosen = best + rest[: n_quotes - 1]
     chosen.sort(key=lambda x: (x[1], x[2]))
     cites: list[Citation] = []
-    lines = [EXTRACTIVE_PREFIX]
+    lines = [prefix]
     numbers: dict[int, int] = {}
     for _, _, _, it, s in chosen:
         if it.n not in numbers:

@@ -31,6 +31,9 @@ PROVINCE_ABBREVIATIONS = {
 }
 ABBREVIATION_CONTEXT = r"(?:(?<=^)|(?<=[\s，,：:]))({chars})(?=[\s，,的省市]|方案|减污|节能|十四五|20\d\d|\d\d年)"
 
+#: an English word (a question with two or more is translated before it is analysed)
+LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+
 # --------------------------------------------------------------------------- answer types
 #: "how much / how many" — but not "哪几个…" (a list) nor "文号是多少" (a document number)
 ASKS_QUANTITY = re.compile(r"(?<!号是)(?<!号)多少|(?<!哪)几[个项家座台辆万亿%]|百分之几|百分之多少|具体数字|数值|"

@@ -21,7 +21,7 @@ from qa.answer import prompts
 from qa.answer.analysis import QuestionAnalysis, QuestionAnalyzer
 from qa.answer.cards import DocumentCard, build_card
 from qa.answer.citations import check_answer, extractive_answer, figures, unchecked
-from qa.answer.cues import ASKS_ISSUER, DOC_EVENT, FUNCTION_CHARS
+from qa.answer.cues import ASKS_ISSUER, DOC_EVENT, FUNCTION_CHARS, LATIN_WORD
 from qa.answer.evidence import EvidenceItem, SentenceScorer, build_evidence, split_sentences
 from qa.answer.generators import Generator
 from qa.answer.policy import Refusal, RefusalPolicy
@@ -111,11 +111,22 @@ class Answerer:
         """Question analysis (with a follow-up made standalone from the conversation first)."""
         _, analyzer = self._aliases()
         analysis = analyzer.analyse(question)
+        if self.settings.enabled("translate") and len(LATIN_WORD.findall(analysis.text)) >= 2:
+            translated = self._translate(analysis.text)
+            if translated:
+                analysis = replace(analyzer.analyse(translated), original=question,
+                                   notes=(prompts.TRANSLATED_NOTE.format(text=translated),))
         if history:
             standalone = rewrite(analysis.text, history, self._regions())
             if standalone != analysis.text:
                 analysis = analyzer.analyse(standalone)
         return analysis
+
+    def _translate(self, text: str) -> str:
+        """The question in Chinese, by the local model ('' when it gives no usable translation)."""
+        out = "".join(self.generator.stream(prompts.build_translation_messages(text), max_tokens=64, stop=("\n",)))
+        out = out.strip().strip("“”\"'")
+        return out if re.search(r"[\u4e00-\u9fff]{2}", out) and len(out) <= 3 * len(text) else ""
 
     def answer_stream(self, question: str, history: Sequence[Turn] = (), doc_ids: Sequence[str] | None = None,
                       cancel: threading.Event | None = None) -> Iterator[StreamEvent]:
@@ -154,6 +165,18 @@ class Answerer:
                                                                  Timings(**timings, total_ms=total)))
                 return
         items = build_evidence(standalone, evidence_hits, self.retriever.unit, self.settings.evidence_chars)
+        if self.settings.grounding and analysis.answer_type == "which_doc" and self.settings.enabled("which_doc"):
+            # "哪个文件提到X": the documents' own sentences, quoted with their titles, are the answer
+            meaning = self._meaning if self.settings.enabled("meaning") else None
+            quoted = extractive_answer(items, standalone, ["哪个文件的问题：引用条款原文作答"], meaning,
+                                       prefix=prompts.WHICH_DOC_PREFIX)
+            t = Timings(**timings, total_ms=(time.perf_counter() - t0) * 1000)
+            answer = Answer(question=question, text=quoted.text, citations=tuple(quoted.citations), hits=tuple(hits),
+                            extractive=True, rewritten_question=standalone, scope=scope, notes=tuple(quoted.notes),
+                            timings=t)
+            yield StreamEvent("token", answer.text)
+            yield StreamEvent("answer", answer=answer)
+            return
         messages = prompts.build_messages(standalone, [it.block() for it in items])
         yield StreamEvent("status", "生成中…")
         pieces: list[str] = []

@@ -52,6 +52,26 @@ REFUSAL_REASON = {
     "model_refused": "条款不能回答该问题",
 }
 REASON_LINE = "（拒答原因：{reason}）"
+#: Translating an English or half-English question into Chinese with the same local model, so that
+#: retrieval, scope and the checks work on it as on any Chinese question.
+TRANSLATE_SYSTEM = "把问题逐字翻译成简体中文问句。只输出译文，不要回答问题，不要补充内容。"
+TRANSLATE_SHOTS = (
+    ("What is Sichuan's 2030 target for the share of electric buses?", "四川到2030年电动公交车占比的目标是多少？"),
+    ("成都的 air quality 有什么要求", "成都的空气质量有什么要求？"),
+    ("Which departments are responsible for green buildings in Mianyang?", "绵阳的绿色建筑由哪些部门负责？"),
+)
+TRANSLATED_NOTE = "英文问题已译为：{text}"
+#: Prefix of a which-document answer (the documents' own sentences, quoted)
+WHICH_DOC_PREFIX = "以下文件的条款说到了这一内容："
+
+
+def build_translation_messages(question: str) -> list[dict[str, str]]:
+    msgs = [{"role": "system", "content": TRANSLATE_SYSTEM}]
+    for q, a in TRANSLATE_SHOTS:
+        msgs += [{"role": "user", "content": q}, {"role": "assistant", "content": a}]
+    return msgs + [{"role": "user", "content": question}]
+
+
 #: Answers from a document card (cover-letter facts), without the model.
 CARD_ANSWERS = {
     "doc_number": "《{title}》的文号是{value}[1]。",
