@@ -203,6 +203,9 @@ def ensure_built(cache: Path, venv: Path, plan: BuildPlan, *, rebuild: bool = Fa
     cmd = [python, "-m", "pip", "install", "--no-cache-dir", "--no-deps", "--force-reinstall", str(wheels[-1])]
     if subprocess.run(cmd).returncode != 0:
         raise BuildError(f"installing {wheels[-1]} failed")
+    # its own dependencies (numpy, jinja2, diskcache…), which a new venv does not have yet
+    if subprocess.run([python, "-m", "pip", "install", "-q", str(wheels[-1])]).returncode != 0:
+        raise BuildError(f"installing the dependencies of {wheels[-1]} failed")
     installed = _installed(python)
     if installed is None:
         raise BuildError("llama-cpp-python was installed but does not import (a missing dependency?): "
