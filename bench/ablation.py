@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-VARIANTS = ("", "script", "preamble", "parts", "cards", "year_binding", "qualifiers", "premise", "mention",
-            "figure_answer", "grounding=0")
+VARIANTS = ("", "script", "translate", "preamble", "parts", "cards", "which_doc", "year_binding", "qualifiers",
+            "premise", "mention", "figure_answer", "meaning", "restatement", "grounding=0")
 
 
 def main(argv: list[str] | None = None) -> None:
