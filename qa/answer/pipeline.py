@@ -21,12 +21,12 @@ from qa.answer import prompts
 from qa.answer.analysis import QuestionAnalysis, QuestionAnalyzer
 from qa.answer.cards import DocumentCard, build_card
 from qa.answer.citations import check_answer, extractive_answer, figures, unchecked
-from qa.answer.cues import ASKS_ISSUER, DOC_EVENT, FUNCTION_CHARS, LATIN_WORD
+from qa.answer.cues import ASKS_ISSUER, DOC_EVENT, LATIN_WORD
 from qa.answer.evidence import EvidenceItem, SentenceScorer, build_evidence, split_sentences
 from qa.answer.generators import Generator
 from qa.answer.policy import Refusal, RefusalPolicy
 from qa.answer.rewrite import rewrite
-from qa.answer.support import FigureSupport
+from qa.answer.support import FigureSupport, cjk_bigrams, content_bigrams
 from qa.index.scope import region_aliases
 from qa.settings import Settings
 from qa.types import Answer, Citation, Hit, Scope, StreamEvent, Timings, Turn
@@ -48,9 +48,7 @@ def _restates(answer: str, question: str) -> bool:
     body = _MARK.sub("", answer)
     if _states_figure(body):
         return False
-    grams = {body[i:i + 2] for i in range(len(body) - 1)} - {question[i:i + 2] for i in range(len(question) - 1)}
-    new = {g for g in grams if re.fullmatch(r"[\u4e00-\u9fff]{2}", g) and not FUNCTION_CHARS.issuperset(g)}
-    return len(new) < 3
+    return len(content_bigrams(body) - cjk_bigrams(question)) < 3
 
 
 def _shift_marks(text: str, offset: int) -> str:

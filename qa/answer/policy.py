@@ -20,16 +20,14 @@ answered with no figure at all: the plan states the target only in words).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qa.answer import prompts
 from qa.answer.analysis import QuestionAnalysis
 from qa.answer.citations import normalize_answer
-from qa.answer.cues import FUNCTION_CHARS
 from qa.answer.evidence import split_sentences
-from qa.answer.support import FigureSupport
+from qa.answer.support import FigureSupport, cjk_bigrams, content_bigrams
 from qa.settings import Settings
 from qa.types import Hit, Scope
 
@@ -44,17 +42,6 @@ class Refusal:
     quote: str = ""  # what the document does say, when that helps (false premise, qualitative target)
 
 
-def _bigrams(text: str) -> set[str]:
-    runs = re.findall(r"[\u4e00-\u9fff]+", text)
-    return {r[i:i + 2] for r in runs for i in range(len(r) - 1)}
-
-
-def _content_bigrams(text: str, strip: Sequence[str] = ()) -> set[str]:
-    for name in sorted(strip, key=len, reverse=True):
-        text = text.replace(name, " ")
-    return {b for b in _bigrams(text) if not FUNCTION_CHARS.issuperset(b)}
-
-
 def best_sentence(wanted: set[str], texts: Sequence[str]) -> tuple[float, str]:
     """(share of ``wanted`` covered, sentence) for the sentence of ``texts`` that covers most."""
     best = (0.0, "")
@@ -62,7 +49,7 @@ def best_sentence(wanted: set[str], texts: Sequence[str]) -> tuple[float, str]:
         return (1.0, "")
     for text in texts:
         for s in split_sentences(text):
-            share = len(_bigrams(s.text) & wanted) / len(wanted)
+            share = len(cjk_bigrams(s.text) & wanted) / len(wanted)
             if share > best[0]:
                 best = (share, s.text)
     return best
@@ -100,7 +87,7 @@ class RefusalPolicy:
             if refusal is not None:
                 return refusal
         if analysis.premise and self.settings.enabled("premise"):
-            wanted = _content_bigrams(analysis.premise, self._regions())
+            wanted = content_bigrams(analysis.premise, self._regions())
             share, sentence = best_sentence(wanted, texts)
             if wanted and share < self.settings.premise_support_threshold:
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
@@ -115,7 +102,7 @@ class RefusalPolicy:
         flat = normalize_answer("".join(docs))
         if term in flat:
             return None
-        wanted = _content_bigrams(term, self._regions())
+        wanted = content_bigrams(term, self._regions())
         if not wanted:
             return None
         share, _ = best_sentence(wanted, docs)

@@ -15,15 +15,26 @@ import re
 from collections.abc import Iterable, Sequence
 
 from qa.answer.cues import ASKS_QUANTITY as _ASKS_QUANTITY
+from qa.answer.cues import FUNCTION_CHARS
 from qa.answer.cues import QUESTION_NOISE as _NOISE
 from qa.answer.evidence import split_sentences
 
 _FIGURE = re.compile(r"\d")
 
 
-def _bigrams(text: str) -> set[str]:
+def cjk_bigrams(text: str) -> set[str]:
+    """The character bigrams inside the runs of Chinese characters of ``text``."""
     runs = re.findall(r"[\u4e00-\u9fff]+", text)
     return {r[i:i + 2] for r in runs for i in range(len(r) - 1)}
+
+
+def content_bigrams(text: str, strip: Sequence[str] = ()) -> set[str]:
+    """:func:`cjk_bigrams` of ``text`` less the names in ``strip`` and the bigrams made only of
+    phrasing characters (要, 达到, 的…: :data:`qa.answer.cues.FUNCTION_CHARS`)."""
+    for name in sorted(strip, key=len, reverse=True):
+        text = text.replace(name, " ")
+    return {b for b in cjk_bigrams(text) if not FUNCTION_CHARS.issuperset(b)}
+
 
 
 class FigureSupport:
@@ -35,7 +46,7 @@ class FigureSupport:
         for text in texts:
             for s in split_sentences(text):
                 n += 1
-                for b in _bigrams(s.text):
+                for b in cjk_bigrams(s.text):
                     df[b] = df.get(b, 0) + 1
         self.n = max(n, 1)
         self.df = df
@@ -51,7 +62,7 @@ class FigureSupport:
         q = question
         for r in self.regions:
             q = q.replace(r, " ")
-        return _bigrams(_NOISE.sub(" ", q))
+        return cjk_bigrams(_NOISE.sub(" ", q))
 
     def coverage(self, question: str, clause_texts: Sequence[str]) -> float:
         """Best IDF-weighted coverage of the question's content by one or two figure sentences."""
@@ -59,7 +70,7 @@ class FigureSupport:
         if not wanted:
             return 1.0
         total = sum(self.idf(b) for b in wanted)
-        sents = [_bigrams(s.text) & wanted for t in clause_texts for s in split_sentences(t)
+        sents = [cjk_bigrams(s.text) & wanted for t in clause_texts for s in split_sentences(t)
                  if _FIGURE.search(s.text)]
         if not sents:
             return 0.0

@@ -132,8 +132,9 @@ def ensure_generation_safe(model_path: str | Path, cache_dir: Path, n_threads: i
     success for the same build, model and CPU is recorded in ``cache_dir``.
     """
     path = Path(model_path)
-    key = _fingerprint(path) + python
-    marker = cache_dir / f"probe-{_fingerprint(path)}.json"
+    fingerprint = _fingerprint(path)
+    key = fingerprint + python
+    marker = cache_dir / f"probe-{fingerprint}.json"
     if marker.is_file():
         return None
     result = _FAILED.get(key) or run_probe(path, n_threads, python=python)
