@@ -96,6 +96,16 @@ class Settings:
         0.75, "For '有没有提到X': minimum share of X's words that one sentence of the documents in scope must "
         "hold for X to count as mentioned (the whole documents are searched)."
     )
+    align_threshold: float = _f(
+        0.58, "上下级对照: minimum score (meaning + shared wording + heading + position) for a clause's best "
+        "candidate in another document to count as its counterpart; below it the clause has none there "
+        "(fitted on eval/alignment_gold.jsonl, Ziyang; `qa compare eval`)."
+    )
+    align_extra_threshold: float = _f(
+        0.36, "上下级对照: minimum score of a further counterpart (a clause that merges several clauses of the "
+        "other plan); it must also reach align_extra_ratio × the best score."
+    )
+    align_extra_ratio: float = _f(0.65, "上下级对照: a further counterpart must score at least this share of the best one.")
     generation_cache: str = _f(
         "", "Evaluation only: a JSONL file where generations are kept and replayed for identical prompts "
         "(greedy decoding), so that ablation runs regenerate only what a switched-off mechanism changes. "
@@ -103,7 +113,7 @@ class Settings:
     )
     ablate: str = _f(
         "", "Comma-separated answering mechanisms to switch off, for ablation runs (qa eval): script, preamble, "
-        "translate, parts, cards, which_doc, year_binding, qualifiers, premise, mention, figure_answer, meaning, "
+        "translate, parts, cards, which_doc, year_binding, qualifiers, premise, premise_figures, mention, figure_answer, meaning, "
         "restatement. Empty = all on (the product)."
     )
 
@@ -122,6 +132,18 @@ class Settings:
                       "of the chat page (see Access control).", secret=True)
     cors_origins: str = _f("", "Comma-separated origins allowed for CORS and framing (/embed).")
     queue_size: int = _f(4, "Requests allowed to wait for the generator; more get 503.")
+    generation_concurrency: int = _f(
+        0, "Generations run at once by one replica. 0 = automatic: 1 for an in-process model; with "
+        "generator_backend = openai the engine's parallel slots when it reports them (llama.cpp server "
+        "/props or /slots), else 4. Set it to the engine's slots divided by the number of replicas.")
+    database_url: str = _f(
+        "", "Database of the question log and feedback: empty = SQLite in data_dir (qa.sqlite3); "
+        "postgresql://USER:PASSWORD@HOST:PORT/DB for several replicas on several hosts.", secret=True)
+    admin_key: str = _f("", "If set, enables the admin API and page (/admin): list, upload and remove documents "
+                        "(Authorization: Bearer KEY). Empty = admin off.", secret=True)
+    index_check_s: float = _f(2.0, "How often (seconds) a running server checks whether the index was switched to "
+                              "a new version, and loads it in the background (0 = never).")
+    log_format: str = _f("json", "Server log format of `qa serve`: json (one JSON object a line) or text.")
     max_body_bytes: int = _f(65536, "Largest accepted request body, in bytes.")
     embed_token_ttl_s: int = _f(900, "Lifetime of a widget token (issued by /embed), in seconds; the page renews it.")
     embed_rate_per_min: int = _f(20, "Requests per minute one client may make with widget tokens; more get 429.")

@@ -40,6 +40,11 @@ def test_abbreviations_and_two_digit_years_only_where_they_stand_alone(analyzer)
     assert a.regions == ("四川省",) and a.years == ("2025",)
     assert analyzer.analyse("成渝地区双城经济圈有什么要求").regions == ()  # 渝 inside a word
     assert analyzer.analyse("新能源汽车推广多少辆").regions == ()  # 新 (新疆) is not indexed
+    # abbreviations written together stand for each region: a two-part question
+    run = analyzer.analyse("川渝两地的非化石能源消费比重目标谁更高")
+    assert run.regions == ("四川省", "重庆市") and [p.label for p in run.parts] == ["四川", "重庆"]
+    assert run.answer_type != "body"  # 谁更高 compares, it does not ask who
+    assert analyzer.analyse("川黔两地有什么要求").regions == ()  # 黔 (贵州) is not indexed: no run
 
 
 def test_preamble_is_separated_and_its_region_kept(analyzer):
@@ -158,6 +163,10 @@ def test_refusals_carry_a_reason_code(fake_service):
     assert absent.refused and absent.refusal_reason == "not_mentioned"
     premise_q = fake_service.ask("雅安方案要求全部关停所有火电厂并在月底前拆除，名单怎么定的？")
     assert premise_q.refused and premise_q.refusal_reason == "false_premise"
+    # the requirement exists but the question gives it another figure: what the plan says is quoted
+    wrong_figure = fake_service.ask("方案要求雅安到2025年非化石能源消费比重达到65%，怎么落实？")
+    assert wrong_figure.refused and wrong_figure.refusal_reason == "false_premise"
+    assert "58%" in wrong_figure.text
     assert out.to_dict()["refusal_reason"] == "out_of_corpus"
 
 

@@ -103,6 +103,8 @@ class QuestionAnalyzer:
                               if any(alias.startswith(name) for alias in self.aliases)}
         chars = "|".join(map(re.escape, sorted(self._abbrev_names)))
         self._abbreviations = re.compile(cues.ABBREVIATION_CONTEXT.format(chars=chars)) if chars else None
+        self._abbreviation_runs = (re.compile(cues.ABBREVIATION_RUN.format(chars="".join(sorted(self._abbrev_names))))
+                                   if len(self._abbrev_names) >= 2 else None)
 
     # ------------------------------------------------------------------ normalisation
     def normalise(self, question: str) -> str:
@@ -111,10 +113,18 @@ class QuestionAnalyzer:
             text = to_simplified(text)
         for pattern, chinese in self._pinyin:
             text = pattern.sub(chinese, text)
+        if self._abbreviation_runs is not None:  # "川渝两地" → "四川和重庆两地"
+            text = self._abbreviation_runs.sub(self._expand_run, text)
         if self._abbreviations is not None:
             text = self._abbreviations.sub(lambda m: self._abbrev_names[m.group(1)], text)
         text = cues.SHORT_YEAR.sub(lambda m: "20" + m.group(1), text)
         return re.sub(r"[ \t]+", " ", text)
+
+    def _expand_run(self, m: re.Match[str]) -> str:
+        names = [self._abbrev_names.get(c) for c in m.group(1)]
+        if None in names or len(set(names)) < len(names):
+            return m.group(0)
+        return "和".join(names)  # type: ignore[arg-type]
 
     def region_mentions(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, canonical region) of each region named in ``text``, longest alias first."""

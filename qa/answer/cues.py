@@ -30,6 +30,10 @@ PROVINCE_ABBREVIATIONS = {
     "桂": "广西", "藏": "西藏", "宁": "宁夏", "新": "新疆",
 }
 ABBREVIATION_CONTEXT = r"(?:(?<=^)|(?<=[\s，,：:]))({chars})(?=[\s，,的省市]|方案|减污|节能|十四五|20\d\d|\d\d年)"
+#: Two or three abbreviations written together for the regions they join ("川渝两地", "京津冀的"): each
+#: stands for its region; the run must stand alone as a word (same boundaries as a single one).
+ABBREVIATION_RUN = (r"(?:(?<=^)|(?<=[\s，,：:和与及]))([{chars}]{{2,3}})"
+                    r"(?=两地|三地|两省|两省市|地区|[\s，,的省市各]|方案|分别|20\d\d|\d\d年)")
 
 #: an English word (a question with two or more is translated before it is analysed)
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
@@ -39,7 +43,7 @@ LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 ASKS_QUANTITY = re.compile(r"(?<!号是)(?<!号)多少|(?<!哪)几[个项家座台辆万亿%]|百分之几|百分之多少|具体数字|数值|"
                            r"(?i:\bhow (?:much|many)\b|\bwhat percentage\b|\bwhat share\b)")
 #: who is responsible / who issued it
-RESPONSIBILITY = re.compile(r"部门|负责|牵头|谁|(?:哪些|哪个|哪几个|什么|责任|参与|牵头|配合)单位|配合|职责|主管|印发|发布|"
+RESPONSIBILITY = re.compile(r"部门|负责|牵头|谁(?!更?(?:高|低|多|少|大|小|快|慢|强|弱))|(?:哪些|哪个|哪几个|什么|责任|参与|牵头|配合)单位|配合|职责|主管|印发|发布|"
                             r"联合发文|联合印发|签发|发文机关|印发机关|(?i:\bwhich (?:department|agenc|bod)|\bwho\b)")
 ASKS_DOCNUMBER = re.compile(r"文号|字号|文件编号|编号是|编号多少|(?i:\bdocument number\b)")
 #: who issued the document (as opposed to who is responsible for a measure)
