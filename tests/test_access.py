@@ -207,5 +207,7 @@ def test_feedback_is_rate_limited_and_bounded(fake_index, tmp_path):
         codes = [c.post("/api/feedback", json=body, headers=auth).status_code for _ in range(4)]
         assert codes == [200, 200, 429, 429]
         s = c.app.state.qa["settings"]
-    text = (Path(s.data_dir) / "feedback.jsonl").read_text(encoding="utf-8")
-    assert len(text.splitlines()) == 2 and len(text) < 2 * 8000
+    from qa.storage import Store
+
+    rows = Store.from_settings(s).rows("feedback")
+    assert len(rows) == 2 and all(len(r["answer"]) <= 2000 and len(r["comment"]) <= 2000 for r in rows)

@@ -237,12 +237,15 @@ def test_feedback_is_appended_without_the_key(fake_index, tmp_path):
             "comment": f"my key is {KEY}"})
         assert r.status_code == 200 and r.json() == {"ok": True}
         assert c.post("/api/feedback", headers=auth, json={"rating": "meh", "question": Q}).status_code == 422
-    rows = read_jsonl(tmp_path / "data" / "feedback.jsonl")
+    from qa.storage import Store  # the logs are in the database (SQLite in data_dir by default)
+
+    store = Store(f"sqlite:///{tmp_path / 'data' / 'qa.sqlite3'}")
+    rows = store.rows("feedback")
     assert rows[-1]["rating"] == "down" and rows[-1]["question"] == Q and rows[-1]["citations"]
-    for name in ("feedback.jsonl", "questions.jsonl"):
-        text = (tmp_path / "data" / name).read_text(encoding="utf-8")
+    for name in ("feedback", "questions"):
+        text = json.dumps(store.rows(name), default=str, ensure_ascii=False)
         assert KEY not in text and "Bearer" not in text and "authorization" not in text.lower()
-    q = read_jsonl(tmp_path / "data" / "questions.jsonl")[-1]
+    q = store.rows("questions")[-1]
     assert q["question"] == Q and "total_ms" in q["timings"] and q["answer_summary"]
 
 

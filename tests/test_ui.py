@@ -123,12 +123,12 @@ def test_loading_message_while_the_model_loads(page):
     assert not any(s[0][-1]["content"] == ui.LOADING for s in steps)
 
 
-def test_feedback_is_written_to_jsonl(page, tmp_path):
+def test_feedback_is_written_to_the_database(page, tmp_path):
     assert page.feedback("up", None, "x")[0].startswith("请先提问")
     last = run(page, Q)[-1][3]
     status, comment = page.feedback("down", last, "引用不对")
     assert status == "已记录反馈，谢谢！" and comment == ""
-    row = json.loads((tmp_path / "data" / "feedback.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    row = page.logs.store.rows("feedback")[-1]
     assert row["rating"] == "down" and row["question"] == Q and row["comment"] == "引用不对"
     assert row["citations"] and row["answer"] == last["answer"]
 

@@ -7,6 +7,7 @@ Every error is a JSON body ``{"error": {"type", "message"}}`` with a Chinese / E
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import importlib
 import importlib.util
@@ -245,7 +246,15 @@ def create_app(service: Any, settings: Settings, *, gate: GenerationGate | None 
     gate = gate or GenerationGate(settings.queue_size)
     logs = Logs(settings)
     origins = parse_origins(settings.cors_origins)
-    app = FastAPI(title="policy-qa 政策文件问答 API", version="1.0",
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:  # write the queued question records before the process ends
+            await run_in_threadpool(logs.close)
+
+    app = FastAPI(lifespan=lifespan, title="policy-qa 政策文件问答 API", version="1.0",
                   description=("中文政策文件问答，答案带经过核对的条款引用。Answers questions about Chinese policy "
                                "documents with checked clause citations. Errors: `{\"error\": {\"type\", "
                                "\"message\"}}`. When `api_key` is set, /api and /v1 need "
@@ -522,6 +531,7 @@ def create_app(service: Any, settings: Settings, *, gate: GenerationGate | None 
 
         ui = _load_ui()
         blocks = ui.build_ui(service, gate=gate, logs=logs)
+        head = ui.head_html() if hasattr(ui, "head_html") else None
         app = gr.mount_gradio_app(app, blocks, path="/", footer_links=[], css=getattr(ui, "CSS", None),
-                                  run_history=False, **ui_auth(settings))
+                                  head=head, run_history=False, **ui_auth(settings))
     return app

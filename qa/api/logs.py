@@ -1,4 +1,7 @@
-"""The question and feedback logs under settings.data_dir: questions.jsonl and feedback.jsonl.
+"""The question log and feedback (:class:`Logs`, in the database) and a bounded JSONL appender.
+
+:class:`Logs` keeps records in the database of :mod:`qa.storage`. :class:`JsonlLog` (below) is the
+file appender used before the database; it is kept for tools that write JSONL files.
 
 Records hold the question, an answer summary, citations and timings — never request headers,
 and any occurrence of the configured API key in user text is replaced by ``***``.
@@ -33,6 +36,21 @@ MAX_RECORD_CHARS = 16000  # longest JSON line; a longer record keeps only its sh
 FILE_MODE = 0o600
 
 
+def clean(value: Any, secrets: tuple[str, ...] = ()) -> Any:
+    """A record made safe to keep: valid text, strings cut to MAX_FIELD_CHARS, at most 50 items per
+    list or dict, every secret replaced by ``***``."""
+    if isinstance(value, str):
+        value = safe_text(value)[:MAX_FIELD_CHARS]
+        for s in secrets:
+            value = value.replace(s, "***")
+        return value
+    if isinstance(value, dict):
+        return {str(k)[:100]: clean(v, secrets) for k, v in list(value.items())[:50]}
+    if isinstance(value, (list, tuple)):
+        return [clean(v, secrets) for v in list(value)[:50]]
+    return value
+
+
 class _PrivateRotatingHandler(logging.handlers.RotatingFileHandler):
     """RotatingFileHandler whose files are created with mode 0600 (umask cannot widen it)."""
 
@@ -60,16 +78,7 @@ class JsonlLog:
         self.dropped = 0  # records refused by the rate limit
 
     def _clean(self, value: Any) -> Any:
-        if isinstance(value, str):
-            value = safe_text(value)[:MAX_FIELD_CHARS]
-            for s in self._secrets:
-                value = value.replace(s, "***")
-            return value
-        if isinstance(value, dict):
-            return {str(k)[:100]: self._clean(v) for k, v in list(value.items())[:50]}
-        if isinstance(value, (list, tuple)):
-            return [self._clean(v) for v in list(value)[:50]]
-        return value
+        return clean(value, self._secrets)
 
     def _open(self) -> _PrivateRotatingHandler:
         if self._handler is None:
@@ -109,32 +118,86 @@ class JsonlLog:
 
 
 class Logs:
-    """The two logs of one server (shared by the API and the chat page)."""
+    """The question log and feedback of one server, kept in the database (:class:`qa.storage.Store`:
+    SQLite in data_dir, or PostgreSQL shared by replicas). Shared by the API and the chat page.
 
-    def __init__(self, settings: Settings) -> None:
-        data = Path(settings.data_dir)
-        secrets = (settings.api_key, settings.openai_api_key)
-        opts = {"max_bytes": int(settings.log_max_mb * 2**20), "backups": settings.log_backups,
-                "per_min": settings.log_rate_per_min}
-        self.questions = JsonlLog(data / "questions.jsonl", secrets, **opts)
-        self.feedback = JsonlLog(data / "feedback.jsonl", secrets, **opts)
+    Records hold the question, an answer summary, citations and timings — never request headers;
+    strings are bounded and the API keys are replaced by ``***``. At most ``log_rate_per_min``
+    records a minute are kept per table (further ones are dropped and counted). Question records
+    are written by a background thread (answering never waits for the database); feedback is written
+    before the request returns. :meth:`close` (server shutdown) writes what is still pending.
+    """
+
+    def __init__(self, settings: Settings, store: Any = None) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from qa.storage import Store
+
+        self.store = store if store is not None else Store.from_settings(settings)
+        self._secrets = tuple(s for s in (settings.api_key, settings.openai_api_key, settings.admin_key,
+                                          settings.database_url) if s)
+        per_min = settings.log_rate_per_min
+        self._limits = {t: RateLimit(per_min) if per_min > 0 else None for t in ("questions", "feedback")}
+        self.dropped = {"questions": 0, "feedback": 0}
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-log")
+        self._pending: set[Any] = set()
+        self._lock = threading.Lock()
+
+    def _admit(self, table: str) -> bool:
+        limit = self._limits[table]
+        if limit is not None and limit.take():
+            self.dropped[table] += 1
+            n = self.dropped[table]
+            if n in (1, 10, 100) or n % 1000 == 0:
+                log.warning("%s: rate limit reached, %d records dropped", table, n)
+            return False
+        return True
+
+    def _write(self, table: str, row: dict[str, Any]) -> bool:
+        try:
+            self.store.insert(table, clean(row, self._secrets))
+        except Exception:  # a database outage must not break answering; it is in the server log
+            log.exception("cannot write a %s record to the database", table)
+            return False
+        return True
 
     def question(self, channel: str, question: str, answer: Answer | None = None, *,
                  error: str | None = None, wait_ms: float = 0.0, doc_ids: list[str] | None = None) -> None:
-        rec: dict[str, Any] = {"channel": channel, "question": question, "doc_ids": doc_ids or []}
+        if not self._admit("questions"):
+            return
+        row: dict[str, Any] = {"channel": channel, "question": question, "doc_ids": doc_ids or [],
+                               "citations": [], "timings": {}, "queue_wait_ms": round(wait_ms, 1),
+                               "error": error}
         if answer is not None:
-            rec.update(rewritten_question=answer.rewritten_question, refused=answer.refused,
+            row.update(rewritten_question=answer.rewritten_question, refused=answer.refused,
+                       refusal_reason=getattr(answer, "refusal_reason", None) or None,
                        extractive=answer.extractive, answer_summary=answer.text[:SUMMARY_CHARS],
                        citations=[f"《{c.doc_title}》{c.clause}" for c in answer.citations],
                        timings={**answer.timings.to_dict(), "queue_wait_ms": round(wait_ms, 1)})
-        rec["error"] = error
-        self.questions.append(rec)
+        with self._lock:
+            future = self._pool.submit(self._write, "questions", row)
+            self._pending.add(future)
+        future.add_done_callback(self._done)
+
+    def _done(self, future: Any) -> None:
+        with self._lock:
+            self._pending.discard(future)
 
     def add_feedback(self, channel: str, rating: str, question: str, answer: str,
                      citations: list[dict[str, Any]], comment: str = "") -> bool:
-        return self.feedback.append({"channel": channel, "rating": rating, "question": question,
-                                     "answer": answer, "citations": citations, "comment": comment})
+        if not self._admit("feedback"):
+            return False
+        return self._write("feedback", {"channel": channel, "rating": rating, "question": question,
+                                        "answer": answer, "citations": citations, "comment": comment})
+
+    def flush(self, timeout: float = 30.0) -> None:
+        """Wait until the question records queued so far are written."""
+        from concurrent.futures import wait
+
+        with self._lock:
+            pending = list(self._pending)
+        wait(pending, timeout=timeout)
 
     def close(self) -> None:
-        self.questions.close()
-        self.feedback.close()
+        self._pool.shutdown(wait=True)
+        self.store.close()
