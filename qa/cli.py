@@ -71,13 +71,14 @@ def _register() -> None:
     # model is loaded until a command needs it.
     from qa.answer.cli import register as register_answer
     from qa.api.cli import register as register_api
+    from qa.compare.cli import register as register_compare
     from qa.corpus.cli import register as register_corpus
     from qa.evaluation.cli import register as register_eval
     from qa.index.cli import register as register_index
     from qa.models.cli import register as register_models
 
     for register in (register_models, register_corpus, register_index, register_answer,
-                     register_eval, register_api):
+                     register_eval, register_api, register_compare):
         register(cli)
 
 

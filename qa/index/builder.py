@@ -83,8 +83,11 @@ class IndexBuilder:
     def _write(self, entries: Iterable[DocEntry]) -> IndexData:
         base = {**expected_manifest(self.settings), "dim": int(self.embedder.dim),
                 "embedder_name": self.embedder.name}
+        from qa.compare.store import alignment_files
+
         return write_index(self.folder, list(entries), base, ann_threshold=self.settings.ann_threshold,
-                           keyword_tokenizer=self.settings.keyword_tokenizer)
+                           keyword_tokenizer=self.settings.keyword_tokenizer,
+                           extra_files=alignment_files(self.settings))
 
     def _load_corpus(self):
         from qa.corpus import load_corpus

@@ -210,8 +210,13 @@ def make_faiss(vectors: np.ndarray, ann_threshold: int):
 
 
 def write_index(folder: Path, entries: list[DocEntry], manifest_base: dict[str, Any], *,
-                ann_threshold: int, keyword_tokenizer: str) -> IndexData:
-    """Assemble entries (sorted by doc_id, so any update equals a full rebuild) and write atomically."""
+                ann_threshold: int, keyword_tokenizer: str,
+                extra_files: Callable[[IndexData], dict[str, str]] | None = None) -> IndexData:
+    """Assemble entries (sorted by doc_id, so any update equals a full rebuild) and write atomically.
+
+    ``extra_files`` computes further files of the version (name → text) from the assembled index,
+    e.g. the clause alignment (qa.compare.store); they are written, sized in the manifest and
+    switched together with the rest."""
     import faiss
 
     entries = sorted(entries, key=lambda e: e.doc_id)
@@ -222,6 +227,7 @@ def write_index(folder: Path, entries: list[DocEntry], manifest_base: dict[str, 
     index = make_faiss(vectors, ann_threshold)
     bm25 = BM25(keyword_tokenizer).fit([c.embed_text for c in chunks])
     documents = {e.doc_id: {**e.meta, "n_chunks": len(e.chunks), "units": e.units} for e in entries}
+    extras = extra_files(IndexData({}, chunks, vectors, index, bm25, documents)) if extra_files else {}
 
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -237,6 +243,8 @@ def write_index(folder: Path, entries: list[DocEntry], manifest_base: dict[str, 
         faiss.write_index(index, str(tmp / "faiss.index"))
         bm25.save(tmp)
         (tmp / "documents.json").write_text(json.dumps(documents, ensure_ascii=False), encoding="utf-8")
+        for name, content in extras.items():
+            (tmp / name).write_text(content, encoding="utf-8")
         _step("files-written")
         manifest = {
             **manifest_base,
@@ -248,7 +256,7 @@ def write_index(folder: Path, entries: list[DocEntry], manifest_base: dict[str, 
             "documents": {e.doc_id: {"content_hash": e.meta.get("content_hash", ""),
                                      "title": e.meta.get("title", ""), "n_chunks": len(e.chunks)}
                           for e in entries},
-            "files": {name: (tmp / name).stat().st_size for name in FILES},
+            "files": {name: (tmp / name).stat().st_size for name in (*FILES, *extras)},
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
