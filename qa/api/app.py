@@ -32,11 +32,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qa.api import openai_compat as oa
 from qa.api import schemas as s
+from qa.api.compare import compare_router
+from qa.api.docs import make_fastapi
 from qa.api.embed import EmbedTokens, embed_html, token_allows
-from qa.api.gate import GenerationGate
+from qa.api.gate import GenerationGate, resolve_concurrency
 from qa.api.limits import RateLimit, retry_after
 from qa.api.logs import Logs
 from qa.api.runner import GenerationRun
+from qa.api.widget import widget_router
 from qa.errors import BusyError, QAError, RateLimitError
 from qa.settings import Settings
 from qa.types import Answer, Turn
@@ -243,7 +246,11 @@ def start_warmup(app: FastAPI) -> threading.Thread:
 def create_app(service: Any, settings: Settings, *, gate: GenerationGate | None = None,
                mount_ui: bool = True) -> FastAPI:
     """The whole server: API + OpenAI-compatible API + embed page + Gradio chat page at /."""
-    gate = gate or GenerationGate(settings.queue_size)
+    if gate is None:
+        generator = getattr(getattr(service, "answerer", None), "generator", None)
+        concurrency, source = resolve_concurrency(settings, generator)
+        gate = GenerationGate(settings.queue_size, concurrency=concurrency)
+        log.info("generation concurrency %d (%s)", concurrency, source)
     logs = Logs(settings)
     origins = parse_origins(settings.cors_origins)
 
@@ -254,7 +261,7 @@ def create_app(service: Any, settings: Settings, *, gate: GenerationGate | None 
         finally:  # write the queued question records before the process ends
             await run_in_threadpool(logs.close)
 
-    app = FastAPI(lifespan=lifespan, title="policy-qa 政策文件问答 API", version="1.0",
+    app = make_fastapi(lifespan=lifespan, title="policy-qa 政策文件问答 API", version="1.0",
                   description=("中文政策文件问答，答案带经过核对的条款引用。Answers questions about Chinese policy "
                                "documents with checked clause citations. Errors: `{\"error\": {\"type\", "
                                "\"message\"}}`. When `api_key` is set, /api and /v1 need "
@@ -336,10 +343,13 @@ def create_app(service: Any, settings: Settings, *, gate: GenerationGate | None 
         q = await run_in_threadpool(prevalidate, question, history, doc_ids)
         return GenerationRun(service, gate.enter(), q, history, doc_ids).start()
 
-    async def collect(run: GenerationRun, request: Request, channel: str) -> Answer | None:
+    async def collect(run: GenerationRun, request: Request, channel: str,
+                      sink: dict[str, Any] | None = None) -> Answer | None:
         answer = None
         try:
             async for event in run.aevents(request.is_disconnected):
+                if event is not None and event.kind == "usage" and sink is not None:
+                    sink["usage"] = event.usage
                 if event is not None and event.kind == "answer":
                     answer = event.answer
         except Exception as exc:
@@ -371,6 +381,8 @@ def create_app(service: Any, settings: Settings, *, gate: GenerationGate | None 
                 if event.kind == "answer":
                     answer = event.answer
                     yield sse("answer", {"question": run.question, **answer.to_dict(), "error": None})
+                elif event.kind == "usage":
+                    yield sse("usage", event.usage.to_dict() if event.usage else {})
                 else:
                     yield sse(event.kind, {"text": event.text})
         except Exception as exc:
@@ -444,20 +456,23 @@ def create_app(service: Any, settings: Settings, *, gate: GenerationGate | None 
         model = req.model or "policy-qa"
         if req.stream:
             return sse_response(chat_events(run, request, model))
-        answer = await collect(run, request, "openai")
+        sink: dict[str, Any] = {}
+        answer = await collect(run, request, "openai", sink)
         if answer is None:
             return Response(status_code=499)
-        return oa.completion(answer, model, getattr(service.answerer.generator, "count_tokens", None))
+        return oa.completion(answer, model, sink.get("usage"))
 
     async def chat_events(run: GenerationRun, request: Request, model: str) -> AsyncIterator[str]:
         w = oa.ChunkWriter(model)
-        answer, error, last = None, None, time.monotonic()
+        answer, error, last, usage = None, None, time.monotonic(), None
         yield w.role()
         try:
             async for event in run.aevents(request.is_disconnected):
-                if event is not None and event.kind == "answer":
+                if event is not None and event.kind == "usage":
+                    usage = event.usage
+                elif event is not None and event.kind == "answer":
                     answer = event.answer
-                    for chunk in w.answer(answer):
+                    for chunk in w.answer(answer, usage):  # checked sentences, as soon as the check is done
                         yield chunk
                 elif time.monotonic() - last > HEARTBEAT_S:
                     last = time.monotonic()
@@ -509,6 +524,8 @@ def create_app(service: Any, settings: Settings, *, gate: GenerationGate | None 
                                  retry_after=retry_after(wait))
         return {"token": tokens.issue(), "expires_in": tokens.ttl_s}
 
+    api.include_router(compare_router(service, settings.max_question_chars))  # GET /api/compare (上下级对照)
+
     @api.api_route("/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
     @v1.api_route("/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
     def not_found(rest: str) -> None:
@@ -516,6 +533,7 @@ def create_app(service: Any, settings: Settings, *, gate: GenerationGate | None 
 
     app.include_router(api)
     app.include_router(v1)
+    app.include_router(widget_router(settings, tokens, origins, from_allowed_origin, feedback_limit, client_id, logs))
 
     # Middleware: the last added is the outermost, so CORS headers reach 401/413 responses too.
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)

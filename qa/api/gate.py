@@ -1,4 +1,9 @@
-"""GenerationGate: one generation at a time per model instance, a bounded queue behind it.
+"""GenerationGate: `concurrency` generations at a time, a bounded queue behind it.
+
+An in-process model generates one answer at a time (concurrency 1). With an inference engine
+(``generator_backend = openai``) the gate admits as many as the engine runs in parallel:
+:func:`resolve_concurrency` takes ``generation_concurrency``, else the engine's reported slots,
+else :data:`DEFAULT_ENGINE_SLOTS`.
 
 Admission (:meth:`GenerationGate.enter`) is immediate: a request either gets a :class:`Ticket`
 (running now or waiting in the queue) or a :class:`~qa.errors.BusyError` with a Retry-After
@@ -13,6 +18,25 @@ import threading
 import time
 
 from qa.errors import BusyError
+
+#: Concurrent generations admitted for an engine that does not report its parallel slots
+#: (vLLM, Ollama, llama-cpp-python's server): enough to keep a small engine busy; set
+#: generation_concurrency to the engine's real capacity divided by the number of replicas.
+DEFAULT_ENGINE_SLOTS = 4
+
+
+def resolve_concurrency(settings, generator) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    """(generations admitted at once, where the figure comes from)."""
+    if settings.generation_concurrency > 0:
+        return int(settings.generation_concurrency), "setting"
+    if settings.generator_backend != "openai":
+        return 1, "in-process"
+    inner = getattr(generator, "inner", generator)  # the evaluation's caching wrapper
+    probe = getattr(inner, "engine_slots", None)
+    slots = probe() if probe is not None else None
+    if slots:
+        return int(slots), "engine"
+    return DEFAULT_ENGINE_SLOTS, "default"
 
 
 class Ticket:

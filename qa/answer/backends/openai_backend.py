@@ -34,7 +34,38 @@ class OpenAIGenerator:
         self._client: Any = None
         self._lock = threading.Lock()
         self._error: str | None = None
-        self.last_stats: dict[str, Any] = {}
+        self._local = threading.local()  # last_stats per thread: several generations run at once
+
+    @property
+    def last_stats(self) -> dict[str, Any]:
+        """Figures of the last generation made by the calling thread."""
+        return getattr(self._local, "stats", {})
+
+    @last_stats.setter
+    def last_stats(self, value: dict[str, Any]) -> None:
+        self._local.stats = value
+
+    def engine_slots(self, timeout_s: float = 3.0) -> int | None:
+        """How many generations the engine runs in parallel, when it says so: llama.cpp server's
+        ``/props`` (``total_slots``) or ``/slots`` (one entry per slot), looked up next to the
+        OpenAI base URL. None when the engine does not report it (vLLM, Ollama, llama-cpp-python)."""
+        import httpx
+
+        root = self.base_url[: -len("/v1")] if self.base_url.endswith("/v1") else self.base_url
+        headers = {"Authorization": f"Bearer {self.settings.openai_api_key}"} if self.settings.openai_api_key else {}
+        for path in ("/props", "/slots"):
+            try:
+                r = httpx.get(root + path, headers=headers, timeout=timeout_s)
+                if r.status_code != 200:
+                    continue
+                body = r.json()
+            except (httpx.HTTPError, ValueError):
+                continue
+            if path == "/props" and isinstance(body, dict) and isinstance(body.get("total_slots"), int):
+                return max(1, body["total_slots"])
+            if path == "/slots" and isinstance(body, list) and body:
+                return len(body)
+        return None
 
     # -- lifecycle ---------------------------------------------------------
     def load(self) -> None:
