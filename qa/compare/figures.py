@@ -71,6 +71,10 @@ def figures(text: str) -> list[Figure]:
             metric = sent[part_start:start]
             metric = YEAR_TARGET.sub("", metric)
             metric = METRIC_HEAD.sub("", metric.strip())
+            lead = re.match(rf"(?:{_Q_BEFORE})+", metric)  # "力争新增20辆": the qualifier opens the part
+            if lead:
+                qualifiers = re.findall(_Q_BEFORE, lead.group(0)) + qualifiers
+                metric = metric[lead.end():]
             metric = METRIC_TAIL.sub("", metric).strip("，、 ")
             out.append(Figure(metric=metric, value=value, unit=unit, qualifier="、".join(qualifiers),
                               year=_year_for(sent, start), sentence=sent))

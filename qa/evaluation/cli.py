@@ -95,10 +95,12 @@ def register(cli: click.Group) -> None:
     @click.option("--compare", nargs=2, default=None, metavar="RUN_A RUN_B",
                   help="Only compare two finished runs, question by question.")
     @click.option("--no-progress", is_flag=True, help="No progress bars.")
+    @click.option("--alignment-gold", default="eval/alignment_gold.jsonl", show_default=True,
+                  help="Gold clause alignment (上下级对照) scored after the question sets ('' to skip).")
     @click.pass_context
     def eval_cmd(ctx: click.Context, datasets: tuple[str, ...], run_name: str | None, baseline: bool, limit: int | None,
                  ids: str | None, reports_dir: str, fresh: bool, baseline_from: str | None,
-                 compare: tuple[str, str] | None, no_progress: bool) -> None:
+                 compare: tuple[str, str] | None, no_progress: bool, alignment_gold: str) -> None:
         """评测 / evaluate on a dataset: retrieval, key facts, citations, refusals, latency; writes
         <reports-dir>/<run>/{results.jsonl, baseline.jsonl, metrics.json, report.html}."""
         if compare:
@@ -107,6 +109,7 @@ def register(cli: click.Group) -> None:
         if len(datasets) == 1:
             _evaluate(ctx, datasets[0], run_name, baseline, limit, ids, reports_dir, fresh, baseline_from,
                       not no_progress)
+            _alignment_section(ctx, alignment_gold, reports_dir, run_name)
             return
         from qa.evaluation.runner import default_run_name
 
@@ -125,6 +128,32 @@ def register(cli: click.Group) -> None:
             if m["system"].get("by_style"):
                 click.echo(f"\n== {name} by style")
                 click.echo(style_table(m["system"]))
+        _alignment_section(ctx, alignment_gold, reports_dir, base)
+
+
+def _alignment_section(ctx: click.Context, gold: str, reports_dir: str, run: str | None) -> None:
+    """Precision/recall of the clause alignment against the gold (a separate section; the question
+    metrics above are unchanged). Written to <reports-dir>/<run>-alignment.json."""
+    import json
+
+    from qa.cli import get_settings
+    from qa.compare.report import alignment_report, format_alignment_report
+    from qa.evaluation.runner import default_run_name
+
+    if not gold or not Path(gold).is_file():
+        return
+    from qa.errors import QAError
+
+    try:
+        report = alignment_report(get_settings(ctx), gold)
+    except QAError as exc:  # e.g. an index built before the alignment existed: the questions are scored anyway
+        click.secho(f"\n条款对照未评测 / alignment not scored: {exc}", fg="yellow", err=True)
+        return
+    click.echo("\n" + format_alignment_report(report))
+    out = Path(reports_dir) / f"{run or default_run_name()}-alignment.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    click.echo(f"alignment metrics: {out}")
 
 
 def _compare(runs: tuple[str, str], reports_dir: str) -> None:
