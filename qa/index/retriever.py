@@ -8,8 +8,12 @@ question out of scope.
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -18,65 +22,154 @@ from qa.errors import ConfigError, IndexError_, InputError
 from qa.index.builder import expected_manifest, resolve_doc
 from qa.index.embedders import Embedder
 from qa.index.scope import ScopeDetector
-from qa.index.store import IndexData, load_index
+from qa.index.store import IndexData, current_version, load_index
 from qa.settings import Settings
 from qa.types import Hit, Scope
+
+log = logging.getLogger("qa.index")
 
 TITLE_BOOST = 0.5  # fraction of a rank-1 RRF share added for a boosted document
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """One loaded index version and what is derived from it (switched as a whole)."""
+
+    data: IndexData
+    scope: ScopeDetector
+    rows_by_doc: dict[str, np.ndarray]
+    version: str  # the version folder's name (changes with every build/update)
+
+
 class Retriever:
+    """Searches the index. Thread-safe. A running server follows the index: every
+    ``index_check_s`` seconds a request looks at which version ``index_dir`` links to; a new one is
+    loaded in a background thread while requests go on with the old one, then switched in one
+    assignment. A request pins the version it started with (:meth:`pinned`), so it never mixes two."""
+
     def __init__(self, settings: Settings, embedder: Embedder) -> None:
         self.settings = settings
         self.embedder = embedder
-        self._data: IndexData | None = None
-        self._scope: ScopeDetector | None = None
-        self._rows_by_doc: dict[str, np.ndarray] = {}
+        self._snap: _Loaded | None = None
         self._lock = threading.Lock()
+        self._local = threading.local()
+        self._next_check = 0.0
+        self._switching = False
+        self.switches = 0  # versions switched to while running
+        self.switch_error: str | None = None  # why the newest version could not be loaded, if it could not
 
     # -- loading -----------------------------------------------------------
-    def load(self) -> IndexData:
-        if self._data is not None:
-            return self._data
+    def _read(self) -> _Loaded:
+        folder = Path(self.settings.index_dir)
+        version = current_version(folder)
+        data = load_index(folder if version is None else version, expected_manifest(self.settings))
+        if int(data.manifest.get("dim", 0)) != int(self.embedder.dim):
+            raise IndexError_(
+                f"索引维度 {data.manifest.get('dim')} 与嵌入模型维度 {self.embedder.dim} 不符",
+                hint="运行 `qa index build` 重建索引 / run `qa index build`")
+        rows: dict[str, list[int]] = {}
+        for i, c in enumerate(data.chunks):
+            rows.setdefault(c.doc_id, []).append(i)
+        corpus_text = "\n".join(u["text"] for d in data.documents.values() for u in d.get("units", []))
+        scope = ScopeDetector(data.documents, corpus_text)
+        scope.detect("预热")  # loads jieba's dictionary now, not on the first question
+        name = version.name if version is not None else folder.name
+        return _Loaded(data, scope, {d: np.asarray(r, dtype=np.int64) for d, r in rows.items()}, name)
+
+    def _current(self) -> _Loaded:
+        pinned = getattr(self._local, "snap", None)
+        if pinned is not None:
+            return pinned
+        snap = self._snap
+        if snap is None:
+            with self._lock:
+                if self._snap is None:
+                    self._snap = self._read()
+                    self._next_check = time.monotonic() + self.settings.index_check_s
+                snap = self._snap
+        else:
+            self._maybe_switch(snap)
+        return snap
+
+    def _maybe_switch(self, snap: _Loaded) -> None:
+        """Start loading a newer version in the background if index_dir now points elsewhere."""
+        if self.settings.index_check_s <= 0 or time.monotonic() < self._next_check or self._switching:
+            return
+        self._next_check = time.monotonic() + self.settings.index_check_s
+        version = current_version(Path(self.settings.index_dir))
+        if version is None or version.name == snap.version:
+            return
+        self._switching = True
+        threading.Thread(target=self._switch, name="qa-index-switch", daemon=True).start()
+
+    def _switch(self) -> None:
+        try:
+            new = self._read()
+            with self._lock:
+                if self._snap is None or new.version != self._snap.version:
+                    self._snap = new
+                    self.switches += 1
+            self.switch_error = None
+            log.info("index switched to %s (%d chunks)", new.version, len(new.data.chunks))
+        except Exception as exc:  # keep serving the version that works; report and retry later
+            self.switch_error = str(exc)
+            log.exception("cannot load the new index version; still serving the previous one")
+        finally:
+            self._switching = False
+
+    def reload(self) -> str:
+        """Load the version index_dir points at now, synchronously (after an update in this process)."""
+        new = self._read()
         with self._lock:
-            if self._data is None:
-                data = load_index(Path(self.settings.index_dir), expected_manifest(self.settings))
-                if int(data.manifest.get("dim", 0)) != int(self.embedder.dim):
-                    raise IndexError_(
-                        f"索引维度 {data.manifest.get('dim')} 与嵌入模型维度 {self.embedder.dim} 不符",
-                        hint="运行 `qa index build` 重建索引 / run `qa index build`")
-                rows: dict[str, list[int]] = {}
-                for i, c in enumerate(data.chunks):
-                    rows.setdefault(c.doc_id, []).append(i)
-                self._rows_by_doc = {d: np.asarray(r, dtype=np.int64) for d, r in rows.items()}
-                corpus_text = "\n".join(u["text"] for d in data.documents.values() for u in d.get("units", []))
-                self._scope = ScopeDetector(data.documents, corpus_text)
-                self._scope.detect("预热")  # loads jieba's dictionary now, not on the first question
-                self._data = data
-        return self._data
+            if self._snap is None or new.version != self._snap.version:
+                self._snap = new
+                self.switches += 1
+        return new.version
+
+    @contextmanager
+    def pinned(self) -> Iterator[IndexData]:
+        """Use one index version for everything this thread does inside the block (one request)."""
+        outer = getattr(self._local, "snap", None)
+        snap = self._current()
+        self._local.snap = snap
+        try:
+            yield snap.data
+        finally:
+            self._local.snap = outer
+
+    def share_index(self, other: Retriever) -> None:
+        """Serve what `other` has loaded (benchmarks comparing settings on one index)."""
+        self._snap = other._current()
+
+    def load(self) -> IndexData:
+        return self._current().data
 
     @property
     def data(self) -> IndexData:
         return self.load()
 
+    @property
+    def version(self) -> str | None:
+        return self._snap.version if self._snap is not None else None
+
     def status(self) -> dict:
-        if self._data is None:
+        if self._snap is None:
             return {"loaded": False, "index_dir": self.settings.index_dir}
-        m = self._data.manifest
+        m = self._snap.data.manifest
         return {"loaded": True, "index_dir": self.settings.index_dir, "n_chunks": m.get("n_chunks"),
-                "n_documents": len(self._data.documents), "embedding_model": m.get("embedding_model"),
-                "index_type": m.get("index_type"), "built_at": m.get("built_at")}
+                "n_documents": len(self._snap.data.documents), "embedding_model": m.get("embedding_model"),
+                "index_type": m.get("index_type"), "built_at": m.get("built_at"), "version": self._snap.version,
+                "switches": self.switches}
 
     # -- scope -------------------------------------------------------------
     def detect_scope(self, question: str, doc_ids: Sequence[str] | None = None) -> tuple[Scope, set[str]]:
-        data = self.load()
-        assert self._scope is not None
+        snap = self._current()
         if doc_ids:
-            ids = tuple(sorted({resolve_doc(d, data.documents) for d in doc_ids}))
-            detected, _ = self._scope.detect(question)
+            ids = tuple(sorted({resolve_doc(d, snap.data.documents) for d in doc_ids}))
+            detected, _ = snap.scope.detect(question)
             return Scope(doc_ids=ids, regions=detected.regions, out_of_scope=detected.out_of_scope,
                          explicit=True), set()
-        return self._scope.detect(question)
+        return snap.scope.detect(question)
 
     # -- search ------------------------------------------------------------
     def search(self, question: str, k: int = 10, doc_ids: Sequence[str] | None = None,
@@ -86,7 +179,13 @@ class Retriever:
             raise InputError("问题为空 / empty question")
         if k < 1:
             raise InputError(f"k must be ≥ 1, got {k}")
-        data = self.load()
+        with self.pinned():  # one version for the whole search
+            return self._search(question, k, doc_ids, scope)
+
+    def _search(self, question: str, k: int, doc_ids: Sequence[str] | None,
+                scope: Scope | None) -> tuple[list[Hit], Scope]:
+        snap = self._current()
+        data = snap.data
         boosted: set[str] = set()
         if scope is None:
             scope, boosted = self.detect_scope(question, doc_ids)
@@ -129,10 +228,10 @@ class Retriever:
 
     def _region_groups(self, scope: Scope) -> list[set[str]]:
         """The document sets of the distinct regions a question names (for comparisons)."""
-        assert self._scope is not None
+        detector = self._current().scope
         groups: list[set[str]] = []
         for name in scope.regions:
-            docs = self._scope.alias_to_docs.get(name, set()) & set(scope.doc_ids)
+            docs = detector.alias_to_docs.get(name, set()) & set(scope.doc_ids)
             if docs and docs not in groups:
                 groups.append(docs)
         return groups
@@ -140,7 +239,8 @@ class Retriever:
     def _allowed_rows(self, doc_ids: Sequence[str]) -> np.ndarray | None:
         if not doc_ids:
             return None
-        parts = [self._rows_by_doc.get(d, np.zeros(0, np.int64)) for d in doc_ids]
+        rows_by_doc = self._current().rows_by_doc
+        parts = [rows_by_doc.get(d, np.zeros(0, np.int64)) for d in doc_ids]
         return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
     def _dense(self, qvec: np.ndarray, n: int, allowed: np.ndarray | None) -> list[int]:
