@@ -67,13 +67,30 @@ def clause_records(documents: Mapping[str, Mapping[str, Any]], chunks: Sequence[
 
 
 # --------------------------------------------------------------------------- features
-_DEPT_PAREN = re.compile(r"[（(][^（）()]*(?:负责|牵头|配合)[^（）()]*[）)]\s*$")
 _LABEL_HEAD = re.compile(r"^\s*[（(][一二三四五六七八九十百]+[）)]")
+
+
+def _strip_departments(text: str) -> str:
+    """Remove the closing department parenthesis, nested ones included: "（市发展改革委（市能源局）、…负责）"."""
+    t = text.rstrip()
+    if not t.endswith(("）", ")")):
+        return t
+    depth = 0
+    for i in range(len(t) - 1, -1, -1):
+        ch = t[i]
+        if ch in "）)":
+            depth += 1
+        elif ch in "（(":
+            depth -= 1
+            if depth == 0:
+                inner = t[i:]
+                return t[:i].rstrip() if re.search(r"负责|牵头|配合", inner) else t
+    return t
 
 
 def body_text(text: str) -> str:
     """A clause's text without its label and its closing department parenthesis."""
-    return _DEPT_PAREN.sub("", _LABEL_HEAD.sub("", text)).strip()
+    return _strip_departments(_LABEL_HEAD.sub("", text)).strip()
 
 
 def bigrams(text: str) -> set[str]:

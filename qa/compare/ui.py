@@ -68,7 +68,8 @@ def _figure_strings(cp: Counterpart, side: str) -> list[str]:
             continue
         fig = f.left if side == "left" else f.right
         if fig is not None:
-            out.append(fig.value + fig.unit)
+            after = [q for q in fig.qualifier.split("、") if q and fig.shown.endswith(q)]
+            out.append(fig.value + fig.unit + "".join(after))
     return out
 
 
