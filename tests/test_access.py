@@ -31,6 +31,7 @@ PUBLIC = {
     "/gradio_api/user", "/gradio_api/user/", "/gradio_api/startup-events",
     "/gradio_api/heartbeat/{session_hash}",  # an SSE keep-alive for a session: no data
     "/embed/token",  # renews a widget token, for allowed origins only (like the /embed page)
+    "/admin",  # the admin page: no data; every call it makes needs admin_key (/admin/api: 401/403)
 }
 #: Routes that answer, search, list documents or store feedback: 401 without the key.
 GUARDED = {
@@ -40,6 +41,7 @@ GUARDED = {
     ("POST", "/gradio_api/run/{api_name}"), ("POST", "/gradio_api/api/{api_name}"),
     ("POST", "/gradio_api/queue/join"), ("GET", "/gradio_api/queue/data"),
     ("GET", "/config"), ("GET", "/gradio_api/info"), ("POST", "/gradio_api/upload"),
+    ("GET", "/metrics"),
 }
 
 

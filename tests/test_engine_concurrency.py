@@ -17,13 +17,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from qa.answer.backends.openai_backend import OpenAIGenerator
 from qa.api.app import create_app
 from qa.api.gate import DEFAULT_ENGINE_SLOTS, resolve_concurrency
 from qa.service import build_service
-from qa.serving.engine import free_port, llama_cpp_server
+from qa.serving.engine import llama_cpp_server
+from tests.live_server import serve
 
 ROOT = Path(__file__).resolve().parents[1]
 GGUF = ROOT / "models" / "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
@@ -68,22 +68,6 @@ def test_concurrency_from_the_engine_slots(fake_index):
         s = openai_settings(fake_index, url)
         assert resolve_concurrency(s, OpenAIGenerator(s)) == (DEFAULT_ENGINE_SLOTS, "default")
     assert resolve_concurrency(fake_index, None) == (1, "in-process")  # one model in this process
-
-
-@contextmanager
-def serve(app) -> Iterator[str]:
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(15)
 
 
 def ask_at_once(url: str, n: int) -> tuple[list[httpx.Response], int]:

@@ -61,7 +61,7 @@ def test_sqlite_default_location_and_private_file(fake_index, tmp_path):
     s = fake_index.replace(data_dir=str(tmp_path / "data"))
     assert database_url(s) == f"sqlite:///{(tmp_path / 'data' / 'qa.sqlite3').resolve()}"
     store = Store.from_settings(s)
-    assert store.migrate() == "0001" and store.migrate() == "0001"  # idempotent
+    assert store.migrate() == "0002" and store.migrate() == "0002"  # idempotent
     assert (tmp_path / "data" / "qa.sqlite3").stat().st_mode & 0o077 == 0
     assert database_url(s.replace(database_url="postgresql://u@h/db")) == "postgresql+psycopg://u@h/db"
 

@@ -32,12 +32,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qa.api import openai_compat as oa
 from qa.api import schemas as s
+from qa.api.admin.router import build_router as build_admin_router
+from qa.api.admin.service import AdminService
 from qa.api.compare import compare_router
 from qa.api.docs import make_fastapi
 from qa.api.embed import EmbedTokens, embed_html, token_allows
 from qa.api.gate import GenerationGate, resolve_concurrency
 from qa.api.limits import RateLimit, retry_after
 from qa.api.logs import Logs
+from qa.api.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from qa.api.metrics import Metrics, RequestMetricsMiddleware
 from qa.api.runner import GenerationRun
 from qa.api.widget import widget_router
 from qa.errors import BusyError, QAError, RateLimitError
@@ -266,7 +270,11 @@ def create_app(service: Any, settings: Settings, *, gate: GenerationGate | None 
                                "documents with checked clause citations. Errors: `{\"error\": {\"type\", "
                                "\"message\"}}`. When `api_key` is set, /api and /v1 need "
                                "`Authorization: Bearer KEY` or `X-API-Key: KEY`."))
-    app.state.qa = {"service": service, "settings": settings, "gate": gate, "logs": logs, "warmup": "not started"}
+    metrics = Metrics(gate, getattr(service, "retriever", None))
+    logs.observers.append(metrics.observe_question)
+    admin = AdminService(settings, service, logs.store)
+    app.state.qa = {"service": service, "settings": settings, "gate": gate, "logs": logs, "warmup": "not started",
+                    "metrics": metrics, "admin": admin}
     app.add_exception_handler(RequestValidationError, _validation_handler)
     app.add_exception_handler(QAError, _qa_handler)
     app.add_exception_handler(StarletteHTTPException, _http_handler)
@@ -531,6 +539,15 @@ def create_app(service: Any, settings: Settings, *, gate: GenerationGate | None 
     def not_found(rest: str) -> None:
         raise StarletteHTTPException(404)
 
+    @app.get("/metrics", tags=["health"], summary="Prometheus 指标 / metrics (per replica)",
+             response_class=Response, responses=ERROR_RESPONSES)
+    def metrics_endpoint(request: Request) -> Response:
+        """Prometheus text format. With api_key set it needs the key (Prometheus: `authorization`)."""
+        if settings.api_key and not has_key(request):
+            raise AuthError("需要有效的 API key / a valid API key is required (Authorization: Bearer KEY)")
+        return Response(metrics.render(), media_type=METRICS_CONTENT_TYPE)
+
+    app.include_router(build_admin_router(settings, admin))
     app.include_router(api)
     app.include_router(v1)
     app.include_router(widget_router(settings, tokens, origins, from_allowed_origin, feedback_limit, client_id, logs))
@@ -538,6 +555,7 @@ def create_app(service: Any, settings: Settings, *, gate: GenerationGate | None 
     # Middleware: the last added is the outermost, so CORS headers reach 401/413 responses too.
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     app.add_middleware(FrameAncestorsMiddleware, origins=origins)
+    app.add_middleware(RequestMetricsMiddleware, metrics=metrics)
     if origins:
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_credentials=False,
                            allow_methods=["GET", "POST", "OPTIONS"],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging.config
+
 import click
 
 
@@ -9,16 +11,22 @@ def _serve(ctx: click.Context, host: str | None, port: int | None, warmup: bool)
     import uvicorn
 
     from qa.api.app import create_app, start_warmup
+    from qa.api.logs import server_log_config
     from qa.cli import get_settings
     from qa.service import build_service
+    from qa.storage import Store
 
     settings = get_settings(ctx)
     settings = settings.replace(**{k: v for k, v in (("host", host), ("port", port)) if v is not None})
+    logging.config.dictConfig(server_log_config(settings))
+    Store.from_settings(settings).migrate()  # fail now, with the fix, if the database cannot be reached
     app = create_app(build_service(settings), settings)
     if warmup:
         start_warmup(app)
-    click.echo(f"policy-qa: http://{settings.host}:{settings.port}/  (API docs: /docs, embed: /embed)", err=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", timeout_graceful_shutdown=5)
+    click.echo(f"policy-qa: http://{settings.host}:{settings.port}/  (API docs: /docs, embed: /embed, "
+               f"admin: /admin, metrics: /metrics)", err=True)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_config=server_log_config(settings),
+                timeout_graceful_shutdown=5)
 
 
 _OPTIONS = [

@@ -142,6 +142,8 @@ class Logs:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-log")
         self._pending: set[Any] = set()
         self._lock = threading.Lock()
+        #: called with (channel, answer, error) for every finished question (the metrics)
+        self.observers: list[Any] = []
 
     def _admit(self, table: str) -> bool:
         limit = self._limits[table]
@@ -163,6 +165,11 @@ class Logs:
 
     def question(self, channel: str, question: str, answer: Answer | None = None, *,
                  error: str | None = None, wait_ms: float = 0.0, doc_ids: list[str] | None = None) -> None:
+        for observe in self.observers:
+            try:
+                observe(channel, answer, error)
+            except Exception:
+                log.exception("question observer failed")
         if not self._admit("questions"):
             return
         row: dict[str, Any] = {"channel": channel, "question": question, "doc_ids": doc_ids or [],
@@ -201,3 +208,45 @@ class Logs:
     def close(self) -> None:
         self._pool.shutdown(wait=True)
         self.store.close()
+
+
+# -- the server log (qa serve) -------------------------------------------------------------
+def _redact(line: str, secrets: tuple[str, ...]) -> str:
+    for s in secrets:  # raw, and as it appears JSON-escaped
+        line = line.replace(s, "***").replace(json.dumps(s)[1:-1], "***")
+    return line
+
+
+def _formatter_classes(secrets: tuple[str, ...]) -> tuple[type, type]:
+    from pythonjsonlogger.json import JsonFormatter
+
+    class RedactingJsonFormatter(JsonFormatter):
+        """One JSON object a line (library: python-json-logger), secrets replaced by ``***``."""
+
+        def format(self, record: logging.LogRecord) -> str:
+            return _redact(super().format(record), secrets)
+
+    class RedactingFormatter(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            return _redact(super().format(record), secrets)
+
+    return RedactingJsonFormatter, RedactingFormatter
+
+
+def server_log_config(settings: Settings) -> dict[str, Any]:
+    """logging.config dict for `qa serve` (uvicorn's loggers and ours): JSON lines on stderr when
+    ``log_format = json`` (the default), plain text otherwise; the API key, the engine's key, the admin
+    key and the database URL are never written in either."""
+    secrets = tuple(s for s in (settings.api_key, settings.openai_api_key, settings.admin_key,
+                                settings.database_url) if s)
+    json_cls, text_cls = _formatter_classes(secrets)
+    if settings.log_format == "json":
+        fmt: dict[str, Any] = {"()": json_cls, "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+                               "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"}}
+    else:
+        fmt = {"()": text_cls, "fmt": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
+    handler = {"class": "logging.StreamHandler", "formatter": "main", "stream": "ext://sys.stderr"}
+    loggers = {name: {"handlers": ["main"], "level": "INFO", "propagate": False}
+               for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "qa")}
+    return {"version": 1, "disable_existing_loggers": False, "formatters": {"main": fmt},
+            "handlers": {"main": handler}, "loggers": loggers}

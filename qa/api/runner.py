@@ -8,6 +8,7 @@ consumer (an async endpoint or the Gradio page) reads events from a queue; when 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
@@ -59,8 +60,11 @@ class GenerationRun:
                 self._put(("event", StreamEvent("status", QUEUED_STATUS)))
             if not self.ticket.wait(self.cancel):
                 return
-            for event in self.service.ask_stream(self.question, self.history, self.doc_ids, cancel=self.cancel):
-                self._put(("event", event))
+            retriever = getattr(self.service, "retriever", None)
+            pin = retriever.pinned() if hasattr(retriever, "pinned") else contextlib.nullcontext()
+            with pin:  # one index version for the whole answer, even if the index is switched meanwhile
+                for event in self.service.ask_stream(self.question, self.history, self.doc_ids, cancel=self.cancel):
+                    self._put(("event", event))
         except BaseException as exc:  # delivered to the consumer, which decides how to show it
             self._put(("error", exc))
         finally:

@@ -11,7 +11,7 @@ import dataclasses
 import shutil
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +51,12 @@ class IndexBuilder:
         self.folder = Path(settings.index_dir)
         self.corpus = Path(settings.corpus_dir)
         self.progress = sys.stderr.isatty() if progress is None else progress
+        #: called with (step, done, total) as the work advances (the admin API shows it); None = off
+        self.on_progress: Callable[[str, int, int], None] | None = None
+
+    def _report(self, step: str, done: int, total: int) -> None:
+        if self.on_progress is not None:
+            self.on_progress(step, done, total)
 
     # -- steps -------------------------------------------------------------
     def _max_tokens(self) -> int:
@@ -76,11 +82,13 @@ class IndexBuilder:
                 for i in range(0, len(texts), bs):
                     parts.append(self.embedder.embed_passages(texts[i:i + bs], batch_size=bs))
                     bar.update(len(texts[i:i + bs]))
+                    self._report("embedding", bar.n, total)
                 vecs = np.concatenate(parts, axis=0) if parts else np.zeros((0, self.embedder.dim), np.float32)
                 entries.append(DocEntry(doc.doc_id, _doc_meta(doc), _doc_units(doc), chunks, vecs))
         return entries
 
     def _write(self, entries: Iterable[DocEntry]) -> IndexData:
+        self._report("writing", 0, 1)
         base = {**expected_manifest(self.settings), "dim": int(self.embedder.dim),
                 "embedder_name": self.embedder.name}
         from qa.compare.store import alignment_files
@@ -216,7 +224,8 @@ def resolve_doc(name: str, metas: dict[str, dict]) -> str:
 
 def _doc_meta(doc) -> dict:
     return {"title": doc.title, "region": doc.region, "issuer": doc.issuer, "doc_number": doc.doc_number,
-            "date": doc.date, "path": str(doc.path), "content_hash": doc.content_hash}
+            "date": doc.date, "path": str(doc.path), "content_hash": doc.content_hash,
+            "n_clauses": len(doc.clauses), "warnings": list(doc.warnings)}  # the parse report (admin API)
 
 
 def _doc_units(doc) -> list[dict]:

@@ -180,7 +180,31 @@ class Store:
                 delay = min(1.0, delay * 2)
         raise AssertionError("unreachable")
 
+    def update(self, table: str, row_id: str, **values: Any) -> None:
+        """Change columns of one row (``updated_at`` is set when the table has it)."""
+        from qa.storage.models import TABLES
+
+        if not self._migrated:
+            self.migrate()
+        t = TABLES[table]
+        if "updated_at" in t.c:
+            values["updated_at"] = dt.datetime.now(dt.UTC)
+        with self.engine.begin() as conn:
+            conn.execute(t.update().where(t.c.id == row_id).values(**values))
+
     # -- reads -------------------------------------------------------------
+    def get(self, table: str, row_id: str) -> dict[str, Any] | None:
+        from sqlalchemy import select
+
+        from qa.storage.models import TABLES
+
+        if not self._migrated:
+            self.migrate()
+        t = TABLES[table]
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t).where(t.c.id == row_id)).first()
+        return dict(row._mapping) if row is not None else None
+
     def rows(self, table: str, limit: int = 100) -> list[dict[str, Any]]:
         """The newest `limit` rows of a table, oldest first."""
         from sqlalchemy import select

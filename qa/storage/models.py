@@ -6,7 +6,7 @@ is retried after a lost reply cannot be stored twice (the retry hits the key and
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, Float, Index, MetaData, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, DateTime, Float, Index, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -44,4 +44,20 @@ feedback = Table(
     Index("ix_feedback_created_at", "created_at"),
 )
 
-TABLES = {"questions": questions, "feedback": feedback}
+index_jobs = Table(
+    "index_jobs", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True)),
+    Column("replica", String(100), nullable=False),
+    Column("kind", String(16), nullable=False),  # add | remove
+    Column("target", Text, nullable=False),  # file name or doc_id
+    Column("state", String(16), nullable=False),  # queued | running | done | failed
+    Column("step", String(32), nullable=False),
+    Column("done", Integer, nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("message", Text, nullable=False),
+    Column("report", JSON, nullable=False),
+)
+
+TABLES = {"questions": questions, "feedback": feedback, "index_jobs": index_jobs}
