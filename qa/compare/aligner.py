@@ -31,6 +31,8 @@ from qa.types import Chunk
 
 ALIGNED_KINDS = ("clause", "section", "paragraph", "preamble", "cover")
 TOP_K = 4
+#: candidates scored per (clause, other document): the closest by embedding (and the same label)
+POOL = 8
 
 
 def _group(kind: str) -> str:
@@ -153,8 +155,11 @@ class Aligner:
                         continue
                     vals = row[same]
                     mean, top = float(vals.mean()), float(vals.max())
+                    # features only for the POOL closest by meaning, plus the clause with the same label
+                    pool = [same[k] for k in np.argsort(-vals, kind="stable")[:POOL]]
+                    pool += [jb for jb in same if self.records[rows_b[jb]].label == a.label and jb not in pool]
                     cands = []
-                    for jb in same:
+                    for jb in pool:
                         j = rows_b[jb]
                         b = self.records[j]
                         cos = float(row[jb])
