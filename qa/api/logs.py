@@ -212,8 +212,12 @@ class Logs:
 
 # -- the server log (qa serve) -------------------------------------------------------------
 def _redact(line: str, secrets: tuple[str, ...]) -> str:
-    for s in secrets:  # raw, and as it appears JSON-escaped
-        line = line.replace(s, "***").replace(json.dumps(s)[1:-1], "***")
+    from urllib.parse import quote, quote_plus
+
+    for s in secrets:  # raw, JSON-escaped, and percent-encoded (a key pasted into a URL's query)
+        for form in {s, json.dumps(s)[1:-1], json.dumps(s, ensure_ascii=False)[1:-1], quote(s, safe=""),
+                     quote_plus(s, safe=""), quote(s)}:
+            line = line.replace(form, "***")
     return line
 
 
