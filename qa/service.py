@@ -7,12 +7,13 @@ Constructors are cheap: the index and the models load on first use (or on :meth:
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from qa.settings import Settings
-from qa.types import Answer, Hit, Scope, StreamEvent, Turn
+from qa.types import Answer, Hit, Scope, StreamEvent, TokenUsage, Turn
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,18 @@ class QAService:
     def ask_stream(self, question: str, history: Sequence[Turn] = (),
                    doc_ids: Sequence[str] | None = None,
                    cancel: threading.Event | None = None) -> Iterator[StreamEvent]:
-        """Yield StreamEvent("status"), StreamEvent("token", text) as the model writes, and finally
-        StreamEvent("answer", answer=checked Answer). Setting `cancel` stops generation early."""
-        yield from self.answerer.answer_stream(question, history=history, doc_ids=doc_ids, cancel=cancel)
+        """Yield StreamEvent("status"), StreamEvent("token", text) as the model writes, then
+        StreamEvent("usage", usage=TokenUsage) and finally StreamEvent("answer", answer=checked Answer).
+        Setting `cancel` stops generation early."""
+        from qa.answer.generators import metered
+
+        pinned = getattr(self.retriever, "pinned", None)  # one index version for the whole answer,
+        pin = pinned() if pinned is not None else contextlib.nullcontext()  # even if it is switched meanwhile
+        with pin, metered() as meter:  # the tokens of every generation this answer makes (this thread)
+            for event in self.answerer.answer_stream(question, history=history, doc_ids=doc_ids, cancel=cancel):
+                if event.kind == "answer":
+                    yield StreamEvent("usage", usage=TokenUsage(meter.prompt_tokens, meter.completion_tokens))
+                yield event
 
     # -- retrieval only ----------------------------------------------------
     def search(self, question: str, k: int = 10, doc_ids: Sequence[str] | None = None) -> SearchResult:
@@ -86,6 +96,21 @@ class QAService:
 
     def documents(self) -> list[DocumentInfo]:
         return self.retriever.documents()
+
+    def library(self):
+        """The document library: every document with its card (文号, 印发单位, dates, clause count)."""
+        return self._library().entries()
+
+    def document(self, doc_id: str):
+        """One document read by its clause outline (qa.api.library.DocumentView)."""
+        return self._library().document(doc_id)
+
+    def _library(self):
+        if getattr(self, "_library_obj", None) is None:
+            from qa.api.library import Library
+
+            self._library_obj = Library(self.settings, self.retriever)
+        return self._library_obj
 
     def clause(self, chunk_id: str, quote: str | None = None) -> ClauseView:
         """The whole clause a chunk belongs to, with `quote` located for highlighting."""

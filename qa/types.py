@@ -159,9 +159,26 @@ class Turn:
 
 
 @dataclass(frozen=True)
-class StreamEvent:
-    """What `QAService.ask_stream` yields: tokens as generated, then the checked answer."""
+class TokenUsage:
+    """Tokens the model read and wrote for one answer (all its generations), by the model's tokenizer."""
 
-    kind: str  # "status" | "token" | "answer"
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def to_dict(self) -> dict[str, int]:
+        return {"prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens,
+                "total_tokens": self.total_tokens}
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """What `QAService.ask_stream` yields: tokens as generated, the token usage, then the checked answer."""
+
+    kind: str  # "status" | "token" | "usage" (just before "answer") | "answer"
     text: str = ""
     answer: Answer | None = None
+    usage: TokenUsage | None = None

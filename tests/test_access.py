@@ -32,6 +32,8 @@ PUBLIC = {
     "/gradio_api/heartbeat/{session_hash}",  # an SSE keep-alive for a session: no data
     "/embed/token",  # renews a widget token, for allowed origins only (like the /embed page)
     "/admin",  # the admin page: no data; every call it makes needs admin_key (/admin/api: 401/403)
+    "/embed.js",  # the floating-bubble script a portal loads (static JavaScript)
+    "/embed/allowed",  # tells a page only whether its own origin may frame the widget
 }
 #: Routes that answer, search, list documents or store feedback: 401 without the key.
 GUARDED = {

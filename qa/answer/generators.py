@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Protocol
 
 from qa.errors import ConfigError
@@ -34,6 +36,39 @@ class Generator(Protocol):
 
     def count_tokens(self, text: str) -> int:
         """Tokens of `text` for this model (an estimate is acceptable before the model loads)."""
+
+
+# -- token usage (the OpenAI-compatible API's `usage`) ---------------------------
+@dataclass
+class UsageMeter:
+    """Tokens of the generations made in one thread while metering (counted with each backend's tokenizer)."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    generations: int = 0
+
+
+_METER = threading.local()
+
+
+@contextmanager
+def metered() -> Iterator[UsageMeter]:
+    """Count the prompt and completion tokens of every generation this thread makes inside the block."""
+    previous = getattr(_METER, "meter", None)
+    meter = _METER.meter = UsageMeter()
+    try:
+        yield meter
+    finally:
+        _METER.meter = previous
+
+
+def record_usage(prompt_tokens: int, completion_tokens: int) -> None:
+    """Called by a backend when a generation ends (no-op unless the thread is metering)."""
+    meter = getattr(_METER, "meter", None)
+    if meter is not None:
+        meter.prompt_tokens += int(prompt_tokens)
+        meter.completion_tokens += int(completion_tokens)
+        meter.generations += 1
 
 
 class FakeGenerator:
@@ -80,10 +115,15 @@ class FakeGenerator:
         cut = min((text.find(s) for s in stop if s and s in text), default=-1)
         if cut >= 0:  # like a real backend, stop before the first stop string
             text = text[:cut]
-        for i in range(0, len(text), 2):
-            if cancel is not None and cancel.is_set():
-                return
-            yield text[i:i + 2]
+        sent = 0
+        try:
+            for i in range(0, len(text), 2):
+                if cancel is not None and cancel.is_set():
+                    return
+                sent = min(len(text), i + 2)
+                yield text[i:i + 2]
+        finally:  # the fake tokenizer counts characters
+            record_usage(sum(self.count_tokens(m["content"]) for m in messages), self.count_tokens(text[:sent]) if sent else 0)
 
 
 def _llama_cpp(settings: Settings) -> Generator:
@@ -160,7 +200,9 @@ class CachedGenerator:
 
         key = self._key(messages, max_tokens, stop)
         if key in self._cache:
-            yield self._cache[key]
+            text = self._cache[key]
+            record_usage(sum(self.count_tokens(m["content"]) for m in messages), self.count_tokens(text) if text else 0)
+            yield text
             return
         parts: list[str] = []
         for piece in self.inner.stream(messages, max_tokens=max_tokens, stop=stop, cancel=cancel):

@@ -2,20 +2,25 @@
 
 Citations travel twice: as a ``citations`` list on the response object (and on the final stream
 chunk), and as a 来源 list appended to the text, so plain chat widgets show them too.
-The stream carries the *checked* answer: the model's draft is never shown, because the citation
-checker may repair or replace it (use ``POST /api/ask`` with ``stream`` for live tokens).
+The stream carries the *checked* answer only: the model's draft is never sent, because the citation
+checker may repair or replace it. As soon as the check is done the answer goes out sentence by sentence
+(one ``delta`` per sentence, then one per 来源 line); ``usage`` counts the tokens the model really read
+and wrote for this answer (all its generations, by the generator's own tokenizer; 0 when no model ran,
+e.g. a 文号 question answered from the document card). Use ``POST /api/ask`` with ``stream`` for the
+live draft tokens.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from typing import Any
 
 from qa.api.schemas import ChatMessage
 from qa.errors import InputError
-from qa.types import Answer, Turn
+from qa.types import Answer, TokenUsage, Turn
 
 QUOTE_CHARS = 60
 
@@ -61,14 +66,24 @@ def new_id() -> str:
     return "chatcmpl-" + uuid.uuid4().hex[:24]
 
 
-def completion(answer: Answer, model: str, count_tokens: Any = None) -> dict[str, Any]:
+def usage_dict(usage: TokenUsage | None) -> dict[str, int]:
+    return (usage or TokenUsage()).to_dict()
+
+
+_SENTENCE = re.compile(r"[^。！？；!?\n]*(?:[。！？；!?]+[”’）)]*|\n+|$)")
+
+
+def sentences(text: str) -> list[str]:
+    """`text` cut after each sentence end (。！？；) and line break; joined back they give `text`."""
+    return [m.group(0) for m in _SENTENCE.finditer(text) if m.group(0)]
+
+
+def completion(answer: Answer, model: str, usage: TokenUsage | None = None) -> dict[str, Any]:
     text = content_text(answer)
-    out_tokens = count_tokens(text) if count_tokens else 0
     return {"id": new_id(), "object": "chat.completion", "created": int(time.time()), "model": model,
             "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
                          "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 0, "completion_tokens": out_tokens, "total_tokens": out_tokens},
-            **extras(answer)}
+            "usage": usage_dict(usage), **extras(answer)}
 
 
 class ChunkWriter:
@@ -90,11 +105,10 @@ class ChunkWriter:
     def content(self, text: str) -> str:
         return self._chunk({"content": text})
 
-    def answer(self, answer: Answer, piece_chars: int = 16) -> list[str]:
-        """The checked text in small pieces, then the final chunk with citations."""
-        text = content_text(answer)
-        pieces = [self.content(text[i:i + piece_chars]) for i in range(0, len(text), piece_chars)]
-        return pieces + [self._chunk({}, "stop", **extras(answer))]
+    def answer(self, answer: Answer, usage: TokenUsage | None = None) -> list[str]:
+        """The checked text, one chunk per sentence, then the final chunk with citations and usage."""
+        pieces = [self.content(piece) for piece in sentences(content_text(answer))]
+        return pieces + [self._chunk({}, "stop", usage=usage_dict(usage), **extras(answer))]
 
     def error(self, err_type: str, message: str) -> str:
         return "data: " + json.dumps({"error": {"type": err_type, "message": message}}, ensure_ascii=False) + "\n\n"

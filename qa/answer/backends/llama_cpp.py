@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.answer.backends._common import Message, StreamTimer, check_messages, estimate_tokens, status_dict
+from qa.answer.generators import record_usage
 from qa.errors import GenerationError, ModelError
 from qa.models.probe import ensure_generation_safe
 from qa.settings import BUILTIN_GENERATOR_FAST, Settings
@@ -215,6 +216,7 @@ class LlamaCppGenerator:
                 chunks.close()
                 timer.stop()
                 self.last_stats = self._stats(llama, prompt, cached, "".join(parts), timer)
+                record_usage(self.last_stats["prompt_tokens"], self.last_stats["completion_tokens"])
 
     def _stats(self, llama: Any, prompt: list[int], cached: int, text: str, timer: StreamTimer) -> dict:
         import llama_cpp

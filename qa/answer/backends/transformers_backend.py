@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from qa.answer.backends._common import Message, StreamTimer, check_messages, estimate_tokens, status_dict
+from qa.answer.generators import record_usage
 from qa.errors import GenerationError, ModelError
 from qa.settings import Settings
 
@@ -141,6 +142,7 @@ class TransformersGenerator:
                     "generate_ms": timer.generate_ms,
                     "first_token_ms": timer.first_token_ms,
                 }
+                record_usage(self.last_stats["prompt_tokens"], self.last_stats["completion_tokens"])
         if failure:
             raise GenerationError(f"generation with '{self.model_id}' failed: {failure[0]}",
                                   hint="check the model files; try a shorter prompt") from failure[0]
