@@ -1,5 +1,10 @@
 """Render an evaluation: the terminal metrics table and a self-contained ``report.html``
-(inline CSS, inline SVG bar charts; no JavaScript, no external resources)."""
+(inline CSS, inline SVG bar charts; no JavaScript, no external resources).
+
+The HTML report reads in Chinese (each label with its English after a slash). It counts how the
+answers were given (模型作答 / 原文摘录 / 拒答 / 出错) in its summary and flags every question's answer
+kind in the per-question table, so a run where half the answers are quotes does not look like one
+where the model answered."""
 
 from __future__ import annotations
 
@@ -132,8 +137,80 @@ th:first-child,td:first-child{text-align:left}th{background:#f6f8fa}
 .cols>div{background:#f6f8fa;border-radius:4px;padding:.5rem .8rem;font-size:.9rem;overflow-wrap:anywhere}
 .cols h4{margin:.1rem 0 .4rem;font-size:.9rem;color:#57606a}
 .ans{white-space:pre-wrap}ul{margin:.3rem 0;padding-left:1.2rem}.gold{color:#1a7f37}.err{color:#cf222e}
+.flag{display:inline-block;font-size:.8rem;padding:0 .4rem;margin-right:.3rem;border-radius:4px;border:1px solid}
+.flag.quote{background:#fff8c5;color:#6a4a00;border-color:#d4a72c}.flag.refused{background:#ffebe9;color:#82071e;border-color:#ff8182}
+.flag.err{background:#ffebe9;color:#82071e}#items td.q{text-align:left;max-width:520px}
 """
 _COLORS = {SYSTEM: "#0969da", BASELINE: "#8c959f"}
+
+# The HTML report reads in Chinese (English kept after a slash for the developers' tools and tests).
+SYSTEM_ZH = "本系统 / " + SYSTEM
+BASELINE_ZH = "普通 RAG 基线 / " + BASELINE
+ZH = {
+    "n": "问题数", "n_answerable": "可回答", "n_unanswerable": "不可回答（应拒答）", "n_errors": "出错",
+    "recall_at_1": "前1条召回率", "recall_at_5": "前5条召回率", "mrr": "平均倒数排名（MRR）",
+    "key_fact_accuracy": "关键事实准确率", "citation_precision": "引用准确率", "citation_recall": "引用召回率",
+    "refusal_accuracy": "拒答准确率（不可回答的问题）", "false_refusal_rate": "误拒答率（可回答的问题）",
+    "n_unsupported_figure": "含无依据数字的回答", "extractive_rate": "原文摘录回答占比",
+    "total_ms": "总耗时", "first_token_ms": "首字耗时", "retrieve_ms": "检索耗时",
+}
+GROUP_ZH = {"n": "题数", "recall_at_1": "R@1", "recall_at_5": "R@5", "mrr": "MRR", "key_fact_accuracy": "关键事实",
+            "citation_precision": "引用准确", "citation_recall": "引用召回", "refusal_accuracy": "拒答准确",
+            "false_refusal_rate": "误拒答", "n_errors": "出错"}
+REASONS_ZH = {"error": "出错", "key facts missing": "缺少关键事实", "false refusal": "误拒答",
+              "not refused": "应拒答而未拒答", "gold not in top 5": "标准条款不在前5条检索结果中"}
+EXTRACTIVE_FLAG = "原文摘录"
+REFUSED_FLAG = "拒答"
+
+
+def zh(key: str, english: str) -> str:
+    """'中文 / English' for a metric key."""
+    return f"{ZH[key]} / {english}" if key in ZH else english
+
+
+def answer_kinds(outcomes: Sequence[Outcome]) -> dict[str, int]:
+    """How the answers were given: by the model, as a quote (extractive), refused, or failed."""
+    kinds = {"model": 0, "extractive": 0, "refused": 0, "error": 0}
+    for o in outcomes:
+        kinds["error" if o.error else "refused" if o.refused else "extractive" if o.extractive else "model"] += 1
+    return kinds
+
+
+def html_answer_kinds(system: Mapping, baseline: Mapping | None) -> str:
+    """The summary of answer kinds: a run where half the answers are quotes does not look like one where
+    the model answered."""
+    cols = [(SYSTEM_ZH, system)] + ([(BASELINE_ZH, baseline)] if baseline else [])
+    kinds = [(answer_kinds([Outcome.from_dict(q) for q in m["questions"]]), len(m["questions"])) for _, m in cols]
+    head = "<tr><th>回答方式 / answer kind</th>" + "".join(f"<th>{_e(n)}</th>" for n, _ in cols) + "</tr>"
+    rows = []
+    for key, label in (("model", "模型作答 / answered by the model"),
+                       ("extractive", f"{EXTRACTIVE_FLAG}（核对后改为引用原文）/ extractive (quotes)"),
+                       ("refused", f"{REFUSED_FLAG} / refused"), ("error", "出错 / errors")):
+        cells = "".join(f"<td>{k[key]}（{100 * k[key] / n:.0f}%）</td>" if n else "<td>0</td>" for k, n in kinds)
+        rows.append(f'<tr data-kind="{key}"><td>{_e(label)}</td>{cells}</tr>')
+    return f'<table id="answer-kinds">{head}{"".join(rows)}</table>'
+
+
+def html_items(outcomes: Sequence[Outcome], rows: Mapping[str, Mapping]) -> str:
+    """Every question, with its answer kind flagged (原文摘录 / 拒答 / 出错) and its checks."""
+    head = ("<tr><th>编号 / id</th><th>类型 / type</th><th>问题 / question</th><th>标记 / flags</th>"
+            "<th>关键事实 / key facts</th><th>拒答正确 / refusal ok</th></tr>")
+    body = []
+    for o in outcomes:
+        row = rows.get(o.id, {})
+        flags = []
+        if o.error:
+            flags.append('<span class="flag err">出错</span>')
+        if o.refused:
+            flags.append(f'<span class="flag refused">{REFUSED_FLAG}</span>')
+        if o.extractive and not o.refused:
+            flags.append(f'<span class="flag quote">{EXTRACTIVE_FLAG}</span>')
+        key = "—" if o.key_fact is None else ("是" if o.key_fact else "否")
+        qid = f'<a href="#q-{_e(o.id)}">{_e(o.id)}</a>' if failure_reasons(o) else _e(o.id)
+        body.append(f"<tr><td>{qid}</td><td>{_e(o.type)}</td><td class=\"q\">{_e(row.get('question', ''))}</td>"
+                    f"<td>{''.join(flags)}</td><td>{key}</td><td>{'是' if o.refusal_ok else '否'}</td></tr>")
+    return f'<table id="items">{head}{"".join(body)}</table>'
+
 
 
 def _e(value: object) -> str:
@@ -149,13 +226,14 @@ def _delta_class(metric: str, system: float | None, baseline: float | None) -> s
 
 def html_metrics_table(system: Mapping, baseline: Mapping | None) -> str:
     """The overall metrics table: our system vs the baseline."""
-    head = f"<tr><th>Metric</th><th>{SYSTEM}</th>" + (f"<th>{BASELINE}</th><th>Δ</th>" if baseline else "") + "</tr>"
+    head = (f"<tr><th>指标 / Metric</th><th>{SYSTEM_ZH}</th>" + (f"<th>{BASELINE_ZH}</th><th>差值 / Δ</th>" if baseline
+                                                                   else "") + "</tr>")
     rows = []
     s_all, b_all = system["overall"], (baseline or {}).get("overall", {})
     for key, label in [("n", "Questions"), ("n_answerable", "Answerable"), ("n_unanswerable", "Unanswerable"),
                        ("n_errors", "Errors"), *METRIC_LABELS.items()]:
         s, b = s_all.get(key), b_all.get(key)
-        cells = f"<td>{_e(label)}</td><td>{_e(fmt(key, s))}</td>"
+        cells = f"<td>{_e(zh(key, label))}</td><td>{_e(fmt(key, s))}</td>"
         if baseline:
             delta = fmt_delta(key, b, s) if key in METRIC_LABELS else ""
             cells += (f"<td>{_e(fmt(key, b))}</td>"
@@ -163,7 +241,7 @@ def html_metrics_table(system: Mapping, baseline: Mapping | None) -> str:
         rows.append(f"<tr>{cells}</tr>")
     for name in LATENCY_FIELDS:
         for p in ("p50", "p95"):
-            cells = f"<td>{_e(name)} {p}</td><td>{_e(fmt_ms(system['latency'][name][p]))}</td>"
+            cells = f"<td>{_e(zh(name, name))} {p}</td><td>{_e(fmt_ms(system['latency'][name][p]))}</td>"
             if baseline:
                 cells += f"<td>{_e(fmt_ms(baseline['latency'][name][p]))}</td><td></td>"
             rows.append(f"<tr>{cells}</tr>")
@@ -172,7 +250,7 @@ def html_metrics_table(system: Mapping, baseline: Mapping | None) -> str:
 
 def html_group_table(groups: Mapping[str, Mapping], title: str) -> str:
     """A per-type or per-document metrics table."""
-    head = f"<tr><th>{_e(title)}</th>" + "".join(f"<th>{_e(label)}</th>" for _, label in GROUP_COLUMNS) + "</tr>"
+    head = f"<tr><th>{_e(title)}</th>" + "".join(f"<th>{_e(GROUP_ZH.get(k, label))}</th>" for k, label in GROUP_COLUMNS) + "</tr>"
     rows = []
     for name, m in groups.items():
         cells = "".join(f"<td>{_e(fmt(k, m.get(k)))}</td>" for k, _ in GROUP_COLUMNS)
@@ -223,9 +301,10 @@ def html_type_charts(system: Mapping, baseline: Mapping | None) -> str:
         shown = [i for i, t in enumerate(types) if any(v[i] is not None for v in series.values())]
         if not shown:
             continue
-        charts.append(svg_bar_chart(METRIC_LABELS[metric], [types[i] for i in shown],
+        charts.append(svg_bar_chart(ZH.get(metric, METRIC_LABELS[metric]), [types[i] for i in shown],
                                     {k: [v[i] for i in shown] for k, v in series.items()}))
-    legend = "".join(f'<span style="background:{c}"></span>{_e(n)}' for n, c in _COLORS.items()
+    names = {SYSTEM: SYSTEM_ZH, BASELINE: BASELINE_ZH}
+    legend = "".join(f'<span style="background:{c}"></span>{_e(names[n])}' for n, c in _COLORS.items()
                      if n == SYSTEM or baseline)
     return f'<p class="legend">{legend}</p><div class="charts">{"".join(charts)}</div>'
 
@@ -247,10 +326,10 @@ def failure_reasons(o: Outcome) -> list[str]:
 def _answer_block(title: str, row: Mapping | None, gold: set[tuple[str, str]]) -> str:
     if row is None:
         return f"<div><h4>{_e(title)}</h4><p>—</p></div>"
-    parts = [f"<h4>{_e(title)}{' · refused' if row.get('refused') else ''}"
-             f"{' · extractive' if row.get('extractive') else ''}</h4>"]
+    parts = [f"<h4>{_e(title)}{f' · {REFUSED_FLAG}' if row.get('refused') else ''}"
+             f"{f' · {EXTRACTIVE_FLAG}' if row.get('extractive') and not row.get('refused') else ''}</h4>"]
     if row.get("error"):
-        parts.append(f'<p class="err">error: {_e(row["error"])}</p>')
+        parts.append(f'<p class="err">出错 / error: {_e(row["error"])}</p>')
     parts.append(f'<div class="ans">{_e(row.get("answer") or "")}</div>')
     cites = row.get("citations") or []
     if cites:
@@ -268,7 +347,7 @@ def _answer_block(title: str, row: Mapping | None, gold: set[tuple[str, str]]) -
             cls = ' class="gold"' if any((it.get("doc_title"), lab) in gold for lab in labels) else ""
             items.append(f"<li{cls}>《{_e(it.get('doc_title'))}》"
                          f"{_e(it.get('clause'))} <span class=\"meta\">{_e(it.get('score'))}</span></li>")
-        parts.append(f"<p class=\"meta\">retrieved (top 5):</p><ul>{''.join(items)}</ul>")
+        parts.append(f"<p class=\"meta\">检索结果（前5条）/ retrieved (top 5):</p><ul>{''.join(items)}</ul>")
     return f"<div>{''.join(parts)}</div>"
 
 
@@ -291,17 +370,17 @@ def highlight(text: str, facts: Sequence[str]) -> str:
 
 
 def _gold_block(row: Mapping, clause_texts: Mapping[tuple[str, str], str]) -> str:
-    parts = ["<h4>Gold</h4>"]
+    parts = ["<h4>标准答案 / Gold</h4>"]
     gold = row.get("gold") or []
     if not gold:
-        parts.append("<p>unanswerable: the right behaviour is to refuse</p>")
+        parts.append("<p>不可回答：正确做法是拒答 / unanswerable: the right behaviour is to refuse</p>")
     facts = [str(f) for f in row.get("must_contain") or [] if f]
     for g in gold:
         key = (g.get("doc_title"), g.get("clause"))
         snippet = highlight(clause_snippet(clause_texts.get(key, ""), facts), facts)
         parts.append(f"<p class=\"gold\">《{_e(key[0])}》{_e(key[1])}</p><p class=\"meta\">{snippet}</p>")
     if row.get("must_contain"):
-        parts.append("<p>must contain: " + "、".join(f"<b>{_e(f)}</b>" for f in row["must_contain"]) + "</p>")
+        parts.append("<p>必须包含 / must contain: " + "、".join(f"<b>{_e(f)}</b>" for f in row["must_contain"]) + "</p>")
     if row.get("note"):
         parts.append(f"<p class=\"meta\">{_e(row['note'])}</p>")
     return f"<div>{''.join(parts)}</div>"
@@ -319,16 +398,17 @@ def html_failures(outcomes: Sequence[Outcome], rows: Mapping[str, Mapping], base
         gold = {(g.get("doc_title"), g.get("clause")) for g in row.get("gold") or []}
         history = "".join(f"<p class=\"meta\">{_e(t.get('role'))}: {_e(t.get('content'))}</p>"
                           for t in row.get("history") or [] if isinstance(t, dict))
-        blocks = [_answer_block(SYSTEM, row, gold)]
+        blocks = [_answer_block(SYSTEM_ZH, row, gold)]
         if baseline_rows:
-            blocks.append(_answer_block(BASELINE, baseline_rows.get(o.id), gold))
+            blocks.append(_answer_block(BASELINE_ZH, baseline_rows.get(o.id), gold))
         blocks.append(_gold_block(row, clause_texts))
         cards.append(f"<div class=\"fail\" id=\"q-{_e(o.id)}\"><h3>{_e(o.id)} · {_e(o.type)} · "
-                     f"{_e(row.get('question'))}<span class=\"why\">{_e('; '.join(reasons))}</span></h3>"
+                     f"{_e(row.get('question'))}<span class=\"why\">{_e('；'.join(REASONS_ZH.get(r, r) for r in reasons))}</span></h3>"
                      f"{history}<div class=\"cols\">{''.join(blocks)}</div></div>")
     if not cards:
-        return "<p>No failed questions.</p>"
-    return f"<p>{len(cards)} of {len(outcomes)} questions failed at least one check.</p>" + "".join(cards)
+        return "<p>没有未通过的问题。/ No failed questions.</p>"
+    return (f"<p>{len(outcomes)} 个问题中有 {len(cards)} 个至少一项检查未通过。/ {len(cards)} of {len(outcomes)} "
+            "questions failed at least one check.</p>" + "".join(cards))
 
 
 def render_html(metrics: Mapping, rows: Sequence[Mapping], baseline_rows: Sequence[Mapping],
@@ -342,16 +422,21 @@ def render_html(metrics: Mapping, rows: Sequence[Mapping], baseline_rows: Sequen
     meta = " · ".join(f"{k}: {_e(settings.get(k))}" for k in
                       ("embedding_model", "generator_backend", "generator_model", "top_k") if k in settings)
     sections = [
-        f"<h1>Evaluation report: {_e(metrics.get('run'))}</h1>",
-        f"<p class=\"meta\">dataset {_e(metrics.get('dataset'))} · {_e(metrics.get('created'))} · {meta}</p>",
-        "<h2>Metrics</h2>", html_metrics_table(system, baseline),
-        "<h2>By question type</h2>", html_type_charts(system, baseline),
-        html_group_table(system["by_type"], "type"),
-        "<h2>By document</h2>", html_group_table(system["by_document"], "document"),
+        f"<h1>评测报告 / Evaluation report: {_e(metrics.get('run'))}</h1>",
+        f"<p class=\"meta\">数据集 / dataset {_e(metrics.get('dataset'))} · {_e(metrics.get('created'))} · {meta}</p>",
+        "<h2>回答方式 / Answer kinds</h2>",
+        "<p class=\"meta\">“原文摘录”：模型的回答没有通过核对，改为引用条款原文；这类回答多说明模型本身答得不好。</p>",
+        html_answer_kinds(system, baseline),
+        "<h2>指标 / Metrics</h2>", html_metrics_table(system, baseline),
+        "<h2>按问题类型 / By question type</h2>", html_type_charts(system, baseline),
+        html_group_table(system["by_type"], "类型 / type"),
+        "<h2>按文件 / By document</h2>", html_group_table(system["by_document"], "文件 / document"),
     ]
     if baseline:
-        sections += ["<h2>Baseline by question type</h2>", html_group_table(baseline["by_type"], "type")]
-    sections += ["<h2>Failed questions</h2>", html_failures(outcomes, by_id, base_by_id, clause_texts)]
+        sections += ["<h2>基线按问题类型 / Baseline by question type</h2>",
+                     html_group_table(baseline["by_type"], "类型 / type")]
+    sections += ["<h2>逐题结果 / Every question</h2>", html_items(outcomes, by_id),
+                 "<h2>未通过的问题 / Failed questions</h2>", html_failures(outcomes, by_id, base_by_id, clause_texts)]
     return ("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-            f"<title>Evaluation {_e(metrics.get('run'))}</title><style>{_CSS}</style></head>"
+            f"<title>评测报告 {_e(metrics.get('run'))}</title><style>{_CSS}</style></head>"
             f"<body>{''.join(sections)}</body></html>")
