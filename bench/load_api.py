@@ -2,6 +2,14 @@
 
     python bench/load_api.py http://127.0.0.1:7860 --clients 8 --duration 120
 
+Side by side, everything started by the script (``--compare``): (a) one replica with the in-process
+generator, (b) one replica with generation on the llama.cpp server engine
+(``python -m llama_cpp.server``), (c) two replicas behind a small local proxy (TCP round-robin per
+connection) sharing that engine and one SQLite database — same model (the built-in 0.5B GGUF by
+default), same questions, same clients:
+
+    python bench/load_api.py --compare --clients 4 --duration 60
+
 Each client posts to /api/ask in a loop (questions taken round-robin), backing off briefly after a
 503. Stops by itself after the duration (requests still in flight get a grace period), then reports
 counts by status (200 / 503 / other), p50 / p95 latency of the 200s and throughput.
@@ -13,10 +21,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlparse
 
 import httpx
@@ -107,7 +118,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--grace", type=float, default=60.0, help="seconds to let in-flight requests finish")
     p.add_argument("--api-key", default=None, help="sent as Authorization: Bearer KEY")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--compare", action="store_true",
+                   help="start (a) one in-process replica, (b) one replica on the llama.cpp server engine, "
+                        "(c) two replicas behind a proxy on that engine, and load each in turn")
+    p.add_argument("--model", default="builtin:qwen2.5-coder-0.5b", help="generator model for --compare")
     args = p.parse_args(argv)
+    if args.compare:
+        return compare(args)
     host = urlparse(args.url).hostname or ""
     if host not in LOOPBACK:
         print(f"refusing non-loopback host {host!r}: this load test only targets 127.0.0.1 / localhost",
@@ -124,6 +141,152 @@ def main(argv: list[str] | None = None) -> int:
         print(f"status: 200={st['200']}  503={st['503']}  other={sum(st['other'].values())} {st['other'] or ''}")
         print(f"latency of 200s: p50={lat['p50']}s  p95={lat['p95']}s  max={lat['max']}s")
         print(f"throughput: {tp['answers_per_s']} answers/s, {tp['requests_per_s']} requests/s")
+    return 0
+
+
+# -- --compare: replicas, engine and proxy started here ------------------------------------------
+ROOT = Path(__file__).resolve().parents[1]
+
+
+async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    try:
+        while data := await reader.read(65536):
+            writer.write(data)
+            await writer.drain()
+    except (ConnectionError, asyncio.CancelledError):
+        pass
+    finally:
+        writer.close()
+
+
+class RoundRobinProxy:
+    """The small local proxy of setup (c): each client connection goes to the next replica (TCP)."""
+
+    def __init__(self, backends: list[int]) -> None:
+        self.backends = backends
+        self.next = 0
+        self.server: asyncio.base_events.Server | None = None
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        port = self.backends[self.next % len(self.backends)]
+        self.next += 1
+        try:
+            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", port)
+            await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
+        except (ConnectionError, asyncio.CancelledError):  # a replica gone, or the benchmark ending
+            writer.close()
+
+    async def start(self) -> int:
+        self.server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        return self.server.sockets[0].getsockname()[1]
+
+
+def start_replica(port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--port", str(port)], cwd=ROOT,
+                            env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=open(log, "wb"))  # noqa: SIM115
+
+
+def wait_ready(port: int, proc: subprocess.Popen, timeout: float = 600) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"replica on port {port} exited ({proc.returncode}); see its log")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).json().get("status") == "ready":
+                return
+        except (httpx.HTTPError, ValueError):
+            pass
+        time.sleep(0.5)
+    raise SystemExit(f"replica on port {port} not ready after {timeout:.0f} s")
+
+
+def stop(procs: list[subprocess.Popen]) -> None:
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        try:
+            p.wait(20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
+def measure(name: str, url: str, args: argparse.Namespace) -> dict:
+    httpx.post(url + "/api/ask", json={"question": QUESTIONS[0]}, timeout=300)  # warm (not counted)
+    print(f"-- {name}: {args.clients} clients for {args.duration:.0f} s", file=sys.stderr, flush=True)
+    report = asyncio.run(run(url, args.clients, args.duration, args.backoff, None, args.grace))
+    return {"setup": name, **report}
+
+
+def compare(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from qa.serving.engine import free_port, llama_cpp_server
+    from qa.settings import load_settings
+
+    settings = load_settings(generator_model=args.model)
+    from qa.models.provision import resolve_gguf  # fails early, with the fix, if the model is missing
+
+    gguf = resolve_gguf(settings)
+    work = Path(tempfile.mkdtemp(prefix="qa-load-"))
+    base_env = {"QA_DATA_DIR": str(work / "data"), "QA_GENERATOR_MODEL": args.model, "QA_LOG_FORMAT": "json",
+                "QA_INDEX_CHECK_S": "2"}
+    rows = []
+    # (a) one replica, in-process generator
+    port = free_port()
+    proc = start_replica(port, {**base_env, "QA_GENERATOR_BACKEND": "llama-cpp"}, work / "a.log")
+    try:
+        wait_ready(port, proc)
+        rows.append(measure("(a) 1 replica, in-process llama.cpp", f"http://127.0.0.1:{port}", args))
+    finally:
+        stop([proc])
+    with llama_cpp_server(gguf, n_ctx=settings.n_ctx, n_threads=settings.n_threads,
+                          log_path=work / "engine.log") as engine:
+        engine_env = {**base_env, "QA_GENERATOR_BACKEND": "openai", "QA_OPENAI_BASE_URL": engine.base_url,
+                      "QA_GENERATOR_MODEL": engine.model}
+        # (b) one replica on the engine
+        port = free_port()
+        proc = start_replica(port, engine_env, work / "b.log")
+        try:
+            wait_ready(port, proc)
+            rows.append(measure("(b) 1 replica -> llama.cpp server", f"http://127.0.0.1:{port}", args))
+        finally:
+            stop([proc])
+        # (c) two replicas behind the proxy, one engine, one database
+        ports = [free_port(), free_port()]
+        procs = [start_replica(p, engine_env, work / f"c{i}.log") for i, p in enumerate(ports)]
+        try:
+            for p, pr in zip(ports, procs, strict=True):
+                wait_ready(p, pr)
+
+            async def through_proxy() -> dict:
+                proxy = RoundRobinProxy(ports)
+                pport = await proxy.start()
+                url = f"http://127.0.0.1:{pport}"
+                async with httpx.AsyncClient(timeout=300) as http:
+                    await http.post(url + "/api/ask", json={"question": QUESTIONS[0]})
+                print(f"-- (c): {args.clients} clients for {args.duration:.0f} s", file=sys.stderr, flush=True)
+                report = await run(url, args.clients, args.duration, args.backoff, None, args.grace)
+                proxy.server.close()
+                return {"setup": "(c) 2 replicas + proxy -> llama.cpp server", **report}
+
+            rows.append(asyncio.run(through_proxy()))
+        finally:
+            stop(procs)
+    from qa.storage import Store
+
+    stored = Store(f"sqlite:///{work / 'data' / 'qa.sqlite3'}").count("questions")
+    if args.json:
+        print(json.dumps({"rows": rows, "questions_in_database": stored}, ensure_ascii=False, indent=2))
+        return 0
+    print(f"\nmodel {args.model}, {args.clients} clients, {args.duration:.0f} s per setup, queue_size "
+          f"{settings.queue_size}; logs in {work}")
+    print("| setup | answers/s | p50 s | p95 s | 200 | 503 | other errors |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        st, lat = r["status"], r["latency_200_s"]
+        print(f"| {r['setup']} | {r['throughput']['answers_per_s']} | {lat['p50']} | {lat['p95']} | "
+              f"{st['200']} | {st['503']} | {sum(st['other'].values())} {st['other'] or ''} |")
+    print(f"question records in the shared database: {stored}")
     return 0
 
 
