@@ -22,12 +22,12 @@ PORTAL = "https://portal.example.gov.cn"
 KEY = "k3y-for-page-tests"
 
 
-def client_for(settings, tmp_path: Path, generator=None, **overrides) -> TestClient:
+def client_for(settings, tmp_path: Path, generator=None, mount_ui: bool = False, **overrides) -> TestClient:
     s = settings.replace(data_dir=str(tmp_path / "data"), **overrides)
     service = build_service(s)
     if generator is not None:
         service.answerer.generator = generator
-    return TestClient(create_app(service, s, mount_ui=False))
+    return TestClient(create_app(service, s, mount_ui=mount_ui))
 
 
 @pytest.fixture()
@@ -168,3 +168,14 @@ def test_library_through_the_service(fake_index):
     assert sum(u.kind in ("clause", "section", "paragraph") for u in view.units) == view.entry.n_clauses
     with pytest.raises(InputError, match="没有这个文件"):
         service.document("nope")
+
+
+# -- the page's HTML ------------------------------------------------------------------------------
+def test_chat_page_html_is_chinese_and_carries_its_script(fake_index, tmp_path):
+    with client_for(fake_index, tmp_path, mount_ui=True) as c:
+        r = c.get("/")
+        assert r.status_code == 200
+        head = r.text[:300]
+        assert 'lang="zh-CN"' in head and 'lang="en"' not in head
+        assert int(r.headers["content-length"]) == len(r.content)
+        assert "window.qaAsk" in r.text or "window.qaAsk" in c.get("/config").text

@@ -42,6 +42,7 @@ from qa.api.limits import RateLimit, retry_after
 from qa.api.logs import Logs
 from qa.api.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from qa.api.metrics import Metrics, RequestMetricsMiddleware
+from qa.api.pagelang import HtmlLangMiddleware
 from qa.api.runner import GenerationRun
 from qa.api.widget import widget_router
 from qa.errors import BusyError, QAError, RateLimitError
@@ -555,6 +556,7 @@ def create_app(service: Any, settings: Settings, *, gate: GenerationGate | None 
     # Middleware: the last added is the outermost, so CORS headers reach 401/413 responses too.
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     app.add_middleware(FrameAncestorsMiddleware, origins=origins)
+    app.add_middleware(HtmlLangMiddleware)  # <html lang="zh-CN"> on the chat page (Gradio's template says en)
     app.add_middleware(RequestMetricsMiddleware, metrics=metrics)
     if origins:
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_credentials=False,
