@@ -35,6 +35,7 @@ STYLE = """<style>
 .qa-cmp table{border-collapse:collapse;width:100%;font-size:14px}
 .qa-cmp td,.qa-cmp th{border:1px solid #e5e7eb;padding:6px 8px;vertical-align:top;text-align:left}
 .qa-cmp th{background:#f3f4f6}
+.qa-cmp td:first-child{white-space:nowrap}
 .qa-cmp-silent{color:#991b1b}
 .qa-cmp-src{font-size:12px;color:#4b5563;margin-top:8px}
 </style>"""
