@@ -34,7 +34,7 @@ setup() {
   python qa/models/llama_build.py
   step "安装依赖 installing policy-qa and its dependencies"
   pip install --progress-bar on -e ".[dev]" | grep -v -E "^(Requirement already satisfied|WARNING: Location)" || true
-  python -c 'import qa, llama_cpp, sentence_transformers, faiss' \
+  python -c 'import qa, llama_cpp, sentence_transformers, faiss, openvino' \
     || { echo "依赖安装失败 / dependency install failed" >&2; exit 1; }
   step "安装离线模型 installing the offline models"
   qa models install

@@ -51,6 +51,11 @@ class Settings:
         "passage: ", "Prefix for chunks (used when the model registers no `passage` prompt)."
     )
     embedding_batch_size: int = _f(16, "Chunks embedded per batch when building the index.")
+    embedding_backend: str = _f(
+        "auto", "Embedding engine: `openvino` (the export `qa models install` makes of the built-in model, "
+        "checked for parity with torch; ~4x faster), `torch` (sentence-transformers fp32, the fallback) or "
+        "`auto` (openvino for the built-in model, torch for other models)."
+    )
     chunk_max_tokens: int = _f(
         0, "Longest chunk in model tokens; 0 = the embedding model's window (max_seq_length)."
     )
@@ -114,7 +119,7 @@ class Settings:
     ablate: str = _f(
         "", "Comma-separated answering mechanisms to switch off, for ablation runs (qa eval): script, preamble, "
         "translate, parts, cards, which_doc, year_binding, qualifiers, premise, premise_figures, mention, figure_answer, meaning, "
-        "restatement. Empty = all on (the product)."
+        "restatement, comparison. Empty = all on (the product)."
     )
 
     grounding: int = _f(

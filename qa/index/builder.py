@@ -74,7 +74,9 @@ class IndexBuilder:
         chunked = [(d, chunk_document(d, max_tokens, self.embedder.count_tokens)) for d in docs]
         total = sum(len(c) for _, c in chunked)
         entries = []
-        with tqdm(total=total, desc="嵌入 embedding", unit="chunk", disable=not self.progress or not total) as bar:
+        # the bar's rate is chunks/s over the whole run (smoothing 0), the figure bench/bench_embed.py reports
+        with tqdm(total=total, desc="嵌入 embedding", unit=" chunks", smoothing=0, file=sys.stderr,
+                  disable=not self.progress or not total) as bar:
             for doc, chunks in chunked:
                 texts = [c.embed_text for c in chunks]
                 parts = []

@@ -1,6 +1,9 @@
 """Embedding backends behind one interface, chosen from a small registry by the model name.
 
-- any sentence-transformers id or folder, or ``builtin:multilingual-e5-small`` → SentenceTransformerEmbedder
+- any sentence-transformers id or folder, or ``builtin:multilingual-e5-small`` → SentenceTransformerEmbedder,
+  run by torch or, with ``embedding_backend`` openvino (the default for the built-in model), by the
+  OpenVINO export that ``qa models install`` makes and checks (qa/models/openvino_export.py): the same
+  tokenisation, prompts and pooling for questions and chunks, only the transformer forward differs
 - ``hash:DIM`` → HashEmbedder, a deterministic fake (hashed character bigrams) for unit tests
 
 Questions get the model's "query" prompt and chunks its "passage" prompt (the model's registered
@@ -16,8 +19,8 @@ from typing import Protocol
 
 import numpy as np
 
-from qa.errors import ModelError
-from qa.settings import Settings
+from qa.errors import ConfigError, ModelError
+from qa.settings import BUILTIN_EMBEDDER, Settings
 
 
 class Embedder(Protocol):
@@ -95,6 +98,7 @@ class SentenceTransformerEmbedder:
 
                 from qa.models import resolve_embedding_model
 
+                backend = self.backend  # a bad setting fails before any weights load
                 torch.set_num_threads(max(1, self.settings.n_threads))
                 path = resolve_embedding_model(self.settings)
                 try:
@@ -103,13 +107,36 @@ class SentenceTransformerEmbedder:
 
                     transformers.utils.logging.disable_progress_bar()  # no "Loading weights" bar per load
 
-                    self._model = SentenceTransformer(path, device="cpu")
+                    model = SentenceTransformer(path, device="cpu")
                 except Exception as exc:  # library errors vary: OSError, ValueError, HF errors
                     raise ModelError(
                         f"无法加载嵌入模型 embedding model '{self.settings.embedding_model}' ({path}): {exc}",
                         hint="内置模型运行 `qa models install` 修复；自定义模型请检查 embedding_model 设置",
                     ) from None
+                if backend == "openvino":
+                    self._to_openvino(model, path)
+                self._model = model
         return self._model
+
+    @property
+    def backend(self) -> str:
+        """``openvino`` or ``torch``, from ``embedding_backend`` (``auto``: openvino for the built-in model)."""
+        return resolve_backend(self.settings)
+
+    def _to_openvino(self, model, path: str) -> None:
+        from qa.models import openvino_export as ovx
+
+        if self.settings.embedding_model == BUILTIN_EMBEDDER:
+            compiled = ovx.compile_model(ovx.validate_export(path), self.settings.n_threads)
+        else:  # another model: converted in memory at load (not checked for parity; see README)
+            try:
+                compiled = ovx.compile_model(ovx.convert_transformer(model), self.settings.n_threads)
+            except ModelError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - conversion errors are library-specific
+                raise ModelError(f"无法把嵌入模型转换为 OpenVINO / could not convert {path!r} to OpenVINO: {exc}",
+                                 hint=ovx.TORCH_HINT) from None
+        ovx.use_openvino(model, compiled)
 
     @property
     def dim(self) -> int:
@@ -142,6 +169,20 @@ class SentenceTransformerEmbedder:
 
     def embed_passages(self, texts: Sequence[str], *, batch_size: int = 16) -> np.ndarray:
         return self._encode(texts, "passage", batch_size, False)
+
+
+EMBEDDING_BACKENDS = ("auto", "openvino", "torch")
+
+
+def resolve_backend(settings: Settings) -> str:
+    """The engine a sentence-transformers embedder runs on: ``openvino`` or ``torch``."""
+    backend = settings.embedding_backend.strip().lower()
+    if backend not in EMBEDDING_BACKENDS:
+        raise ConfigError(f"unknown embedding_backend {settings.embedding_backend!r}",
+                          hint="use one of: " + ", ".join(EMBEDDING_BACKENDS))
+    if backend == "auto":
+        return "openvino" if settings.embedding_model == BUILTIN_EMBEDDER else "torch"
+    return backend
 
 
 def _hash(settings: Settings) -> Embedder:

