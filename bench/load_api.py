@@ -46,6 +46,7 @@ class Results:
     ok_latencies: list[float] = field(default_factory=list)
     busy: int = 0
     other: dict[str, int] = field(default_factory=dict)
+    cut: int = 0  # requests still in flight when the benchmark stopped (not answered, not an error)
 
     def add_other(self, what: str) -> None:
         self.other[what] = self.other.get(what, 0) + 1
@@ -96,13 +97,13 @@ async def run(base: str, clients: int, duration: float, backoff: float, api_key:
         done, pending = await asyncio.wait(tasks, timeout=duration + grace)
         for t in pending:  # stop by ourselves: in-flight requests past the grace period are dropped
             t.cancel()
-            results.add_other("cancelled_at_end")
+            results.cut += 1
         await asyncio.gather(*pending, return_exceptions=True)
     elapsed = time.monotonic() - start
     lat = results.ok_latencies
     total = len(lat) + results.busy + sum(results.other.values())
     return {"url": url, "clients": clients, "duration_s": round(elapsed, 1),
-            "status": {"200": len(lat), "503": results.busy, "other": results.other},
+            "status": {"200": len(lat), "503": results.busy, "other": results.other, "cut_at_end": results.cut},
             "latency_200_s": {"p50": round(percentile(lat, 50), 3), "p95": round(percentile(lat, 95), 3),
                               "max": round(max(lat), 3) if lat else None},
             "throughput": {"answers_per_s": round(len(lat) / elapsed, 3),
@@ -138,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         st, lat, tp = report["status"], report["latency_200_s"], report["throughput"]
         print(f"{report['url']}  clients={report['clients']}  duration={report['duration_s']}s")
-        print(f"status: 200={st['200']}  503={st['503']}  other={sum(st['other'].values())} {st['other'] or ''}")
+        print(f"status: 200={st['200']}  503={st['503']}  other={sum(st['other'].values())} {st['other'] or ''}  "
+              f"in flight at the end={st['cut_at_end']}")
         print(f"latency of 200s: p50={lat['p50']}s  p95={lat['p95']}s  max={lat['max']}s")
         print(f"throughput: {tp['answers_per_s']} answers/s, {tp['requests_per_s']} requests/s")
     return 0
@@ -280,12 +282,12 @@ def compare(args: argparse.Namespace) -> int:
         return 0
     print(f"\nmodel {args.model}, {args.clients} clients, {args.duration:.0f} s per setup, queue_size "
           f"{settings.queue_size}; logs in {work}")
-    print("| setup | answers/s | p50 s | p95 s | 200 | 503 | other errors |")
-    print("|---|---|---|---|---|---|---|")
+    print("| setup | answers/s | p50 s | p95 s | 200 | 503 | errors (not 503) | in flight at the end |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in rows:
         st, lat = r["status"], r["latency_200_s"]
         print(f"| {r['setup']} | {r['throughput']['answers_per_s']} | {lat['p50']} | {lat['p95']} | "
-              f"{st['200']} | {st['503']} | {sum(st['other'].values())} {st['other'] or ''} |")
+              f"{st['200']} | {st['503']} | {sum(st['other'].values())} {st['other'] or ''} | {st['cut_at_end']} |")
     print(f"question records in the shared database: {stored}")
     return 0
 
