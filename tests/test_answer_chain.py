@@ -66,6 +66,12 @@ def test_parts_by_region_year_and_sub_question(analyzer):
     s = analyzer.analyse("重庆方案是哪个部门印发的？文号是多少？")
     assert len(s.parts) == 2 and s.parts[1].text.startswith("重庆")  # the region carries over
     assert analyzer.analyse("雅安到2025年非化石能源比重多少？").parts == ()
+    # two subjects listed, each with its own region; a subject naming none takes the other's
+    x = analyzer.analyse("雅安的森林覆盖率目标和资阳的建成区绿地率目标哪个高？")
+    assert [p.text for p in x.parts] == ["雅安的森林覆盖率目标是多少？", "资阳的建成区绿地率目标是多少？"]
+    w = analyzer.analyse("重庆2025年在工业能耗和建筑面积两方面分别有什么目标？")
+    assert [p.text for p in w.parts] == ["重庆2025年在工业能耗有什么目标？", "重庆2025年建筑面积有什么目标？"]
+    assert analyzer.analyse("雅安市经济和信息化局分别负责哪些？").parts == ()  # 和 inside a body's name
     assert analyzer.analyse("四川和雅安", split=False).parts == ()
     assert QuestionAnalyzer(ALIASES, parts=False).analyse("四川和雅安分别是多少？").parts == ()
 
@@ -148,7 +154,7 @@ def test_parts_are_answered_each_against_its_own_evidence(fake_service):
     assert "41.5%" in a.text and "58%" in a.text and not a.refused
     assert {(c.doc_title, c.clause) for c in a.citations} == {(SICHUAN, "（五）"), (YAAN, "（五）")}
     assert re.search(r"（1）四川：.*\[1\]", a.text) and re.search(r"（2）雅安：.*\[2\]", a.text)
-    assert "比较：雅安（58%）高于四川（41.5%）" in a.text
+    assert "比较：雅安（58%左右）高于四川（41.5%左右）。两者相差约16.5个百分点。" in a.text
 
 
 def test_refusals_carry_a_reason_code(fake_service):

@@ -25,6 +25,7 @@ _SEGMENT = re.compile(r"[^，,。：:；;！!]+[，,。：:；;！!]?")
 _REQUEST_PREFIX = re.compile(r"^(?:请问|想问一下|想问下|问一下|问下|麻烦问一下|麻烦问下|请教一下|想了解一下|想知道)[，,：:\s]*")
 #: full-width digits, Latin letters, %, . and the ideographic space (Chinese punctuation stays as typed)
 _FULLWIDTH = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff05\uff0e\u3000]")
+_CN_DIGITS = "〇一二三四五六七八九"  # 十四五 = the 14th five-year plan
 _converter = None
 _converter_lock = threading.Lock()
 
@@ -117,6 +118,7 @@ class QuestionAnalyzer:
             text = self._abbreviation_runs.sub(self._expand_run, text)
         if self._abbreviations is not None:
             text = self._abbreviations.sub(lambda m: self._abbrev_names[m.group(1)], text)
+        text = cues.ENGLISH_PERIOD.sub(lambda m: f"“十{_CN_DIGITS[int(m.group(1)) - 10]}五”", text)
         text = cues.SHORT_YEAR.sub(lambda m: "20" + m.group(1), text)
         return re.sub(r"[ \t]+", " ", text)
 
@@ -179,9 +181,15 @@ class QuestionAnalyzer:
         if by_region:
             return by_region
         years = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"(?<!\d)20\d\d\s*年", text)]
+        by_than = self._than_parts(text)
+        if by_than:
+            return by_than
         by_year = self._listed_parts(text, years, distinct=lambda label: label)
         if by_year:
             return by_year
+        by_item = self._conjunct_parts(text)
+        if by_item:
+            return by_item
         return self._sub_questions(text)
 
     def _listed_parts(self, text: str, mentions: Sequence[tuple[int, int, str]], distinct) -> list[QuestionPart]:
@@ -200,9 +208,9 @@ class QuestionAnalyzer:
             return []
         tail = text[last[1]:]
         tail = re.sub(r"(?:两地|两市|两者|二者|两个)", "", tail)
-        tail = re.sub(r"哪个(?:更)?(?:高|低|多|少|大|小)|谁(?:更)?(?:高|低|多|少)|差多少|差距(?:有)?多大", "是多少", tail)
+        tail = cues.COMPARE_ASK.sub("是多少", tail)
         tail = re.sub(r"有(?:什么|何)(?:不同|区别|差别|差异)|不同之处|区别在哪", "是什么", tail)
-        tail = re.sub(r"分别|各自|各(?=[是为要有])|相比|对比|比较", "", tail)
+        tail = re.sub(r"分别|各自|各(?=[是为要有提定])|相比|对比|比较", "", tail)
         head = re.sub(r"^(?:对比|比较)(?:一下)?", "", text[:first[0]])
         parts, seen = [], set()
         for _, _, label in mentions:
@@ -213,6 +221,53 @@ class QuestionAnalyzer:
             parts.append(QuestionPart(f"{head}{label}{tail}", label))
         return parts
 
+    def _than_parts(self, text: str) -> list[QuestionPart]:
+        """"雅安的X比重庆高多少？": X of each region ("雅安的X是多少？", "重庆的X是多少？")."""
+        mentions = self.region_mentions(text)
+        for k, (start, end, _) in enumerate(mentions):
+            if k == 0 or text[start - 1:start] != "比" or not cues.THAN_ASK.match(text[end:]):
+                continue
+            first_s, first_e, _ = mentions[0]
+            subject = text[first_s:start - 1]  # "雅安2025年非化石能源消费比重目标"
+            other = text[start:end] + subject[first_e - first_s:]
+            return [QuestionPart(f"{subject}是多少？", text[first_s:first_e]),
+                    QuestionPart(f"{other}是多少？", text[start:end])]
+        return []
+
+    def _conjunct_parts(self, text: str) -> list[QuestionPart]:
+        """"A的X和B的Y分别/哪个高": two listed subjects, each asked on its own; a subject that names no
+        region or year takes the other one's ("重庆在X和Y两方面分别…" → "重庆…X…", "重庆…Y…")."""
+        cue = cues.PARTS_CUE.search(text)
+        if not cue:
+            return []
+        body, tail = text[:cue.start()], text[cue.start():]
+        joins = [m for m in re.finditer(r"和|与|以及|跟", body)
+                 if not cues.BODY_NAME_AFTER.match(body[m.end():]) and m.start() >= 3 and len(body) - m.end() >= 3]
+        if not joins:
+            return []
+        join = joins[-1]
+        left, right = body[:join.start()], body[join.end():]
+        # what the two subjects share: the segments before the one that lists them ("…方案中，")
+        head = ""
+        if "，" in left or "," in left:
+            cut = max(left.rfind("，"), left.rfind(",")) + 1
+            head, left = left[:cut], left[cut:]
+        right = cues.PARTS_COUNT.sub("", right).strip(" ，,")
+        left = left.strip(" ，,")
+        if len(left) < 3 or len(right) < 3:
+            return []
+        inherit = ""
+        named_left = self.region_mentions(left)
+        if named_left and not self.region_mentions(right) and not self.region_mentions(head):
+            inherit += left[named_left[0][0]:named_left[0][1]]
+        year = cues.YEAR.search(left)
+        if year and not cues.YEAR.search(right) and not cues.YEAR.search(head):
+            inherit += year.group(0)
+        ask = cues.COMPARE_ASK.sub("是多少", tail)
+        ask = re.sub(r"^(?:分别|各自|各)(?=[是为要有提定])", "", ask)
+        ask = re.sub(r"分别|各自|相比|对比|比较", "", ask) or "是什么？"
+        return [QuestionPart(f"{head}{left}{ask}", left), QuestionPart(f"{head}{inherit}{right}{ask}", right)]
+
     def _sub_questions(self, text: str) -> list[QuestionPart]:
         """"…？…？": each question on its own; a later one without a region takes the first one's."""
         pieces = [p.strip(" ，,") for p in re.split(r"(?<=[？?])", text) if p.strip(" ，,")]
@@ -220,7 +275,11 @@ class QuestionAnalyzer:
         if len(pieces) < 2:
             return []
         first_regions = self.region_mentions(pieces[0])
-        lead = pieces[0][first_regions[0][0]:first_regions[0][1]] if first_regions else ""
+        lead = ""
+        if first_regions:  # the region, with the document named right after it ("四川省…行动方案")
+            start, end, _ = first_regions[0]
+            named = cues.DOCUMENT_NAME.match(pieces[0][end:])
+            lead = pieces[0][start:end + (named.end() if named else 0)]
         years = cues.YEAR.search(pieces[0])
         out = []
         for i, piece in enumerate(pieces):
@@ -255,9 +314,15 @@ def _answer_type(text: str) -> str:
         return "basis"
     if cues.ASKS_WHICH_DOC.search(text):
         return "which_doc"
+    if cues.ASKS_ENTITY.search(text):
+        return "explanation"
     if cues.RESPONSIBILITY.search(text):
         return "body"
-    if cues.ASKS_QUANTITY.search(text):
+    a_not_a = cues.A_NOT_A.search(text)
+    quantity = cues.ASKS_QUANTITY.search(text)
+    if a_not_a and a_not_a.group(1) != "有没有" and not re.search(r"(?:多少|几)(?:个百分点|个|项|%|呢|啊)?[？?。]?\s*$", text):
+        return "yesno"
+    if quantity:
         return "figure"
     if cues.ASKS_YESNO.search(text) or cues.MENTION_VERB.search(text):
         return "yesno"

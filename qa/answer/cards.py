@@ -33,6 +33,7 @@ class CardFact:
     value: str
     quote: str  # the line of the unit that states it
     label: str  # the unit it stands in: 通知 / 函 / 序言
+    source_doc: str = ""  # the document it is stated in, when another document states it ('' = this one)
 
 
 @dataclass(frozen=True)
@@ -115,3 +116,39 @@ def build_card(doc_id: str, meta: dict[str, Any], root: Path | None = None, head
     if published and cover is not None:
         card["published"] = CardFact(_fmt_date(*published.groups()), published.group(0), cover["label"])
     return DocumentCard(doc_id, str(meta.get("title", "")), str(meta.get("region", "")), notes=tuple(notes), **card)
+
+
+_REFERENCE = r"(?:(?P<issuer>[^，。；、《》]{{2,24}}?)(?:联合)?印发)?《(?:关于印发)?[〈<]?{title}[〉>]?(?:的通知)?》（(?P<number>[^（）]*〔\d{{4}}〕[^（）]*号)）"
+
+
+def with_references(cards: dict[str, DocumentCard], metas: dict[str, dict[str, Any]]) -> dict[str, DocumentCard]:
+    """Cards completed from other documents that cite them: a plan without a cover letter gets its 文号
+    and issuer from a document that writes "省生态环境厅等七部印发《关于印发〈X〉的通知》（川环发〔2023〕15号）"
+    (the fact is cited to the sentence of the document that states it)."""
+    out = dict(cards)
+    for doc_id, card in cards.items():
+        if (card.doc_number is not None and card.issuers is not None) or len(card.title) < 4:
+            continue
+        pattern = re.compile(_REFERENCE.format(title=re.escape(card.title)))
+        for other, meta in metas.items():
+            if other == doc_id:
+                continue
+            for unit in meta.get("units", []):
+                m = pattern.search(unit.get("text", ""))
+                if m is None:
+                    continue
+                sentence = next((x for x in re.split(r"(?<=。)", unit["text"]) if m.group(0) in x), m.group(0))
+                updates: dict[str, CardFact] = {}
+                if card.doc_number is None:
+                    updates["doc_number"] = CardFact(m.group("number"), sentence, unit["label"], other)
+                issuer = (m.group("issuer") or "").strip()
+                issuer = re.sub(r"^.*(?:）|和|及)", "", issuer)
+                if card.issuers is None and issuer:
+                    updates["issuers"] = CardFact(issuer, sentence, unit["label"], other)
+                if updates:
+                    card = DocumentCard(**{**{f: getattr(card, f) for f in card.__dataclass_fields__}, **updates})
+                    out[doc_id] = card
+                break
+            if out[doc_id].doc_number is not None and out[doc_id].issuers is not None:
+                break
+    return out

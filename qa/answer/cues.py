@@ -35,6 +35,10 @@ ABBREVIATION_CONTEXT = r"(?:(?<=^)|(?<=[\s，,：:]))({chars})(?=[\s，,的省�
 ABBREVIATION_RUN = (r"(?:(?<=^)|(?<=[\s，,：:和与及]))([{chars}]{{2,3}})"
                     r"(?=两地|三地|两省|两省市|地区|[\s，,的省市各]|方案|分别|20\d\d|\d\d年)")
 
+#: English names of five-year-plan periods ("14th Five-Year Plan", "the 14th FYP") → 十四五
+ENGLISH_PERIOD = re.compile(r"(?i)\b(?:the\s+)?(1[0-9])(?:th)?\s*(?:five[-\s]year\s+plan|FYP)(?:\s+period)?\b")
+#: a term the question quotes ("“碳惠通”平台"): it must be found as written
+QUOTED_TERM = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")
 #: an English word (a question with two or more is translated before it is analysed)
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 
@@ -43,7 +47,7 @@ LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 ASKS_QUANTITY = re.compile(r"(?<!号是)(?<!号)多少|(?<!哪)几[个项家座台辆万亿%]|百分之几|百分之多少|具体数字|数值|"
                            r"(?i:\bhow (?:much|many)\b|\bwhat percentage\b|\bwhat share\b)")
 #: who is responsible / who issued it
-RESPONSIBILITY = re.compile(r"部门|负责|牵头|谁(?!更?(?:高|低|多|少|大|小|快|慢|强|弱))|(?:哪些|哪个|哪几个|什么|责任|参与|牵头|配合)单位|配合|职责|主管|印发|发布|"
+RESPONSIBILITY = re.compile(r"部门|负责|牵头|谁(?!(?:定得|设得|的)?更?(?:高|低|多|少|大|小|快|慢|强|弱|严))|(?:哪些|哪个|哪几个|什么|责任|参与|牵头|配合)单位|配合|职责|主管|印发|发布|"
                             r"联合发文|联合印发|签发|发文机关|印发机关|(?i:\bwhich (?:department|agenc|bod)|\bwho\b)")
 ASKS_DOCNUMBER = re.compile(r"文号|字号|文件编号|编号是|编号多少|(?i:\bdocument number\b)")
 #: who issued the document (as opposed to who is responsible for a measure)
@@ -57,9 +61,15 @@ ASKS_RECIPIENTS = re.compile(r"主送|发给|印发给|抄送|下发给|发至")
 ASKS_BASIS = re.compile(r"依据|根据(?:哪|什么)|上级文件|贯彻落实(?:哪|什么)")
 #: "is it / does it" questions: 是否, …吗, 有没有, 有无
 ASKS_YESNO = re.compile(r"是否|有没有|有无|是不是|(?:吗|(?<![什怎这那多])么)[？?]?\s*$")
+#: an A-not-A question ("会不会调整", "能不能新上", "算不算"): asks yes or no, even when a 多少 is part of
+#: what it asks about ("会不会根据坐车的人多少来调整")
+A_NOT_A = re.compile(r"(会不会|能不能|可不可以|是不是|要不要|算不算|用不用|需不需要|允不允许|让不让|有没有)")
 #: "does the plan mention X": the object X follows the verb
-MENTION_VERB = re.compile(r"(?:有没有|是否|有无)?(?:提到|提及|涉及|说到|讲到|写到|出现)(?:过|了)?")
-ASKS_WHICH_DOC = re.compile(r"哪个(?:文件|方案|文件里|方案里)|哪份|哪一份|哪个地方的方案|出自|(?i:\bwhich (?:document|plan)\b)")
+MENTION_VERB = re.compile(r"(?:有没有|是否|有无)?(?:提到|提及|涉及|说到|讲到|写到|出现)(?:过|了)?|"
+                          r"(?:有没有|是否|有无)(?:规定|明确)(?:了|过)?")
+#: asking for a company or an institution by name (not for a government department)
+ASKS_ENTITY = re.compile(r"(?:哪家|哪个|哪些|什么)(?:企业|公司|高校|大学|机构|平台|项目)|(?i:\bwhich (?:company|companies|enterprise|firm)\b)")
+ASKS_WHICH_DOC = re.compile(r"哪个(?:文件|方案|文件里|方案里)|(?:哪几个|哪些|哪几份)(?:文件|方案)|哪份|哪一份|哪个地方的方案|出自|(?i:\bwhich (?:document|plan)\b)")
 ASKS_LIST = re.compile(r"哪些|有什么|包括什么|包括哪|几个方面|列出|都有|措施|任务|(?i:\bwhat (?:are|measures)\b)")
 #: words that make a figure question ("比例", "达到") worth a figure bonus when choosing sentences
 ASKS_FIGURE = re.compile(r"多少|几|比例|比重|目标|指标|百分|%|下降|提高|达到|万吨|亿")
@@ -79,9 +89,23 @@ PREAMBLE = re.compile(r"我是|我们是|本人是|本人在|我在[^，,]{1,12}
 #: a segment that asks something (a question word or a question mark)
 QUESTION_CUE = re.compile(r"[？?]|多少|什么|哪|吗|是否|如何|怎么|怎样|几|有没有|谁|(?i:\b(?:what|which|how|who|when|is|are|does)\b)")
 #: words that ask for several parts at once ("分别", "各是", "哪个高")
-PARTS_CUE = re.compile(r"分别|各自|各是|各为|各要|各有|哪个(?:高|低|多|少|大|小)|谁(?:高|低|多|少)|相比|对比|比较|差多少|差距")
+PARTS_CUE = re.compile(r"分别|各自|各是|各为|各要|各有|各提出|哪个(?:更)?(?:高|低|多|少|大|小)|谁(?:定得)?(?:更)?(?:高|低|多|少|大|小)|"
+                       r"相比|对比|比较|差多少|差几|差距|(?:是不是|是否)(?:同一个|一样|相同)|一样吗|相同吗")
+#: what a comparison asks, turned into what each part asks ("哪个更高" → "是多少")
+COMPARE_ASK = re.compile(r"(?:哪个|谁)(?:定得)?(?:更)?(?:高|低|多|少|大|小)|差(?:多少|几)(?:个百分点)?|差距(?:有)?多大|"
+                         r"(?:是不是|是否)(?:同一个数|同一个|一样|相同)|一样吗|相同吗")
+#: a question that compares (the composed answer then adds a comparison line)
+COMPARES = re.compile(COMPARE_ASK.pattern + r"|相比|对比|比较|高多少|低多少|多多少|少多少")
+#: "A的X比B高多少": after the second region, how the two are compared
+THAN_ASK = re.compile(r"^(?:的|方案)?(?:目标)?(?:要)?(?:高|低|多|少|大|小)(?:了)?(?:多少|几)")
+#: "两方面" / "两者": the count of the listed items, dropped from each part
+PARTS_COUNT = re.compile(r"(?:这)?(?:两|二|三)(?:个)?(?:方面|者|项|地|市|个|省市|省)|二者|两者")
+#: a connector inside a body's name ("市经济和信息化局", "住房和城乡建设厅") does not list two items
+BODY_NAME_AFTER = re.compile(r"^[^，,。；;？?\s和与]{0,8}?(?:局|厅|委|办|委员会|管委会)")
 #: connectors between the listed items of a multi-part question
 CONNECTOR = r"(?:和|与|及|以及|、|跟|同|，|,|还有)"
+#: the document a question names after its region ("四川省减污降碳协同增效行动方案", "雅安的方案")
+DOCUMENT_NAME = re.compile(r"^[^，,。？?！!]{0,20}?(?:方案|规划|通知|意见|办法|文件)")
 #: a premise the question asserts before asking ("方案要求全部关停X，名单怎么定的？")
 PREMISE_VERB = re.compile(r"(?:方案|文件|规定|政策|省里|市里|上面)?(?:要求|规定|明确|提出|说)(?:了)?")
 

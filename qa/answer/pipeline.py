@@ -19,22 +19,24 @@ from pathlib import Path
 
 from qa.answer import prompts
 from qa.answer.analysis import QuestionAnalysis, QuestionAnalyzer
-from qa.answer.cards import DocumentCard, build_card
+from qa.answer.cards import DocumentCard, build_card, with_references
 from qa.answer.citations import check_answer, extractive_answer, figures, unchecked
-from qa.answer.cues import ASKS_ISSUER, DOC_EVENT, LATIN_WORD
+from qa.answer.cues import ASKS_BASIS, ASKS_ISSUER, COMPARES, DOC_EVENT, LATIN_WORD, QUOTED_TERM
 from qa.answer.evidence import EvidenceItem, SentenceScorer, build_evidence, split_sentences
 from qa.answer.generators import Generator
 from qa.answer.policy import Refusal, RefusalPolicy
 from qa.answer.rewrite import rewrite
 from qa.answer.support import FigureSupport, cjk_bigrams, content_bigrams
+from qa.errors import QAError
 from qa.index.scope import region_aliases
 from qa.settings import Settings
 from qa.types import Answer, Citation, Hit, Scope, StreamEvent, Timings, Turn
 from qa.validation import validate_question  # the one set of input rules (re-exported here)
 
+_MAX_TERM_QUOTES = 6  # sentences quoted for a "which document mentions “X”" question
 _MARK = re.compile(r"\[(\d{1,2})\]")
-_PERCENT = re.compile(r"(\d+(?:\.\d+)?)%")
-_COMPARE = re.compile(r"哪个(?:更)?(?:高|多|大|低|少|小)|谁(?:更)?(?:高|多|低|少)|相比|对比|比较|差多少")
+_VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|万吨标准煤|万吨|亿吨|吨|万千瓦|千瓦|万辆|辆|万台|台|万平方米|平方米|万立方米|亿立方米|个|家|座|项)"
+                    r"(以上|以下|左右|以内)?")
 
 
 def _states_figure(text: str) -> bool:
@@ -64,6 +66,7 @@ class Answerer:
         self._figure_support: tuple[object, FigureSupport] | None = None
         self._alias_cache: tuple[object, dict[str, str], QuestionAnalyzer] | None = None
         self._card_cache: tuple[object, dict[str, DocumentCard]] | None = None
+        self._compare = None  # qa.compare.service.CompareService, built on the first comparison question
         self.policy = RefusalPolicy(settings, self._support, self._regions, self._document_texts)
 
     # ------------------------------------------------------------------ index-derived state
@@ -133,6 +136,12 @@ class Answerer:
         history = [t if isinstance(t, Turn) else Turn(t["role"], t["content"]) for t in history]
         yield StreamEvent("status", "检索中…")
         analysis = self.analyse(q, history)
+        if self.settings.grounding and self.settings.enabled("alignment"):
+            aligned = self._alignment_answer(q, analysis, doc_ids, t0)
+            if aligned is not None:
+                yield StreamEvent("token", aligned.text)
+                yield StreamEvent("answer", answer=aligned)
+                return
         if analysis.parts and self.settings.grounding:
             yield from self._answer_parts(q, analysis, doc_ids, cancel, t0)
         else:
@@ -163,6 +172,15 @@ class Answerer:
                                                                  Timings(**timings, total_ms=total)))
                 return
         items = build_evidence(standalone, evidence_hits, self.retriever.unit, self.settings.evidence_chars)
+        quoted = QUOTED_TERM.search(analysis.text)
+        if (self.settings.grounding and analysis.answer_type == "which_doc" and quoted
+                and self.settings.enabled("which_doc")):
+            # "“碳惠通”出现在哪个方案里": the quoted term is looked up as written, in every document in scope
+            found = self._term_answer(question, quoted.group(1), scope, hits, timings, t0)
+            if found is not None:
+                yield StreamEvent("token", found.text)
+                yield StreamEvent("answer", answer=found)
+                return
         if self.settings.grounding and analysis.answer_type == "which_doc" and self.settings.enabled("which_doc"):
             # "哪个文件提到X": the documents' own sentences, quoted with their titles, are the answer
             meaning = self._meaning if self.settings.enabled("meaning") else None
@@ -229,21 +247,17 @@ class Answerer:
             else:
                 text = _shift_marks(ans.text, offset)
                 citations += [replace(c, n=c.n + offset) for c in ans.citations]
-                found = _PERCENT.findall(ans.text)
-                if len(set(found)) == 1:
-                    values.append((label, found[0]))
+                found = {(v, u, q) for v, u, q in _VALUE.findall(_MARK.sub("", ans.text))}
+                if len({(v, u) for v, u, _ in found}) == 1:
+                    values.append((label, sorted(found, key=lambda f: f[2])[-1]))
             lines.append(prompts.PART_HEADING.format(k=k, label=label) + text)
             notes += [f"{label}：{n}" for n in ans.notes]
         # retrieved clauses of the parts interleaved, so that each part's best clauses come first
         for rank in range(max((len(a.hits) for _, a in answers), default=0)):
             hits += [a.hits[rank] for _, a in answers if rank < len(a.hits) and a.hits[rank] not in hits]
-        if len(values) == 2 and len(answers) == 2 and _COMPARE.search(analysis.text):
-            (a, va), (b, vb) = values
-            if float(va) == float(vb):
-                lines.append(prompts.COMPARISON_EQUAL.format(a=a, b=b, value=f"{va}%"))
-            else:
-                (hi, hv), (lo, lv) = sorted(values, key=lambda x: -float(x[1]))
-                lines.append(prompts.COMPARISON_LINE.format(high=hi, high_value=f"{hv}%", low=lo, low_value=f"{lv}%"))
+        if (len(values) == 2 and len(answers) == 2 and values[0][1][1] == values[1][1][1]
+                and COMPARES.search(analysis.text) and self.settings.enabled("comparison")):
+            lines.append(self._comparison_line(values))
         total = (time.perf_counter() - t0) * 1000
         first_ms = ((first_token or time.perf_counter()) - t0) * 1000
         timings = Timings(
@@ -258,19 +272,91 @@ class Answerer:
                       raw_text="\n".join(a.raw_text for _, a in answers), notes=tuple(notes), timings=timings,
                       refusal_reason=codes[0] if refused and codes else "")
 
+    @staticmethod
+    def _comparison_line(values: list[tuple[str, tuple[str, str, str]]]) -> str:
+        """"比较：A（58%左右）高于B（25%）。两者相差约33个百分点。" from each part's one figure (same unit)."""
+        (a, (va, unit, qa_)), (b, (vb, _, qb)) = values
+        shown = {a: f"{va}{unit}{qa_}", b: f"{vb}{unit}{qb}"}
+        if float(va) == float(vb):
+            return prompts.COMPARISON_EQUAL.format(a=a, b=b, value=shown[a])
+        (hi, hv), (lo, lv) = sorted(((a, float(va)), (b, float(vb))), key=lambda x: -x[1])
+        line = prompts.COMPARISON_LINE.format(high=hi, high_value=shown[hi], low=lo, low_value=shown[lo])
+        decimals = max(len(v.split(".")[1]) if "." in v else 0 for v in (va, vb))
+        gap = f"{hv - lv:.{decimals}f}"
+        gap_unit = "个百分点" if unit == "%" else unit
+        return line + prompts.COMPARISON_GAP.format(approx=prompts.COMPARISON_APPROX if (qa_ or qb) else "",
+                                                    gap=gap, unit=gap_unit)
+
+    def _alignment_answer(self, question: str, analysis: QuestionAnalysis, doc_ids: Sequence[str] | None,
+                          t0: float) -> Answer | None:
+        """"资阳方案比省方案多了哪些要求？": what one plan has and its counterpart does not, from the clause
+        alignment stored with the index (per-part answering cannot tell what is missing). Other
+        comparisons are answered part by part: each part's figure is checked against its own clause."""
+        from qa.compare.answer import compare_answer, question_mode
+        from qa.compare.service import CompareService
+
+        if doc_ids or question_mode(analysis.text) != "extra":
+            return None
+        if self._compare is None:
+            self._compare = CompareService(self.settings, self.retriever)
+        try:
+            table = compare_answer(analysis, self._compare, mode="extra")
+        except QAError:
+            return None  # an index built before the alignment existed: answer part by part
+        if table is None or not table.citations:
+            return None
+        hits, scope = self.retriever.search(analysis.text, k=max(10, self.settings.top_k))
+        t = Timings(total_ms=(time.perf_counter() - t0) * 1000)
+        return Answer(question=question, text=table.text, citations=tuple(table.citations), hits=tuple(hits),
+                      extractive=True, rewritten_question=analysis.text, scope=scope,
+                      notes=(prompts.ALIGNMENT_NOTE,), timings=t)
+
+    def _term_answer(self, question: str, term: str, scope: Scope, hits: Sequence[Hit], timings: dict,
+                     t0: float) -> Answer | None:
+        """The sentences that contain ``term`` as written, one per clause, every document in scope searched
+        (None when no document has it: then the retrieved clauses are quoted as usual)."""
+        data = self.retriever.load()
+        wanted = set(scope.doc_ids) or set(data.documents)
+        chunks = {(c.doc_id, c.label): c for c in data.chunks}
+        lines = [prompts.WHICH_DOC_PREFIX]
+        citations: list[Citation] = []
+        for doc_id, meta in data.documents.items():
+            if doc_id not in wanted:
+                continue
+            for unit in meta.get("units", []):
+                chunk = chunks.get((doc_id, unit["label"]))
+                sentence = next((x for x in split_sentences(unit["text"], int(unit.get("start", 0)))
+                                 if term in x.text), None)
+                if chunk is None or sentence is None:
+                    continue
+                n = len(citations) + 1
+                citations.append(Citation(n, chunk.doc_title, chunk.label, sentence.text, chunk.chunk_id, doc_id,
+                                          sentence.start, sentence.end))
+                lines.append(f"《{chunk.doc_title}》{chunk.label}：{sentence.text}[{n}]")
+                if len(citations) >= _MAX_TERM_QUOTES:
+                    break
+        if not citations:
+            return None
+        t = Timings(**timings, total_ms=(time.perf_counter() - t0) * 1000)
+        return Answer(question=question, text="\n".join(lines), citations=tuple(citations), hits=tuple(hits),
+                      extractive=True, rewritten_question=question, scope=scope,
+                      notes=(prompts.TERM_SEARCH_NOTE.format(term=term),), timings=t)
+
     # ------------------------------------------------------------------ document cards
     def _cards(self) -> dict[str, DocumentCard]:
         data = self.retriever.load()
         if self._card_cache is None or self._card_cache[0] is not data:
             root = Path(self.settings.corpus_dir).resolve().parent
-            self._card_cache = (data, {d: build_card(d, meta, root) for d, meta in data.documents.items()})
+            cards = {d: build_card(d, meta, root) for d, meta in data.documents.items()}
+            self._card_cache = (data, with_references(cards, data.documents))
         return self._card_cache[1]
 
     def _card_fields(self, analysis: QuestionAnalysis) -> tuple[str, ...]:
         """The card fields a metadata question asks for (none for other questions)."""
         kind = analysis.answer_type
         if kind == "doc_number":
-            return ("doc_number",)
+            # "所依据的省级文件文号": the number of the document it is based on, not its own
+            return ("basis",) if ASKS_BASIS.search(analysis.text) else ("doc_number",)
         if kind == "date" and DOC_EVENT.search(analysis.text):
             return ("signed", "published")
         if kind in ("recipients", "basis"):
@@ -300,16 +386,18 @@ class Answerer:
             return self._refusal(question, analysis.text, refusal, hits, scope, t)
         text = "".join(prompts.CARD_ANSWERS[f].format(title=card.title, value=fact.value) for f, fact in facts)
         text += "".join(prompts.CARD_NOTE.format(note=n) for n in card.notes if "删减" in n)
-        label = facts[0][1].label
-        chunk = next((c for c in self.retriever.load().chunks if c.doc_id == doc_id and c.label == label), None)
-        unit = self.retriever.unit(doc_id, label) or {}
+        label, source = facts[0][1].label, facts[0][1].source_doc or doc_id
+        chunk = next((c for c in self.retriever.load().chunks if c.doc_id == source and c.label == label), None)
+        unit = self.retriever.unit(source, label) or {}
+        if source != doc_id and chunk is not None:  # stated by the document that cites this one
+            text += prompts.CARD_CITED_BY.format(title=chunk.doc_title, label=label)
         quotes = [fact.quote for _, fact in facts]
         citations: tuple[Citation, ...] = ()
         if chunk is not None:
             pos = str(unit.get("text", "")).find(quotes[0])
             start = int(unit.get("start", 0)) + max(pos, 0)
-            citations = (Citation(1, card.title, label, "\n".join(dict.fromkeys(quotes)), chunk.chunk_id, doc_id,
-                                  start, start + len(quotes[0])),)
+            citations = (Citation(1, chunk.doc_title, label, "\n".join(dict.fromkeys(quotes)), chunk.chunk_id,
+                                  source, start, start + len(quotes[0])),)
         return Answer(question=question, text=text, citations=citations, hits=tuple(hits), refused=False,
                       rewritten_question=analysis.text, scope=scope, notes=("据文件信息卡作答",), timings=t)
 
@@ -363,7 +451,7 @@ class Answerer:
             # a how-much question answered without a figure: if the sentence that matches the question
             # gives none either, the plan states the target only in words; else quote that sentence
             quote = self._qualitative_quote(analysis, items)
-            if not re.search(r"\d", quote):
+            if not _states_figure(quote):  # a year is not a figure: "到2025年…大幅提升" is a target in words
                 refusal = Refusal("no_figure", prompts.REFUSAL_NO_FIGURE_QUALITATIVE, quote=quote)
                 return self._refusal(question, standalone, refusal, hits, scope, t, raw)
             if not checked.extractive:

@@ -81,6 +81,7 @@ CARD_ANSWERS = {
     "basis": "《{title}》依据{value}制定[1]。",
     "issuers": "《{title}》由{value}印发[1]。",
 }
+CARD_CITED_BY = "（此项见《{title}》{label}的引述。）"
 CARD_MISSING = {
     "doc_number": "文号", "signed": "落款日期", "published": "发布时间", "recipients": "主送单位",
     "basis": "所依据的文件", "issuers": "印发单位",
@@ -90,7 +91,11 @@ CARD_NOTE = "（注：原文注明“{note}”。）"
 #: Heading of each part of a multi-part answer, and the comparison line after the parts.
 PART_HEADING = "（{k}）{label}："
 COMPARISON_LINE = "比较：{high}（{high_value}）高于{low}（{low_value}）。"
+TERM_SEARCH_NOTE = "在范围内的全部文件中查找“{term}”原文"
+ALIGNMENT_NOTE = "据上下级条款对照（索引时对齐的条款）作答"
 COMPARISON_EQUAL = "比较：{a}与{b}相同（{value}）。"
+COMPARISON_GAP = "两者相差{approx}{gap}{unit}。"
+COMPARISON_APPROX = "约"
 RELATED_HEADER = "可参考的相关条款："
 RELATED_ITEM = "- 《{title}》{label} {heading}"
 
