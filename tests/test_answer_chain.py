@@ -26,6 +26,11 @@ def analyzer() -> QuestionAnalyzer:
 
 
 # -- analysis ---------------------------------------------------------------------------------
+def test_english_plan_period_is_the_chinese_period(analyzer):
+    a = analyzer.analyse("How much NOx must Sichuan cut in the 14th Five-Year Plan period?")
+    assert a.periods == ("十四五",) and a.years == ()
+
+
 def test_traditional_full_width_and_pinyin_are_normalised(analyzer):
     a = analyzer.analyse("雅安市到２０２５年非化石能源消費比重要達到多少？")
     assert a.text == "雅安市到2025年非化石能源消费比重要达到多少？"  # Chinese punctuation kept
@@ -72,6 +77,14 @@ def test_parts_by_region_year_and_sub_question(analyzer):
     w = analyzer.analyse("重庆2025年在工业能耗和建筑面积两方面分别有什么目标？")
     assert [p.text for p in w.parts] == ["重庆2025年在工业能耗有什么目标？", "重庆2025年建筑面积有什么目标？"]
     assert analyzer.analyse("雅安市经济和信息化局分别负责哪些？").parts == ()  # 和 inside a body's name
+    than = analyzer.analyse("雅安的森林覆盖率比重庆高多少？")
+    assert [p.text for p in than.parts] == ["雅安的森林覆盖率是多少？", "重庆的森林覆盖率是多少？"]
+    assert analyzer.analyse("到2025年能耗比2020年下降多少？").parts == ()  # 比 + a year is a baseline
+    commas = analyzer.analyse("重庆方案里，哪些区县搞页岩气，哪些区县搞石漠化治理？")
+    assert [p.text for p in commas.parts] == ["重庆方案里，哪些区县搞页岩气？", "重庆方案里，哪些区县搞石漠化治理？"]
+    assert analyzer.analyse("雅安到2025年，非化石能源比重是多少？").parts == ()
+    doc = analyzer.analyse("四川省减污降碳协同增效行动方案的文号是多少？由谁印发的？")
+    assert doc.parts[1].text == "四川省减污降碳协同增效行动方案由谁印发的？"  # the document carries over
     assert analyzer.analyse("四川和雅安", split=False).parts == ()
     assert QuestionAnalyzer(ALIASES, parts=False).analyse("四川和雅安分别是多少？").parts == ()
 
@@ -87,6 +100,11 @@ def test_answer_types_premise_and_mention_term():
     assert mention_term("资阳方案提到了氢能") == ""  # a statement, not a question
     assert premise("方案要求全部关停燃煤锅炉，名单怎么定的？") == "全部关停燃煤锅炉"
     assert premise("名单怎么定的？") == ""
+    assert answer_type("公交线路会不会根据坐车的人多少来调整？") == "yesno"  # A-not-A, 多少 is inside
+    assert answer_type("是不是要达到多少个百分点？") == "figure"
+    assert answer_type("氢燃料发动机是哪家企业牵头研发的？") == "explanation"  # a company, not a department
+    assert answer_type("“绿蓉融”在哪几个方案里出现过？") == "which_doc"
+    assert mention_term("雅安方案是否规定了每年的碳排放总量上限？") == "每年的碳排放总量上限"
 
 
 # -- checking ---------------------------------------------------------------------------------
@@ -287,3 +305,20 @@ def test_which_document_questions_quote_the_documents(fake_service):
     assert a.text.startswith(prompts.WHICH_DOC_PREFIX) and "无废城市" in a.text and a.citations
     assert all(f"《{c.doc_title}》" in a.text for c in a.citations)
     assert not fake_service.answerer.generator.calls
+
+
+def test_card_fact_stated_by_a_citing_document(fake_service):
+    # the provincial plan has no cover letter; the city's notice cites its number and issuer
+    a = fake_service.ask("四川省减污降碳协同增效行动方案的文号是多少？")
+    assert not a.refused and "川环发〔2023〕15号" in a.text
+    assert a.citations and a.citations[0].doc_title == YAAN and "川环发〔2023〕15号" in a.citations[0].quote
+    basis = fake_service.ask("雅安的行动方案所依据的省级文件文号是多少？")
+    assert "川环发〔2023〕15号" in basis.text and not basis.refused
+
+
+def test_quoted_term_is_looked_up_in_every_document(fake_service):
+    fake_service.answerer.generator = FakeGenerator(reply="在某方案中出现过[1]。")
+    a = fake_service.ask("“千村示范工程”出现在哪几个方案里？")
+    titles = {c.doc_title for c in a.citations}
+    assert {SICHUAN, YAAN} <= titles and all("千村示范工程" in c.quote for c in a.citations)
+    assert a.extractive and not a.refused

@@ -268,10 +268,23 @@ class QuestionAnalyzer:
         ask = re.sub(r"分别|各自|相比|对比|比较", "", ask) or "是什么？"
         return [QuestionPart(f"{head}{left}{ask}", left), QuestionPart(f"{head}{inherit}{right}{ask}", right)]
 
+    @staticmethod
+    def _comma_questions(text: str) -> list[str]:
+        """"重庆方案里，哪些区县搞A，哪些区县搞B？": two or more comma-separated segments that each ask with
+        a question word; a leading segment that asks nothing ("重庆方案里，") is put before each."""
+        segments = [x.strip() for x in re.split(r"[，,；;]", text.rstrip("？?。 ")) if x.strip()]
+        asking = [i for i, x in enumerate(segments) if cues.STRONG_QUESTION.search(x) and len(x) >= 5]
+        if len(asking) < 2 or asking != list(range(asking[0], len(segments))):
+            return []
+        head = "".join(x + "，" for x in segments[:asking[0]])
+        return [f"{head}{segments[i]}？" for i in asking]
+
     def _sub_questions(self, text: str) -> list[QuestionPart]:
         """"…？…？": each question on its own; a later one without a region takes the first one's."""
         pieces = [p.strip(" ，,") for p in re.split(r"(?<=[？?])", text) if p.strip(" ，,")]
         pieces = [p for p in pieces if cues.QUESTION_CUE.search(p) and len(p) >= 4]
+        if len(pieces) < 2:
+            pieces = self._comma_questions(text)
         if len(pieces) < 2:
             return []
         first_regions = self.region_mentions(pieces[0])

@@ -88,6 +88,8 @@ PREAMBLE = re.compile(r"我是|我们是|本人是|本人在|我在[^，,]{1,12}
                       r"(?i:\bI(?:'m| am)\b|\bplease\b)")
 #: a segment that asks something (a question word or a question mark)
 QUESTION_CUE = re.compile(r"[？?]|多少|什么|哪|吗|是否|如何|怎么|怎样|几|有没有|谁|(?i:\b(?:what|which|how|who|when|is|are|does)\b)")
+#: a question word that makes a segment a question of its own (not 吗/？, which end a sentence)
+STRONG_QUESTION = re.compile(r"什么|哪|多少|几[个项家座台辆万]|谁|如何|怎么|怎样")
 #: words that ask for several parts at once ("分别", "各是", "哪个高")
 PARTS_CUE = re.compile(r"分别|各自|各是|各为|各要|各有|各提出|哪个(?:更)?(?:高|低|多|少|大|小)|谁(?:定得)?(?:更)?(?:高|低|多|少|大|小)|"
                        r"相比|对比|比较|差多少|差几|差距|(?:是不是|是否)(?:同一个|一样|相同)|一样吗|相同吗")
