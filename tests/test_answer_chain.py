@@ -172,7 +172,10 @@ def test_parts_are_answered_each_against_its_own_evidence(fake_service):
     assert "41.5%" in a.text and "58%" in a.text and not a.refused
     assert {(c.doc_title, c.clause) for c in a.citations} == {(SICHUAN, "（五）"), (YAAN, "（五）")}
     assert re.search(r"（1）四川：.*\[1\]", a.text) and re.search(r"（2）雅安：.*\[2\]", a.text)
-    assert "比较：雅安（58%左右）高于四川（41.5%左右）。两者相差约16.5个百分点。" in a.text
+    assert "比较：雅安（58%左右[2]）高于四川（41.5%左右[1]）。" in a.text  # each value cited
+    assert "相差" not in a.text  # the gap is given only when it is asked
+    gap = fake_service.ask("雅安的非化石能源消费比重目标比四川高多少个百分点？")
+    assert "两者相差约16.5个百分点" in gap.text
 
 
 def test_refusals_carry_a_reason_code(fake_service):
@@ -234,6 +237,10 @@ def test_unsupported_figures_counted_by_the_evaluation():
     assert unsupported_figures("比重达到58%。", [], texts) == ["58%"]  # not cited at all
     quote = "以下为文件原文摘录：\n《A》（五）：到2025年，非化石能源消费比重达到58%左右。[1]"
     assert unsupported_figures(quote, cite, texts) == []  # a quote's marker follows its 。
+    # a gap computed from two supported figures is derived, not invented; a wrong gap is not
+    gap = "到2025年58%左右[1]，到2030年65%[1]。两者相差7个百分点。"
+    assert unsupported_figures(gap, cite, texts) == []
+    assert unsupported_figures(gap.replace("相差7", "相差9"), cite, texts) == ["9个百分点"]
 
 
 def test_generation_cache_replays_identical_prompts_only(tmp_path):

@@ -100,6 +100,8 @@ COMPARE_ASK = re.compile(r"(?:哪个|谁)(?:定得)?(?:更)?(?:高|低|多|少|�
 COMPARES = re.compile(COMPARE_ASK.pattern + r"|相比|对比|比较|高多少|低多少|多多少|少多少")
 #: "A的X比B高多少": after the second region, how the two are compared
 THAN_ASK = re.compile(r"^(?:的|方案)?(?:目标)?(?:要)?(?:高|低|多|少|大|小)(?:了)?(?:多少|几)")
+#: a comparison that asks for the difference itself ("高多少个百分点", "差几个百分点")
+COMPARISON_GAP_ASKED = re.compile(r"差(?:多少|几)|(?:高|低|多|少)(?:了)?(?:多少|几)|差距(?:有)?多(?:大|少)")
 #: "两方面" / "两者": the count of the listed items, dropped from each part
 PARTS_COUNT = re.compile(r"(?:这)?(?:两|二|三)(?:个)?(?:方面|者|项|地|市|个|省市|省)|二者|两者")
 #: a connector inside a body's name ("市经济和信息化局", "住房和城乡建设厅") does not list two items

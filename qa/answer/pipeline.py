@@ -21,7 +21,15 @@ from qa.answer import prompts
 from qa.answer.analysis import QuestionAnalysis, QuestionAnalyzer
 from qa.answer.cards import DocumentCard, build_card, with_references
 from qa.answer.citations import check_answer, extractive_answer, figures, unchecked
-from qa.answer.cues import ASKS_BASIS, ASKS_ISSUER, COMPARES, DOC_EVENT, LATIN_WORD, QUOTED_TERM
+from qa.answer.cues import (
+    ASKS_BASIS,
+    ASKS_ISSUER,
+    COMPARES,
+    COMPARISON_GAP_ASKED,
+    DOC_EVENT,
+    LATIN_WORD,
+    QUOTED_TERM,
+)
 from qa.answer.evidence import EvidenceItem, SentenceScorer, build_evidence, split_sentences
 from qa.answer.generators import Generator
 from qa.answer.policy import Refusal, RefusalPolicy
@@ -239,7 +247,7 @@ class Answerer:
         citations: list[Citation] = []
         hits: list[Hit] = []
         notes: list[str] = []
-        values: list[tuple[str, str]] = []
+        values: list[tuple[str, tuple[str, str, str], str]] = []  # (part, (value, unit, qualifier), "[n]")
         for k, (label, ans) in enumerate(answers, 1):
             offset = len(citations)
             if ans.refused:
@@ -248,8 +256,9 @@ class Answerer:
                 text = _shift_marks(ans.text, offset)
                 citations += [replace(c, n=c.n + offset) for c in ans.citations]
                 found = {(v, u, q) for v, u, q in _VALUE.findall(_MARK.sub("", ans.text))}
-                if len({(v, u) for v, u, _ in found}) == 1:
-                    values.append((label, sorted(found, key=lambda f: f[2])[-1]))
+                mark = _MARK.search(text)
+                if len({(v, u) for v, u, _ in found}) == 1 and mark:
+                    values.append((label, sorted(found, key=lambda f: f[2])[-1], mark.group(0)))
             lines.append(prompts.PART_HEADING.format(k=k, label=label) + text)
             notes += [f"{label}：{n}" for n in ans.notes]
         # retrieved clauses of the parts interleaved, so that each part's best clauses come first
@@ -257,7 +266,7 @@ class Answerer:
             hits += [a.hits[rank] for _, a in answers if rank < len(a.hits) and a.hits[rank] not in hits]
         if (len(values) == 2 and len(answers) == 2 and values[0][1][1] == values[1][1][1]
                 and COMPARES.search(analysis.text) and self.settings.enabled("comparison")):
-            lines.append(self._comparison_line(values))
+            lines.append(self._comparison_line(values, bool(COMPARISON_GAP_ASKED.search(analysis.text))))
         total = (time.perf_counter() - t0) * 1000
         first_ms = ((first_token or time.perf_counter()) - t0) * 1000
         timings = Timings(
@@ -273,14 +282,17 @@ class Answerer:
                       refusal_reason=codes[0] if refused and codes else "")
 
     @staticmethod
-    def _comparison_line(values: list[tuple[str, tuple[str, str, str]]]) -> str:
-        """"比较：A（58%左右）高于B（25%）。两者相差约33个百分点。" from each part's one figure (same unit)."""
-        (a, (va, unit, qa_)), (b, (vb, _, qb)) = values
-        shown = {a: f"{va}{unit}{qa_}", b: f"{vb}{unit}{qb}"}
+    def _comparison_line(values: list[tuple[str, tuple[str, str, str], str]], asks_gap: bool) -> str:
+        """"比较：A（58%左右[1]）高于B（25%[2]）。" from each part's one figure (same unit), each value cited
+        to its part's clause; the gap ("相差约33个百分点", computed from the two) only when it is asked."""
+        (a, (va, unit, qa_), ma), (b, (vb, _, qb), mb) = values
+        shown = {a: f"{va}{unit}{qa_}{ma}", b: f"{vb}{unit}{qb}{mb}"}
         if float(va) == float(vb):
-            return prompts.COMPARISON_EQUAL.format(a=a, b=b, value=shown[a])
+            return prompts.COMPARISON_EQUAL.format(a=a, a_value=shown[a], b=b, b_value=shown[b])
         (hi, hv), (lo, lv) = sorted(((a, float(va)), (b, float(vb))), key=lambda x: -x[1])
         line = prompts.COMPARISON_LINE.format(high=hi, high_value=shown[hi], low=lo, low_value=shown[lo])
+        if not asks_gap:
+            return line
         decimals = max(len(v.split(".")[1]) if "." in v else 0 for v in (va, vb))
         gap = f"{hv - lv:.{decimals}f}"
         gap_unit = "个百分点" if unit == "%" else unit

@@ -17,7 +17,8 @@ Definitions (a *clause* is ``(doc_title, clause_label)``):
 * **Unsupported figures** — counted here, independently of the answering code's checker: a figure
   (a number that is not a year or a list marker) in an answer that is not refused is unsupported when
   no clause its sentence cites states it, or when the sentence names a target year and the cited clause
-  states the figure only for another year. ``n_unsupported_figure`` counts the answers with at least
+  states the figure only for another year; a difference of two supported figures of the same answer
+  (a gap computed from them) counts as supported when the arithmetic holds. ``n_unsupported_figure`` counts the answers with at least
   one; the goal is 0.
 * **Extractive rate** — the share of answers (not refused) that are quotes, not the model's answer.
 * **Percentiles** — linear interpolation between closest ranks (numpy's default).
@@ -169,7 +170,8 @@ def _stated_for(figure: str, clause: str, year: str | None) -> bool:
 def unsupported_figures(answer: str, citations: Sequence[Mapping], clause_texts: Mapping[Clause, str]) -> list[str]:
     """Figures of ``answer`` that the clauses their sentence cites do not state (for the sentence's year)."""
     by_n = {int(c.get("n", 0)): (str(c.get("doc_title", "")), str(c.get("clause", ""))) for c in citations}
-    out: list[str] = []
+    supported: list[str] = []
+    pending: list[str] = []
     # "…。[1]" (a quote) cites the sentence before the marker, like "…[1]。"
     text = re.sub(r"([。！？；;!?])((?:\[\d{1,2}\])+)", r"\2\1", normalize_fact(answer))
     for sentence in _EVAL_SENT.findall(text):
@@ -183,9 +185,23 @@ def unsupported_figures(answer: str, citations: Sequence[Mapping], clause_texts:
             if (after == "年" and re.fullmatch(r"20\d\d", fig)) or after in ("、", ".", "）", ")") or len(fig) == 1:
                 continue  # a year, a list marker, a single digit (一 / 1 项)
             texts = [normalize_fact(clause_texts.get(c, "")) for c in cited]
-            if not any(_stated_for(fig, t, year) for t in texts):
-                out.append(fig)
-    return out
+            if any(_stated_for(fig, t, year) for t in texts):
+                supported.append(fig)
+            else:
+                pending.append(fig)
+    # a difference of two supported figures of the answer ("相差33个百分点" from 58% and 25%) is derived
+    # from them, not stated: it is supported when the arithmetic holds
+    return [f for f in pending if not _derived(f, supported)]
+
+
+def _derived(figure: str, supported: Sequence[str]) -> bool:
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)(个百分点|%|万|亿)?", figure)
+    if not m:
+        return False
+    value, unit = float(m.group(1)), {"个百分点": "%"}.get(m.group(2) or "", m.group(2) or "")
+    nums = [float(x.group(1)) for f in supported
+            if (x := re.fullmatch(r"(\d+(?:\.\d+)?)(%|万|亿)?", f)) and (x.group(2) or "") == unit]
+    return any(abs(abs(a - b) - value) < 1e-6 for i, a in enumerate(nums) for b in nums[i + 1:])
 
 
 # -- refusal -----------------------------------------------------------------------------------
