@@ -62,6 +62,9 @@ class QuestionAnalysis:
     premise: str = ""  # what the question asserts the document requires, if anything
     mention_term: str = ""  # X of "有没有提到X"
     notes: tuple[str, ...] = field(default=())
+    #: the user asked for a number in their own words ("百分之多少"), not only through a follow-up made
+    #: standalone ("LED灯具的使用占比呢？" → "…要达到多少？"): only then is a target stated in words refused
+    figure_asked: bool = True
 
     @property
     def asks_quantity(self) -> bool:
@@ -221,6 +224,12 @@ class QuestionAnalyzer:
             parts.append(QuestionPart(f"{head}{label}{tail}", label))
         return parts
 
+    def _topic(self, text: str) -> str:
+        """What ``text`` is about once its regions, years and generic words are taken out."""
+        for start, end, _ in reversed(self.region_mentions(text)):
+            text = text[:start] + text[end:]
+        return cues.GENERIC_WORDS.sub("", cues.YEAR.sub("", text))
+
     def _than_parts(self, text: str) -> list[QuestionPart]:
         """"雅安的X比重庆高多少？": X of each region ("雅安的X是多少？", "重庆的X是多少？")."""
         mentions = self.region_mentions(text)
@@ -256,8 +265,12 @@ class QuestionAnalyzer:
         left = left.strip(" ，,")
         if len(left) < 3 or len(right) < 3:
             return []
-        inherit = ""
         named_left = self.region_mentions(left)
+        named_right = self.region_mentions(right)
+        if named_left and named_right and not self._topic(right):
+            # "全省非化石能源占比目标和雅安的目标": the second names only its region; it asks the same thing
+            right = right[:named_right[-1][1]] + left[named_left[-1][1]:]
+        inherit = ""
         if named_left and not self.region_mentions(right) and not self.region_mentions(head):
             inherit += left[named_left[0][0]:named_left[0][1]]
         year = cues.YEAR.search(left)
@@ -266,6 +279,7 @@ class QuestionAnalyzer:
         ask = cues.COMPARE_ASK.sub("是多少", tail)
         ask = re.sub(r"^(?:分别|各自|各)(?=[是为要有提定])", "", ask)
         ask = re.sub(r"分别|各自|相比|对比|比较", "", ask) or "是什么？"
+        ask = re.sub(r"(是多少)[，,]\1", r"\1", ask)  # "分别是多少，差多少？" asks one figure of each
         return [QuestionPart(f"{head}{left}{ask}", left), QuestionPart(f"{head}{inherit}{right}{ask}", right)]
 
     @staticmethod
@@ -285,8 +299,8 @@ class QuestionAnalyzer:
         pieces = [p for p in pieces if cues.QUESTION_CUE.search(p) and len(p) >= 4]
         if len(pieces) < 2:
             pieces = self._comma_questions(text)
-        if len(pieces) < 2:
-            return []
+        if len(pieces) < 2 or any(cues.ANAPHOR.match(p) for p in pieces[1:]):
+            return []  # "…？这个由哪个部门负责？" asks about the first question's answer: one question
         first_regions = self.region_mentions(pieces[0])
         lead = ""
         if first_regions:  # the region, with the document named right after it ("四川省…行动方案")

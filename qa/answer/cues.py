@@ -90,6 +90,10 @@ PREAMBLE = re.compile(r"我是|我们是|本人是|本人在|我在[^，,]{1,12}
 QUESTION_CUE = re.compile(r"[？?]|多少|什么|哪|吗|是否|如何|怎么|怎样|几|有没有|谁|(?i:\b(?:what|which|how|who|when|is|are|does)\b)")
 #: a question word that makes a segment a question of its own (not 吗/？, which end a sentence)
 STRONG_QUESTION = re.compile(r"什么|哪|多少|几[个项家座台辆万]|谁|如何|怎么|怎样")
+#: words that name no topic of their own ("雅安的目标" asks the same as the subject before it)
+GENERIC_WORDS = re.compile(r"的|目标|指标|要求|方案|文件|里|中|上|方面|情况|规定|[，,\s]")
+#: a question that starts by pointing back ("这个由哪个部门负责？") depends on the one before it
+ANAPHOR = re.compile(r"^(?:那么|那)?(?:这个|这些|这项|这一|该|此|其|上述|以上|它|他们)")
 #: words that ask for several parts at once ("分别", "各是", "哪个高")
 PARTS_CUE = re.compile(r"分别|各自|各是|各为|各要|各有|各提出|哪个(?:更)?(?:高|低|多|少|大|小)|谁(?:定得)?(?:更)?(?:高|低|多|少|大|小)|"
                        r"相比|对比|比较|差多少|差几|差距|(?:是不是|是否)(?:同一个|一样|相同)|一样吗|相同吗")

@@ -128,7 +128,8 @@ class Answerer:
         if history:
             standalone = rewrite(analysis.text, history, self._regions())
             if standalone != analysis.text:
-                analysis = analyzer.analyse(standalone)
+                asked = analysis.asks_quantity
+                analysis = replace(analyzer.analyse(standalone), figure_asked=asked)
         return analysis
 
     def _translate(self, text: str) -> str:
@@ -429,6 +430,19 @@ class Answerer:
                       rewritten_question=standalone, scope=scope, raw_text=raw, notes=(refusal.message,),
                       timings=timings, refusal_reason=refusal.code)
 
+    def _qualitative_answer(self, question: str, standalone: str, quote: str, items: Sequence[EvidenceItem],
+                            hits: Sequence[Hit], scope: Scope, timings: Timings, raw: str) -> Answer:
+        """A target the plan states in words, given as the answer (with its sentence cited)."""
+        item = next((it for it in items if quote in it.clause_text), items[0])
+        sentence = next((x for x in item.all_sentences if x.text == quote), None)
+        start, end = (sentence.start, sentence.end) if sentence else (item.clause_start, item.clause_start + len(quote))
+        c = item.hit.chunk
+        citation = Citation(1, item.doc_title, item.label, quote, c.chunk_id, c.doc_id, start, end)
+        text = prompts.QUALITATIVE_ANSWER.format(title=item.doc_title, label=item.label, quote=quote)
+        return Answer(question=question, text=text, citations=(citation,), hits=tuple(hits), extractive=True,
+                      rewritten_question=standalone, scope=scope, raw_text=raw,
+                      notes=("文件只作了定性表述，引用原文作答",), timings=timings)
+
     def _meaning(self, question: str, sentences: Sequence[str]) -> list[float]:
         """Cosine similarity of each sentence to the question, with the retrieval embedder."""
         embedder = self.retriever.embedder
@@ -464,6 +478,9 @@ class Answerer:
             # gives none either, the plan states the target only in words; else quote that sentence
             quote = self._qualitative_quote(analysis, items)
             if not _states_figure(quote):  # a year is not a figure: "到2025年…大幅提升" is a target in words
+                if not analysis.figure_asked and quote:
+                    # "LED的占比呢？": the user did not ask for a number; what the plan says is the answer
+                    return self._qualitative_answer(question, standalone, quote, items, hits, scope, t, raw)
                 refusal = Refusal("no_figure", prompts.REFUSAL_NO_FIGURE_QUALITATIVE, quote=quote)
                 return self._refusal(question, standalone, refusal, hits, scope, t, raw)
             if not checked.extractive:
@@ -480,6 +497,11 @@ class Answerer:
             # "园区污水要处理[1]": the answer only repeats the question; quote the clause instead
             checked = extractive_answer(items, standalone, [*checked.notes, "回答只是复述了问题"], meaning)
         text = checked.text
+        if (s.grounding and s.enabled("yesno_quote") and analysis.answer_type == "yesno" and not checked.extractive
+                and checked.citations and checked.citations[0].quote not in text):
+            # a yes or a no is only as good as the sentence that decides it: the user reads it as written
+            c = checked.citations[0]
+            text += prompts.DECIDING_SENTENCE.format(title=c.doc_title, label=c.clause, quote=c.quote, n=c.n)
         if scope.out_of_scope and not scope.is_out_of_scope:
             text += prompts.PARTIAL_SCOPE_NOTE.format(names="、".join(scope.out_of_scope))
         notes = list(checked.notes) + (["生成被取消"] if cancelled else [])

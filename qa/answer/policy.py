@@ -100,7 +100,8 @@ class RefusalPolicy:
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
                                quote=sentence)
         support = self._support()
-        if analysis.asks_quantity and support.coverage(analysis.text, texts) < self.settings.figure_support_threshold:
+        if (analysis.asks_quantity and analysis.figure_asked
+                and support.coverage(analysis.text, texts) < self.settings.figure_support_threshold):
             return Refusal("no_figure", prompts.REFUSAL_NO_FIGURE)
         return None
 
