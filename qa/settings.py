@@ -138,9 +138,9 @@ class Settings:
     cors_origins: str = _f("", "Comma-separated origins allowed for CORS and framing (/embed).")
     queue_size: int = _f(4, "Requests allowed to wait for the generator; more get 503.")
     generation_concurrency: int = _f(
-        0, "Generations run at once by one replica. 0 = automatic: 1 for an in-process model; with "
-        "generator_backend = openai the engine's parallel slots when it reports them (llama.cpp server "
-        "/props or /slots), else 4. Set it to the engine's slots divided by the number of replicas.")
+        0, "Generations run at once by one replica with generator_backend = openai (an in-process model "
+        "always runs one). 0 = the engine's parallel slots when it reports them (llama.cpp server /props or "
+        "/slots), else 4. With several replicas: the engine's slots divided by the number of replicas.")
     database_url: str = _f(
         "", "Database of the question log and feedback: empty = SQLite in data_dir (qa.sqlite3); "
         "postgresql://USER:PASSWORD@HOST:PORT/DB for several replicas on several hosts.", secret=True)

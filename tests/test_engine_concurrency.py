@@ -68,6 +68,7 @@ def test_concurrency_from_the_engine_slots(fake_index):
         s = openai_settings(fake_index, url)
         assert resolve_concurrency(s, OpenAIGenerator(s)) == (DEFAULT_ENGINE_SLOTS, "default")
     assert resolve_concurrency(fake_index, None) == (1, "in-process")  # one model in this process
+    assert resolve_concurrency(fake_index.replace(generation_concurrency=4), None) == (1, "in-process")
 
 
 def ask_at_once(url: str, n: int) -> tuple[list[httpx.Response], int]:

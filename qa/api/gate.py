@@ -27,10 +27,10 @@ DEFAULT_ENGINE_SLOTS = 4
 
 def resolve_concurrency(settings, generator) -> tuple[int, str]:  # type: ignore[no-untyped-def]
     """(generations admitted at once, where the figure comes from)."""
+    if settings.generator_backend != "openai":
+        return 1, "in-process"  # one model instance in this process: it generates one answer at a time
     if settings.generation_concurrency > 0:
         return int(settings.generation_concurrency), "setting"
-    if settings.generator_backend != "openai":
-        return 1, "in-process"
     inner = getattr(generator, "inner", generator)  # the evaluation's caching wrapper
     probe = getattr(inner, "engine_slots", None)
     slots = probe() if probe is not None else None
