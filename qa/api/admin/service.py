@@ -99,6 +99,7 @@ class AdminService:
         self.service = service
         self.store = store
         self._lock = threading.Lock()  # one job at a time in this process (the file lock: across replicas)
+        self._embedder: Any = None
 
     # -- listing -----------------------------------------------------------
     def documents(self) -> list[ParseReport]:
@@ -192,6 +193,15 @@ class AdminService:
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
+    def _build_embedder(self) -> Any:
+        """An embedder of its own for index jobs (loaded on the first job), so that embedding documents
+        never shares a model instance with the questions being answered meanwhile."""
+        from qa.index.embedders import make_embedder
+
+        if self._embedder is None:
+            self._embedder = make_embedder(self.settings)
+        return self._embedder
+
     def _start(self, job: IndexJob, work: Any, cleanup: Path | None = None) -> None:
         threading.Thread(target=self._run, args=(job, work, cleanup), name=f"qa-admin-{job.id[:8]}",
                          daemon=True).start()
@@ -205,7 +215,7 @@ class AdminService:
         try:
             with self._lock, self._index_lock():
                 self.store.update("index_jobs", job.id, state="running", step="parsing")
-                builder = IndexBuilder(self.settings, self.service.retriever.embedder, progress=False)
+                builder = IndexBuilder(self.settings, self._build_embedder(), progress=False)
                 builder.on_progress = progress
                 report = work(builder)
                 version = self.service.retriever.reload()  # this replica switches now
