@@ -187,3 +187,21 @@ def test_real_builtin_export_matches_torch_on_corpus_chunks():
     assert ((fast.embed_queries(qs) * slow.embed_queries(qs)).sum(axis=1) >= 0.99).all()
     info = ovx.read_info(ROOT / "models" / "multilingual-e5-small")
     assert info["parity"]["ok"] and info["parity"]["n_texts"] >= 100
+
+
+def test_install_exports_once_and_only_for_openvino(tmp_path, monkeypatch):
+    from qa.models import e5 as E5
+    from qa.models import provision as P
+
+    monkeypatch.setattr(E5, "validate_e5_dir", lambda path: None)  # the converted folder counts as installed
+    calls = []
+    monkeypatch.setattr(ovx, "export_openvino", lambda path, **kw: calls.append((Path(path), kw)))
+    s = _settings(tmp_path, corpus_dir=str(tmp_path / "corpus"))
+    P.install_models(s, skip_generator=True, progress=False, log=lambda _m: None)
+    assert len(calls) == 1 and calls[0][0] == tmp_path / "models" / "multilingual-e5-small"
+    assert calls[0][1]["corpus_dir"] == s.corpus_dir
+    P.install_models(s.replace(embedding_backend="torch"), skip_generator=True, progress=False, log=lambda _m: None)
+    assert len(calls) == 1  # torch engine: no export
+    monkeypatch.setattr(ovx, "validate_export", lambda path: Path(path) / "openvino" / ovx.OV_XML)
+    P.install_models(s, skip_generator=True, progress=False, log=lambda _m: None)
+    assert len(calls) == 1  # a valid export is kept

@@ -226,7 +226,7 @@ def _check_embedder(settings: Settings, progress: bool, parity: bool) -> CheckIt
     if backend_item is not None:
         par = backend_item.figures.get("parity_with_torch") or {}
         engine = f"; engine {backend_item.figures['engine']}" + (
-            f" (parity with torch: min cosine {par['min_cosine']:.4f} over {par['n_texts']} texts, "
+            f" (parity with torch: min cosine {par['min_cosine']:.5f} over {par['n_texts']} texts, "
             f"{par['precision']})" if par else "")
     if not parity:
         return CheckItem("embedder", True, "multilingual-e5-small: loads and encodes" + engine, target, size, figures)
