@@ -1,9 +1,12 @@
-"""The Gradio chat page (Chinese): streamed answers, clickable clause citations, a document filter,
-example questions, refusals, multi-turn chat and feedback.
+"""The Gradio chat page (Chinese): streamed answers shown as a draft until checked, [n] citations that
+open their clause inline, a 文件库 (document library) tab, example questions that ask, a queue for
+questions sent while an answer is generating, refusals, multi-turn chat, feedback, and the
+conversation kept in the browser (localStorage).
 
-Render-only: every answer, citation and clause comes from QAService (ask_stream, clause,
-documents); this module only lays them out. Generation goes through the server's GenerationGate,
-so the page and the HTTP API share one queue.
+Render-only: every answer, citation, clause and document comes from QAService (ask_stream, clause,
+library, document); this module only lays them out (HTML strings, every text escaped), and
+qa/api/static/page.js wires the clicks in the browser. Generation goes through the server's
+GenerationGate, so the page and the HTTP API share one queue.
 
     python ui.py          # build settings + service from qa.toml / QA_* and launch the page
 """

@@ -74,6 +74,11 @@ def test_change_note_says_why_the_checked_answer_replaced_the_draft():
     assert "年份" in ui.change_note(refused, "到2030年达到70%[1]。")
     fixed = Answer(text="到2025年达到58%左右[1]。", notes=("补全限定词：58%左右",), **base)
     assert ui.change_note(fixed, "到2025年达到58%[1]。") == "核对修改了草稿：补全限定词：58%左右。"
+    added = Answer(text="到2025年达到58%[1]。（注：文件中没有关于北京的规定。）", **base)
+    assert ui.change_note(added, "到2025年达到58%[1]。") == "核对后在草稿之后补充了说明。"
+    cut = Answer(text="到2025年达到58%[1]。", **base)
+    assert ui.change_note(cut, "到2025年达到58%[1]。另外还有一句") == "核对后删去了草稿末尾没有依据的内容。"
+    assert ui.change_note(cut, "完全不同的草稿") == "核对后调整了草稿的措辞或引用。"
 
 
 def test_the_page_shows_the_change_note_when_the_check_replaces_the_draft(page):

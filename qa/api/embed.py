@@ -185,6 +185,8 @@ function changeNote(a, draft) {
   if (a.refused) return '核对后改为说明文件中未找到：' + (REFUSAL_WHY[a.refusal_reason] || '引用条款不足以支持草稿中的说法') + '。';
   if (a.extractive) return '模型草稿中的说法在引用条款中找不到依据' + (a.notes.length ? '（' + a.notes[0] + '）' : '') + '，改为条款原文摘录。';
   if (a.notes.length) return '核对修改了草稿：' + a.notes.slice(0, 3).join('；') + '。';
+  if (squash(a.answer).startsWith(squash(draft))) return '核对后在草稿之后补充了说明。';
+  if (squash(draft).startsWith(squash(a.answer))) return '核对后删去了草稿末尾没有依据的内容。';
   return '核对后调整了草稿的措辞或引用。';
 }
 async function feedback(question, a, rating, row) {

@@ -44,4 +44,8 @@ def change_note(answer: Any, draft: str) -> str:
         return f"模型草稿中的说法在引用条款中找不到依据{detail}，改为条款原文摘录。"
     if notes:
         return "核对修改了草稿：" + "；".join(notes[:3]) + "。"
+    if _squash(text or "").startswith(_squash(draft)):
+        return "核对后在草稿之后补充了说明。"
+    if _squash(draft).startswith(_squash(text or "")):
+        return "核对后删去了草稿末尾没有依据的内容。"
     return "核对后调整了草稿的措辞或引用。"

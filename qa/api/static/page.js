@@ -110,7 +110,7 @@
     var tries = 0;
     (function wait() {
       var el = document.getElementById(target);
-      if (!el) { if (++tries < 100) setTimeout(wait, 100); return; }
+      if (!el) { if (++tries < 600) setTimeout(wait, 100); return; }  // up to 60 s: the library renders on first open
       var doc = el.closest('details'); if (doc) doc.open = true;
       markQuote(el.querySelector('.qa-unit-text'), quote);
       el.scrollIntoView({block: 'start'}); flash(el);
