@@ -329,3 +329,28 @@ def test_quoted_term_is_looked_up_in_every_document(fake_service):
     titles = {c.doc_title for c in a.citations}
     assert {SICHUAN, YAAN} <= titles and all("千村示范工程" in c.quote for c in a.citations)
     assert a.extractive and not a.refused
+
+
+def test_target_in_words_is_the_answer_to_a_follow_up_that_asked_no_number(fake_service):
+    from qa.types import Turn
+
+    fake_service.answerer.generator = FakeGenerator(reply="要大幅提升[1]。")
+    history = [Turn("user", "雅安到2025年非化石能源消费比重要达到多少？"), Turn("assistant", "58%左右[1]。")]
+    asked = fake_service.ask("雅安在工业生产、交通运输等领域实施电能替代的比例要达到百分之多少？")
+    assert asked.refused and asked.refusal_reason == "no_figure"  # a number was asked: refused
+    follow = fake_service.ask("那工业生产、交通运输等领域实施电能替代的比例呢？", history=history)
+    assert not follow.refused and "定性表述" in follow.text and follow.citations
+    assert "电能替代" in follow.citations[0].quote
+
+
+def test_yes_no_answer_shows_the_sentence_that_decides_it(fake_service):
+    fake_service.answerer.generator = FakeGenerator(reply="是的，要加快推广应用新能源汽车[1]。")
+    a = fake_service.ask("雅安是否要求加快推广新能源汽车？")
+    assert not a.refused and "\n原文：《" in a.text
+    quoted = a.text.split("原文：", 1)[1]
+    assert "新能源汽车" in quoted and "按职责分工负责" not in quoted
+    fake_service.answerer.settings = fake_service.answerer.settings.replace(ablate="source_sentence")
+    try:
+        assert "原文：" not in fake_service.ask("雅安是否要求加快推广新能源汽车？").text
+    finally:
+        fake_service.answerer.settings = fake_service.answerer.settings.replace(ablate="")

@@ -57,6 +57,9 @@ ASKS_ISSUER = re.compile(r"(?:哪个|哪些|什么|哪家|谁)(?:部门|单位|�
 ASKS_DATE = re.compile(r"什么时候|哪天|哪一天|何时|日期|几月几[日号]|落款")
 #: the document's own events (a date asked with these is the document's date, not a measure's deadline)
 DOC_EVENT = re.compile(r"印发|发布|出台|签发|落款|成文|发文|下发|公布")
+#: the date a document was signed (落款) as opposed to the date a website published it
+SIGNED_DATE = re.compile(r"落款|成文|签发|签署|印发|下发|发文")
+PUBLISHED_DATE = re.compile(r"网站|网上|上网|挂网|公布|发布时间|发布日期|网页")
 ASKS_RECIPIENTS = re.compile(r"主送|发给|印发给|抄送|下发给|发至")
 ASKS_BASIS = re.compile(r"依据|根据(?:哪|什么)|上级文件|贯彻落实(?:哪|什么)")
 #: "is it / does it" questions: 是否, …吗, 有没有, 有无

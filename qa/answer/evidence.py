@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qa.answer.cues import ASKS_DOCNUMBER as _ASKS_DOCNUMBER
+from qa.answer.cues import ASKS_ENTITY as _ASKS_ENTITY
 from qa.answer.cues import ASKS_FIGURE as _ASKS_FIGURE
 from qa.answer.cues import RESPONSIBILITY as _RESPONSIBILITY
 from qa.answer.prompts import format_evidence_item
@@ -28,7 +29,8 @@ _SIGNATURE = re.compile(r"^(?:[\u4e00-\u9fff（）]{2,20}(?:局|委员会|厅|�
 
 def asks_who(question: str) -> bool:
     """Does the question ask which department or body is responsible / issued it?"""
-    return bool(_RESPONSIBILITY.search(question)) and not asks_doc_number(question)
+    return (bool(_RESPONSIBILITY.search(question)) and not asks_doc_number(question)
+            and not _ASKS_ENTITY.search(question))  # "哪家企业牵头" asks for a company, not a department
 
 
 def asks_doc_number(question: str) -> bool:

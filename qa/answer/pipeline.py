@@ -28,7 +28,9 @@ from qa.answer.cues import (
     COMPARISON_GAP_ASKED,
     DOC_EVENT,
     LATIN_WORD,
+    PUBLISHED_DATE,
     QUOTED_TERM,
+    SIGNED_DATE,
 )
 from qa.answer.evidence import EvidenceItem, SentenceScorer, build_evidence, split_sentences
 from qa.answer.generators import Generator
@@ -371,6 +373,11 @@ class Answerer:
             # "所依据的省级文件文号": the number of the document it is based on, not its own
             return ("basis",) if ASKS_BASIS.search(analysis.text) else ("doc_number",)
         if kind == "date" and DOC_EVENT.search(analysis.text):
+            signed, published = SIGNED_DATE.search(analysis.text), PUBLISHED_DATE.search(analysis.text)
+            if signed and not published:
+                return ("signed",)
+            if published and not signed:
+                return ("published",)
             return ("signed", "published")
         if kind in ("recipients", "basis"):
             return (kind,)
@@ -443,6 +450,21 @@ class Answerer:
                       rewritten_question=standalone, scope=scope, raw_text=raw,
                       notes=("文件只作了定性表述，引用原文作答",), timings=timings)
 
+    @staticmethod
+    def _deciding_sentence(words: str, citation: Citation, items: Sequence[EvidenceItem]) -> str:
+        """The sentence of the cited clause that shares most wording with the question and the answer
+        (never a department parenthesis)."""
+        from qa.answer.evidence import names_bodies
+
+        item = next((it for it in items if it.hit.chunk.chunk_id == citation.chunk_id), None)
+        if item is None:
+            return citation.quote
+        wanted = content_bigrams(words)
+        scored = [(len(content_bigrams(x.text) & wanted), -i, x.text) for i, x in enumerate(item.all_sentences)
+                  if not names_bodies(x.text) and x.text.strip("。；： ") not in (item.heading, item.label + item.heading)]
+        best = max(scored, default=(0, 0, ""))
+        return best[2] if best[0] >= 2 else ""
+
     def _meaning(self, question: str, sentences: Sequence[str]) -> list[float]:
         """Cosine similarity of each sentence to the question, with the retrieval embedder."""
         embedder = self.retriever.embedder
@@ -469,6 +491,10 @@ class Answerer:
         if checked.refused_by_model and not figures(raw):
             return self._refusal(question, standalone, Refusal("model_refused", prompts.REFUSAL_BY_MODEL),
                                  hits, scope, t, raw)
+        if checked.refused_no_figure and not analysis.figure_asked:
+            quote = self._qualitative_quote(analysis, items)
+            if quote and not _states_figure(quote):  # "那四川的方案里呢？": what it says, in words
+                return self._qualitative_answer(question, standalone, quote, items, hits, scope, t, raw)
         if checked.refused_no_figure:
             return self._refusal(question, standalone, Refusal("no_figure", prompts.REFUSAL_NO_FIGURE),
                                  hits, scope, t, raw)
@@ -497,11 +523,14 @@ class Answerer:
             # "园区污水要处理[1]": the answer only repeats the question; quote the clause instead
             checked = extractive_answer(items, standalone, [*checked.notes, "回答只是复述了问题"], meaning)
         text = checked.text
-        if (s.grounding and s.enabled("yesno_quote") and analysis.answer_type == "yesno" and not checked.extractive
-                and checked.citations and checked.citations[0].quote not in text):
-            # a yes or a no is only as good as the sentence that decides it: the user reads it as written
+        if (s.grounding and s.enabled("source_sentence") and analysis.answer_type in ("yesno", "explanation")
+                and not checked.extractive and checked.citations):
+            # a yes/no or a how/what answer in the model's words: the sentence it rests on, as the plan words it
+            # (a yes or a no is only as good as the sentence that decides it; policy wording is precise)
             c = checked.citations[0]
-            text += prompts.DECIDING_SENTENCE.format(title=c.doc_title, label=c.clause, quote=c.quote, n=c.n)
+            sentence = self._deciding_sentence(standalone + raw, c, items)
+            if sentence and sentence not in text:
+                text += prompts.DECIDING_SENTENCE.format(title=c.doc_title, label=c.clause, quote=sentence, n=c.n)
         if scope.out_of_scope and not scope.is_out_of_scope:
             text += prompts.PARTIAL_SCOPE_NOTE.format(names="、".join(scope.out_of_scope))
         notes = list(checked.notes) + (["生成被取消"] if cancelled else [])
