@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 VARIANTS = ("", "script", "translate", "preamble", "parts", "cards", "which_doc", "year_binding", "qualifiers",
-            "premise", "mention", "figure_answer", "meaning", "restatement", "grounding=0")
+            "premise", "premise_figures", "mention", "figure_answer", "meaning", "restatement", "comparison",
+            "alignment", "source_sentence", "grounding=0")
 
 
 def main(argv: list[str] | None = None) -> None:
