@@ -216,6 +216,7 @@ def measure(name: str, url: str, args: argparse.Namespace) -> dict:
     httpx.post(url + "/api/ask", json={"question": QUESTIONS[0]}, timeout=300)  # warm (not counted)
     print(f"-- {name}: {args.clients} clients for {args.duration:.0f} s", file=sys.stderr, flush=True)
     report = asyncio.run(run(url, args.clients, args.duration, args.backoff, None, args.grace))
+    print(f"   {json.dumps(report, ensure_ascii=False)}", file=sys.stderr, flush=True)  # kept if a later setup fails
     return {"setup": name, **report}
 
 
