@@ -127,7 +127,8 @@ class SentenceTransformerEmbedder:
         from qa.models import openvino_export as ovx
 
         if self.settings.embedding_model == BUILTIN_EMBEDDER:
-            compiled = ovx.compile_model(ovx.validate_export(path), self.settings.n_threads)
+            xml = ovx.validate_export(path)
+            compiled = ovx.compile_model(xml, self.settings.n_threads, cache_dir=xml.parent / "cache")
         else:  # another model: converted in memory at load (not checked for parity; see README)
             try:
                 compiled = ovx.compile_model(ovx.convert_transformer(model), self.settings.n_threads)

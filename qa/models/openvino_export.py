@@ -146,14 +146,23 @@ def convert_transformer(st_model):
             input=[("input_ids", shape, ov.Type.i64), ("attention_mask", shape, ov.Type.i64)])
 
 
-def compile_model(model_or_path, n_threads: int, prec: str | None = None):
+def compile_model(model_or_path, n_threads: int, prec: str | None = None, cache_dir: Path | None = None):
+    """Compile for the CPU. ``cache_dir``: OpenVINO's compiled-model cache (the next load skips compiling)."""
     ov = _openvino()
     core = ov.Core()
     prec = prec or precision(core)
+    config = {"INFERENCE_NUM_THREADS": max(1, int(n_threads)), "INFERENCE_PRECISION_HINT": prec,
+              "PERFORMANCE_HINT": "LATENCY"}
+    if cache_dir is not None:
+        try:
+            Path(cache_dir).mkdir(exist_ok=True)
+            if os.access(cache_dir, os.W_OK):
+                config["CACHE_DIR"] = str(cache_dir)
+        except OSError:
+            pass  # a read-only models folder: compile every time
     try:
-        return core.compile_model(str(model_or_path) if isinstance(model_or_path, Path) else model_or_path, "CPU", {
-            "INFERENCE_NUM_THREADS": max(1, int(n_threads)), "INFERENCE_PRECISION_HINT": prec,
-            "PERFORMANCE_HINT": "LATENCY"})
+        return core.compile_model(str(model_or_path) if isinstance(model_or_path, Path) else model_or_path, "CPU",
+                                  config)
     except Exception as exc:  # noqa: BLE001 - OpenVINO raises RuntimeError subclasses with C++ messages
         raise ModelError(f"OpenVINO 无法编译嵌入模型 / OpenVINO could not compile the embedder ({model_or_path}): "
                          f"{str(exc).strip()[:300]}", hint=f"{INSTALL_HINT}；{TORCH_HINT}") from None
