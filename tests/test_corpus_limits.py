@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import random
-import time
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -70,21 +69,19 @@ def docx_bomb(text_chars: int) -> bytes:
     return buf.getvalue()
 
 
-def test_docx_bomb_is_rejected_within_seconds_and_bounded_memory(tmp_path):
+def test_docx_bomb_is_rejected_with_bounded_memory(tmp_path):
     path = tmp_path / "bomb.docx"
     path.write_bytes(docx_bomb(7_000_000))  # ~21 MB of XML in a ~40 KB file
     assert path.stat().st_size < 300_000
     tracemalloc.start()
-    t0 = time.perf_counter()
     with pytest.raises(CorpusError, match="压缩比|max_archive_ratio"):
         parse_file(path)
-    elapsed = time.perf_counter() - t0
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    assert elapsed < 3 and peak < 50 * 2**20, (elapsed, peak)
+    assert peak < 50 * 2**20, peak  # the XML is never unpacked (its time: bench/bench_parse.py)
 
 
-def test_unpacked_size_and_character_limits(tmp_path):
+def test_unpacked_size_and_character_limits(tmp_path, monkeypatch):
     path = tmp_path / "big.docx"
     path.write_bytes(docx_bomb(300_000))
     with pytest.raises(CorpusError, match="max_unpacked_mb"):
@@ -100,10 +97,16 @@ def test_unpacked_size_and_character_limits(tmp_path):
     assert parse_file(path).units
     txt = tmp_path / "long.txt"
     txt.write_text("到2025年，能耗下降。\n" * 50_000, encoding="utf-8")
-    t0 = time.perf_counter()
+    # the limit is checked on the text read, before the (expensive) structure parsing starts
+    import qa.corpus.readers as readers
+
+    def must_not_parse(*args, **kwargs):
+        raise AssertionError("parsed a document over the character limit")
+
+    monkeypatch.setattr(readers, "parse_text", must_not_parse)
     with pytest.raises(CorpusError, match="max_document_chars"):
         parse_file(txt, Limits(max_chars=100_000))
-    assert time.perf_counter() - t0 < 2
+    monkeypatch.undo()
     with pytest.raises(CorpusError, match="max_file_mb"):
         parse_file(txt, Limits(max_file_bytes=10_000))
 
