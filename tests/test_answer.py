@@ -246,7 +246,9 @@ def test_model_copying_the_prompt_layout_is_cut_at_the_stop_string(fake_service)
 @pytest.mark.parametrize("prev,question,expected", [
     ("四川到2025年行政村农村生活污水有效治理比例要达到多少？", "秸秆综合利用率呢？", "四川到2025年秸秆综合利用率要达到多少？"),
     ("四川减污降碳方案里到2025年要推广多少新能源汽车？", "2030年呢？", "四川减污降碳方案里到2030年要推广多少新能源汽车？"),
-    ("重庆的减污降碳实施方案是什么时候印发的？", "文号是多少？", "重庆的减污降碳实施方案是什么时候印发的，文号是多少？"),
+    # a follow-up with a subject and question word of its own is asked of the plan the conversation is about
+    ("重庆的减污降碳实施方案是什么时候印发的？", "文号是多少？", "重庆的减污降碳实施方案文号是多少？"),
+    ("四川节能减排方案对主要污染物减排有没有量化目标？", "氨氮具体是多少？", "四川节能减排方案氨氮具体是多少？"),
     ("雅安减污降碳的考核督察由谁牵头？", "资阳呢？", "资阳减污降碳的考核督察由谁牵头？"),
 ])
 def test_rewrite_elliptic_follow_ups(prev, question, expected):

@@ -83,6 +83,13 @@ def test_parts_by_region_year_and_sub_question(analyzer):
     commas = analyzer.analyse("重庆方案里，哪些区县搞页岩气，哪些区县搞石漠化治理？")
     assert [p.text for p in commas.parts] == ["重庆方案里，哪些区县搞页岩气？", "重庆方案里，哪些区县搞石漠化治理？"]
     assert analyzer.analyse("雅安到2025年，非化石能源比重是多少？").parts == ()
+    three = analyzer.analyse("重庆、雅安、四川三地的非化石能源消费比重目标，哪个地方最高？")
+    assert [p.label for p in three.parts] == ["重庆", "雅安", "四川"]
+    assert all(p.text.endswith("是多少？") and "三地" not in p.text for p in three.parts)
+    higher = analyzer.analyse("雅安的非化石能源目标是否高于四川的？")
+    assert [p.label for p in higher.parts] == ["雅安", "四川"]
+    assert analyzer.analyse("资阳方案不是要求占比达到80%吗？为什么各县还没动？").parts == ()  # built on a premise
+    assert analyzer.analyse("渝方案里有木有提CCER").mention_term == "CCER"
     doc = analyzer.analyse("四川省减污降碳协同增效行动方案的文号是多少？由谁印发的？")
     assert doc.parts[1].text == "四川省减污降碳协同增效行动方案由谁印发的？"  # the document carries over
     assert analyzer.analyse("四川和雅安", split=False).parts == ()
@@ -105,6 +112,9 @@ def test_answer_types_premise_and_mention_term():
     assert answer_type("氢燃料发动机是哪家企业牵头研发的？") == "explanation"  # a company, not a department
     assert answer_type("“绿蓉融”在哪几个方案里出现过？") == "which_doc"
     assert mention_term("雅安方案是否规定了每年的碳排放总量上限？") == "每年的碳排放总量上限"
+    assert mention_term("资阳方案里有没有提到发展氢能？") == "氢能"  # the action verb is not the term
+    assert mention_term("资阳方案提到的研究院叫什么名字？") == ""  # 什么 is not a yes/no 么
+    assert premise("资阳方案不是要求LED灯具占比达到80%吗？为什么还没动？") == "LED灯具占比达到80%"
 
 
 # -- checking ---------------------------------------------------------------------------------

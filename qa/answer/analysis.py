@@ -121,6 +121,8 @@ class QuestionAnalyzer:
             text = self._abbreviation_runs.sub(self._expand_run, text)
         if self._abbreviations is not None:
             text = self._abbreviations.sub(lambda m: self._abbrev_names[m.group(1)], text)
+        for casual, standard in cues.CASUAL_SPELLINGS.items():
+            text = text.replace(casual, standard)
         text = cues.ENGLISH_PERIOD.sub(lambda m: f"“十{_CN_DIGITS[int(m.group(1)) - 10]}五”", text)
         text = cues.SHORT_YEAR.sub(lambda m: "20" + m.group(1), text)
         return re.sub(r"[ \t]+", " ", text)
@@ -171,10 +173,12 @@ class QuestionAnalyzer:
         regions = tuple(dict.fromkeys(r for _, _, r in self.region_mentions(text)))
         years = tuple(dict.fromkeys(cues.YEAR.findall(text)))
         periods = tuple(dict.fromkeys(cues.PERIOD.findall(text)))
+        asserted = premise(text)  # a question built on a premise is answered (or refused) as a whole
         return QuestionAnalysis(
             original=question, text=text, preamble=preamble, answer_type=answer_type(text), years=years,
-            periods=periods, regions=regions, parts=tuple(self.parts(text)) if split and self.use_parts else (),
-            premise=premise(text),
+            periods=periods, regions=regions,
+            parts=tuple(self.parts(text)) if split and self.use_parts and not asserted else (),
+            premise=asserted,
             mention_term=mention_term(text))
 
     def parts(self, text: str) -> list[QuestionPart]:
@@ -210,7 +214,7 @@ class QuestionAnalyzer:
         if not (cues.PARTS_CUE.search(text) or re.search(r"和|与|及|、", span)):
             return []
         tail = text[last[1]:]
-        tail = re.sub(r"(?:两地|两市|两者|二者|两个)", "", tail)
+        tail = cues.PARTS_COUNT.sub("", tail)
         tail = cues.COMPARE_ASK.sub("是多少", tail)
         tail = re.sub(r"有(?:什么|何)(?:不同|区别|差别|差异)|不同之处|区别在哪", "是什么", tail)
         tail = re.sub(r"分别|各自|各(?=[是为要有提定])|相比|对比|比较", "", tail)
@@ -234,10 +238,12 @@ class QuestionAnalyzer:
         """"雅安的X比重庆高多少？": X of each region ("雅安的X是多少？", "重庆的X是多少？")."""
         mentions = self.region_mentions(text)
         for k, (start, end, _) in enumerate(mentions):
-            if k == 0 or text[start - 1:start] != "比" or not cues.THAN_ASK.match(text[end:]):
+            word = cues.THAN_WORD.search(text[max(0, start - 2):start])
+            if k == 0 or word is None or (word.group(0) == "比" and not cues.THAN_ASK.match(text[end:])):
                 continue
             first_s, first_e, _ = mentions[0]
-            subject = text[first_s:start - 1]  # "雅安2025年非化石能源消费比重目标"
+            subject = text[first_s:start - len(word.group(0))]  # "雅安2025年非化石能源消费比重目标"
+            subject = re.sub(r"(?:是否|是不是|会不会|要|的)+$", "", subject)
             other = text[start:end] + subject[first_e - first_s:]
             return [QuestionPart(f"{subject}是多少？", text[first_s:first_e]),
                     QuestionPart(f"{other}是多少？", text[start:end])]
@@ -361,16 +367,21 @@ def _answer_type(text: str) -> str:
 def mention_term(text: str) -> str:
     """X of "有没有提到X" / "是否涉及X"; '' when the question is not of that kind."""
     m = cues.MENTION_VERB.search(text)
-    if not m or not re.search(r"有没有|是否|有无|吗|么", text):
+    if not m or not re.search(r"有没有|是否|有无|吗|(?<![什怎这那多])么", text):
         return ""
     term = text[m.end():]
     term = re.split(r"吗|么|没有|[？?。，,]|的(?:内容|要求|规定|事)|这(?:件事|一点|方面)|相关", term)[0]
     term = re.sub(r"^(?:过|了|关于|有关)", "", term).strip(" “”\"'")
+    term = cues.MENTION_LEAD_VERB.sub("", term)
     return term if len(term) >= 2 else ""
 
 
 def premise(text: str) -> str:
-    """The requirement a question asserts before asking about it ("方案要求全部关停X，名单怎么定的？")."""
+    """The requirement a question asserts before asking about it ("方案要求全部关停X，名单怎么定的？",
+    "方案不是要求X吗？为什么…")."""
+    rhetorical = cues.RHETORICAL_PREMISE.search(text)
+    if rhetorical:
+        return rhetorical.group(1).strip(" ，,")
     segments = [s for s in re.split(r"[，,；;]", text) if s.strip()]
     if len(segments) < 2:
         return ""

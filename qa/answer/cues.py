@@ -69,7 +69,15 @@ ASKS_YESNO = re.compile(r"是否|有没有|有无|是不是|(?:吗|(?<![什怎�
 A_NOT_A = re.compile(r"(会不会|能不能|可不可以|是不是|要不要|算不算|用不用|需不需要|允不允许|让不让|有没有)")
 #: "does the plan mention X": the object X follows the verb
 MENTION_VERB = re.compile(r"(?:有没有|是否|有无)?(?:提到|提及|涉及|说到|讲到|写到|出现)(?:过|了)?|"
-                          r"(?:有没有|是否|有无)(?:规定|明确)(?:了|过)?")
+                          r"(?:有没有|是否|有无)(?:规定|明确|提(?![高升出前供交]))(?:了|过)?")
+#: what a "有没有提到X" question may put before X that is not part of X ("发展氢能" asks about 氢能)
+MENTION_LEAD_VERB = re.compile(r"^(?:发展|推进|推动|推广|加强|建设|开展|实施|支持|鼓励|建立|完善|使用|应用)(?=.{2,})")
+#: casual spellings of question words, written the standard way before analysis ("有木有" = 有没有)
+CASUAL_SPELLINGS = {"有木有": "有没有", "木有": "没有", "啥": "什么", "咋": "怎么"}
+#: a rhetorical question that asserts a requirement ("方案不是要求X吗？")
+RHETORICAL_PREMISE = re.compile(r"不是(?:已经)?(?:要求|规定|明确|提出|说)(?:了|过)?(.{4,}?)(?:吗|么)[？?]?")
+#: "A的X是否高于/低于B": B is compared with A
+THAN_WORD = re.compile(r"(?:比|高于|低于|超过|不如)$")
 #: asking for a company or an institution by name (not for a government department)
 ASKS_ENTITY = re.compile(r"(?:哪家|哪个|哪些|什么)(?:企业|公司|高校|大学|机构|平台|项目)|(?i:\bwhich (?:company|companies|enterprise|firm)\b)")
 ASKS_WHICH_DOC = re.compile(r"哪个(?:文件|方案|文件里|方案里)|(?:哪几个|哪些|哪几份)(?:文件|方案)|哪份|哪一份|哪个地方的方案|出自|(?i:\bwhich (?:document|plan)\b)")
@@ -96,12 +104,15 @@ STRONG_QUESTION = re.compile(r"什么|哪|多少|几[个项家座台辆万]|谁|
 #: words that name no topic of their own ("雅安的目标" asks the same as the subject before it)
 GENERIC_WORDS = re.compile(r"的|目标|指标|要求|方案|文件|里|中|上|方面|情况|规定|[，,\s]")
 #: a question that starts by pointing back ("这个由哪个部门负责？") depends on the one before it
+#: a place word that names no particular region ("哪个城市", "各地")
+GENERIC_PLACES = frozenset({"城市", "地方", "地区", "全国", "国家", "农村", "城乡", "城镇", "乡村", "县城", "区县",
+                            "市州", "各地", "当地", "本地", "外地", "省市", "三地", "两地"})
 ANAPHOR = re.compile(r"^(?:那么|那)?(?:这个|这些|这项|这一|该|此|其|上述|以上|它|他们)")
 #: words that ask for several parts at once ("分别", "各是", "哪个高")
-PARTS_CUE = re.compile(r"分别|各自|各是|各为|各要|各有|各提出|哪个(?:更)?(?:高|低|多|少|大|小)|谁(?:定得)?(?:更)?(?:高|低|多|少|大|小)|"
+PARTS_CUE = re.compile(r"分别|各自|各是|各为|各要|各有|各提出|哪个(?:地方|地区|城市|省市|方案)?(?:更|最)?(?:高|低|多|少|大|小)|谁(?:定得)?(?:更)?(?:高|低|多|少|大|小)|"
                        r"相比|对比|比较|差多少|差几|差距|(?:是不是|是否)(?:同一个|一样|相同)|一样吗|相同吗")
 #: what a comparison asks, turned into what each part asks ("哪个更高" → "是多少")
-COMPARE_ASK = re.compile(r"(?:哪个|谁)(?:定得)?(?:更)?(?:高|低|多|少|大|小)|差(?:多少|几)(?:个百分点)?|差距(?:有)?多大|"
+COMPARE_ASK = re.compile(r"(?:哪个|谁)(?:地方|地区|城市|省市|方案)?(?:定得)?(?:更|最)?(?:高|低|多|少|大|小)|差(?:多少|几)(?:个百分点)?|差距(?:有)?多大|"
                          r"(?:是不是|是否)(?:同一个数|同一个|一样|相同)|一样吗|相同吗")
 #: a question that compares (the composed answer then adds a comparison line)
 COMPARES = re.compile(COMPARE_ASK.pattern + r"|相比|对比|比较|高多少|低多少|多多少|少多少")

@@ -43,6 +43,7 @@ from qa.settings import Settings
 from qa.types import Answer, Citation, Hit, Scope, StreamEvent, Timings, Turn
 from qa.validation import validate_question  # the one set of input rules (re-exported here)
 
+_YEAR_BONUS = 0.1  # a sentence that names the year asked about, when quoting a target stated in words
 _MAX_TERM_QUOTES = 6  # sentences quoted for a "which document mentions “X”" question
 _MARK = re.compile(r"\[(\d{1,2})\]")
 _VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|万吨标准煤|万吨|亿吨|吨|万千瓦|千瓦|万辆|辆|万台|台|万平方米|平方米|万立方米|亿立方米|个|家|座|项)"
@@ -267,9 +268,14 @@ class Answerer:
         # retrieved clauses of the parts interleaved, so that each part's best clauses come first
         for rank in range(max((len(a.hits) for _, a in answers), default=0)):
             hits += [a.hits[rank] for _, a in answers if rank < len(a.hits) and a.hits[rank] not in hits]
-        if (len(values) == 2 and len(answers) == 2 and values[0][1][1] == values[1][1][1]
+        if (len(values) == len(answers) >= 2 and len({v[1][1] for v in values}) == 1
                 and COMPARES.search(analysis.text) and self.settings.enabled("comparison")):
-            lines.append(self._comparison_line(values, bool(COMPARISON_GAP_ASKED.search(analysis.text))))
+            if len(values) == 2:
+                lines.append(self._comparison_line(values, bool(COMPARISON_GAP_ASKED.search(analysis.text))))
+            else:  # three or more: in order, highest first
+                ordered = sorted(values, key=lambda v: -float(v[1][0]))
+                lines.append(prompts.COMPARISON_ORDER.format(items="、".join(
+                    f"{label}（{v}{u}{q}{mark}）" for label, (v, u, q), mark in ordered)))
         total = (time.perf_counter() - t0) * 1000
         first_ms = ((first_token or time.perf_counter()) - t0) * 1000
         timings = Timings(
@@ -475,7 +481,11 @@ class Answerer:
         """The evidence sentence that best matches a figure question the documents answer only in words."""
         scorer = SentenceScorer(analysis.text, figure_bonus=0.0)
         sents = [s.text for it in items[:2] for s in (it.all_sentences or split_sentences(it.clause_text))]
-        return max(sents, key=scorer, default="")
+        # a question about a year is answered by what the plan says for that year ("到2030年，…达到峰值")
+        def score(x: str) -> float:
+            return scorer(x) + (_YEAR_BONUS if any(f"{y}年" in x for y in analysis.years) else 0.0)
+
+        return max(sents, key=score, default="")
 
     def _checked(self, question: str, analysis: QuestionAnalysis, raw: str, items: list[EvidenceItem],
                  hits: Sequence[Hit], scope: Scope, timings: dict, t0: float, cancelled: bool) -> Answer:

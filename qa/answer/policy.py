@@ -56,6 +56,12 @@ def best_sentence(wanted: set[str], texts: Sequence[str]) -> tuple[float, str]:
     return best
 
 
+def supporting_sentences(wanted: set[str], texts: Sequence[str], threshold: float) -> list[str]:
+    """The sentences of ``texts`` that cover at least ``threshold`` of ``wanted``."""
+    return [s.text for text in texts for s in split_sentences(text)
+            if wanted and len(cjk_bigrams(s.text) & wanted) / len(wanted) >= threshold]
+
+
 class RefusalPolicy:
     def __init__(self, settings: Settings, support: Callable[[], FigureSupport], regions: Callable[[], list[str]],
                  document_texts: Callable[[Sequence[str]], list[str]]) -> None:
@@ -94,7 +100,8 @@ class RefusalPolicy:
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
                                quote=sentence)
             # the requirement is there but with another figure ("要求达到60%" where the plan says 57%)
-            stated = normalize_answer("".join(texts))
+            # (stated in a sentence that supports the requirement, not anywhere in the evidence)
+            stated = normalize_answer("".join(supporting_sentences(wanted, texts, self.settings.premise_support_threshold)))
             wrong = [f for f in figures(analysis.premise) if not re.fullmatch(r"20\d\d年", f) and f not in stated]
             if wrong and self.settings.enabled("premise_figures"):
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),

@@ -96,6 +96,7 @@ COMPARISON_LINE = "比较：{high}（{high_value}）高于{low}（{low_value}）
 TERM_SEARCH_NOTE = "在范围内的全部文件中查找“{term}”原文"
 ALIGNMENT_NOTE = "据上下级条款对照（索引时对齐的条款）作答"
 COMPARISON_EQUAL = "比较：{a}（{a_value}）与{b}（{b_value}）数值相同。"
+COMPARISON_ORDER = "比较（由高到低）：{items}。"
 COMPARISON_GAP = "两者相差{approx}{gap}{unit}（按以上两项计算）。"
 COMPARISON_APPROX = "约"
 RELATED_HEADER = "可参考的相关条款："

@@ -17,6 +17,10 @@ _FOLLOW_START = re.compile(r"^(那么?|那|还有|另外|再|此外|它|这个|�
 _DEICTIC = re.compile(r"这个|这项|这些|这一|该项|该|其中|它们?|上述|前面|刚才|同样|那边|这方面|此项")
 _ELLIPSIS_END = re.compile(r"(呢|的呢|怎么样|如何)[？?]?$")
 _QUESTION_TAIL = re.compile(r"[？?。！!]+$")
+#: a follow-up that asks with a subject and a question word of its own ("氨氮具体是多少？")
+_OWN_QUESTION = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]{2,}?(?:具体)?(?:是多少|有多少|是什么|有哪些|是哪些|由谁|由哪)")
+#: what a previous question is about: its region and the document it names ("四川节能减排方案")
+_CONTEXT = re.compile(r"^[^，,。？?]{0,12}?(?:方案|规划|计划|文件)")
 
 
 def last_user_question(history: Sequence[Turn]) -> str | None:
@@ -71,5 +75,10 @@ def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str]) -> s
             region = next((r for t in reversed(history) if t.role == "user" for r in names if r in t.content), "")
             year = old_year.group(0) if old_year else ""
             return f"{region}{year}{core}{how_much.group(1)}？"
+    if not _DEICTIC.search(q) and not _ELLIPSIS_END.search(q) and _OWN_QUESTION.search(q):
+        # "氨氮具体是多少？" after a question about a plan: a question of its own, asked of that plan
+        context = _CONTEXT.match(prev)
+        if context and context.group(0) not in q:
+            return f"{context.group(0)}{q}"
     tail = _QUESTION_TAIL.sub("", core if _ELLIPSIS_END.search(q) and core else q)
     return f"{_QUESTION_TAIL.sub('', prev)}，{tail}？"

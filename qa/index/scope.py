@@ -13,6 +13,7 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
+from qa.answer.cues import GENERIC_PLACES  # "哪个城市" names no region
 from qa.types import Scope
 
 _ADMIN_SUFFIX = re.compile(r"(省|市|自治区|特别行政区|自治州|地区|州|盟|县|区)$")
@@ -91,7 +92,7 @@ class ScopeDetector:
         with _jieba_lock:
             # Chinese place words only: an English word is never taken for an unknown region
             return [w.word for w in pseg.cut(question) if w.flag == "ns" and len(w.word) >= 2
-                    and re.fullmatch(r"[\u4e00-\u9fff]+", w.word)]
+                    and re.fullmatch(r"[\u4e00-\u9fff]+", w.word) and w.word not in GENERIC_PLACES]
 
     def _known(self, place: str, question: str) -> bool:
         if place in self.alias_to_docs or any(a in place for a in self.alias_to_docs if len(a) >= 2):
