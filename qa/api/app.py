@@ -37,6 +37,7 @@ from qa.api.admin.service import AdminService
 from qa.api.compare import compare_router
 from qa.api.docs import make_fastapi
 from qa.api.embed import EmbedTokens, embed_html, token_allows
+from qa.api.feedback import store_feedback
 from qa.api.gate import GenerationGate, resolve_concurrency
 from qa.api.limits import RateLimit, retry_after
 from qa.api.logs import Logs
@@ -441,15 +442,7 @@ def create_app(service: Any, settings: Settings, *, gate: GenerationGate | None 
 
     @api.post("/feedback", response_model=s.OkResponse, summary="反馈 / feedback on an answer")
     def feedback(req: s.FeedbackRequest, request: Request) -> Any:
-        question = check_text(req.question, "问题 / question", max_chars=2000)
-        answer = check_text(req.answer, "回答 / answer", allow_empty=True)
-        comment = check_text(req.comment, "意见 / comment", allow_empty=True)
-        wait = feedback_limit.take(client_id(request))
-        if wait:
-            raise RateLimitError("反馈过于频繁，请稍后再试 / too much feedback, please wait",
-                                 retry_after=retry_after(wait))
-        logs.add_feedback("api", req.rating, question, answer, req.citations, comment)
-        return {"ok": True}
+        return store_feedback("api", req, client_id(request), feedback_limit, logs)
 
     # -- /v1 (OpenAI-compatible) ------------------------------------------
     @v1.get("/models", summary="OpenAI-compatible model list")

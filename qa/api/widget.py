@@ -19,8 +19,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from qa.api import schemas as s
-from qa.errors import QAError, RateLimitError
-from qa.validation import check_text
+from qa.api.feedback import store_feedback
+from qa.errors import QAError
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -68,16 +68,6 @@ def widget_router(settings: Any, tokens: Any, origins: list[str], allowed: Calla
             if not allowed(request):
                 raise WidgetForbiddenError("只能在允许的来源页面中反馈 / feedback only from an allowed origin",
                                            hint="把门户的来源加入 cors_origins / list it in cors_origins")
-        question = check_text(req.question, "问题 / question", max_chars=2000)
-        answer = check_text(req.answer, "回答 / answer", allow_empty=True)
-        comment = check_text(req.comment, "意见 / comment", allow_empty=True)
-        wait = feedback_limit.take(client_id(request))
-        if wait:
-            from qa.api.limits import retry_after
-
-            raise RateLimitError("反馈过于频繁，请稍后再试 / too much feedback, please wait",
-                                 retry_after=retry_after(wait))
-        logs.add_feedback("embed", req.rating, question, answer, req.citations, comment)
-        return {"ok": True}
+        return store_feedback("embed", req, client_id(request), feedback_limit, logs)
 
     return router
