@@ -227,6 +227,12 @@ def test_openai_streams_from_server(fake_server: str) -> None:
     assert req["stream"] is True and req["max_tokens"] == 50 and req["stop"] == ["\n\n"]
     assert req["messages"] == MSGS and req["temperature"] == 0.0 and req["_auth"] == "Bearer secret"
     assert gen.status()["loaded"] and gen.last_stats["completion_tokens"] == len(pieces)
+    # the API's `usage` is metered for this backend too (an estimate when the engine sends no count)
+    from qa.answer.generators import metered
+
+    with metered() as meter:
+        list(gen.stream(MSGS, max_tokens=50))
+    assert meter.generations == 1 and meter.prompt_tokens > 0 and meter.completion_tokens == len(pieces)
 
 
 def test_openai_cancel_stops_early(fake_server: str) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from qa.answer.backends._common import Message, StreamTimer, check_messages, estimate_tokens, status_dict
+from qa.answer.generators import record_usage
 from qa.errors import GenerationError
 from qa.settings import Settings
 
@@ -104,6 +105,7 @@ class OpenAIGenerator:
         self.load()
         timer = StreamTimer()
         completion_pieces = 0
+        reported: Any = None
         kwargs: dict[str, Any] = {"model": self.model, "messages": msgs, "stream": True,
                                   "max_tokens": max_tokens, "temperature": self.settings.temperature}
         if stop:
@@ -117,6 +119,8 @@ class OpenAIGenerator:
                 chunk = self._call(lambda: next(chunks, None))
                 if chunk is None:
                     return
+                if getattr(chunk, "usage", None) is not None:  # an engine that reports its own count
+                    reported = chunk.usage
                 for choice in getattr(chunk, "choices", None) or ():
                     text = getattr(choice.delta, "content", None) if choice.delta else None
                     if text:
@@ -128,9 +132,13 @@ class OpenAIGenerator:
             close = getattr(response, "close", None)
             if close is not None:
                 close()
+            prompt_tokens = getattr(reported, "prompt_tokens", None) or sum(estimate_tokens(m["content"]) for m in msgs)
+            completion_tokens = getattr(reported, "completion_tokens", None) or completion_pieces
+            # the API's `usage`: the engine's own count when it sends one, else an estimate (pieces ≈ tokens)
+            record_usage(prompt_tokens, completion_tokens)
             self.last_stats = {
-                "prompt_tokens": sum(estimate_tokens(m["content"]) for m in msgs),
-                "completion_tokens": completion_pieces,
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": completion_tokens,
                 "prompt_ms": timer.first_token_ms,
                 "generate_ms": timer.generate_ms,
                 "first_token_ms": timer.first_token_ms,
