@@ -63,7 +63,7 @@ class QuestionAnalysis:
     mention_term: str = ""  # X of "有没有提到X"
     notes: tuple[str, ...] = field(default=())
     #: the user asked for a number in their own words ("百分之多少"), not only through a follow-up made
-    #: standalone ("LED灯具的使用占比呢？" → "…要达到多少？"): only then is a target stated in words refused
+    #: standalone ("那X的比例呢？" → "…X的比例要达到多少？"): only then is a target stated in words refused
     figure_asked: bool = True
 
     @property
@@ -217,7 +217,7 @@ class QuestionAnalyzer:
         tail = cues.PARTS_COUNT.sub("", tail)
         tail = cues.COMPARE_ASK.sub("是多少", tail)
         tail = re.sub(r"有(?:什么|何)(?:不同|区别|差别|差异)|不同之处|区别在哪", "是什么", tail)
-        tail = re.sub(r"分别|各自|各(?=[是为要有提定])|相比|对比|比较", "", tail)
+        tail = cues.PARTS_WORDS.sub("", tail)
         head = re.sub(r"^(?:对比|比较)(?:一下)?", "", text[:first[0]])
         parts, seen = [], set()
         for _, _, label in mentions:
@@ -283,7 +283,7 @@ class QuestionAnalyzer:
         if year and not cues.YEAR.search(right) and not cues.YEAR.search(head):
             inherit += year.group(0)
         ask = cues.COMPARE_ASK.sub("是多少", tail)
-        ask = re.sub(r"^(?:分别|各自|各)(?=[是为要有提定])", "", ask)
+        ask = re.sub(r"^(?:分别|各自|各)(?=[是为要有提定])", "", ask)  # 各 only where it opens the ask
         ask = re.sub(r"分别|各自|相比|对比|比较", "", ask) or "是什么？"
         ask = re.sub(r"(是多少)[，,]\1", r"\1", ask)  # "分别是多少，差多少？" asks one figure of each
         return [QuestionPart(f"{head}{left}{ask}", left), QuestionPart(f"{head}{inherit}{right}{ask}", right)]

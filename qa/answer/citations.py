@@ -58,6 +58,11 @@ def figures(text: str) -> list[str]:
     return out
 
 
+def stated_figures(text: str) -> list[str]:
+    """The figures of ``text`` other than years ("2025年" dates a target, it is not one)."""
+    return [f for f in figures(text) if not re.fullmatch(r"20\d\d年", f)]
+
+
 def _fact_in(fact: str, clause_norm: str) -> bool:
     if fact in clause_norm:
         return True
@@ -391,16 +396,13 @@ def extractive_answer(items: Sequence[EvidenceItem], question: str, notes: Seque
 def _extractive(items: Sequence[EvidenceItem], question: str, notes: list[str], n_quotes: int = 2,
                 meaning: Meaning | None = None, prefix: str = EXTRACTIVE_PREFIX) -> Checked:
     """Quote the evidence sentences that best match the question, with their citations."""
-    from qa.answer.evidence import SentenceScorer, names_bodies
+    from qa.answer.evidence import SentenceScorer
 
     scorer = SentenceScorer(question, figure_bonus=0.1)
     ranked = []
     for rank, it in enumerate(items[:3]):
         for s in it.all_sentences:
-            # a department parenthesis or a signature line answers only a who-question; a bare
-            # clause heading ("（五）推动能源转型。") answers nothing
-            bare = s.text.strip("。；： ")
-            if (not scorer.wants_dept and names_bodies(s.text)) or bare in (it.heading, it.label + it.heading):
+            if it.answers_nothing(s.text, scorer.wants_dept):
                 continue
             ranked.append((scorer(s.text) - 0.05 * rank, rank, s.start, it, s))
     if meaning is not None and ranked:

@@ -111,6 +111,8 @@ ANAPHOR = re.compile(r"^(?:那么|那)?(?:这个|这些|这项|这一|该|此|�
 #: words that ask for several parts at once ("分别", "各是", "哪个高")
 PARTS_CUE = re.compile(r"分别|各自|各是|各为|各要|各有|各提出|哪个(?:地方|地区|城市|省市|方案)?(?:更|最)?(?:高|低|多|少|大|小)|谁(?:定得)?(?:更)?(?:高|低|多|少|大|小)|"
                        r"相比|对比|比较|差多少|差几|差距|(?:是不是|是否)(?:同一个|一样|相同)|一样吗|相同吗")
+#: words of a multi-part question that no single part keeps ("分别", "各是", "相比")
+PARTS_WORDS = re.compile(r"分别|各自|各(?=[是为要有提定])|相比|对比|比较")
 #: what a comparison asks, turned into what each part asks ("哪个更高" → "是多少")
 COMPARE_ASK = re.compile(r"(?:哪个|谁)(?:地方|地区|城市|省市|方案)?(?:定得)?(?:更|最)?(?:高|低|多|少|大|小)|差(?:多少|几)(?:个百分点)?|差距(?:有)?多大|"
                          r"(?:是不是|是否)(?:同一个数|同一个|一样|相同)|一样吗|相同吗")

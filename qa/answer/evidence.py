@@ -70,6 +70,12 @@ class EvidenceItem:
     def shown_text(self) -> str:
         return "".join(s.text for s in self.sentences)
 
+    def answers_nothing(self, sentence: str, wants_dept: bool = False) -> bool:
+        """A bare clause heading ("（五）推动能源转型。") answers nothing; a department parenthesis or a
+        signature line answers only a who-question (``wants_dept``)."""
+        bare = sentence.strip("。；： ")
+        return bare in (self.heading, self.label + self.heading) or (not wants_dept and names_bodies(sentence))
+
     def block(self) -> str:
         text = self.shown_text
         # the clause's own first sentence repeats the label line ("（五）推动…。"): show it once

@@ -20,7 +20,7 @@ from pathlib import Path
 from qa.answer import prompts
 from qa.answer.analysis import QuestionAnalysis, QuestionAnalyzer
 from qa.answer.cards import DocumentCard, build_card, with_references
-from qa.answer.citations import check_answer, extractive_answer, figures, unchecked
+from qa.answer.citations import check_answer, extractive_answer, figures, stated_figures, unchecked
 from qa.answer.cues import (
     ASKS_BASIS,
     ASKS_ISSUER,
@@ -52,7 +52,7 @@ _VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|万吨标准煤|万吨|亿吨|吨|万
 
 def _states_figure(text: str) -> bool:
     """Does the text give a figure (not counting years and citation markers)?"""
-    return any(not re.fullmatch(r"20\d\d年", f) for f in figures(_MARK.sub("", text)))
+    return bool(stated_figures(_MARK.sub("", text)))
 
 
 def _restates(answer: str, question: str) -> bool:
@@ -460,14 +460,12 @@ class Answerer:
     def _deciding_sentence(words: str, citation: Citation, items: Sequence[EvidenceItem]) -> str:
         """The sentence of the cited clause that shares most wording with the question and the answer
         (never a department parenthesis)."""
-        from qa.answer.evidence import names_bodies
-
         item = next((it for it in items if it.hit.chunk.chunk_id == citation.chunk_id), None)
         if item is None:
             return citation.quote
         wanted = content_bigrams(words)
         scored = [(len(content_bigrams(x.text) & wanted), -i, x.text) for i, x in enumerate(item.all_sentences)
-                  if not names_bodies(x.text) and x.text.strip("。；： ") not in (item.heading, item.label + item.heading)]
+                  if not item.answers_nothing(x.text)]
         best = max(scored, default=(0, 0, ""))
         return best[2] if best[0] >= 2 else ""
 

@@ -20,13 +20,12 @@ answered with no figure at all: the plan states the target only in words).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qa.answer import prompts
 from qa.answer.analysis import QuestionAnalysis
-from qa.answer.citations import figures, normalize_answer
+from qa.answer.citations import normalize_answer, stated_figures
 from qa.answer.evidence import split_sentences
 from qa.answer.support import FigureSupport, cjk_bigrams, content_bigrams
 from qa.settings import Settings
@@ -102,7 +101,7 @@ class RefusalPolicy:
             # the requirement is there but with another figure ("要求达到60%" where the plan says 57%)
             # (stated in a sentence that supports the requirement, not anywhere in the evidence)
             stated = normalize_answer("".join(supporting_sentences(wanted, texts, self.settings.premise_support_threshold)))
-            wrong = [f for f in figures(analysis.premise) if not re.fullmatch(r"20\d\d年", f) and f not in stated]
+            wrong = [f for f in stated_figures(analysis.premise) if f not in stated]
             if wrong and self.settings.enabled("premise_figures"):
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
                                quote=sentence)

@@ -1,7 +1,7 @@
 """Does the evidence state the figure a question asks for?
 
-A question such as "雅安到2025年煤炭消费比重要降到多少？" retrieves the right clause, but that clause
-gives a figure only for 非化石能源消费比重. A small model then answers with the wrong figure, and the
+A question for the figure of one indicator (say a city's coal share) can retrieve the right clause while
+that clause gives a figure only for another indicator (the non-fossil share). A small model then answers with the wrong figure, and the
 citation checker cannot object (the figure is in the cited clause). This module decides, before the
 model is called, whether any evidence sentence that contains a figure is about what the question
 asks: the IDF-weighted share of the question's content bigrams that the best one or two
