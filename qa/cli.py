@@ -76,9 +76,10 @@ def _register() -> None:
     from qa.evaluation.cli import register as register_eval
     from qa.index.cli import register as register_index
     from qa.models.cli import register as register_models
+    from qa.serving.cli import register as register_engine
 
     for register in (register_models, register_corpus, register_index, register_answer,
-                     register_eval, register_api, register_compare):
+                     register_eval, register_api, register_compare, register_engine):
         register(cli)
 
 
