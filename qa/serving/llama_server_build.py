@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.errors import ModelError
-from qa.models.llama_build import LLAMA_CPP_VERSION, BuildError, BuildPlan, cpu_flags, plan_build
+from qa.models.llama_build import BuildError, BuildPlan, cpu_flags, plan_build
 
 #: Flags of the server build on top of the wheel's ISA choice: a self-contained binary (static
 #: libraries), nothing fetched at build time (no CURL/OpenSSL, no prebuilt or npm-built web UI).
