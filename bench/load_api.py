@@ -3,12 +3,16 @@
     python bench/load_api.py http://127.0.0.1:7860 --clients 8 --duration 120
 
 Side by side, everything started by the script (``--compare``): (a) one replica with the in-process
-generator, (b) one replica with generation on the llama.cpp server engine
-(``python -m llama_cpp.server``), (c) two replicas behind a small local proxy (TCP round-robin per
-connection) sharing that engine and one SQLite database — same model (the built-in 0.5B GGUF by
-default), same questions, same clients:
+generator, (b) one replica with generation on llama.cpp's ``llama-server -np N`` (N = ``--slots``,
+the real multi-slot engine, built once by ``qa engine build``), (c) two replicas behind a small local
+proxy (TCP round-robin per connection) sharing that engine and one SQLite database, and (b') the
+same as (b) on an engine with one slot (``-np 1``), to show what the slots change (``--no-np1`` skips
+it) — same model (the built-in 0.5B GGUF by default), same questions, same clients:
 
-    python bench/load_api.py --compare --clients 4 --duration 60
+    python bench/load_api.py --compare --clients 4 --duration 60 --slots 4
+
+Without a built ``llama-server`` (or with ``--engine llama_cpp.server``) (b) and (c) use
+llama-cpp-python's server (one generation at a time, no slots), with a note, and (b') is skipped.
 
 Each client posts to /api/ask in a loop (questions taken round-robin), backing off briefly after a
 503. Stops by itself after the duration (requests still in flight get a grace period), then reports
@@ -120,9 +124,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--api-key", default=None, help="sent as Authorization: Bearer KEY")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--compare", action="store_true",
-                   help="start (a) one in-process replica, (b) one replica on the llama.cpp server engine, "
-                        "(c) two replicas behind a proxy on that engine, and load each in turn")
+                   help="start (a) one in-process replica, (b) one replica on llama-server -np SLOTS, "
+                        "(c) two replicas behind a proxy on that engine, (b') one replica on -np 1, and load each in turn")
     p.add_argument("--model", default="builtin:qwen2.5-coder-0.5b", help="generator model for --compare")
+    p.add_argument("--engine", choices=("auto", "llama-server", "llama_cpp.server"), default="auto",
+                   help="engine of (b)/(c): llama-server when built (auto, default), or llama-cpp-python's server")
+    p.add_argument("--slots", type=int, default=4, help="llama-server parallel slots (-np) of (b)/(c) (default 4)")
+    p.add_argument("--no-np1", dest="np1", action="store_false",
+                   help="skip (b'): one replica on llama-server -np 1")
     args = p.parse_args(argv)
     if args.compare:
         return compare(args)
@@ -220,19 +229,50 @@ def measure(name: str, url: str, args: argparse.Namespace) -> dict:
     return {"setup": name, **report}
 
 
+def pick_engine(choice: str) -> str:
+    """The engine of (b)/(c): llama-server when it is built (or asked for), else llama-cpp-python's."""
+    from qa.serving.llama_server_build import find_built
+
+    if choice == "llama_cpp.server":
+        return choice
+    if find_built() is not None:
+        return "llama-server"
+    if choice == "llama-server":
+        raise SystemExit("llama-server is not built on this machine: run `qa engine build` first")
+    print("note: llama-server is not built (`qa engine build`); (b) and (c) use llama-cpp-python's server "
+          "(one generation at a time, no slots) and (b') is skipped", file=sys.stderr, flush=True)
+    return "llama_cpp.server"
+
+
+def start_engine(kind: str, gguf: Path, settings, slots: int, log: Path):  # type: ignore[no-untyped-def]
+    from qa.serving.engine import llama_cpp_server, llama_server
+
+    if kind == "llama-server":
+        return llama_server(gguf, parallel=slots, n_ctx_per_slot=settings.n_ctx, n_threads=settings.n_threads,
+                            log_path=log)
+    return llama_cpp_server(gguf, n_ctx=settings.n_ctx, n_threads=settings.n_threads, log_path=log)
+
+
+def engine_label(kind: str, slots: int) -> str:
+    return f"llama-server -np {slots}" if kind == "llama-server" else "llama_cpp.server (1 at a time)"
+
+
 def compare(args: argparse.Namespace) -> int:
     import tempfile
 
-    from qa.serving.engine import free_port, llama_cpp_server
+    from qa.serving.engine import free_port
     from qa.settings import load_settings
 
+    if args.slots < 1:
+        raise SystemExit("--slots must be ≥ 1")
     settings = load_settings(generator_model=args.model)
     from qa.models.provision import resolve_gguf  # fails early, with the fix, if the model is missing
 
     gguf = resolve_gguf(settings)
+    kind = pick_engine(args.engine)
     work = Path(tempfile.mkdtemp(prefix="qa-load-"))
     base_env = {"QA_DATA_DIR": str(work / "data"), "QA_GENERATOR_MODEL": args.model, "QA_LOG_FORMAT": "json",
-                "QA_INDEX_CHECK_S": "2"}
+                "QA_INDEX_CHECK_S": "2", "QA_GENERATION_CONCURRENCY": "0"}  # 0: the engine's slots
     rows = []
     # (a) one replica, in-process generator
     port = free_port()
@@ -242,18 +282,29 @@ def compare(args: argparse.Namespace) -> int:
         rows.append(measure("(a) 1 replica, in-process llama.cpp", f"http://127.0.0.1:{port}", args))
     finally:
         stop([proc])
-    with llama_cpp_server(gguf, n_ctx=settings.n_ctx, n_threads=settings.n_threads,
-                          log_path=work / "engine.log") as engine:
-        engine_env = {**base_env, "QA_GENERATOR_BACKEND": "openai", "QA_OPENAI_BASE_URL": engine.base_url,
-                      "QA_GENERATOR_MODEL": engine.model}
-        # (b) one replica on the engine
+
+    def one_replica(name: str, engine_env: dict[str, str], log: str) -> None:
         port = free_port()
-        proc = start_replica(port, engine_env, work / "b.log")
+        proc = start_replica(port, engine_env, work / log)
         try:
             wait_ready(port, proc)
-            rows.append(measure("(b) 1 replica -> llama.cpp server", f"http://127.0.0.1:{port}", args))
+            rows.append(measure(name, f"http://127.0.0.1:{port}", args))
         finally:
             stop([proc])
+
+    def env_for(engine) -> dict[str, str]:  # type: ignore[no-untyped-def]
+        return {**base_env, "QA_GENERATOR_BACKEND": "openai", "QA_OPENAI_BASE_URL": engine.base_url,
+                "QA_GENERATOR_MODEL": engine.model}
+
+    # (b') one replica on the same engine with one slot: what the slots change
+    if kind == "llama-server" and args.np1 and args.slots > 1:
+        with start_engine(kind, gguf, settings, 1, work / "engine-np1.log") as engine:
+            one_replica(f"(b') 1 replica -> {engine_label(kind, 1)}", env_for(engine), "b1.log")
+    with start_engine(kind, gguf, settings, args.slots, work / "engine.log") as engine:
+        engine_env = env_for(engine)
+        label = engine_label(kind, args.slots)
+        # (b) one replica on the engine
+        one_replica(f"(b) 1 replica -> {label}", engine_env, "b.log")
         # (c) two replicas behind the proxy, one engine, one database
         ports = [free_port(), free_port()]
         procs = [start_replica(p, engine_env, work / f"c{i}.log") for i, p in enumerate(ports)]
@@ -269,8 +320,9 @@ def compare(args: argparse.Namespace) -> int:
                     await http.post(url + "/api/ask", json={"question": QUESTIONS[0]})
                 print(f"-- (c): {args.clients} clients for {args.duration:.0f} s", file=sys.stderr, flush=True)
                 report = await run(url, args.clients, args.duration, args.backoff, None, args.grace)
+                print(f"   {json.dumps(report, ensure_ascii=False)}", file=sys.stderr, flush=True)
                 proxy.server.close()
-                return {"setup": "(c) 2 replicas + proxy -> llama.cpp server", **report}
+                return {"setup": f"(c) 2 replicas + proxy -> {label}", **report}
 
             rows.append(asyncio.run(through_proxy()))
         finally:
@@ -282,7 +334,7 @@ def compare(args: argparse.Namespace) -> int:
         print(json.dumps({"rows": rows, "questions_in_database": stored}, ensure_ascii=False, indent=2))
         return 0
     print(f"\nmodel {args.model}, {args.clients} clients, {args.duration:.0f} s per setup, queue_size "
-          f"{settings.queue_size}; logs in {work}")
+          f"{settings.queue_size}, generation_concurrency 0 (= the engine's slots); engine {kind}; logs in {work}")
     print("| setup | answers/s | p50 s | p95 s | 200 | 503 | errors (not 503) | in flight at the end |")
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:
