@@ -36,7 +36,21 @@ from bench_generation_raw import ProjectRunner, RawRunner, _pct  # noqa: E402
 from qa.settings import load_settings  # noqa: E402
 
 
-def generation_rows(settings, n: int, max_tokens: int) -> dict[str, list[dict]]:
+class FlashAttnRunner(RawRunner):
+    """Raw llama-cpp-python with llama.cpp's flash attention (``flash_attn=True``)."""
+
+    label = "raw, flash_attn=True"
+
+    def __init__(self, model: Path, n_ctx: int, n_threads: int) -> None:
+        from llama_cpp import Llama
+
+        t0 = time.perf_counter()
+        self.llama = Llama(model_path=str(model), n_ctx=n_ctx, n_threads=n_threads, n_threads_batch=n_threads,
+                           flash_attn=True, seed=1234, verbose=False)
+        self.load_s = time.perf_counter() - t0
+
+
+def generation_rows(settings, n: int, max_tokens: int, flash_attn: bool = False) -> dict[str, list[dict]]:
     from split_prompts import split_prompts
 
     from qa.models import resolve_gguf
@@ -45,6 +59,8 @@ def generation_rows(settings, n: int, max_tokens: int) -> dict[str, list[dict]]:
     model = resolve_gguf(settings)
     runners = [RawRunner(model, settings.n_ctx, settings.n_threads),
                ProjectRunner(model, settings.n_ctx, settings.n_threads)]
+    if flash_attn:
+        runners.append(FlashAttnRunner(model, settings.n_ctx, settings.n_threads))
     rows: dict[str, list[dict]] = {r.label: [] for r in runners}
     for i, msgs in enumerate(prompts):  # interleaved, order alternating
         for runner in (runners if i % 2 == 0 else runners[::-1]):
@@ -96,6 +112,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--rounds", type=int, default=1, help="interleaved index builds per engine")
     ap.add_argument("--service", type=int, default=0, metavar="N",
                     help="also time N test-split questions through the service (slow; off by default)")
+    ap.add_argument("--flash-attn", action="store_true",
+                    help="also raw llama-cpp-python with flash attention (prompt speed, identical answers)")
     ap.add_argument("--skip-index", action="store_true")
     ap.add_argument("--skip-generation", action="store_true")
     args = ap.parse_args(argv)
@@ -112,7 +130,7 @@ def main(argv: list[str] | None = None) -> None:
                       f"{o['chunks_per_s']:.1f} (OpenVINO; {o['chunks_per_s'] / t['chunks_per_s']:.1f}x)"))
         table.append(("index build, CPU ms per chunk", f"{t['cpu_ms_per_chunk']:.0f}", f"{o['cpu_ms_per_chunk']:.0f}"))
     if not args.skip_generation:
-        rows = generation_rows(settings, args.n, args.max_tokens)
+        rows = generation_rows(settings, args.n, args.max_tokens, args.flash_attn)
         raw, ours = gen_summary(rows[RawRunner.label]), gen_summary(rows[ProjectRunner.label])
         label = f"on {raw['n']} test-split prompts"
         table.append((f"prompt tokens/s {label}", f"{raw['prompt_tps']:.1f} (raw llama-cpp-python)",
@@ -123,6 +141,13 @@ def main(argv: list[str] | None = None) -> None:
                       f"{ours['total_p50']:.2f} s ({(ours['total_p50'] / raw['total_p50'] - 1) * 100:+.0f}% overhead)"))
         same = sum(a["text"] == b["text"] for a, b in zip(rows[RawRunner.label], rows[ProjectRunner.label], strict=True))
         table.append(("identical answers raw vs ours", f"{same}/{raw['n']}", ""))
+        if args.flash_attn:
+            fa = gen_summary(rows[FlashAttnRunner.label])
+            same = sum(a["text"] == b["text"]
+                       for a, b in zip(rows[RawRunner.label], rows[FlashAttnRunner.label], strict=True))
+            table.append(("flash attention: prompt tokens/s · TTFT p50 · identical answers",
+                          f"{raw['prompt_tps']:.1f} · {raw['ttft_p50']:.2f} s (raw)",
+                          f"{fa['prompt_tps']:.1f} · {fa['ttft_p50']:.2f} s · {same}/{fa['n']} (flash_attn=True)"))
     if args.service:
         srows = service_rows(settings, args.service)
         gen = [r for r in srows if r["model"]]

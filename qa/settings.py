@@ -71,6 +71,9 @@ class Settings:
     openai_api_key: str = _f("", "API key for the OpenAI-compatible server (empty if none).", secret=True)
     n_threads: int = _f(2, "CPU threads for embedding and generation.")
     n_ctx: int = _f(2048, "Context window of the generation model, in tokens.")
+    flash_attn: bool = _f(
+        False, "llama-cpp: llama.cpp's flash attention (measure with bench/perf_table.py --flash-attn before "
+        "turning it on: it changes the arithmetic, so greedy answers may differ).")
     max_new_tokens: int = _f(256, "Longest generated answer, in tokens.")
     temperature: float = _f(0.0, "Sampling temperature (0 = greedy, reproducible).")
 

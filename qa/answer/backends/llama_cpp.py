@@ -117,7 +117,7 @@ class LlamaCppGenerator:
         path = self._resolve()
         _check_gguf_header(path, self._repair_hint())
         s = self.settings
-        key = (str(path.resolve()), s.n_ctx, s.n_threads)
+        key = (str(path.resolve()), s.n_ctx, s.n_threads, s.flash_attn)
         with _MODELS_LOCK:
             if key in _MODELS:
                 self.path = path
@@ -132,7 +132,7 @@ class LlamaCppGenerator:
             t0 = time.perf_counter()
             try:
                 llama = Llama(model_path=str(path), n_ctx=s.n_ctx, n_threads=s.n_threads,
-                              n_threads_batch=s.n_threads, seed=SEED, verbose=False)
+                              n_threads_batch=s.n_threads, flash_attn=s.flash_attn, seed=SEED, verbose=False)
             except Exception as exc:  # noqa: BLE001 - llama.cpp reports bad files as ValueError etc.
                 raise ModelError(f"could not load GGUF model {path}: {exc} (file truncated or corrupt?)",
                                  hint=self._repair_hint()) from exc
