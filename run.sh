@@ -62,6 +62,11 @@ case "${1:-}" in
     setup
     step "安装 0.5B 模型 (--fast) so its test can verify it"
     qa models install --fast
+    # llama.cpp's llama-server (the multi-slot engine) for tests/test_llama_server_engine.py and
+    # bench/load_api.py: only that target, same portable flags as the wheel, once per machine
+    # (~/.cache/policy-qa/llama-server/<key>/)
+    step "编译 llama-server (multi-slot engine; once per machine, minutes on 2 cores)"
+    qa engine build
     ensure_browser
     step "运行全部测试 running all tests"
     # -m "" lifts the default marker filter: real-model and browser tests run too

@@ -131,8 +131,8 @@ def test_three_generations_run_in_the_engine_at_once(fake_index, engine, tmp_pat
             time.sleep(0.02)
 
     def ask(i: int) -> None:
-        msgs = [{"role": "system", "content": "你是复读助手：只把用户给的词原样重复一遍，不要说别的。"},
-                {"role": "user", "content": f"请原样重复这个词：{WORDS[i]}"}]
+        msgs = [{"role": "system", "content": "你是复读助手：只把用户给的句子原样重复一遍，不要说别的。"},
+                {"role": "user", "content": f"请原样重复这句话：我最喜欢的水果是{WORDS[i]}。"}]
         pieces: list[str] = []
         go.wait()
         start = time.monotonic()
