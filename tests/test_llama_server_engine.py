@@ -163,3 +163,12 @@ def test_three_generations_run_in_the_engine_at_once(fake_index, engine, tmp_pat
         assert len(r["pieces"]) >= 2 and "\ufffd" not in text
         assert WORDS[i] in text, (i, text)
         assert not any(w in text for j, w in enumerate(WORDS) if j != i), (i, text)
+
+
+def test_build_steps_log_everything_and_fail_with_the_tail(tmp_path, capsys):
+    log = tmp_path / "build.log"
+    lsb._run(["sh", "-c", "echo '[  5%] Building a'; echo '[ 50%] Building b'; echo '[100%] Built target c'"], log)
+    assert "[ 50%] Building b" in log.read_text() and "llama-server  50%" in capsys.readouterr().err
+    with pytest.raises(lsb.EngineBuildError) as err:
+        lsb._run(["sh", "-c", "echo 'error: no such instruction: vpdpbusd'; exit 2"], log)
+    assert "vpdpbusd" in str(err.value) and "build-essential cmake" in str(err.value)

@@ -16,7 +16,7 @@ def register(cli: click.Group) -> None:
     @click.option("--rebuild", is_flag=True, help="Build again even if a binary for these flags exists.")
     @click.option("--jobs", type=int, default=2, show_default=True, help="Parallel compile jobs.")
     def build_cmd(rebuild: bool, jobs: int) -> None:
-        """Compile llama-server for this CPU (once; about 4 min on 2 cores) and print its path."""
+        """Compile llama-server for this CPU (once; about 7 min on 2 idle cores) and print its path."""
         from qa.serving.llama_server_build import ensure_built
 
         result = ensure_built(rebuild=rebuild, jobs=jobs)

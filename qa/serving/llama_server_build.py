@@ -14,7 +14,8 @@ this module compiles it from the llama.cpp sources that the pinned llama-cpp-pyt
   (``GGML_NATIVE=OFF``, AMX off, AVX-512 only where the CPU has it; never ``-march=native``), so the
   binary is safe on the machine that builds it. ``QA_LLAMA_ISA`` applies here too.
 - Only the ``llama-server`` target is built (Release, static libraries, no CURL/OpenSSL, no web UI:
-  nothing is downloaded at build time), under ``nice -n 19``; about 4 minutes on 2 cores.
+  nothing is downloaded at build time), under ``nice -n 19``; about 14 CPU-minutes
+  (measured: 845 s user+sys, 15.5 min wall on 2 cores shared with other jobs; ~7 min on 2 idle cores).
 - The binary is kept in ``~/.cache/policy-qa/llama-server/<key>/llama-server``, the key hashing the
   version, the machine and every CMake flag (like the wheel cache), so a fresh clone on the same
   machine (CI) reuses it and a binary built with other flags is never picked up.
@@ -147,10 +148,24 @@ def _tool(name: str) -> str:
 
 
 def _run(cmd: list[str], log: Path) -> None:
+    """Run one build step, its output into ``log``; the compile's percentage on stderr as it goes."""
+    shown = -10
     with open(log, "ab") as out:
         out.write(("$ " + " ".join(cmd) + "\n").encode())
         out.flush()
-        rc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT).returncode
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            out.write(line)
+            if line.startswith(b"[") and b"%]" in line[:8]:  # make's "[ 41%] Building …"
+                try:
+                    pct = int(line[1:line.index(b"%")])
+                except ValueError:
+                    continue
+                if pct >= shown + 10 or pct == 100:
+                    shown = pct
+                    print(f"  llama-server {pct:3d}%", file=sys.stderr, flush=True)
+        rc = proc.wait()
     if rc != 0:
         tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-25:]
         raise EngineBuildError("compiling llama-server failed:\n  " + "\n  ".join(tail),
@@ -174,7 +189,7 @@ def ensure_built(*, isa: str | None = None, cache: Path = SERVER_CACHE, rebuild:
         log = target.parent / "build.log"
         log.unlink(missing_ok=True)
         print(f"编译 llama-server (llama.cpp of llama-cpp-python {plan.version}, {plan.isa}, "
-              f"约 4 分钟 / about 4 min on 2 cores); log: {log}", flush=True)
+              f"约 7–15 分钟 / about 7–15 min on 2 cores); log: {log}", flush=True)
         started = time.monotonic()
         with tempfile.TemporaryDirectory(prefix="build-", dir=cache) as tmp:
             src = _extract_llama_cpp(sdist, Path(tmp))
