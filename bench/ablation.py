@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 VARIANTS = ("", "script", "translate", "preamble", "parts", "cards", "which_doc", "year_binding", "qualifiers",
-            "premise", "premise_figures", "mention", "figure_answer", "meaning", "restatement", "comparison",
+            "premise", "premise_figures", "premise_polarity", "question_figures", "mention", "figure_answer", "meaning",
+            "restatement", "empty_answer", "comparison",
             "alignment", "source_sentence", "grounding=0")
 
 

@@ -186,5 +186,5 @@ def test_another_replica_switches_without_failing_a_request_in_flight(replica_se
         r = in_flight["r"]
         assert r.status_code == 200 and r.json()["error"] is None and r.json()["citations"]
         metrics = httpx.get(f"{b}/metrics").text
-        assert f'qa_index_version_info{{built_at="' in metrics and new_version in metrics
+        assert 'qa_index_version_info{built_at="' in metrics and new_version in metrics
         assert "qa_index_switches_total 1.0" in metrics

@@ -364,3 +364,61 @@ def test_yes_no_answer_shows_the_sentence_that_decides_it(fake_service):
         assert "原文：" not in fake_service.ask("雅安是否要求加快推广新能源汽车？").text
     finally:
         fake_service.answerer.settings = fake_service.answerer.settings.replace(ablate="")
+
+
+# -- session 3: checks fitted on the third round of dev questions ------------------------------------
+def test_comparison_parts_ask_what_each_says_and_take_the_shared_topic(analyzer):
+    same = analyzer.analyse("雅安和资阳对城镇新建建筑执行绿色建筑标准的要求一样吗？")
+    assert [p.text for p in same.parts] == ["雅安对城镇新建建筑执行绿色建筑标准的要求是什么？",
+                                            "资阳对城镇新建建筑执行绿色建筑标准的要求是什么？"]
+    number = analyzer.analyse("雅安和资阳的非化石能源消费比重目标一样吗？")
+    assert all(p.text.endswith("是多少？") for p in number.parts)  # a sameness of figures asks the figures
+    docs = analyzer.analyse("四川的方案和资阳方案对园区循环化改造的时间要求一样吗？")
+    assert [p.label for p in docs.parts] == ["四川的方案", "资阳方案"]
+    assert docs.parts[0].text == "四川的方案对园区循环化改造的时间要求是什么？"
+    target = analyzer.analyse("雅安方案里，森林覆盖率和城市绿地率哪个目标定得高？")
+    assert [p.label for p in target.parts] == ["森林覆盖率", "城市绿地率"]
+
+
+def test_opposite_polarity():
+    from qa.answer.policy import opposite_polarity
+
+    assert opposite_polarity("原料用能也要纳入能耗双控考核", "原料用能不纳入能耗双控考核。")
+    assert opposite_polarity("新建燃煤锅炉", "原则上不再新建燃煤锅炉。")
+    assert not opposite_polarity("原料用能不纳入能耗双控考核", "原料用能不纳入能耗双控考核。")
+    assert not opposite_polarity("禁止新建燃煤锅炉", "原则上不再新建燃煤锅炉。")  # both negate
+    assert not opposite_polarity("不断提升能效", "持续提升能效水平。")  # 不断 negates nothing
+
+
+def test_premises_contradicted_by_polarity_year_or_an_unknown_figure(fake_service):
+    fake_service.answerer.generator = FakeGenerator(reply="按方案执行[1]。")
+    # the question states a figure that no document in scope states
+    q = "雅安能效指标降到1.37以下的数据中心有哪些？"
+    unknown = fake_service.ask(q)
+    assert unknown.refused and unknown.refusal_reason == "false_premise"
+    # the same figure where the plan states it is no false premise
+    known = fake_service.ask("雅安非化石能源消费比重达到58%左右以后，还有哪些措施？")
+    assert known.refusal_reason != "false_premise"
+    policy = fake_service.answerer.policy
+    policy.settings = policy.settings.replace(ablate="question_figures")
+    try:
+        assert fake_service.ask(q).refusal_reason != "false_premise"
+    finally:
+        policy.settings = policy.settings.replace(ablate="")
+
+
+def test_an_answer_that_only_names_a_clause_or_leaves_english_is_replaced(fake_service):
+    fake_service.answerer.generator = FakeGenerator(reply=f"《{YAAN}》（五）[1]。")
+    heading = fake_service.ask("雅安在能源转型方面有什么要求？")
+    assert heading.extractive and any("标题" in n for n in heading.notes)
+    fake_service.answerer.generator = FakeGenerator(reply="每个 prefecture 都要推进能源转型[1]。")
+    english = fake_service.ask("雅安在能源转型方面有什么要求？")
+    assert english.extractive and any("英文" in n for n in english.notes)
+
+
+def test_a_count_in_chinese_numerals_is_a_figure():
+    from qa.answer.pipeline import _states_figure
+
+    assert _states_figure("建立健全省、市、县三级节能监察体系")
+    assert not _states_figure("推动形成一批可复制的经验")
+    assert not _states_figure("到2025年大幅提升")

@@ -41,6 +41,15 @@ def to_simplified(text: str) -> str:
         return _converter.convert(text)
 
 
+def _part_ask(text: str) -> str:
+    """What each part of a comparison asks: "是多少" for a figure, but "…一样吗" about a requirement in
+    words ("对新建建筑的要求一样吗") asks what each says."""
+    m = cues.COMPARE_ASK.search(text)
+    if m and cues.SAMENESS.search(m.group(0)) and not cues.ASKS_NUMBER_WORD.search(text):
+        return "是什么"
+    return "是多少"
+
+
 @dataclass(frozen=True)
 class QuestionPart:
     """One part of a multi-part question, asked on its own."""
@@ -215,7 +224,7 @@ class QuestionAnalyzer:
             return []
         tail = text[last[1]:]
         tail = cues.PARTS_COUNT.sub("", tail)
-        tail = cues.COMPARE_ASK.sub("是多少", tail)
+        tail = cues.COMPARE_ASK.sub(_part_ask(text), tail)
         tail = re.sub(r"有(?:什么|何)(?:不同|区别|差别|差异)|不同之处|区别在哪", "是什么", tail)
         tail = cues.PARTS_WORDS.sub("", tail)
         head = re.sub(r"^(?:对比|比较)(?:一下)?", "", text[:first[0]])
@@ -273,7 +282,14 @@ class QuestionAnalyzer:
             return []
         named_left = self.region_mentions(left)
         named_right = self.region_mentions(right)
-        if named_left and named_right and not self._topic(right):
+        labels = (left, right)
+        lead = cues.DOCUMENT_NAME.match(left)
+        lead_right = cues.DOCUMENT_NAME.match(right)
+        if named_left and named_right and lead and lead.end() == len(left) and lead_right:
+            # "四川的方案和资阳方案对X的要求一样吗": the first names only its document; it asks the same thing
+            left = left + right[lead_right.end():]
+            labels = (labels[0], lead_right.group(0))
+        elif named_left and named_right and not self._topic(right):
             # "全省非化石能源占比目标和雅安的目标": the second names only its region; it asks the same thing
             right = right[:named_right[-1][1]] + left[named_left[-1][1]:]
         inherit = ""
@@ -282,11 +298,11 @@ class QuestionAnalyzer:
         year = cues.YEAR.search(left)
         if year and not cues.YEAR.search(right) and not cues.YEAR.search(head):
             inherit += year.group(0)
-        ask = cues.COMPARE_ASK.sub("是多少", tail)
+        ask = cues.COMPARE_ASK.sub(_part_ask(text), tail)
         ask = re.sub(r"^(?:分别|各自|各)(?=[是为要有提定])", "", ask)  # 各 only where it opens the ask
         ask = re.sub(r"分别|各自|相比|对比|比较", "", ask) or "是什么？"
         ask = re.sub(r"(是多少)[，,]\1", r"\1", ask)  # "分别是多少，差多少？" asks one figure of each
-        return [QuestionPart(f"{head}{left}{ask}", left), QuestionPart(f"{head}{inherit}{right}{ask}", right)]
+        return [QuestionPart(f"{head}{left}{ask}", labels[0]), QuestionPart(f"{head}{inherit}{right}{ask}", labels[1])]
 
     @staticmethod
     def _comma_questions(text: str) -> list[str]:

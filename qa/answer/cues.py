@@ -41,6 +41,9 @@ ENGLISH_PERIOD = re.compile(r"(?i)\b(?:the\s+)?(1[0-9])(?:th)?\s*(?:five[-\s]yea
 QUOTED_TERM = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")
 #: an English word (a question with two or more is translated before it is analysed)
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+#: an ordinary English word in lower case ("资阳 fisheries 这块…"): one is enough to translate the question
+#: (acronyms such as CCER, LED, PUE are written in capitals and stay as they are)
+ENGLISH_WORD = re.compile(r"(?<![A-Za-z])[a-z]{4,}(?![A-Za-z])")
 
 # --------------------------------------------------------------------------- answer types
 #: "how much / how many" — but not "哪几个…" (a list) nor "文号是多少" (a document number)
@@ -88,6 +91,9 @@ ASKS_FIGURE = re.compile(r"多少|几|比例|比重|目标|指标|百分|%|下�
 # --------------------------------------------------------------------------- figures
 UNIT = (r"(?:%|万吨标准煤|万吨标煤|万吨|亿吨|吨|万千瓦时|千瓦时|万千瓦|千瓦|亿千瓦时|亿元|万元|元|个百分点|百分点|个|家|座|辆|台|"
         r"公里|千米|万平方米|平方米|万立方米|立方米|年|月|日|倍|项|处|条|户|万人|人|毫克|微克|天|小时|万辆|万台|万个)")
+#: a count written in Chinese numerals ("省、市、县三级", "三大粮食作物", "两类"): a figure for a how-many
+#: question (一 is left out: 一批, 一体化 are not counts)
+CJK_COUNT = re.compile(r"(?<![第十])[两二三四五六七八九十]+(?:级|类|项|大|种|个|批次|方面)")
 #: Words bound to a figure in a policy: part of the figure ("3万台以上" is not "3万台").
 QUALIFIERS_AFTER = ("以上", "以下", "左右", "以内", "上下", "之内")
 QUALIFIERS_BEFORE = ("力争", "不低于", "不高于", "不少于", "不超过", "超过", "低于", "高于", "约", "累计")
@@ -109,13 +115,17 @@ GENERIC_PLACES = frozenset({"城市", "地方", "地区", "全国", "国家", "�
                             "市州", "各地", "当地", "本地", "外地", "省市", "三地", "两地"})
 ANAPHOR = re.compile(r"^(?:那么|那)?(?:这个|这些|这项|这一|该|此|其|上述|以上|它|他们)")
 #: words that ask for several parts at once ("分别", "各是", "哪个高")
-PARTS_CUE = re.compile(r"分别|各自|各是|各为|各要|各有|各提出|哪个(?:地方|地区|城市|省市|方案)?(?:更|最)?(?:高|低|多|少|大|小)|谁(?:定得)?(?:更)?(?:高|低|多|少|大|小)|"
+PARTS_CUE = re.compile(r"分别|各自|各是|各为|各要|各有|各提出|哪个(?:地方|地区|城市|省市|方案|目标|指标)?(?:定得|设得)?(?:更|最)?(?:高|低|多|少|大|小)|谁(?:定得)?(?:更)?(?:高|低|多|少|大|小)|"
                        r"相比|对比|比较|差多少|差几|差距|(?:是不是|是否)(?:同一个|一样|相同)|一样吗|相同吗")
 #: words of a multi-part question that no single part keeps ("分别", "各是", "相比")
 PARTS_WORDS = re.compile(r"分别|各自|各(?=[是为要有提定])|相比|对比|比较")
 #: what a comparison asks, turned into what each part asks ("哪个更高" → "是多少")
-COMPARE_ASK = re.compile(r"(?:哪个|谁)(?:地方|地区|城市|省市|方案)?(?:定得)?(?:更|最)?(?:高|低|多|少|大|小)|差(?:多少|几)(?:个百分点)?|差距(?:有)?多大|"
+COMPARE_ASK = re.compile(r"(?:哪个|谁)(?:地方|地区|城市|省市|方案|目标|指标)?(?:定得|设得)?(?:更|最)?(?:高|低|多|少|大|小)|差(?:多少|几)(?:个百分点)?|差距(?:有)?多大|"
                          r"(?:是不是|是否)(?:同一个数|同一个|一样|相同)|一样吗|相同吗")
+#: a comparison that asks whether two things are the same (not which is higher)
+SAMENESS = re.compile(r"一样|相同|同一个")
+#: words that make a sameness comparison one of figures ("是同一个数吗", "比例一样吗")
+ASKS_NUMBER_WORD = re.compile(r"数|多少|比例|比重|[率%]|幅度|降幅|增幅")
 #: a question that compares (the composed answer then adds a comparison line)
 COMPARES = re.compile(COMPARE_ASK.pattern + r"|相比|对比|比较|高多少|低多少|多多少|少多少")
 #: "A的X比B高多少": after the second region, how the two are compared
@@ -130,6 +140,8 @@ BODY_NAME_AFTER = re.compile(r"^[^，,。；;？?\s和与]{0,8}?(?:局|厅|委|�
 CONNECTOR = r"(?:和|与|及|以及|、|跟|同|，|,|还有)"
 #: the document a question names after its region ("四川省减污降碳协同增效行动方案", "雅安的方案")
 DOCUMENT_NAME = re.compile(r"^[^，,。？?！!]{0,20}?(?:方案|规划|通知|意见|办法|文件)")
+#: words that negate the requirement after them ("不纳入", "不得新建", "禁止新建", "不再审批")
+NEGATION = re.compile(r"不得|不再|不予|无需|不必|禁止|严禁|不(?![断低高少超仅只但过同足])(?=[\u4e00-\u9fff])")
 #: a premise the question asserts before asking ("方案要求全部关停X，名单怎么定的？")
 PREMISE_VERB = re.compile(r"(?:方案|文件|规定|政策|省里|市里|上面)?(?:要求|规定|明确|提出|说)(?:了)?")
 

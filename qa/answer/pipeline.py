@@ -24,9 +24,11 @@ from qa.answer.citations import check_answer, extractive_answer, figures, stated
 from qa.answer.cues import (
     ASKS_BASIS,
     ASKS_ISSUER,
+    CJK_COUNT,
     COMPARES,
     COMPARISON_GAP_ASKED,
     DOC_EVENT,
+    ENGLISH_WORD,
     LATIN_WORD,
     PUBLISHED_DATE,
     QUOTED_TERM,
@@ -51,8 +53,10 @@ _VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|万吨标准煤|万吨|亿吨|吨|万
 
 
 def _states_figure(text: str) -> bool:
-    """Does the text give a figure (not counting years and citation markers)?"""
-    return bool(stated_figures(_MARK.sub("", text)))
+    """Does the text give a figure (not counting years and citation markers)? A count in Chinese
+    numerals ("三级") is one."""
+    body = _MARK.sub("", text)
+    return bool(stated_figures(body) or CJK_COUNT.search(body))
 
 
 def _restates(answer: str, question: str) -> bool:
@@ -62,6 +66,23 @@ def _restates(answer: str, question: str) -> bool:
     if _states_figure(body):
         return False
     return len(content_bigrams(body) - cjk_bigrams(question)) < 3
+
+
+def _says_nothing(answer: str, items: Sequence[EvidenceItem]) -> str:
+    """Why an answer in the model's words gives the user nothing to rely on ('' when it does): it only
+    names a clause (its document title, label and heading), or it leaves English words that no evidence
+    clause has untranslated ("每个 prefecture的…")."""
+    body = _MARK.sub("", answer)
+    for it in items:
+        for name in (it.doc_title, it.label, it.heading):
+            if name:
+                body = body.replace(name, " ")
+    if len(content_bigrams(body)) < 2 and not _states_figure(body):
+        return prompts.NOTE_HEADING_ONLY
+    evidence = " ".join(it.clause_text for it in items).lower()
+    if any(w.lower() not in evidence for w in LATIN_WORD.findall(body)):
+        return prompts.NOTE_UNTRANSLATED
+    return ""
 
 
 def _shift_marks(text: str, offset: int) -> str:
@@ -123,7 +144,8 @@ class Answerer:
         """Question analysis (with a follow-up made standalone from the conversation first)."""
         _, analyzer = self._aliases()
         analysis = analyzer.analyse(question)
-        if self.settings.enabled("translate") and len(LATIN_WORD.findall(analysis.text)) >= 2:
+        if self.settings.enabled("translate") and (len(LATIN_WORD.findall(analysis.text)) >= 2
+                                                     or ENGLISH_WORD.search(analysis.text)):
             translated = self._translate(analysis.text)
             if translated:
                 analysis = replace(analyzer.analyse(translated), original=question,
@@ -255,7 +277,9 @@ class Answerer:
         for k, (label, ans) in enumerate(answers, 1):
             offset = len(citations)
             if ans.refused:
-                text = ans.text.split("\n", 1)[0]  # the reason; the related clauses stay in `hits`
+                # the reason, and what the document says instead when the refusal quotes it (one side of a
+                # comparison stated only in words); the related clauses stay in `hits`
+                text = "\n".join(ans.text.split("\n" + prompts.RELATED_HEADER, 1)[0].split("\n")[:2])
             else:
                 text = _shift_marks(ans.text, offset)
                 citations += [replace(c, n=c.n + offset) for c in ans.citations]
@@ -530,6 +554,9 @@ class Answerer:
                 and _restates(checked.text, standalone)):
             # "园区污水要处理[1]": the answer only repeats the question; quote the clause instead
             checked = extractive_answer(items, standalone, [*checked.notes, "回答只是复述了问题"], meaning)
+        if (s.grounding and s.enabled("empty_answer") and not checked.extractive and analysis.answer_type != "yesno"
+                and (empty := _says_nothing(checked.text, items))):
+            checked = extractive_answer(items, standalone, [*checked.notes, empty], meaning)
         text = checked.text
         if (s.grounding and s.enabled("source_sentence") and analysis.answer_type in ("yesno", "explanation")
                 and not checked.extractive and checked.citations):

@@ -20,12 +20,14 @@ answered with no figure at all: the plan states the target only in words).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qa.answer import prompts
 from qa.answer.analysis import QuestionAnalysis
-from qa.answer.citations import normalize_answer, stated_figures
+from qa.answer.citations import normalize_answer, stated_figures, target_years
+from qa.answer.cues import NEGATION
 from qa.answer.evidence import split_sentences
 from qa.answer.support import FigureSupport, cjk_bigrams, content_bigrams
 from qa.settings import Settings
@@ -59,6 +61,21 @@ def supporting_sentences(wanted: set[str], texts: Sequence[str], threshold: floa
     """The sentences of ``texts`` that cover at least ``threshold`` of ``wanted``."""
     return [s.text for text in texts for s in split_sentences(text)
             if wanted and len(cjk_bigrams(s.text) & wanted) / len(wanted) >= threshold]
+
+
+def opposite_polarity(claim: str, sentence: str) -> bool:
+    """Does ``sentence`` negate what ``claim`` asserts, or assert what it negates? ("原料用能也要纳入考核"
+    against "原料用能不纳入考核"): a negation word stands before a content bigram of the claim in one of
+    the two and not in the other."""
+    if not claim or not sentence:
+        return False
+    wanted = content_bigrams(claim)
+    for a, b in ((sentence, claim), (claim, sentence)):
+        for m in NEGATION.finditer(a):
+            nxt = a[m.end():m.end() + 2]
+            if nxt in wanted and nxt in b and not re.search(NEGATION.pattern + r"\s*" + re.escape(nxt), b):
+                return True
+    return False
 
 
 class RefusalPolicy:
@@ -105,6 +122,22 @@ class RefusalPolicy:
             if wrong and self.settings.enabled("premise_figures"):
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
                                quote=sentence)
+            # the requirement is there, but the plan says the opposite ("不纳入" for "也要纳入"), or dates it
+            # to another year ("2025年前建成X" where the clause gives X no year)
+            clause = next((t for t in texts if sentence and sentence in t), "")
+            if self.settings.enabled("premise_polarity") and (
+                    opposite_polarity(analysis.premise, sentence)
+                    or any(y not in normalize_answer(clause) for y in target_years(analysis.premise))):
+                return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
+                               quote=sentence)
+        if self.settings.enabled("question_figures") and analysis.answer_type != "yesno" and not analysis.asks_quantity:
+            # a figure the question states as a fact ("PUE降到1.3以下的数据中心有哪些") that no document in
+            # scope states at all: the question rests on a requirement the plan does not make
+            flat = normalize_answer("".join(self._document_texts(scope.doc_ids))).replace(" ", "")
+            unknown = [f for f in stated_figures(analysis.text) if f not in flat]
+            if unknown:
+                premise = analysis.premise or unknown[0]
+                return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=premise))
         support = self._support()
         if (analysis.asks_quantity and analysis.figure_asked
                 and support.coverage(analysis.text, texts) < self.settings.figure_support_threshold):

@@ -81,6 +81,8 @@ CARD_ANSWERS = {
     "basis": "《{title}》依据{value}制定[1]。",
     "issuers": "《{title}》由{value}印发[1]。",
 }
+NOTE_HEADING_ONLY = "回答只给出了条款标题"
+NOTE_UNTRANSLATED = "回答夹带了未翻译的英文"
 QUALITATIVE_ANSWER = "文件没有给出具体数字，只作了定性表述：《{title}》{label}：{quote}[1]"
 DECIDING_SENTENCE = "\n原文：《{title}》{label}：{quote}[{n}]"
 CARD_CITED_BY = "（此项见《{title}》{label}的引述。）"

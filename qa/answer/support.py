@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from qa.answer.cues import ASKS_QUANTITY as _ASKS_QUANTITY
-from qa.answer.cues import FUNCTION_CHARS
+from qa.answer.cues import CJK_COUNT, FUNCTION_CHARS
 from qa.answer.cues import QUESTION_NOISE as _NOISE
 from qa.answer.evidence import split_sentences
 
@@ -71,7 +71,7 @@ class FigureSupport:
             return 1.0
         total = sum(self.idf(b) for b in wanted)
         sents = [cjk_bigrams(s.text) & wanted for t in clause_texts for s in split_sentences(t)
-                 if _FIGURE.search(s.text)]
+                 if _FIGURE.search(s.text) or CJK_COUNT.search(s.text)]
         if not sents:
             return 0.0
 

@@ -13,7 +13,6 @@ import logging
 import re
 from typing import Any
 
-from qa.compare.aligner import body_text
 from qa.compare.model import ClauseComparison, ClauseRecord, ComparisonTable, Counterpart, DocumentSide
 from qa.errors import QAError
 
