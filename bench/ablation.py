@@ -23,7 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-VARIANTS = ("", "script", "translate", "preamble", "parts", "cards", "which_doc", "year_binding", "qualifiers",
+VARIANTS = ("", "script", "translate", "preamble", "parts", "cards", "which_doc", "year_binding", "segment_binding",
+            "qualifiers",
             "premise", "premise_figures", "premise_polarity", "question_figures", "mention", "figure_answer", "meaning",
             "restatement", "empty_answer", "comparison",
             "alignment", "source_sentence", "grounding=0")

@@ -422,3 +422,14 @@ def test_a_count_in_chinese_numerals_is_a_figure():
     assert _states_figure("建立健全省、市、县三级节能监察体系")
     assert not _states_figure("推动形成一批可复制的经验")
     assert not _states_figure("到2025年大幅提升")
+
+
+def test_a_figure_is_bound_to_the_listed_item_it_belongs_to():
+    from qa.answer.citations import segment_binds
+
+    s = ("到2025年，秸秆综合利用率稳定在90%以上，三大粮食作物化肥利用率达到43%以上，"
+         "畜禽粪污综合利用率达到80%以上，绿色防控覆盖率、统防统治覆盖率分别达到55%、50%。")
+    assert not segment_binds("90%", "畜禽粪污综合利用率稳定在90%以上", s)  # 90% belongs to 秸秆
+    assert segment_binds("80%", "畜禽粪污综合利用率达到80%以上", s)
+    assert segment_binds("50%", "统防统治覆盖率为50%", s)  # "A、B分别达到x、y": one item, both figures
+    assert segment_binds("90%", "利用率90%", s)  # too little subject to tell the items apart

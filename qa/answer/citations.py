@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from qa.answer.cues import ASKS_QUANTITY as _ASKS_QUANTITY
 from qa.answer.cues import BASELINE_YEAR as _BASELINE
+from qa.answer.cues import FIGURE_VERB
 from qa.answer.cues import FUNCTION_CHARS as _FUNCTION_CHARS
 from qa.answer.cues import QUALIFIERS_AFTER
 from qa.answer.cues import UNIT as _UNIT
@@ -144,7 +145,7 @@ def _strip(text: str, names: Sequence[str]) -> str:
 
 def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: Sequence[str] = (),
                  years: Sequence[str] = (), *, bind_years: bool = True, qualifiers: bool = True,
-                 cite_missing: bool = False, meaning: Meaning | None = None) -> Checked:
+                 cite_missing: bool = False, meaning: Meaning | None = None, segments: bool = True) -> Checked:
     """Check and repair citations; fall back to an extractive answer when the text is not grounded.
     `strip`: names (regions) ignored when comparing the claim's wording with the evidence.
     `years`: the years the question asks about; a figure must be stated for the claim's year (or, when
@@ -172,7 +173,7 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
                 notes.append(f"删除不存在的引用[{n}]")
         claim_years = target_years(claim.text) or set(years)
         chosen = _cover(facts, valid, by_n, norms, claim.text, _strip(question, strip),
-                        claim_years if bind_years else set())
+                        claim_years if bind_years else set(), segments)
         if chosen is None:
             missing = next((f for f in facts if not any(_fact_in(f, norms[n]) for n in by_n)), None)
             if missing is not None:
@@ -312,8 +313,42 @@ def _year_context(item: EvidenceItem, index: int) -> set[str]:
     return set()
 
 
+#: a figure is bound to the listed item ("…，秸秆综合利用率稳定在90%以上，畜禽粪污综合利用率达到80%以上，…")
+#: whose wording the claim's subject shares; another item of the sentence that shares this much more of it
+#: is what the figure was taken from by mistake (fitted on eval/dev.jsonl)
+SEGMENT_MARGIN = 0.3
+_SEGMENT_SPLIT = re.compile(r"[，；;,]")
+
+
+def segment_binds(fact: str, claim: str, sentence: str) -> bool:
+    """Does the listed item of ``sentence`` that states ``fact`` speak of the claim's subject (the claim's
+    words before the figure) at least as well as the sentence's other items that state a figure?"""
+    norm = normalize_answer(claim)
+    pos = norm.find(fact)
+    before = norm[:pos] if pos > 0 else norm
+    verb = None
+    for verb in FIGURE_VERB.finditer(before):
+        pass
+    if verb is not None and verb.start() > 0:
+        before = before[:verb.start()]  # the subject: what stands before the verb that binds the figure
+    subject = {b for b in _bigrams(before)
+               if re.fullmatch(r"[\u4e00-\u9fff]{2}", b) and not _FUNCTION_CHARS.issuperset(b)}
+    if len(subject) < 3:
+        return True
+    segments = [x for x in _SEGMENT_SPLIT.split(normalize_answer(sentence)) if x]
+
+    def cover(seg: str) -> float:
+        return len(subject & _bigrams(seg)) / len(subject)
+
+    own = [cover(x) for x in segments if _fact_in(fact, x)]
+    if not own:
+        return True  # the figure spans the items: nothing to tell apart
+    others = [cover(x) for x in segments if not _fact_in(fact, x) and stated_figures(x)]
+    return not others or max(others) < max(own) + SEGMENT_MARGIN
+
+
 def _in_context(fact: str, claim_tokens: set[str], item: EvidenceItem, claim: str = "", question: str = "",
-                years: set[str] | frozenset[str] = frozenset()) -> bool:
+                years: set[str] | frozenset[str] = frozenset(), segments: bool = True) -> bool:
     """Is `fact` stated in `item` in a sentence about what the claim says, and for the claim's year?
     Years and bodies always pass; the wording check is skipped for claims too short to judge."""
     if _YEAR_FACT.match(fact) or not re.match(r"\d", fact):
@@ -324,7 +359,8 @@ def _in_context(fact: str, claim_tokens: set[str], item: EvidenceItem, claim: st
         if years and (context := _year_context(item, i)) and not (context & years):
             continue  # the figure is stated for another year
         if len(claim_tokens) < 4 or (overlap(claim_tokens, sent.text) >= CONTEXT_MIN
-                                     and not _missing_term(claim, sent.text, question)):
+                                     and not _missing_term(claim, sent.text, question)
+                                     and (not segments or segment_binds(fact, claim, sent.text))):
             return True
     return not item.all_sentences
 
@@ -352,13 +388,14 @@ def _bind_qualifiers(text: str, facts: Sequence[str], items: Sequence[EvidenceIt
 
 
 def _cover(facts: Sequence[str], cited: Sequence[int], by_n: dict, norms: dict[int, str],
-           claim: str, question: str = "", years: set[str] | frozenset[str] = frozenset()) -> list[int] | None:
+           claim: str, question: str = "", years: set[str] | frozenset[str] = frozenset(),
+           segments: bool = True) -> list[int] | None:
     """The fewest evidence items that hold every fact, preferring the ones the model cited.
     None if some fact is in no item at all."""
     if not facts:
         return list(cited)
     toks = _bigrams(claim)
-    holders = {f: {n for n in by_n if _fact_in(f, norms[n]) and _in_context(f, toks, by_n[n], claim, question, years)}
+    holders = {f: {n for n in by_n if _fact_in(f, norms[n]) and _in_context(f, toks, by_n[n], claim, question, years, segments)}
                for f in facts}
     if any(not h for h in holders.values()):
         return None

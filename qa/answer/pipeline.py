@@ -516,7 +516,7 @@ class Answerer:
         meaning = self._meaning if s.enabled("meaning") else None
         checked = (check_answer(raw, items, standalone, self._regions(), analysis.years,
                                 bind_years=s.enabled("year_binding"), qualifiers=s.enabled("qualifiers"),
-                                meaning=meaning)
+                                meaning=meaning, segments=s.enabled("segment_binding"))
                    if s.grounding else unchecked(raw, items))
         total = (time.perf_counter() - t0) * 1000
         t = Timings(**timings, total_ms=total)
