@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 
 from qa.answer.cues import ASKS_QUANTITY as _ASKS_QUANTITY
 from qa.answer.cues import BASELINE_YEAR as _BASELINE
-from qa.answer.cues import FIGURE_VERB
+from qa.answer.cues import FIGURE_VERB, QUALIFIERS_AFTER
 from qa.answer.cues import FUNCTION_CHARS as _FUNCTION_CHARS
-from qa.answer.cues import QUALIFIERS_AFTER
 from qa.answer.cues import UNIT as _UNIT
 from qa.answer.cues import YEAR as _YEAR
 from qa.answer.evidence import EvidenceItem, Sentence, _bigrams, overlap
@@ -326,9 +325,7 @@ def segment_binds(fact: str, claim: str, sentence: str) -> bool:
     norm = normalize_answer(claim)
     pos = norm.find(fact)
     before = norm[:pos] if pos > 0 else norm
-    verb = None
-    for verb in FIGURE_VERB.finditer(before):
-        pass
+    verb = max(FIGURE_VERB.finditer(before), key=lambda m: m.start(), default=None)
     if verb is not None and verb.start() > 0:
         before = before[:verb.start()]  # the subject: what stands before the verb that binds the figure
     subject = {b for b in _bigrams(before)
