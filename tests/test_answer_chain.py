@@ -433,3 +433,24 @@ def test_a_figure_is_bound_to_the_listed_item_it_belongs_to():
     assert segment_binds("80%", "畜禽粪污综合利用率达到80%以上", s)
     assert segment_binds("50%", "统防统治覆盖率为50%", s)  # "A、B分别达到x、y": one item, both figures
     assert segment_binds("90%", "利用率90%", s)  # too little subject to tell the items apart
+
+
+def test_a_sentence_copied_with_another_year_is_not_accepted():
+    from qa.answer.citations import check_answer as check
+
+    items = [_synthetic_item("到2025年，协同推进的工作格局基本形成。到2030年，二氧化碳排放量达到峰值。")]
+    out = check("到2030年，协同推进的工作格局基本形成[1]。", items, "2030年的主要目标是什么？")
+    assert out.extractive and "达到峰值" in out.text
+    kept = check("到2030年，二氧化碳排放量达到峰值[1]。", items, "2030年的主要目标是什么？")
+    assert not kept.extractive
+
+
+def test_a_figure_from_the_next_item_falls_back_to_the_sentence():
+    from qa.answer.citations import check_answer as check
+
+    text = "到2025年，秸秆综合利用率稳定在90%以上，畜禽粪污综合利用率达到80%以上。"
+    items = [_synthetic_item(text)]
+    out = check("畜禽粪污综合利用率稳定在90%以上[1]。", items, "畜禽粪污综合利用率是多少？")
+    assert out.extractive and not out.refused_no_figure and "80%以上" in out.text
+    off = check("畜禽粪污综合利用率稳定在90%以上[1]。", items, "畜禽粪污综合利用率是多少？", segments=False)
+    assert not off.extractive  # without the binding, the misplaced figure passes

@@ -179,8 +179,18 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
                 notes.append(f"“{missing}”不在任何条款中")
                 return _extractive(items, question, notes, meaning=meaning)
             notes.append(f"“{claim.text[:30]}”中的数字在条款中说的是别的事")
+            if segments and _cover(facts, valid, by_n, norms, claim.text, _strip(question, strip),
+                                   claim_years if bind_years else set(), False) is not None:
+                # the figure was taken from the next item of the same sentence: the sentence has the subject
+                # with its own figure, so it is quoted instead
+                return _extractive(items, question, notes, meaning=meaning)
             if _ASKS_QUANTITY.search(question):  # the figure asked for is not what the clauses state
                 return Checked(raw, [], notes=notes, refused_no_figure=True)
+            return _extractive(items, question, notes, meaning=meaning)
+        if (bind_years and not stated_figures(claim.text)
+                and _misdated(claim.text, [by_n[n] for n in (valid or list(by_n))])):
+            # "到2030年，…格局基本形成" copied from the clause's 2025 sentence with the year changed
+            notes.append(f"“{claim.text[:30]}”的年份与条款原句不符")
             return _extractive(items, question, notes, meaning=meaning)
         if facts and valid and chosen != valid:
             notes.append(f"引用[{','.join(map(str, valid))}]改为[{','.join(map(str, chosen))}]")
@@ -342,6 +352,22 @@ def segment_binds(fact: str, claim: str, sentence: str) -> bool:
         return True  # the figure spans the items: nothing to tell apart
     others = [cover(x) for x in segments if not _fact_in(fact, x) and stated_figures(x)]
     return not others or max(others) < max(own) + SEGMENT_MARGIN
+
+
+def _misdated(claim: str, cited: Sequence[EvidenceItem]) -> bool:
+    """Does the claim give a target year that the sentence it copies is not dated to (the sentence of the
+    cited clauses that shares most of its wording, when it shares most of it)?"""
+    years = target_years(claim)
+    if not years:
+        return False
+    tokens = _bigrams(claim)
+    best: tuple[float, set[str]] = (0.0, set())
+    for item in cited:
+        for i, sent in enumerate(item.all_sentences or ()):
+            score = overlap(tokens, sent.text)
+            if score > best[0]:
+                best = (score, _year_context(item, i))
+    return best[0] >= 0.6 and bool(best[1]) and not (best[1] & years)
 
 
 def _in_context(fact: str, claim_tokens: set[str], item: EvidenceItem, claim: str = "", question: str = "",

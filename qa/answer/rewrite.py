@@ -31,7 +31,7 @@ def last_user_question(history: Sequence[Turn]) -> str | None:
 
 
 _YEAR_PHRASE = re.compile(r"(?:到|在|至)?20\d\d年")
-_HOW_MUCH_TAIL = re.compile(r"((?:要|预计|应|需要|需|将)?(?:达到|下降|降低|提高|提升|降至|降到|控制在|增加|减少)多少)[？?]?$")
+_HOW_MUCH_TAIL = re.compile(r"((?:要|预计|应|需要|需|将)?(?:达到|下降|降低|提高|提升|降至|降到|控制在|增加|减少|是|为|有)多少)[？?]?$")
 
 
 def is_follow_up(question: str, regions: Iterable[str] = ()) -> bool:
