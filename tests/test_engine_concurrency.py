@@ -130,3 +130,40 @@ def test_the_setting_caps_generations_on_a_real_engine(fake_index, engine, tmp_p
     assert codes == [200, 200, 503] and peak == 2  # two generate, no queue: the third is told to retry
     busy = next(r for r in responses if r.status_code == 503)
     assert int(busy.headers["retry-after"]) >= 1
+
+
+def test_gate_resizes_without_interrupting_running_generations():
+    from qa.api.gate import GenerationGate
+    from qa.errors import BusyError
+
+    gate = GenerationGate(queue_size=0, concurrency=1)
+    first = gate.enter()
+    assert first.wait()
+    gate.resize(3)  # two more admitted at once
+    more = [gate.enter(), gate.enter()]
+    assert all(t.wait() for t in more) and gate.running == 3
+    gate.resize(1)  # busy slots are retired as they end
+    for t in [first, *more]:
+        t.release()
+    one = gate.enter()
+    assert one.wait()
+    with pytest.raises(BusyError):
+        gate.enter()  # concurrency 1, queue 0: the second is refused
+    one.release()
+
+
+def test_a_replica_started_before_its_engine_takes_the_slots_later():
+    from qa.api.gate import GenerationGate, follow_engine
+
+    class Engine:  # answers /props only from the third probe on (the engine was still loading)
+        calls = 0
+
+        def engine_slots(self):
+            self.calls += 1
+            return 2 if self.calls >= 3 else None
+
+    gate = GenerationGate(queue_size=4, concurrency=4)
+    thread = follow_engine(gate, Engine(), interval_s=0.01, attempts=10)
+    thread.join(timeout=5)
+    assert gate.concurrency == 2
+    assert follow_engine(gate, object()) is None  # a generator that cannot report slots

@@ -38,7 +38,7 @@ from qa.api.compare import compare_router
 from qa.api.docs import make_fastapi
 from qa.api.embed import EmbedTokens, embed_html, token_allows
 from qa.api.feedback import store_feedback
-from qa.api.gate import GenerationGate, resolve_concurrency
+from qa.api.gate import GenerationGate, follow_engine, resolve_concurrency
 from qa.api.limits import RateLimit, retry_after
 from qa.api.logs import Logs
 from qa.api.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
@@ -257,6 +257,8 @@ def create_app(service: Any, settings: Settings, *, gate: GenerationGate | None 
         concurrency, source = resolve_concurrency(settings, generator)
         gate = GenerationGate(settings.queue_size, concurrency=concurrency)
         log.info("generation concurrency %d (%s)", concurrency, source)
+        if source == "default":  # the engine did not answer yet (or never reports): ask it again later
+            follow_engine(gate, generator)
     logs = Logs(settings)
     origins = parse_origins(settings.cors_origins)
 

@@ -39,6 +39,29 @@ def resolve_concurrency(settings, generator) -> tuple[int, str]:  # type: ignore
     return DEFAULT_ENGINE_SLOTS, "default"
 
 
+def follow_engine(gate: GenerationGate, generator, interval_s: float = 10.0,  # type: ignore[no-untyped-def]
+                  attempts: int = 60) -> threading.Thread | None:
+    """When the engine's slots were not known at start-up (a replica started before its engine, or
+    an engine that came back with another ``-np``), ask again in the background and resize the gate
+    to what the engine reports. None when the generator cannot report slots at all."""
+    inner = getattr(generator, "inner", generator)
+    probe = getattr(inner, "engine_slots", None)
+    if probe is None:
+        return None
+
+    def work() -> None:
+        for _ in range(attempts):
+            time.sleep(interval_s)
+            slots = probe()
+            if slots:
+                gate.resize(int(slots))
+                return
+
+    thread = threading.Thread(target=work, name="qa-engine-slots", daemon=True)
+    thread.start()
+    return thread
+
+
 class Ticket:
     """One admitted request: waits for the generator, then holds it until released."""
 
@@ -84,6 +107,7 @@ class GenerationGate:
         self._waiting = 0
         self._running = 0
         self._avg_s = typical_seconds  # moving average of generation time, for Retry-After
+        self._shrink = 0  # slots to retire as running generations end (after a resize down)
 
     # -- admission ---------------------------------------------------------
     def enter(self) -> Ticket:
@@ -114,8 +138,28 @@ class GenerationGate:
                 self._running -= 1
                 took = time.monotonic() - ticket._started
                 self._avg_s = 0.8 * self._avg_s + 0.2 * took
-                self._sem.release()
+                if self._shrink > 0:
+                    self._shrink -= 1  # the slot is retired instead of handed on
+                else:
+                    self._sem.release()
             ticket._state = "done"
+
+    def resize(self, concurrency: int) -> None:
+        """Admit ``concurrency`` generations at once from now on (running ones are not interrupted)."""
+        with self._lock:
+            new = max(1, int(concurrency))
+            delta = new - self.concurrency
+            self.concurrency = new
+            if delta > 0:
+                cancel = min(delta, self._shrink)
+                self._shrink -= cancel
+                for _ in range(delta - cancel):
+                    self._sem.release()
+            elif delta < 0:
+                for _ in range(-delta):  # free slots are taken now, busy ones when they end
+                    if self._sem.acquire(blocking=False):
+                        continue
+                    self._shrink += 1
 
     # -- introspection -----------------------------------------------------
     @property
