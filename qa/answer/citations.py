@@ -171,16 +171,15 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
             if n not in by_n:
                 notes.append(f"删除不存在的引用[{n}]")
         claim_years = target_years(claim.text) or set(years)
-        chosen = _cover(facts, valid, by_n, norms, claim.text, _strip(question, strip),
-                        claim_years if bind_years else set(), segments)
+        asked, bound_years = _strip(question, strip), (claim_years if bind_years else set())
+        chosen = _cover(facts, valid, by_n, norms, claim.text, asked, bound_years, segments)
         if chosen is None:
             missing = next((f for f in facts if not any(_fact_in(f, norms[n]) for n in by_n)), None)
             if missing is not None:
                 notes.append(f"“{missing}”不在任何条款中")
                 return _extractive(items, question, notes, meaning=meaning)
             notes.append(f"“{claim.text[:30]}”中的数字在条款中说的是别的事")
-            if segments and _cover(facts, valid, by_n, norms, claim.text, _strip(question, strip),
-                                   claim_years if bind_years else set(), False) is not None:
+            if segments and _cover(facts, valid, by_n, norms, claim.text, asked, bound_years, False) is not None:
                 # the figure was taken from the next item of the same sentence: the sentence has the subject
                 # with its own figure, so it is quoted instead
                 return _extractive(items, question, notes, meaning=meaning)

@@ -133,8 +133,9 @@ class RefusalPolicy:
         if self.settings.enabled("question_figures") and analysis.answer_type != "yesno" and not analysis.asks_quantity:
             # a figure the question states as a fact ("PUE降到1.3以下的数据中心有哪些") that no document in
             # scope states at all: the question rests on a requirement the plan does not make
-            flat = normalize_answer("".join(self._document_texts(scope.doc_ids))).replace(" ", "")
-            unknown = [f for f in stated_figures(analysis.text) if f not in flat]
+            asserted = stated_figures(analysis.text)  # most questions state none: no document is read then
+            flat = normalize_answer("".join(self._document_texts(scope.doc_ids))).replace(" ", "") if asserted else ""
+            unknown = [f for f in asserted if f not in flat]
             if unknown:
                 premise = analysis.premise or unknown[0]
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=premise))

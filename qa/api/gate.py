@@ -25,14 +25,18 @@ from qa.errors import BusyError
 DEFAULT_ENGINE_SLOTS = 4
 
 
+def _slot_probe(generator):  # type: ignore[no-untyped-def]
+    """The generator's ``engine_slots`` (through the evaluation's caching wrapper), None when it has none."""
+    return getattr(getattr(generator, "inner", generator), "engine_slots", None)
+
+
 def resolve_concurrency(settings, generator) -> tuple[int, str]:  # type: ignore[no-untyped-def]
     """(generations admitted at once, where the figure comes from)."""
     if settings.generator_backend != "openai":
         return 1, "in-process"  # one model instance in this process: it generates one answer at a time
     if settings.generation_concurrency > 0:
         return int(settings.generation_concurrency), "setting"
-    inner = getattr(generator, "inner", generator)  # the evaluation's caching wrapper
-    probe = getattr(inner, "engine_slots", None)
+    probe = _slot_probe(generator)
     slots = probe() if probe is not None else None
     if slots:
         return int(slots), "engine"
@@ -44,8 +48,7 @@ def follow_engine(gate: GenerationGate, generator, interval_s: float = 10.0,  # 
     """When the engine's slots were not known at start-up (a replica started before its engine, or
     an engine that came back with another ``-np``), ask again in the background and resize the gate
     to what the engine reports. None when the generator cannot report slots at all."""
-    inner = getattr(generator, "inner", generator)
-    probe = getattr(inner, "engine_slots", None)
+    probe = _slot_probe(generator)
     if probe is None:
         return None
 
