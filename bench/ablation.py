@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-VARIANTS = ("", "script", "translate", "preamble", "parts", "cards", "which_doc", "year_binding", "segment_binding",
+VARIANTS = ("", "script", "translate", "preamble", "parts", "cards", "which_doc", "year_binding", "segment_binding", "figure_relevance",
             "qualifiers",
             "premise", "premise_figures", "premise_polarity", "question_figures", "mention", "figure_answer", "meaning",
             "restatement", "empty_answer", "comparison",

@@ -454,3 +454,23 @@ def test_a_figure_from_the_next_item_falls_back_to_the_sentence():
     assert out.extractive and not out.refused_no_figure and "80%以上" in out.text
     off = check("畜禽粪污综合利用率稳定在90%以上[1]。", items, "畜禽粪污综合利用率是多少？", segments=False)
     assert not off.extractive  # without the binding, the misplaced figure passes
+
+
+def test_a_true_figure_about_another_indicator_is_not_the_answer(fake_service):
+    from qa.answer.generators import FakeGenerator as Fake
+
+    q = "重庆到2025年化肥利用率要达到多少？"
+    fake_service.answerer.generator = Fake(reply="到2025年，畜禽粪污综合利用率稳定在80%以上[1]。")
+    off_topic = fake_service.ask(q)
+    assert off_topic.extractive and any("别的指标" in n for n in off_topic.notes)
+    assert "畜禽粪污综合利用率稳定在80%以上[1]" not in off_topic.text
+    fake_service.answerer.generator = Fake(reply="到2025年，重庆畜禽粪污综合利用率稳定在80%以上[1]。")
+    on_topic = fake_service.ask("重庆到2025年畜禽粪污综合利用率要达到多少？")
+    assert not on_topic.extractive and "80%以上" in on_topic.text
+    policy = fake_service.answerer.settings
+    fake_service.answerer.settings = policy.replace(ablate="figure_relevance")
+    try:
+        fake_service.answerer.generator = Fake(reply="到2025年，畜禽粪污综合利用率稳定在80%以上[1]。")
+        assert not fake_service.ask(q).extractive  # without the check the other indicator's figure passes
+    finally:
+        fake_service.answerer.settings = policy

@@ -45,6 +45,10 @@ from qa.settings import Settings
 from qa.types import Answer, Citation, Hit, Scope, StreamEvent, Timings, Turn
 from qa.validation import validate_question  # the one set of input rules (re-exported here)
 
+#: a figure answer whose cited sentences cover less than RELEVANCE_MIN of the question (IDF-weighted) while
+#: an evidence clause covers RELEVANCE_MARGIN more is about another indicator (fitted on eval/dev.jsonl)
+RELEVANCE_MIN = 0.5
+RELEVANCE_MARGIN = 0.3
 _YEAR_BONUS = 0.1  # a sentence that names the year asked about, when quoting a target stated in words
 _MAX_TERM_QUOTES = 6  # sentences quoted for a "which document mentions “X”" question
 _MARK = re.compile(r"\[(\d{1,2})\]")
@@ -509,6 +513,18 @@ class Answerer:
 
         return max(sents, key=score, default="")
 
+    def _figure_off_topic(self, question: str, citations: Sequence[Citation], items: Sequence[EvidenceItem]) -> bool:
+        """Is every figure-bearing sentence the answer cites about something the question does not ask, while
+        an evidence sentence (with a figure or not) covers the question far better? (IDF-weighted share of the question's words, the
+        same measure the no-figure refusal uses; thresholds fitted on eval/dev.jsonl.)"""
+        support = self._support()
+        quotes = [c.quote for c in citations if stated_figures(c.quote)]
+        if not quotes:
+            return False
+        cited = support.sentence_coverage(question, quotes)
+        best = support.sentence_coverage(question, [it.clause_text for it in items])
+        return cited < RELEVANCE_MIN and best >= cited + RELEVANCE_MARGIN
+
     def _checked(self, question: str, analysis: QuestionAnalysis, raw: str, items: list[EvidenceItem],
                  hits: Sequence[Hit], scope: Scope, timings: dict, t0: float, cancelled: bool) -> Answer:
         standalone = analysis.text
@@ -520,6 +536,11 @@ class Answerer:
                    if s.grounding else unchecked(raw, items))
         total = (time.perf_counter() - t0) * 1000
         t = Timings(**timings, total_ms=total)
+        if (s.grounding and s.enabled("figure_relevance") and analysis.asks_quantity and not checked.extractive
+                and self._figure_off_topic(standalone, checked.citations, items)):
+            # "人均用水量呢？" answered with the 人均综合能耗 figure of the same clause: the figure is true to its
+            # sentence but that sentence is about another indicator; quote the sentences that answer instead
+            checked = extractive_answer(items, standalone, [*checked.notes, prompts.NOTE_OFF_TOPIC_FIGURE], meaning)
         if checked.refused_by_model and not figures(raw):
             return self._refusal(question, standalone, Refusal("model_refused", prompts.REFUSAL_BY_MODEL),
                                  hits, scope, t, raw)

@@ -64,6 +64,15 @@ class FigureSupport:
             q = q.replace(r, " ")
         return cjk_bigrams(_NOISE.sub(" ", q))
 
+    def sentence_coverage(self, question: str, clause_texts: Sequence[str]) -> float:
+        """Best IDF-weighted coverage of the question's content by one sentence, with a figure or not."""
+        wanted = self.content(question)
+        if not wanted:
+            return 1.0
+        total = sum(self.idf(b) for b in wanted)
+        return max((sum(self.idf(b) for b in cjk_bigrams(s.text) & wanted) / total
+                    for t in clause_texts for s in split_sentences(t)), default=0.0)
+
     def coverage(self, question: str, clause_texts: Sequence[str]) -> float:
         """Best IDF-weighted coverage of the question's content by one or two figure sentences."""
         wanted = self.content(question)
