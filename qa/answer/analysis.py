@@ -398,12 +398,17 @@ def premise(text: str) -> str:
     rhetorical = cues.RHETORICAL_PREMISE.search(text)
     if rhetorical:
         return rhetorical.group(1).strip(" ，,")
-    segments = [s for s in re.split(r"[，,；;]", text) if s.strip()]
+    segments = [s for s in re.split(r"[，,；;]|—+", text) if s.strip()]
     if len(segments) < 2:
         return ""
-    for seg in segments[:-1]:
+    for i, seg in enumerate(segments[:-1]):
+        if cues.PREMISE_SOURCE.fullmatch(seg.strip()) and i + 1 < len(segments) - 1:
+            # "按照雅安方案，2025年X要全部换成Y，那…？": the statement after the attribution is the premise
+            claim = segments[i + 1].strip()
+            if len(claim) >= 4 and not cues.QUESTION_WORD.search(claim):
+                return claim
         m = cues.PREMISE_VERB.search(seg)
-        if m and not re.search(r"[？?]|什么|哪|多少|是否|吗|有没有|如何|怎么", seg):
+        if m and not cues.QUESTION_WORD.search(seg):
             claim = seg[m.end():].strip()
             if len(claim) >= 4:
                 return claim

@@ -145,6 +145,10 @@ DOCUMENT_NAME = re.compile(r"^[^，,。？?！!]{0,20}?(?:方案|规划|通知|�
 #: words that negate the requirement after them ("不纳入", "不得新建", "禁止新建", "不再审批")
 NEGATION = re.compile(r"不得|不再|不予|无需|不必|禁止|严禁|不(?![断低高少超仅只但过同足])(?=[\u4e00-\u9fff])")
 #: a premise the question asserts before asking ("方案要求全部关停X，名单怎么定的？")
+#: an attribution standing alone before a statement: "按照雅安方案，…" / "根据省里的文件，…"
+PREMISE_SOURCE = re.compile(r"(?:按照|根据|依照|依据|按)[\u4e00-\u9fff“”\"]{0,16}(?:方案|文件|规定|要求|政策)(?:的?要求|的?规定)?")
+#: a segment that asks (so it is not a statement the question asserts)
+QUESTION_WORD = re.compile(r"[？?]|什么|哪|多少|是否|吗|有没有|如何|怎么")
 PREMISE_VERB = re.compile(r"(?:方案|文件|规定|政策|省里|市里|上面)?(?:要求|规定|明确|提出|说)(?:了)?")
 
 # --------------------------------------------------------------------------- phrasing, not content

@@ -503,10 +503,17 @@ class Answerer:
         q = embedder.embed_queries([question])[0]
         return [float(v) for v in embedder.embed_passages(list(sentences)) @ q]
 
-    def _qualitative_quote(self, analysis: QuestionAnalysis, items: Sequence[EvidenceItem]) -> str:
-        """The evidence sentence that best matches a figure question the documents answer only in words."""
+    def _qualitative_quote(self, analysis: QuestionAnalysis, items: Sequence[EvidenceItem],
+                           words_only: bool = False) -> str:
+        """The evidence sentence that best matches a figure question the documents answer only in words
+        (``words_only``: among the sentences that state no figure, '' when none shares the question's words)."""
         scorer = SentenceScorer(analysis.text, figure_bonus=0.0)
         sents = [s.text for it in items[:2] for s in (it.all_sentences or split_sentences(it.clause_text))]
+        if words_only:  # ranked by the question's content words they share ("森林" for 森林覆盖率)
+            wanted = content_bigrams(analysis.text, self._regions())
+            shared = {x: len(content_bigrams(x) & wanted) for x in sents
+                      if not _states_figure(x) and not items[0].answers_nothing(x)}
+            return max((x for x in shared if shared[x]), key=lambda x: (shared[x], scorer(x)), default="")
         # a question about a year is answered by what the plan says for that year ("到2030年，…达到峰值")
         def score(x: str) -> float:
             return scorer(x) + (_YEAR_BONUS if any(f"{y}年" in x for y in analysis.years) else 0.0)
@@ -545,8 +552,8 @@ class Answerer:
             return self._refusal(question, standalone, Refusal("model_refused", prompts.REFUSAL_BY_MODEL),
                                  hits, scope, t, raw)
         if checked.refused_no_figure and not analysis.figure_asked:
-            quote = self._qualitative_quote(analysis, items)
-            if quote and not _states_figure(quote):  # "那四川的方案里呢？": what it says, in words
+            quote = self._qualitative_quote(analysis, items, words_only=True)
+            if quote:  # "那四川的方案里呢？": what it says, in words
                 return self._qualitative_answer(question, standalone, quote, items, hits, scope, t, raw)
         if checked.refused_no_figure:
             return self._refusal(question, standalone, Refusal("no_figure", prompts.REFUSAL_NO_FIGURE),
@@ -559,6 +566,7 @@ class Answerer:
             if not _states_figure(quote):  # a year is not a figure: "到2025年…大幅提升" is a target in words
                 if not analysis.figure_asked and quote:
                     # "LED的占比呢？": the user did not ask for a number; what the plan says is the answer
+                    quote = self._qualitative_quote(analysis, items, words_only=True) or quote
                     return self._qualitative_answer(question, standalone, quote, items, hits, scope, t, raw)
                 refusal = Refusal("no_figure", prompts.REFUSAL_NO_FIGURE_QUALITATIVE, quote=quote)
                 return self._refusal(question, standalone, refusal, hits, scope, t, raw)
@@ -569,6 +577,10 @@ class Answerer:
                 and self._support().coverage(standalone, [_MARK.sub("", checked.text)])
                 < s.figure_support_threshold):
             # the quotes that replaced the model's figure state figures about something else
+            quote = self._qualitative_quote(analysis, items, words_only=True)
+            if not analysis.figure_asked and quote:
+                # "资阳呢？" after a how-much question: the user asked no number; what the plan says in words
+                return self._qualitative_answer(question, standalone, quote, items, hits, scope, t, raw)
             return self._refusal(question, standalone, Refusal("no_figure", prompts.REFUSAL_NO_FIGURE), hits, scope,
                                  t, raw)
         if (s.grounding and s.enabled("restatement") and not checked.extractive and analysis.answer_type != "yesno"

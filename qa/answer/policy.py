@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from qa.answer import prompts
 from qa.answer.analysis import QuestionAnalysis
-from qa.answer.citations import normalize_answer, stated_figures, target_years
+from qa.answer.citations import normalize_answer, segment_binds, stated_figures, target_years
 from qa.answer.cues import NEGATION
 from qa.answer.evidence import split_sentences
 from qa.answer.support import FigureSupport, cjk_bigrams, content_bigrams
@@ -117,8 +117,13 @@ class RefusalPolicy:
                                quote=sentence)
             # the requirement is there but with another figure ("要求达到60%" where the plan says 57%)
             # (stated in a sentence that supports the requirement, not anywhere in the evidence)
-            stated = normalize_answer("".join(supporting_sentences(wanted, texts, self.settings.premise_support_threshold)))
-            wrong = [f for f in stated_figures(analysis.premise) if f not in stated]
+            # (and bound to the requirement's own item of a listing sentence: "…治理比例达到75%，秸秆综合利用率稳定在
+            # 90%以上" does not state "治理率达到90%")
+            supporting = [normalize_answer(x) for x in
+                          supporting_sentences(wanted, texts, self.settings.premise_support_threshold)]
+            bind = self.settings.enabled("segment_binding")
+            wrong = [f for f in stated_figures(analysis.premise)
+                     if not any(f in x and (not bind or segment_binds(f, analysis.premise, x)) for x in supporting)]
             if wrong and self.settings.enabled("premise_figures"):
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
                                quote=sentence)

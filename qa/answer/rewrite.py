@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from qa.answer.cues import FUNCTION_CHARS
+from qa.answer.support import cjk_bigrams, content_bigrams
 from qa.types import Turn
 
 _FOLLOW_START = re.compile(r"^(那么?|那|还有|另外|再|此外|它|这个|这项|这些|该|其|上述|同样|那边)")
@@ -30,23 +32,25 @@ def last_user_question(history: Sequence[Turn]) -> str | None:
     return None
 
 
+#: "X呢？" followed by more words: one follow-up, not two questions
+_ADD_ON = re.compile(r"呢[？?]\s*(?=\S)")
 _YEAR_PHRASE = re.compile(r"(?:到|在|至)?20\d\d年")
 _HOW_MUCH_TAIL = re.compile(r"((?:要|预计|应|需要|需|将)?(?:达到|下降|降低|提高|提升|降至|降到|控制在|增加|减少|是|为|有)多少)[？?]?$")
 
 
 def is_follow_up(question: str, regions: Iterable[str] = ()) -> bool:
     """Cue words (那…呢, 这个, 该…), or a very short question that names no region ("文号是多少？")."""
-    q = question.strip()
+    q = _ADD_ON.sub("呢，", question.strip())
     if len(q) > 30:
         return False
-    if _FOLLOW_START.search(q) or _ELLIPSIS_END.search(q) or _DEICTIC.search(q):
+    if _FOLLOW_START.search(q) or _ELLIPSIS_END.search(q) or _DEICTIC.search(q) or "呢，" in q:
         return True
     return len(q) <= 10 and not any(r in q for r in regions)
 
 
 def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str]) -> str:
     """Standalone form of `question` (unchanged when it is not a follow-up or there is no history)."""
-    q = question.strip()
+    q = _ADD_ON.sub("呢，", question.strip())  # "资阳呢？有比例吗" asks one thing
     prev = last_user_question(history)
     names = sorted(set(regions), key=len, reverse=True)
     if not prev or not is_follow_up(q, names):
@@ -61,8 +65,12 @@ def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str]) -> s
         for old in old_regions:
             if not any(old in n for n in new_regions):
                 out = out.replace(old, new_regions[0])
-        if core in new_regions:
-            return out
+        rest = re.sub(r"[吗嘛呢吧啊么，,？?]|有没有|是否", "", core)
+        for r in new_regions:
+            rest = rest.replace(r, "")
+        asked = {b for b in content_bigrams(rest) if not FUNCTION_CHARS.intersection(b)}
+        if core in new_regions or not (asked - cjk_bigrams(prev)):
+            return out  # "那雅安呢？" / "资阳呢，有比例吗": nothing asked beyond the previous question
         return f"{_QUESTION_TAIL.sub('', out)}，{_QUESTION_TAIL.sub('', core)}？" if core not in out else out
     if new_regions and not old_regions and core in new_regions:
         return f"{new_regions[0]}{prev}"
