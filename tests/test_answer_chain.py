@@ -234,6 +234,14 @@ def test_metadata_questions_are_answered_from_the_document_card(fake_service):
     none = fake_service.ask("资阳方案的文号是多少？")
     assert none.refused and none.refusal_reason == "not_mentioned" and "文号" in none.text
     assert "不应调用模型" not in a.text + who.text + none.text
+    approved = fake_service.ask("重庆的方案印发前经过谁同意？")
+    assert "已经市政府同意" in approved.text and approved.citations[0].clause == "函"
+    whole = fake_service.ask("川府发〔2022〕20号公开的是全文吗？")
+    assert "本文有删减" in whole.text and whole.text.count("本文有删减") == 1
+    cited = fake_service.ask("雅安的印发通知里引用的生态环境部文件文号是多少？")
+    assert "环综合〔2022〕42号" in cited.text  # the cited document's number, not the plan's own (it has none)
+    unapproved = fake_service.ask("资阳方案经过谁批准？")
+    assert unapproved.refused and unapproved.refusal_reason == "not_mentioned"
 
 
 # -- the evaluation's own figure check ------------------------------------------------------------

@@ -63,7 +63,7 @@ class QuestionAnalysis:
     original: str
     text: str  # normalised question, preamble removed (the names it held kept)
     preamble: str = ""
-    answer_type: str = "explanation"  # figure|list|body|doc_number|date|recipients|basis|yesno|which_doc|explanation
+    answer_type: str = "explanation"  # figure|list|body|doc_number|date|recipients|basis|approval|abridged|yesno|which_doc|explanation
     years: tuple[str, ...] = ()
     periods: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()  # canonical region names of the indexed documents named in the question
@@ -359,6 +359,10 @@ def _answer_type(text: str) -> str:
         return "date"
     if cues.ASKS_RECIPIENTS.search(text):
         return "recipients"
+    if cues.ASKS_APPROVAL.search(text):
+        return "approval"
+    if cues.ASKS_ABRIDGED.search(text):
+        return "abridged"
     if cues.ASKS_BASIS.search(text) and not cues.ASKS_QUANTITY.search(text):
         return "basis"
     if cues.ASKS_WHICH_DOC.search(text):

@@ -2,7 +2,7 @@
 
 A card holds the issuing bodies, the document number (文号), the signature date (落款日期), the web
 publication date where the source page gives one (发布时间), the recipients (主送单位), the documents it
-is based on (根据《…》), and notes such as （本文有删减）. They are read from the document's cover letter
+is based on (根据《…》), the approval it was issued with (已经市政府同意), and notes such as （本文有删减）. They are read from the document's cover letter
 (or preamble) as the index stores it, plus the source file's own header for the publication date; a
 metadata question is answered from the card with the cover letter cited — deterministic, instant, and
 never a quote of the wrong lines.
@@ -23,6 +23,8 @@ _NOTE = re.compile(r"^[（(]([^（）()]{2,12})[）)]$")
 _BASIS_SENTENCE = re.compile(r"根据[^。]*")
 _BASIS_END = re.compile(r"(?:(?<=要求)|(?<=部署)|(?<=精神))(?=[，,])|[，,](?=制定|我|现|特|结合)")
 _TITLE_REF = re.compile(r"《[^《》]{4,60}》(?:（[^（）]*〔\d{4}〕[^（）]*）)?")
+_APPROVAL = re.compile(r"(?:已)?经[^，。；,\n]{1,14}?(?:同意|批准|审议通过)")
+_ABRIDGED = re.compile(r"删减|删节|节选|摘要")
 _ISSUER_SUFFIX = re.compile(r"(?:局|委员会|厅|委|政府|办公室|中心)$")
 
 
@@ -47,6 +49,8 @@ class DocumentCard:
     published: CardFact | None = None
     recipients: CardFact | None = None
     basis: CardFact | None = None
+    approval: CardFact | None = None  # "已经市政府同意"
+    abridged: CardFact | None = None  # "本文有删减": the published text is not the full document
     notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
@@ -90,6 +94,13 @@ def build_card(doc_id: str, meta: dict[str, Any], root: Path | None = None, head
             names = [n for ln in signature for n in ln.split() if _ISSUER_SUFFIX.search(n)]
             card["issuers"] = CardFact("、".join(dict.fromkeys(names)), "\n".join(signature), label)
         notes = [m.group(1) for ln in lines if (m := _NOTE.match(ln))]
+        abridged = next((ln for ln in lines if (m := _NOTE.match(ln)) and _ABRIDGED.search(m.group(1))), None)
+        if abridged:
+            card["abridged"] = CardFact(_NOTE.match(abridged).group(1), abridged, label)
+        approval = _APPROVAL.search(cover["text"])
+        if approval:
+            line = next((ln for ln in lines if approval.group(0) in ln), approval.group(0))
+            card["approval"] = CardFact(approval.group(0), line, label)
     for unit in (cover, preamble):
         if unit is None or "basis" in card:
             continue

@@ -64,7 +64,11 @@ DOC_EVENT = re.compile(r"印发|发布|出台|签发|落款|成文|发文|下发
 SIGNED_DATE = re.compile(r"落款|成文|签发|签署|印发|下发|发文")
 PUBLISHED_DATE = re.compile(r"网站|网上|上网|挂网|公布|发布时间|发布日期|网页")
 ASKS_RECIPIENTS = re.compile(r"主送|发给|印发给|抄送|下发给|发至")
-ASKS_BASIS = re.compile(r"依据|根据(?:哪|什么)|上级文件|贯彻落实(?:哪|什么)")
+ASKS_BASIS = re.compile(r"依据|根据(?:哪|什么)|上级文件|贯彻落实(?:哪|什么)|引用的?[^，,。？?]{0,12}(?:文件|通知|方案)")
+#: who approved the document before it was issued ("经过谁同意", "市政府批准了吗")
+ASKS_APPROVAL = re.compile(r"(?:经过?|由)(?:谁|哪|什么)[^，,。？?]{0,8}(?:同意|批准)|谁(?:同意|批准)|(?:同意|批准)了?(?:吗|没有)")
+#: whether the published text is the whole document ("公开的是全文吗", "有没有删减")
+ASKS_ABRIDGED = re.compile(r"全文|删减|删节|节选|完整(?:版|的|吗)")
 #: "is it / does it" questions: 是否, …吗, 有没有, 有无
 ASKS_YESNO = re.compile(r"是否|有没有|有无|是不是|(?:吗|(?<![什怎这那多])么)[？?]?\s*$")
 #: an A-not-A question ("会不会调整", "能不能新上", "算不算"): asks yes or no, even when a 多少 is part of

@@ -413,7 +413,7 @@ class Answerer:
             if published and not signed:
                 return ("published",)
             return ("signed", "published")
-        if kind in ("recipients", "basis"):
+        if kind in ("recipients", "basis", "approval", "abridged"):
             return (kind,)
         if kind == "body" and ASKS_ISSUER.search(analysis.text):
             return ("issuers",)
@@ -439,7 +439,8 @@ class Answerer:
             refusal = Refusal("not_mentioned", prompts.REFUSAL_CARD_MISSING.format(title=card.title, what=what))
             return self._refusal(question, analysis.text, refusal, hits, scope, t)
         text = "".join(prompts.CARD_ANSWERS[f].format(title=card.title, value=fact.value) for f, fact in facts)
-        text += "".join(prompts.CARD_NOTE.format(note=n) for n in card.notes if "删减" in n)
+        if "abridged" not in fields:
+            text += "".join(prompts.CARD_NOTE.format(note=n) for n in card.notes if "删减" in n)
         label, source = facts[0][1].label, facts[0][1].source_doc or doc_id
         chunk = next((c for c in self.retriever.load().chunks if c.doc_id == source and c.label == label), None)
         unit = self.retriever.unit(source, label) or {}

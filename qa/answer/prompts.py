@@ -80,6 +80,8 @@ CARD_ANSWERS = {
     "recipients": "《{title}》的主送单位是：{value}[1]。",
     "basis": "《{title}》依据{value}制定[1]。",
     "issuers": "《{title}》由{value}印发[1]。",
+    "approval": "《{title}》的印发通知写明：{value}[1]。",
+    "abridged": "《{title}》公开的文本不是全文，原文注明“{value}”[1]。",
 }
 NOTE_HEADING_ONLY = "回答只给出了条款标题"
 NOTE_UNTRANSLATED = "回答夹带了未翻译的英文"
@@ -89,7 +91,7 @@ DECIDING_SENTENCE = "\n原文：《{title}》{label}：{quote}[{n}]"
 CARD_CITED_BY = "（此项见《{title}》{label}的引述。）"
 CARD_MISSING = {
     "doc_number": "文号", "signed": "落款日期", "published": "发布时间", "recipients": "主送单位",
-    "basis": "所依据的文件", "issuers": "印发单位",
+    "basis": "所依据的文件", "issuers": "印发单位", "approval": "经谁同意或批准", "abridged": "是否有删减",
 }
 REFUSAL_CARD_MISSING = "《{title}》的正文和印发通知中没有载明{what}。"
 CARD_NOTE = "（注：原文注明“{note}”。）"
