@@ -240,7 +240,9 @@ def test_model_copying_the_prompt_layout_is_cut_at_the_stop_string(fake_service)
         return f"回答：到2025年达到58%左右[{n}]。\n问题：由哪些部门负责？\n回答：市林业局[{n}]。"
 
     a = with_reply(fake_service, reply).ask(Q_YAAN)
-    assert a.text == "到2025年达到58%左右[1]。" and not a.extractive
+    assert a.text.startswith("到2025年达到58%左右[1]。") and "问题：" not in a.text and not a.extractive
+    # the bare figure says nothing of what it measures: the sentence it comes from follows it
+    assert a.text.endswith("非化石能源消费比重达到58%左右。[1]")
 
 
 @pytest.mark.parametrize("prev,question,expected", [
@@ -282,3 +284,29 @@ def test_missing_term_ignores_phrasing_but_catches_a_different_subject():
     assert _missing_term("单位地区生产总值二氧化碳排放下降14%", "全省单位地区生产总值能源消耗比2020年下降14%", q)
     assert _missing_term("森林覆盖率目标是57%以上", "森林覆盖率提高至57%以上", " 到2025年森林覆盖率目标是多少？") is None
     assert _missing_term("煤炭消费比重要降到25%以内", "煤炭消费比重降至25%以内", " 到2025年煤炭消费比重要降到多少？") is None
+
+
+def test_a_figure_of_the_neighbouring_listed_indicator_is_not_the_answer(fake_service):
+    plan = "四川省“十四五”节能减排综合工作方案"
+
+    def reply(messages):
+        n = item_number(messages[-1]["content"], plan, "三、（六）")
+        return f"公共机构人均综合能耗下降5%[{n}]。" if n else "无"
+
+    q = "四川节能减排方案里公共机构人均用水量“十四五”要降多少？"
+    a = with_reply(fake_service, reply).ask(q)
+    assert a.extractive and "人均用水量下降7%" in a.text  # the sentence, with the figure the question asks for
+    right = with_reply(fake_service, lambda m: reply(m).replace("人均综合能耗下降5%", "人均用水量下降7%")).ask(q)
+    assert not right.extractive and right.text.startswith("公共机构人均用水量下降7%")
+    fake_service.answerer.settings = fake_service.answerer.settings.replace(ablate="figure_relevance")
+    try:
+        assert not with_reply(fake_service, reply).ask(q).extractive  # without the check the 5% passes
+    finally:
+        fake_service.answerer.settings = fake_service.answerer.settings.replace(ablate="")
+
+
+def test_a_phrase_of_the_documents_is_not_an_unknown_region(fake_service):
+    hits, scope = fake_service.retriever.search("亩均论英雄是在哪个工程里提的", k=3)
+    assert not scope.out_of_scope
+    _, foreign = fake_service.retriever.search("绵阳的方案有什么要求", k=3)
+    assert foreign.out_of_scope == ("绵阳",)

@@ -20,7 +20,7 @@ from pathlib import Path
 from qa.answer import prompts
 from qa.answer.analysis import QuestionAnalysis, QuestionAnalyzer
 from qa.answer.cards import DocumentCard, build_card, with_references
-from qa.answer.citations import check_answer, extractive_answer, figures, stated_figures, unchecked
+from qa.answer.citations import check_answer, extractive_answer, figures, normalize_answer, stated_figures, unchecked
 from qa.answer.cues import (
     ASKS_BASIS,
     ASKS_ISSUER,
@@ -49,6 +49,8 @@ from qa.validation import validate_question  # the one set of input rules (re-ex
 #: an evidence clause covers RELEVANCE_MARGIN more is about another indicator (fitted on eval/dev.jsonl)
 RELEVANCE_MIN = 0.5
 RELEVANCE_MARGIN = 0.3
+_SOURCE_LINE = prompts.DECIDING_SENTENCE.split("《")[0]  # "\n原文："
+_LIST_ITEM = re.compile(r"[，；;,、]")
 _YEAR_BONUS = 0.1  # a sentence that names the year asked about, when quoting a target stated in words
 _MAX_TERM_QUOTES = 6  # sentences quoted for a "which document mentions “X”" question
 _MARK = re.compile(r"\[(\d{1,2})\]")
@@ -287,7 +289,8 @@ class Answerer:
             else:
                 text = _shift_marks(ans.text, offset)
                 citations += [replace(c, n=c.n + offset) for c in ans.citations]
-                found = {(v, u, q) for v, u, q in _VALUE.findall(_MARK.sub("", ans.text))}
+                said = ans.text.split(_SOURCE_LINE, 1)[0]  # the figure given, not the sentence quoted after it
+                found = {(v, u, q) for v, u, q in _VALUE.findall(_MARK.sub("", said))}
                 mark = _MARK.search(text)
                 if len({(v, u) for v, u, _ in found}) == 1 and mark:
                     values.append((label, sorted(found, key=lambda f: f[2])[-1], mark.group(0)))
@@ -521,17 +524,33 @@ class Answerer:
 
         return max(sents, key=score, default="")
 
-    def _figure_off_topic(self, question: str, citations: Sequence[Citation], items: Sequence[EvidenceItem]) -> bool:
-        """Is every figure-bearing sentence the answer cites about something the question does not ask, while
-        an evidence sentence (with a figure or not) covers the question far better? (IDF-weighted share of the question's words, the
-        same measure the no-figure refusal uses; thresholds fitted on eval/dev.jsonl.)"""
+    def _figure_off_topic(self, question: str, answer: str, citations: Sequence[Citation],
+                          items: Sequence[EvidenceItem]) -> bool:
+        """Is the figure the answer gives about something the question does not ask, while the evidence has
+        what it asks far better? Either every figure-bearing sentence it cites covers little of the question
+        while an evidence sentence (with a figure or not) covers far more, or, in a sentence that lists
+        indicators ("…人均综合能耗下降5%、人均用水量下降7%…"), the item that states the figure covers little of
+        the question's words that the sentence has while another item covers far more. (IDF-weighted
+        share of the question's words, the measure the no-figure refusal uses; thresholds fitted on dev.)"""
         support = self._support()
         quotes = [c.quote for c in citations if stated_figures(c.quote)]
         if not quotes:
             return False
         cited = support.sentence_coverage(question, quotes)
         best = support.sentence_coverage(question, [it.clause_text for it in items])
-        return cited < RELEVANCE_MIN and best >= cited + RELEVANCE_MARGIN
+        if cited < RELEVANCE_MIN and best >= cited + RELEVANCE_MARGIN:
+            return True
+        given = set(stated_figures(_MARK.sub("", answer)))
+        for quote in quotes:
+            flat = normalize_answer(quote)
+            if "分别" in flat or not given:  # "A、B分别达到x、y": the items and the figures stand apart
+                continue
+            pieces = [x for x in _LIST_ITEM.split(flat) if stated_figures(x)]
+            own = [support.share(question, x, within=flat) for x in pieces if given & set(stated_figures(x))]
+            other = [support.share(question, x, within=flat) for x in pieces if not given & set(stated_figures(x))]
+            if own and other and max(own) < RELEVANCE_MIN and max(other) >= max(own) + RELEVANCE_MARGIN:
+                return True
+        return False
 
     def _checked(self, question: str, analysis: QuestionAnalysis, raw: str, items: list[EvidenceItem],
                  hits: Sequence[Hit], scope: Scope, timings: dict, t0: float, cancelled: bool) -> Answer:
@@ -545,7 +564,7 @@ class Answerer:
         total = (time.perf_counter() - t0) * 1000
         t = Timings(**timings, total_ms=total)
         if (s.grounding and s.enabled("figure_relevance") and analysis.asks_quantity and not checked.extractive
-                and self._figure_off_topic(standalone, checked.citations, items)):
+                and self._figure_off_topic(standalone, checked.text, checked.citations, items)):
             # "人均用水量呢？" answered with the 人均综合能耗 figure of the same clause: the figure is true to its
             # sentence but that sentence is about another indicator; quote the sentences that answer instead
             checked = extractive_answer(items, standalone, [*checked.notes, prompts.NOTE_OFF_TOPIC_FIGURE], meaning)
@@ -592,7 +611,8 @@ class Answerer:
                 and (empty := _says_nothing(checked.text, items))):
             checked = extractive_answer(items, standalone, [*checked.notes, empty], meaning)
         text = checked.text
-        if (s.grounding and s.enabled("source_sentence") and analysis.answer_type in ("yesno", "explanation")
+        bare = not content_bigrams(_MARK.sub("", text))  # "14%[2]。": a figure with nothing said of what it measures
+        if (s.grounding and s.enabled("source_sentence") and (analysis.answer_type in ("yesno", "explanation") or bare)
                 and not checked.extractive and checked.citations):
             # a yes/no or a how/what answer in the model's words: the sentence it rests on, as the plan words it
             # (a yes or a no is only as good as the sentence that decides it; policy wording is precise)

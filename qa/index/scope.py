@@ -103,9 +103,11 @@ class ScopeDetector:
         stem = _AREA_SUFFIX.sub("", place)
         if stem != place and len(stem) >= 2 and stem in self.corpus_text:
             return True
+        # the place word as part of a phrase the documents use ("亩均论英雄", "长江经济带"): not a region
         pos = question.find(place)
-        context = question[pos:pos + len(place) + 2]
-        return len(context) > len(place) and context in self.corpus_text
+        after, before = question[pos:pos + len(place) + 2], question[max(0, pos - 2):pos + len(place)]
+        return any(len(c) > len(place) and re.fullmatch(r"[\u4e00-\u9fff]+", c) and c in self.corpus_text
+                   for c in (after, before))
 
     def _title_matches(self, name: str) -> set[str]:
         name = re.sub(r"\s", "", name)
