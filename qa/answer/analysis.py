@@ -137,7 +137,7 @@ class QuestionAnalyzer:
         return re.sub(r"[ \t]+", " ", text)
 
     def _expand_run(self, m: re.Match[str]) -> str:
-        names = [self._abbrev_names.get(c) for c in m.group(1)]
+        names = [self._abbrev_names.get(c) for c in re.sub(r"[ 、/]", "", m.group(1))]
         if None in names or len(set(names)) < len(names):
             return m.group(0)
         return "和".join(names)  # type: ignore[arg-type]
@@ -333,7 +333,7 @@ class QuestionAnalyzer:
         out = []
         for i, piece in enumerate(pieces):
             q = piece
-            if i and lead and not self.region_mentions(q):
+            if i and lead and not self.region_mentions(q) and not cues.PROVINCE_WORD.search(q):
                 q = f"{lead}{q}"
             if i and years and not cues.YEAR.search(q) and answer_type(q) == "figure":
                 q = f"{years.group(0)}{q}" if not lead else q.replace(lead, f"{lead}{years.group(0)}", 1)

@@ -31,9 +31,10 @@ PROVINCE_ABBREVIATIONS = {
 }
 ABBREVIATION_CONTEXT = r"(?:(?<=^)|(?<=[\s，,：:]))({chars})(?=[\s，,的省市]|方案|减污|节能|十四五|20\d\d|\d\d年)"
 #: Two or three abbreviations written together for the regions they join ("川渝两地", "京津冀的"): each
-#: stands for its region; the run must stand alone as a word (same boundaries as a single one).
-ABBREVIATION_RUN = (r"(?:(?<=^)|(?<=[\s，,：:和与及]))([{chars}]{{2,3}})"
-                    r"(?=两地|三地|两省|两省市|地区|[\s，,的省市各]|方案|分别|20\d\d|\d\d年)")
+#: stands for its region; the run must stand alone as a word (same boundaries as a single one); "川 渝" and
+#: "川、渝" are runs too.
+ABBREVIATION_RUN = (r"(?:(?<=^)|(?<=[\s，,：:和与及]))([{chars}](?:[ 、/]?[{chars}]){{1,2}})"
+                    r"(?=两地|三地|两省|两省市|两个|两份|地区|[\s，,的省市各]|方案|分别|20\d\d|\d\d年)")
 
 #: English names of five-year-plan periods ("14th Five-Year Plan", "the 14th FYP") → 十四五
 ENGLISH_PERIOD = re.compile(r"(?i)\b(?:the\s+)?(1[0-9])(?:th)?\s*(?:five[-\s]year\s+plan|FYP)(?:\s+period)?\b")
@@ -148,16 +149,18 @@ CONNECTOR = r"(?:和|与|及|以及|、|跟|同|，|,|还有)"
 DOCUMENT_NAME = re.compile(r"^[^，,。？?！!]{0,20}?(?:方案|规划|通知|意见|办法|文件)")
 #: words that negate the requirement after them ("不纳入", "不得新建", "禁止新建", "不再审批")
 NEGATION = re.compile(r"不得|不再|不予|无需|不必|禁止|严禁|不(?![断低高少超仅只但过同足])(?=[\u4e00-\u9fff])")
-#: a premise the question asserts before asking ("方案要求全部关停X，名单怎么定的？")
 #: an attribution standing alone before a statement: "按照雅安方案，…" / "根据省里的文件，…"
+#: words that name the province level ("省里管哪些行业"): a region of their own in a part of a comparison
+PROVINCE_WORD = re.compile(r"全省|省级|省里|本省|省政府|省委")
 PREMISE_SOURCE = re.compile(r"(?:按照|根据|依照|依据|按)[\u4e00-\u9fff“”\"]{0,16}(?:方案|文件|规定|要求|政策)(?:的?要求|的?规定)?")
 #: a segment that asks (so it is not a statement the question asserts)
 QUESTION_WORD = re.compile(r"[？?]|什么|哪|多少|是否|吗|有没有|如何|怎么")
+#: a premise the question asserts before asking ("方案要求全部关停X，名单怎么定的？")
 PREMISE_VERB = re.compile(r"(?:方案|文件|规定|政策|省里|市里|上面)?(?:要求|规定|明确|提出|说)(?:了)?")
 
 # --------------------------------------------------------------------------- phrasing, not content
 #: Characters of question and answer phrasing (要, 达到, 目标是, 降到…), not of the terms asked about.
 FUNCTION_CHARS = frozenset("要是的了到至在为将与和及等以其目标多少达降提高上下内外左右各分别中里有由对把被会能可该这那年")
 #: Question phrasing removed before measuring how much of a question a sentence covers.
-QUESTION_NOISE = re.compile(r"多少|要|达到|降到|降至|提高到|提升到|目标|是|的|到|年|什么|哪些|怎么|如何|规定|方案|文件|计划|"
+QUESTION_NOISE = re.compile(r"有没有|有无|数量|具体|数字|数值|量化|相差|差几个点|多少|要|达到|降到|降至|提高到|提升到|目标|是|的|到|年|什么|哪些|怎么|如何|规定|方案|文件|计划|"
                             r"要求|分别|以上|以下|左右|百分之|\d+|[，。？！?、：:“”\"《》（）()\s]")

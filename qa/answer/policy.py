@@ -33,6 +33,10 @@ from qa.answer.support import FigureSupport, cjk_bigrams, content_bigrams
 from qa.settings import Settings
 from qa.types import Hit, Scope
 
+#: a no-figure refusal quotes the evidence sentence (without a figure) that has this share of the question's
+#: content words: what the plan says in words instead of a number (fitted on eval/dev.jsonl)
+WORDS_QUOTE_MIN = 0.5
+
 REASONS = ("out_of_corpus", "weak_evidence", "period_not_covered", "year_not_covered", "not_mentioned",
            "false_premise", "no_figure", "model_refused")
 
@@ -61,6 +65,10 @@ def supporting_sentences(wanted: set[str], texts: Sequence[str], threshold: floa
     """The sentences of ``texts`` that cover at least ``threshold`` of ``wanted``."""
     return [s.text for text in texts for s in split_sentences(text)
             if wanted and len(cjk_bigrams(s.text) & wanted) / len(wanted) >= threshold]
+
+
+def split_sentences_text(text: str) -> list[str]:
+    return [s.text for s in split_sentences(text)]
 
 
 def opposite_polarity(claim: str, sentence: str) -> bool:
@@ -147,7 +155,12 @@ class RefusalPolicy:
         support = self._support()
         if (analysis.asks_quantity and analysis.figure_asked
                 and support.coverage(analysis.text, texts) < self.settings.figure_support_threshold):
-            return Refusal("no_figure", prompts.REFUSAL_NO_FIGURE)
+            # what the plan does say about it, in words ("推进充换电基础设施建设"), when a sentence says it
+            wanted = support.content(analysis.text)
+            share, sentence = best_sentence(wanted, [x for t in texts for x in split_sentences_text(t)
+                                                     if not stated_figures(x)])
+            quote = sentence if wanted and share >= WORDS_QUOTE_MIN and self.settings.enabled("no_figure_quote") else ""
+            return Refusal("no_figure", prompts.REFUSAL_NO_FIGURE, quote=quote)
         return None
 
     def _not_mentioned(self, term: str, scope: Scope) -> Refusal | None:
