@@ -482,3 +482,15 @@ def test_a_true_figure_about_another_indicator_is_not_the_answer(fake_service):
         assert not fake_service.ask(q).extractive  # without the check the other indicator's figure passes
     finally:
         fake_service.answerer.settings = policy
+
+
+def test_a_claim_that_restates_the_question_first_is_judged_by_the_piece_with_its_figure():
+    from qa.answer.citations import check_answer as check
+
+    items = [_synthetic_item("到2025年，全省行政村农村生活污水有效治理比例达到75%，秸秆综合利用率稳定在90%以上，"
+                             "畜禽粪污综合利用率达到80%以上。")]
+    q = "秸秆综合利用率和城市污泥无害化处置率，2025年哪个要求更高？"
+    kept = check("秸秆综合利用率和城市污泥无害化处置率，2025年秸秆综合利用率稳定在90%以上[1]。", items, q)
+    assert not kept.extractive and not kept.refused_no_figure
+    wrong = check("秸秆综合利用率和城市污泥无害化处置率，2025年城市污泥无害化处置率达到80%以上[1]。", items, q)
+    assert wrong.extractive or wrong.refused_no_figure  # the piece with the figure names another indicator

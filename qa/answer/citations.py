@@ -417,8 +417,18 @@ def _cover(facts: Sequence[str], cited: Sequence[int], by_n: dict, norms: dict[i
     if not facts:
         return list(cited)
     toks = _bigrams(claim)
-    holders = {f: {n for n in by_n if _fact_in(f, norms[n]) and _in_context(f, toks, by_n[n], claim, question, years, segments)}
-               for f in facts}
+
+    def holds(f: str, n: int) -> bool:
+        if not _fact_in(f, norms[n]):
+            return False
+        if _in_context(f, toks, by_n[n], claim, question, years, segments):
+            return True
+        # "A和B，2025年A稳定在90%以上": a claim that first restates the question is judged by the words that
+        # state the figure (its own comma-separated piece, with the pieces before it while it names too little)
+        own = _own_piece(f, claim)
+        return bool(own) and own != claim and _in_context(f, _bigrams(own), by_n[n], own, question, years, segments)
+
+    holders = {f: {n for n in by_n if holds(f, n)} for f in facts}
     if any(not h for h in holders.values()):
         return None
 
@@ -432,6 +442,21 @@ def _cover(facts: Sequence[str], cited: Sequence[int], by_n: dict, norms: dict[i
         chosen.append(best)
         uncovered = {f for f in uncovered if best not in holders[f]}
     return sorted(chosen, key=lambda n: (cited.index(n) if n in cited else len(cited), n))
+
+
+def _own_piece(fact: str, claim: str) -> str:
+    """The comma-separated piece of ``claim`` that states ``fact``, with the pieces before it while it has
+    fewer than three content bigrams ('' when the fact stands in no single piece)."""
+    pieces = [x for x in re.split(r"[，,；;]", claim) if x]
+    at = next((i for i, x in enumerate(pieces) if fact in normalize_answer(x)), None)
+    if at is None:
+        return ""
+    own = pieces[at]
+    while at > 0 and len({b for b in _bigrams(re.sub(r"[\d.%]+", "", own))
+                          if re.fullmatch(r"[\u4e00-\u9fff]{2}", b) and not _FUNCTION_CHARS.issuperset(b)}) < 3:
+        at -= 1
+        own = pieces[at] + "，" + own
+    return own
 
 
 def _citation(k: int, item: EvidenceItem, claim: str, facts: Sequence[str]) -> Citation:
