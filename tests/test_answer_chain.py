@@ -494,3 +494,15 @@ def test_a_claim_that_restates_the_question_first_is_judged_by_the_piece_with_it
     assert not kept.extractive and not kept.refused_no_figure
     wrong = check("秸秆综合利用率和城市污泥无害化处置率，2025年城市污泥无害化处置率达到80%以上[1]。", items, q)
     assert wrong.extractive or wrong.refused_no_figure  # the piece with the figure names another indicator
+
+
+def test_quotes_that_name_no_entity_of_the_asked_kind_are_a_refusal(fake_service):
+    fake_service.answerer.generator = FakeGenerator(reply="由资阳公交集团运营，共35辆[1]。")  # 35辆: in no clause
+    none = fake_service.ask("资阳2023年新增的氢能公交车交给哪家公交公司运营？")
+    assert none.refused and none.refusal_reason == "not_mentioned" and "公司" in none.text
+    fake_service.answerer.generator = FakeGenerator(reply="由某企业牵头，共35家[1]。")
+    named = fake_service.ask("资阳氢能源机车发动机技术攻关由哪家企业牵头？")
+    assert not named.refused and named.extractive and "中车资阳机车有限公司" in named.text
+    fake_service.answerer.settings = fake_service.answerer.settings.replace(ablate="entity_answer")
+    fake_service.answerer.generator = FakeGenerator(reply="由资阳公交集团运营，共35辆[1]。")
+    assert not fake_service.ask("资阳2023年新增的氢能公交车交给哪家公交公司运营？").refused

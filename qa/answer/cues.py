@@ -88,6 +88,12 @@ RHETORICAL_PREMISE = re.compile(r"不是(?:已经)?(?:要求|规定|明确|提�
 THAN_WORD = re.compile(r"(?:比|高于|低于|超过|不如)$")
 #: asking for a company or an institution by name (not for a government department)
 ASKS_ENTITY = re.compile(r"(?:哪家|哪个|哪些|什么)(?:企业|公司|高校|大学|机构|平台|项目)|(?i:\bwhich (?:company|companies|enterprise|firm)\b)")
+#: what a name of each kind ASKS_ENTITY asks for contains ("…有限公司", "…大学", "…平台"): quotes with no
+#: such name do not answer "哪家企业/哪个平台…"
+ENTITY_NAME = {"企业": r"公司|集团|企业|厂", "公司": r"公司|集团|企业", "高校": r"大学|学院", "大学": r"大学|学院",
+               "机构": r"院|所|中心|机构|协会|银行|局", "平台": r"平台|通|网|系统", "项目": r"项目|工程|电站|基地|线"}
+#: the kind of name a question asks for ("交给哪家公交公司运营" → 公司)
+ASKS_ENTITY_KIND = re.compile(r"(?:哪家|哪个|哪些|哪几家|什么)[\u4e00-\u9fff]{0,4}?(企业|公司|高校|大学|机构|平台|项目)")
 ASKS_WHICH_DOC = re.compile(r"哪个(?:文件|方案|文件里|方案里)|(?:哪几个|哪些|哪几份)(?:文件|方案)|哪份|哪一份|哪个地方的方案|出自|(?i:\bwhich (?:document|plan)\b)")
 ASKS_LIST = re.compile(r"哪些|有什么|包括什么|包括哪|几个方面|列出|都有|措施|任务|(?i:\bwhat (?:are|measures)\b)")
 #: words that make a figure question ("比例", "达到") worth a figure bonus when choosing sentences

@@ -23,6 +23,8 @@ from qa.answer.cards import DocumentCard, build_card, with_references
 from qa.answer.citations import check_answer, extractive_answer, figures, normalize_answer, stated_figures, unchecked
 from qa.answer.cues import (
     ASKS_BASIS,
+    ASKS_ENTITY_KIND,
+    ENTITY_NAME,
     ASKS_ISSUER,
     CJK_COUNT,
     COMPARES,
@@ -89,6 +91,17 @@ def _says_nothing(answer: str, items: Sequence[EvidenceItem]) -> str:
     if any(w.lower() not in evidence for w in LATIN_WORD.findall(body)):
         return prompts.NOTE_UNTRANSLATED
     return ""
+
+
+def _asked_entity(question: str) -> str:
+    """The kind of name the question asks for ("哪家企业" → 企业), '' when it asks for none."""
+    m = ASKS_ENTITY_KIND.search(question)
+    return m.group(1) if m else ""
+
+
+def _quoted(text: str) -> str:
+    """The quoted sentences of an extractive answer, without their document titles and clause labels."""
+    return re.sub(r"《[^》]*》[^：\n]*：", "", text.replace(prompts.EXTRACTIVE_PREFIX, ""))
 
 
 def _shift_marks(text: str, offset: int) -> str:
@@ -610,6 +623,11 @@ class Answerer:
         if (s.grounding and s.enabled("empty_answer") and not checked.extractive and analysis.answer_type != "yesno"
                 and (empty := _says_nothing(checked.text, items))):
             checked = extractive_answer(items, standalone, [*checked.notes, empty], meaning)
+        if (s.grounding and s.enabled("entity_answer") and checked.extractive
+                and (kind := _asked_entity(standalone)) and not re.search(ENTITY_NAME[kind], _quoted(checked.text))):
+            # "交给哪家公交公司运营": the quotes that replaced the model's answer name no company at all
+            refusal = Refusal("not_mentioned", prompts.REFUSAL_NO_ENTITY.format(kind=kind))
+            return self._refusal(question, standalone, refusal, hits, scope, t, raw)
         text = checked.text
         bare = not content_bigrams(_MARK.sub("", text))  # "14%[2]。": a figure with nothing said of what it measures
         if (s.grounding and s.enabled("source_sentence") and (analysis.answer_type in ("yesno", "explanation") or bare)
