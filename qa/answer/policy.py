@@ -15,7 +15,8 @@ Before generation (from the question analysis, the scope and the retrieved evide
 
 After generation (from the checker): ``model_refused`` (the model said the clauses do not answer and
 gave no figure) and ``no_figure`` (the figure it gave is about something else, or a figure question
-answered with no figure at all: the plan states the target only in words).
+answered with no figure at all: the plan states the target only in words), and ``not_mentioned`` when a
+question that asks for a name ("哪家公司…") is left with quotes that name nothing of that kind.
 """
 
 from __future__ import annotations
