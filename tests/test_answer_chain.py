@@ -506,3 +506,11 @@ def test_quotes_that_name_no_entity_of_the_asked_kind_are_a_refusal(fake_service
     fake_service.answerer.settings = fake_service.answerer.settings.replace(ablate="entity_answer")
     fake_service.answerer.generator = FakeGenerator(reply="由资阳公交集团运营，共35辆[1]。")
     assert not fake_service.ask("资阳2023年新增的氢能公交车交给哪家公交公司运营？").refused
+
+
+def test_a_who_question_without_a_topic_of_its_own_is_not_a_part(analyzer):
+    for q in ("资阳方案对停止作业的生活垃圾填埋场有什么要求，由哪些部门负责？",
+              "资阳方案对停止作业的生活垃圾填埋场有什么要求？这些由哪些部门负责？"):
+        assert analyzer.analyse(q).parts == ()
+    two = analyzer.analyse("资阳方案对填埋场有什么要求？重庆的充电设施由哪些部门负责？")
+    assert len(two.parts) == 2  # the second names a topic of its own

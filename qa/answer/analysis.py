@@ -309,7 +309,8 @@ class QuestionAnalyzer:
         """"重庆方案里，哪些区县搞A，哪些区县搞B？": two or more comma-separated segments that each ask with
         a question word; a leading segment that asks nothing ("重庆方案里，") is put before each."""
         segments = [x.strip() for x in re.split(r"[，,；;]", text.rstrip("？?。 ")) if x.strip()]
-        asking = [i for i, x in enumerate(segments) if cues.STRONG_QUESTION.search(x) and len(x) >= 5]
+        asking = [i for i, x in enumerate(segments)
+                  if cues.STRONG_QUESTION.search(x) and len(x) >= 5 and not _asks_only_who(x)]
         if len(asking) < 2 or asking != list(range(asking[0], len(segments))):
             return []
         head = "".join(x + "，" for x in segments[:asking[0]])
@@ -321,7 +322,7 @@ class QuestionAnalyzer:
         pieces = [p for p in pieces if cues.QUESTION_CUE.search(p) and len(p) >= 4]
         if len(pieces) < 2:
             pieces = self._comma_questions(text)
-        if len(pieces) < 2 or any(cues.ANAPHOR.match(p) for p in pieces[1:]):
+        if len(pieces) < 2 or any(cues.ANAPHOR.match(p) or _asks_only_who(p) for p in pieces[1:]):
             return []  # "…？这个由哪个部门负责？" asks about the first question's answer: one question
         first_regions = self.region_mentions(pieces[0])
         lead = ""
@@ -339,6 +340,12 @@ class QuestionAnalyzer:
                 q = f"{years.group(0)}{q}" if not lead else q.replace(lead, f"{lead}{years.group(0)}", 1)
             out.append(QuestionPart(q, piece))
         return out
+
+
+def _asks_only_who(segment: str) -> bool:
+    """"由哪些部门负责？" with no topic of its own: it asks who is responsible for what the question before
+    it asks about, so it is not a part of its own."""
+    return not cues.WHO_PHRASING.sub("", segment) and bool(cues.RESPONSIBILITY.search(segment))
 
 
 def answer_type(text: str) -> str:

@@ -53,6 +53,9 @@ ASKS_QUANTITY = re.compile(r"(?<!号是)(?<!号)多少|(?<!哪)几[个项家座�
 #: who is responsible / who issued it
 RESPONSIBILITY = re.compile(r"部门|负责|牵头|谁(?!(?:定得|设得|的)?更?(?:高|低|多|少|大|小|快|慢|强|弱|严))|(?:哪些|哪个|哪几个|什么|责任|参与|牵头|配合)单位|配合|职责|主管|印发|发布|"
                             r"联合发文|联合印发|签发|发文机关|印发机关|(?i:\bwhich (?:department|agenc|bod)|\bwho\b)")
+#: the words of a who-question with no topic of its own ("这些由哪些部门负责？", "谁来牵头")
+WHO_PHRASING = re.compile(r"那么?|这些|这个|这项|由|哪些|哪个|哪几个|哪家|什么|部门|单位|负责|牵头|谁|参与|配合|来|主要|具体|"
+                          r"分别|又|还|都|是|的|呢|吗|[？?，,。\s]")
 ASKS_DOCNUMBER = re.compile(r"文号|字号|文件编号|编号是|编号多少|(?i:\bdocument number\b)")
 #: who issued the document (as opposed to who is responsible for a measure)
 ASKS_ISSUER = re.compile(r"(?:哪个|哪些|什么|哪家|谁)(?:部门|单位|机关|机构)?(?:联合)?(?:印发|发布|发文|签发|出台|下发)|"
