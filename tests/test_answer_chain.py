@@ -514,3 +514,12 @@ def test_a_who_question_without_a_topic_of_its_own_is_not_a_part(analyzer):
         assert analyzer.analyse(q).parts == ()
     two = analyzer.analyse("资阳方案对填埋场有什么要求？重庆的充电设施由哪些部门负责？")
     assert len(two.parts) == 2  # the second names a topic of its own
+
+
+def test_a_mention_question_the_model_cannot_answer_is_answered_from_the_whole_documents(fake_service):
+    fake_service.answerer.generator = FakeGenerator(reply="根据检索到的条款，文件中未找到相关内容。")
+    yes = fake_service.ask("资阳方案里有没有提到氢能？")
+    assert not yes.refused and yes.text.startswith("有，文件中提到了“氢能”")
+    assert yes.citations and all("氢能" in c.quote for c in yes.citations)
+    no = fake_service.ask("资阳方案里有没有提到碳普惠？")
+    assert no.refused and no.refusal_reason == "not_mentioned"

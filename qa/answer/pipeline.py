@@ -377,13 +377,13 @@ class Answerer:
                       notes=(prompts.ALIGNMENT_NOTE,), timings=t)
 
     def _term_answer(self, question: str, term: str, scope: Scope, hits: Sequence[Hit], timings: dict,
-                     t0: float) -> Answer | None:
+                     t0: float, prefix: str = prompts.WHICH_DOC_PREFIX) -> Answer | None:
         """The sentences that contain ``term`` as written, one per clause, every document in scope searched
         (None when no document has it: then the retrieved clauses are quoted as usual)."""
         data = self.retriever.load()
         wanted = set(scope.doc_ids) or set(data.documents)
         chunks = {(c.doc_id, c.label): c for c in data.chunks}
-        lines = [prompts.WHICH_DOC_PREFIX]
+        lines = [prefix]
         citations: list[Citation] = []
         for doc_id, meta in data.documents.items():
             if doc_id not in wanted:
@@ -581,6 +581,14 @@ class Answerer:
             # "人均用水量呢？" answered with the 人均综合能耗 figure of the same clause: the figure is true to its
             # sentence but that sentence is about another indicator; quote the sentences that answer instead
             checked = extractive_answer(items, standalone, [*checked.notes, prompts.NOTE_OFF_TOPIC_FIGURE], meaning)
+        if (checked.refused_by_model and not figures(raw) and analysis.mention_term and s.grounding
+                and s.enabled("mention")):
+            # "有没有提到X？" where the model found nothing in three clauses, but X is written in the documents
+            # in scope: the sentences that write it answer yes (the whole documents were searched)
+            found = self._term_answer(question, analysis.mention_term, scope, hits, timings, t0,
+                                      prefix=prompts.MENTIONED_PREFIX.format(term=analysis.mention_term))
+            if found is not None:
+                return found
         if checked.refused_by_model and not figures(raw):
             return self._refusal(question, standalone, Refusal("model_refused", prompts.REFUSAL_BY_MODEL),
                                  hits, scope, t, raw)

@@ -64,6 +64,8 @@ TRANSLATE_SHOTS = (
 TRANSLATED_NOTE = "英文问题已译为：{text}"
 #: Prefix of a which-document answer (the documents' own sentences, quoted)
 WHICH_DOC_PREFIX = "以下文件的条款说到了这一内容："
+#: A yes to "有没有提到X", with the sentences that write X
+MENTIONED_PREFIX = "有，文件中提到了“{term}”："
 
 
 def build_translation_messages(question: str) -> list[dict[str, str]]:
