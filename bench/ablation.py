@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 VARIANTS = ("", "script", "translate", "preamble", "parts", "cards", "which_doc", "year_binding", "segment_binding", "figure_relevance",
             "qualifiers",
-            "premise", "premise_figures", "premise_polarity", "question_figures", "no_figure_quote", "entity_answer", "mention", "figure_answer", "meaning",
+            "premise", "premise_figures", "premise_polarity", "question_figures", "no_figure_quote", "entity_answer", "who_topic", "mention", "figure_answer", "meaning",
             "restatement", "empty_answer", "comparison",
             "alignment", "source_sentence", "grounding=0")
 

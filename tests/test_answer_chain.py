@@ -523,3 +523,22 @@ def test_a_mention_question_the_model_cannot_answer_is_answered_from_the_whole_d
     assert yes.citations and all("氢能" in c.quote for c in yes.citations)
     no = fake_service.ask("资阳方案里有没有提到碳普惠？")
     assert no.refused and no.refusal_reason == "not_mentioned"
+
+
+def test_departments_of_another_clause_do_not_answer_who_leads_a_topic_whose_clause_names_none(fake_service):
+    from qa.answer.pipeline import Answerer
+
+    fake_service.answerer.generator = FakeGenerator(reply="市发展改革委、市经济信息委按职责分工负责[1]。")
+    a = fake_service.answerer
+    q = "重庆方案里到2030年助力实现碳达峰这个目标，是由哪个部门牵头的？"
+    hits, _ = a.retriever.search(q, k=10)
+    items = build_evidence(q, hits[:3], a.retriever.unit, 120)
+    goal = next((it for it in items if "助力实现碳达峰" in it.clause_text and not it.departments), None)
+    other = next((it for it in items if it.departments), None)
+    assert goal is not None and other is not None  # the goals clause (no departments) and one that names some
+    from qa.types import Citation
+
+    cite = Citation(1, other.doc_title, other.label, "", other.hit.chunk.chunk_id, other.hit.chunk.doc_id, 0, 0)
+    assert Answerer._topic_names_no_body(a, q, [cite], items) is goal
+    cite_goal = Citation(1, goal.doc_title, goal.label, "", goal.hit.chunk.chunk_id, goal.hit.chunk.doc_id, 0, 0)
+    assert Answerer._topic_names_no_body(a, q, [cite_goal], items) is None

@@ -25,6 +25,7 @@ from qa.answer.cues import (
     ASKS_BASIS,
     ASKS_ENTITY_KIND,
     ENTITY_NAME,
+    WHO_PHRASING,
     ASKS_ISSUER,
     CJK_COUNT,
     COMPARES,
@@ -36,7 +37,7 @@ from qa.answer.cues import (
     QUOTED_TERM,
     SIGNED_DATE,
 )
-from qa.answer.evidence import EvidenceItem, SentenceScorer, build_evidence, split_sentences
+from qa.answer.evidence import EvidenceItem, SentenceScorer, asks_who, build_evidence, names_bodies, split_sentences
 from qa.answer.generators import Generator
 from qa.answer.policy import Refusal, RefusalPolicy
 from qa.answer.rewrite import rewrite
@@ -52,6 +53,8 @@ from qa.validation import validate_question  # the one set of input rules (re-ex
 RELEVANCE_MIN = 0.5
 RELEVANCE_MARGIN = 0.3
 _SOURCE_LINE = prompts.DECIDING_SENTENCE.split("《")[0]  # "\n原文："
+#: a who-question's topic clause names no body while the cited clauses share this much less of the topic
+WHO_TOPIC_MARGIN = 0.3
 _LIST_ITEM = re.compile(r"[，；;,、]")
 _YEAR_BONUS = 0.1  # a sentence that names the year asked about, when quoting a target stated in words
 _MAX_TERM_QUOTES = 6  # sentences quoted for a "which document mentions “X”" question
@@ -565,6 +568,25 @@ class Answerer:
                 return True
         return False
 
+    def _topic_names_no_body(self, question: str, citations: Sequence[Citation],
+                             items: Sequence[EvidenceItem]) -> EvidenceItem | None:
+        """For a who-question: the evidence clause that is about the question's topic (its words once the
+        who-phrasing is taken out) when that clause names no responsible body while the cited clauses are
+        about the topic far less (``WHO_TOPIC_MARGIN``, fitted on dev); else None."""
+        topic = self._support().content(WHO_PHRASING.sub(" ", question))
+        if len(topic) < 3 or not citations:
+            return None
+
+        def share(text: str) -> float:
+            return len(topic & cjk_bigrams(text)) / len(topic)
+
+        best = max(items, key=lambda it: (share(it.clause_text), -it.n))
+        cited = {c.chunk_id for c in citations}
+        cited_share = max((share(it.clause_text) for it in items if it.hit.chunk.chunk_id in cited), default=0.0)
+        if best.hit.chunk.chunk_id in cited or best.departments or any(names_bodies(x.text) for x in best.all_sentences):
+            return None
+        return best if share(best.clause_text) >= cited_share + WHO_TOPIC_MARGIN else None
+
     def _checked(self, question: str, analysis: QuestionAnalysis, raw: str, items: list[EvidenceItem],
                  hits: Sequence[Hit], scope: Scope, timings: dict, t0: float, cancelled: bool) -> Answer:
         standalone = analysis.text
@@ -631,6 +653,13 @@ class Answerer:
         if (s.grounding and s.enabled("empty_answer") and not checked.extractive and analysis.answer_type != "yesno"
                 and (empty := _says_nothing(checked.text, items))):
             checked = extractive_answer(items, standalone, [*checked.notes, empty], meaning)
+        if s.grounding and s.enabled("who_topic") and asks_who(standalone) and (
+                unnamed := self._topic_names_no_body(standalone, checked.citations, items)):
+            # "到2030年碳达峰这个目标由哪个部门牵头？": the clause about it names no department; the departments
+            # the answer gives are those of another clause
+            refusal = Refusal("not_mentioned", prompts.REFUSAL_NO_BODY.format(title=unnamed.doc_title,
+                                                                                label=unnamed.label))
+            return self._refusal(question, standalone, refusal, hits, scope, t, raw)
         if (s.grounding and s.enabled("entity_answer") and checked.extractive
                 and (kind := _asked_entity(standalone)) and not re.search(ENTITY_NAME[kind], _quoted(checked.text))):
             # "交给哪家公交公司运营": the quotes that replaced the model's answer name no company at all
