@@ -503,6 +503,9 @@ def test_quotes_that_name_no_entity_of_the_asked_kind_are_a_refusal(fake_service
     fake_service.answerer.generator = FakeGenerator(reply="由某企业牵头，共35家[1]。")
     named = fake_service.ask("资阳氢能源机车发动机技术攻关由哪家企业牵头？")
     assert not named.refused and named.extractive and "中车资阳机车有限公司" in named.text
+    fake_service.answerer.generator = FakeGenerator(reply="计划2027年投产，共35台[1]。")  # neither is in a clause
+    when = fake_service.ask("资阳方案里氢燃料发动机计划哪一年投产？")
+    assert when.refused and "时间" in when.text
     fake_service.answerer.settings = fake_service.answerer.settings.replace(ablate="entity_answer")
     fake_service.answerer.generator = FakeGenerator(reply="由资阳公交集团运营，共35辆[1]。")
     assert not fake_service.ask("资阳2023年新增的氢能公交车交给哪家公交公司运营？").refused
@@ -542,3 +545,13 @@ def test_departments_of_another_clause_do_not_answer_who_leads_a_topic_whose_cla
     assert Answerer._topic_names_no_body(a, q, [cite], items) is goal
     cite_goal = Citation(1, goal.doc_title, goal.label, "", goal.hit.chunk.chunk_id, goal.hit.chunk.doc_id, 0, 0)
     assert Answerer._topic_names_no_body(a, q, [cite_goal], items) is None
+
+
+def test_a_premise_after_an_opener_and_at_another_level():
+    from qa.answer.policy import other_level
+
+    assert premise("既然雅安方案把减污降碳目标任务落实情况纳入省级生态环境保护督察，省里哪年来督察？") == \
+        "减污降碳目标任务落实情况纳入省级生态环境保护督察"
+    assert other_level("纳入省级生态环境保护督察", "将减污降碳目标任务落实情况纳入市级生态环境保护督察")
+    assert not other_level("纳入市级生态环境保护督察", "将减污降碳目标任务落实情况纳入市级生态环境保护督察")
+    assert not other_level("纳入生态环境保护督察", "纳入市级生态环境保护督察")  # the premise names no level

@@ -137,7 +137,7 @@ class QuestionAnalyzer:
         return re.sub(r"[ \t]+", " ", text)
 
     def _expand_run(self, m: re.Match[str]) -> str:
-        names = [self._abbrev_names.get(c) for c in re.sub(r"[ 、/]", "", m.group(1))]
+        names = [self._abbrev_names.get(c) for c in re.sub(r"[ 、/和与]", "", m.group(1))]
         if None in names or len(set(names)) < len(names):
             return m.group(0)
         return "和".join(names)  # type: ignore[arg-type]
@@ -413,6 +413,11 @@ def premise(text: str) -> str:
     if len(segments) < 2:
         return ""
     for i, seg in enumerate(segments[:-1]):
+        opener = cues.PREMISE_OPENER.match(seg.strip())
+        if opener and opener.group(0) and not cues.QUESTION_WORD.search(seg):
+            claim = seg.strip()[opener.end():].strip()
+            if len(claim) >= 4:
+                return claim
         if cues.PREMISE_SOURCE.fullmatch(seg.strip()) and i + 1 < len(segments) - 1:
             # "按照雅安方案，2025年X要全部换成Y，那…？": the statement after the attribution is the premise
             claim = segments[i + 1].strip()

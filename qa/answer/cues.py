@@ -33,8 +33,8 @@ ABBREVIATION_CONTEXT = r"(?:(?<=^)|(?<=[\s，,：:]))({chars})(?=[\s，,的省�
 #: Two or three abbreviations written together for the regions they join ("川渝两地", "京津冀的"): each
 #: stands for its region; the run must stand alone as a word (same boundaries as a single one); "川 渝" and
 #: "川、渝" are runs too.
-ABBREVIATION_RUN = (r"(?:(?<=^)|(?<=[\s，,：:和与及]))([{chars}](?:[ 、/]?[{chars}]){{1,2}})"
-                    r"(?=两地|三地|两省|两省市|两个|两份|地区|[\s，,的省市各]|方案|分别|20\d\d|\d\d年)")
+ABBREVIATION_RUN = (r"(?:(?<=^)|(?<=[\s，,：:和与及]))([{chars}](?:[ 、/和与]?[{chars}]){{1,2}})"
+                    r"(?=两地|三地|两省|两省市|两个|两份|地区|节能|减污|十四五|[\s，,的省市各]|方案|分别|20\d\d|\d\d年)")
 
 #: English names of five-year-plan periods ("14th Five-Year Plan", "the 14th FYP") → 十四五
 ENGLISH_PERIOD = re.compile(r"(?i)\b(?:the\s+)?(1[0-9])(?:th)?\s*(?:five[-\s]year\s+plan|FYP)(?:\s+period)?\b")
@@ -91,10 +91,14 @@ RHETORICAL_PREMISE = re.compile(r"不是(?:已经)?(?:要求|规定|明确|提�
 THAN_WORD = re.compile(r"(?:比|高于|低于|超过|不如)$")
 #: asking for a company or an institution by name (not for a government department)
 ASKS_ENTITY = re.compile(r"(?:哪家|哪个|哪些|什么)(?:企业|公司|高校|大学|机构|平台|项目)|(?i:\bwhich (?:company|companies|enterprise|firm)\b)")
+#: asking for a time ("哪一年投产", "什么时候推出"): quotes with no year or date do not answer it
+ASKS_WHEN = re.compile(r"哪一?年|什么时候|何时|哪天|几月|(?i:\bwhen\b|\bwhat year\b)")
+DATE_IN_TEXT = re.compile(r"\d{4}\s*年|年底|年内|月底|\d{1,2}\s*月")
 #: what a name of each kind ASKS_ENTITY asks for contains ("…有限公司", "…大学", "…平台"): quotes with no
 #: such name do not answer "哪家企业/哪个平台…"
 ENTITY_NAME = {"企业": r"公司|集团|企业|厂", "公司": r"公司|集团|企业", "高校": r"大学|学院", "大学": r"大学|学院",
-               "机构": r"院|所|中心|机构|协会|银行|局", "平台": r"平台|通|网|系统", "项目": r"项目|工程|电站|基地|线"}
+               "机构": r"院|所|中心|机构|协会|银行|局", "平台": r"平台|通|网|系统", "项目": r"项目|工程|电站|基地|线",
+               "时间": DATE_IN_TEXT.pattern}
 #: the kind of name a question asks for ("交给哪家公交公司运营" → 公司)
 ASKS_ENTITY_KIND = re.compile(r"(?:哪家|哪个|哪些|哪几家|什么)[\u4e00-\u9fff]{0,4}?(企业|公司|高校|大学|机构|平台|项目)")
 ASKS_WHICH_DOC = re.compile(r"哪个(?:文件|方案|文件里|方案里)|(?:哪几个|哪些|哪几份)(?:文件|方案)|哪份|哪一份|哪个地方的方案|出自|(?i:\bwhich (?:document|plan)\b)")
@@ -164,6 +168,12 @@ PROVINCE_WORD = re.compile(r"全省|省级|省里|本省|省政府|省委")
 PREMISE_SOURCE = re.compile(r"(?:按照|根据|依照|依据|按)[\u4e00-\u9fff“”\"]{0,16}(?:方案|文件|规定|要求|政策)(?:的?要求|的?规定)?")
 #: a segment that asks (so it is not a statement the question asserts)
 QUESTION_WORD = re.compile(r"[？?]|什么|哪|多少|是否|吗|有没有|如何|怎么")
+#: a statement the question asserts with an opener ("既然雅安方案把X纳入省级督察，…", "听说…"): what follows
+#: the opener (and the document it names, and the verb) is the premise
+PREMISE_OPENER = re.compile(r"^(?:既然|听说|据说|我听说|都说)(?:[\u4e00-\u9fff“”]{0,16}?(?:方案|文件|规定)(?:里|中)?)?"
+                            r"(?:已经|都)?(?:把|将|要求|规定|提出|明确|说)?了?")
+#: administrative levels: a premise at one level is not stated by a sentence at another ("省级督察" / "市级督察")
+LEVEL = re.compile(r"国家级|省级|市级|县级|区级|省、市、县|市、县")
 #: a premise the question asserts before asking ("方案要求全部关停X，名单怎么定的？")
 PREMISE_VERB = re.compile(r"(?:方案|文件|规定|政策|省里|市里|上面)?(?:要求|规定|明确|提出|说)(?:了)?")
 

@@ -24,6 +24,8 @@ from qa.answer.citations import check_answer, extractive_answer, figures, normal
 from qa.answer.cues import (
     ASKS_BASIS,
     ASKS_ENTITY_KIND,
+    ASKS_WHEN,
+    DATE_IN_TEXT,
     ENTITY_NAME,
     WHO_PHRASING,
     ASKS_ISSUER,
@@ -99,7 +101,9 @@ def _says_nothing(answer: str, items: Sequence[EvidenceItem]) -> str:
 def _asked_entity(question: str) -> str:
     """The kind of name the question asks for ("哪家企业" → 企业), '' when it asks for none."""
     m = ASKS_ENTITY_KIND.search(question)
-    return m.group(1) if m else ""
+    if m:
+        return m.group(1)
+    return "时间" if ASKS_WHEN.search(question) else ""
 
 
 def _quoted(text: str) -> str:
@@ -662,8 +666,10 @@ class Answerer:
             return self._refusal(question, standalone, refusal, hits, scope, t, raw)
         if (s.grounding and s.enabled("entity_answer") and checked.extractive
                 and (kind := _asked_entity(standalone)) and not re.search(ENTITY_NAME[kind], _quoted(checked.text))):
-            # "交给哪家公交公司运营": the quotes that replaced the model's answer name no company at all
-            refusal = Refusal("not_mentioned", prompts.REFUSAL_NO_ENTITY.format(kind=kind))
+            # "交给哪家公交公司运营" / "哪一年投产": the quotes that replaced the model's answer name no company,
+            # give no year at all
+            refusal = Refusal("not_mentioned", prompts.REFUSAL_NO_ENTITY.format(
+                kind=kind if kind == "时间" else f"{kind}名称"))
             return self._refusal(question, standalone, refusal, hits, scope, t, raw)
         text = checked.text
         bare = not content_bigrams(_MARK.sub("", text))  # "14%[2]。": a figure with nothing said of what it measures

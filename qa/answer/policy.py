@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from qa.answer import prompts
 from qa.answer.analysis import QuestionAnalysis
 from qa.answer.citations import normalize_answer, segment_binds, stated_figures, target_years
-from qa.answer.cues import NEGATION
+from qa.answer.cues import LEVEL, NEGATION
 from qa.answer.evidence import split_sentences
 from qa.answer.support import FigureSupport, cjk_bigrams, content_bigrams
 from qa.settings import Settings
@@ -70,6 +70,14 @@ def supporting_sentences(wanted: set[str], texts: Sequence[str], threshold: floa
 
 def split_sentences_text(text: str) -> list[str]:
     return [s.text for s in split_sentences(text)]
+
+
+def other_level(claim: str, sentence: str) -> bool:
+    """Does ``sentence`` put at another administrative level what ``claim`` puts at one ("纳入省级督察" against
+    "纳入市级督察")?"""
+    wanted = set(LEVEL.findall(claim))
+    found = set(LEVEL.findall(sentence))
+    return bool(wanted and found and not wanted & found)
 
 
 def opposite_polarity(claim: str, sentence: str) -> bool:
@@ -140,7 +148,7 @@ class RefusalPolicy:
             # to another year ("2025年前建成X" where the clause gives X no year)
             clause = next((t for t in texts if sentence and sentence in t), "")
             if self.settings.enabled("premise_polarity") and (
-                    opposite_polarity(analysis.premise, sentence)
+                    opposite_polarity(analysis.premise, sentence) or other_level(analysis.premise, sentence)
                     or any(y not in normalize_answer(clause) for y in target_years(analysis.premise))):
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
                                quote=sentence)

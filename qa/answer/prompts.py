@@ -38,7 +38,7 @@ REFUSAL_BY_MODEL = "根据检索到的条款，文件中未找到这个问题的
 REFUSAL_FALSE_PREMISE = "文件中没有找到“{premise}”这一要求，问题的前提与文件不符。"
 REFUSAL_NOT_MENTIONED = "{where}文件中没有提到“{term}”。"
 REFUSAL_NO_BODY = "《{title}》{label}没有写明由哪个部门负责或牵头，无法据此作答。"
-REFUSAL_NO_ENTITY = "检索到的条款没有给出所问{kind}的名称，无法据此作答。"
+REFUSAL_NO_ENTITY = "检索到的条款没有给出所问的{kind}，无法据此作答。"
 REFUSAL_NO_FIGURE_QUALITATIVE = "文件没有给出这一目标的具体数字，只作了定性表述。"
 #: What the document does say (after a false-premise or a no-figure refusal).
 DOCUMENT_SAYS = "文件的相关表述：《{title}》{label}：{quote}"
