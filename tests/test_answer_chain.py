@@ -555,3 +555,10 @@ def test_a_premise_after_an_opener_and_at_another_level():
     assert other_level("纳入省级生态环境保护督察", "将减污降碳目标任务落实情况纳入市级生态环境保护督察")
     assert not other_level("纳入市级生态环境保护督察", "将减污降碳目标任务落实情况纳入市级生态环境保护督察")
     assert not other_level("纳入生态环境保护督察", "纳入市级生态环境保护督察")  # the premise names no level
+
+
+def test_what_follows_a_request_in_the_preamble_is_the_question(analyzer):
+    a = analyzer.analyse("我在雅安做污水处理这块，想问下方案里说的那个再生水厂，选址定在哪个县？")
+    assert "再生水厂" in a.text and "雅安" in a.text and a.premise == ""
+    b = analyzer.analyse("我是市里管交通的，想核实一下：四川到2025年要推广多少辆新能源汽车？")
+    assert b.text == "四川到2025年要推广多少辆新能源汽车？"

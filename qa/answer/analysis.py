@@ -166,6 +166,12 @@ class QuestionAnalyzer:
             return "", _REQUEST_PREFIX.sub("", text)
         preamble = "".join(segments[: end + 1])
         rest = _REQUEST_PREFIX.sub("", "".join(segments[end + 1:]).strip())
+        ask = cues.REQUEST.search(segments[end])
+        carried = segments[end][ask.end():].strip("：:，, ") if ask else ""
+        if len(re.findall(r"[\u4e00-\u9fff]", carried)) >= 4:
+            # "…，想问下方案里说的那个X，选址定在哪？": what follows the request is what is asked about
+            preamble = "".join(segments[:end]) + segments[end][:ask.end()]
+            rest = carried + "，" + rest
         if not rest:
             return "", text
         named = self.region_mentions(preamble)
@@ -426,6 +432,6 @@ def premise(text: str) -> str:
         m = cues.PREMISE_VERB.search(seg)
         if m and not cues.QUESTION_WORD.search(seg):
             claim = seg[m.end():].strip()
-            if len(claim) >= 4:
+            if len(claim) >= 4 and not claim.startswith("的"):  # "方案里说的那个X" names X, asserts nothing
                 return claim
     return ""

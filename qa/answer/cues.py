@@ -123,6 +123,8 @@ QUALIFIERS_BEFORE = ("力争", "不低于", "不高于", "不少于", "不超过
 PREAMBLE = re.compile(r"我是|我们是|本人是|本人在|我在[^，,]{1,12}(?:工作|上班)|领导(?:让|要|叫)我|老板(?:让|要|叫)我|"
                       r"想(?:核实|确认|了解|问|查|请教)|请问|麻烦|帮(?:我|忙)|咨询一下|问一下|问下|查一下|打听|"
                       r"(?i:\bI(?:'m| am)\b|\bplease\b)")
+#: the request part of a preamble ("想问下", "请问"): what follows it in the same segment is content
+REQUEST = re.compile(r"想(?:核实|确认|了解|问|查|请教)(?:一下|下)?|请问|咨询一下|问一下|问下|查一下|打听一下?")
 #: a segment that asks something (a question word or a question mark)
 QUESTION_CUE = re.compile(r"[？?]|多少|什么|哪|吗|是否|如何|怎么|怎样|几|有没有|谁|(?i:\b(?:what|which|how|who|when|is|are|does)\b)")
 #: a question word that makes a segment a question of its own (not 吗/？, which end a sentence)
