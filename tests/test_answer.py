@@ -310,3 +310,10 @@ def test_a_phrase_of_the_documents_is_not_an_unknown_region(fake_service):
     assert not scope.out_of_scope
     _, foreign = fake_service.retriever.search("绵阳的方案有什么要求", k=3)
     assert foreign.out_of_scope == ("绵阳",)
+
+
+def test_a_document_number_in_the_question_scopes_to_that_document(fake_service):
+    _, scope = fake_service.retriever.search("川府发〔2022〕20号那个方案，开头说制定它是为了什么", k=3)
+    assert scope.doc_ids == ("sichuan_14th_fyp_energy_saving_2022",)
+    _, cited = fake_service.retriever.search("环综合〔2022〕42号是什么文件", k=3)  # cited by others, owned by none
+    assert cited.doc_ids == ()

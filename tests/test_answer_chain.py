@@ -562,3 +562,10 @@ def test_what_follows_a_request_in_the_preamble_is_the_question(analyzer):
     assert "再生水厂" in a.text and "雅安" in a.text and a.premise == ""
     b = analyzer.analyse("我是市里管交通的，想核实一下：四川到2025年要推广多少辆新能源汽车？")
     assert b.text == "四川到2025年要推广多少辆新能源汽车？"
+
+
+def test_a_premise_count_in_chinese_numerals_must_be_stated():
+    from qa.answer.cues import PREMISE_COUNT
+
+    assert PREMISE_COUNT.findall("重点企业每年做两次水平衡测试") == ["两次"]
+    assert PREMISE_COUNT.findall("“十四五”期间全省推进节能改造") == []

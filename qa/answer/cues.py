@@ -112,6 +112,8 @@ UNIT = (r"(?:%|万吨标准煤|万吨标煤|万吨|亿吨|吨|万千瓦时|千�
 #: a count written in Chinese numerals ("省、市、县三级", "三大粮食作物", "两类"): a figure for a how-many
 #: question (一 is left out: 一批, 一体化 are not counts)
 CJK_COUNT = re.compile(r"(?<![第十])[两二三四五六七八九十]+(?:级|类|项|大|种|个|批次|方面)")
+#: a count a premise asserts in Chinese numerals ("每年做两次", "停产三个月"): it must stand in the sentence too
+PREMISE_COUNT = re.compile(r"(?<![第十])[两二三四五六七八九十百]+(?:次|个月|周|天|倍|级|类|项|种|批)")
 #: the verb that binds a figure to what it measures ("…利用率稳定在90%以上", "…比重降至25%以内")
 FIGURE_VERB = re.compile(r"稳定在|保持在|控制在|达到|达|降至|降到|下降|降低|提高到|提升到|提高|提升|增长|增加|减少|超过|不低于|不高于|为|是")
 #: Words bound to a figure in a policy: part of the figure ("3万台以上" is not "3万台").

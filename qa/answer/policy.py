@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from qa.answer import prompts
 from qa.answer.analysis import QuestionAnalysis
 from qa.answer.citations import normalize_answer, segment_binds, stated_figures, target_years
-from qa.answer.cues import LEVEL, NEGATION
+from qa.answer.cues import LEVEL, NEGATION, PREMISE_COUNT
 from qa.answer.evidence import split_sentences
 from qa.answer.support import FigureSupport, cjk_bigrams, content_bigrams
 from qa.settings import Settings
@@ -141,6 +141,7 @@ class RefusalPolicy:
             bind = self.settings.enabled("segment_binding")
             wrong = [f for f in stated_figures(analysis.premise)
                      if not any(f in x and (not bind or segment_binds(f, analysis.premise, x)) for x in supporting)]
+            wrong += [c for c in PREMISE_COUNT.findall(analysis.premise) if not any(c in x for x in supporting)]
             if wrong and self.settings.enabled("premise_figures"):
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
                                quote=sentence)

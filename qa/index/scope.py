@@ -81,6 +81,19 @@ class ScopeDetector:
                     count[w] = count.get(w, 0) + 1
             self.title_words = {d: {w for w in ws if count[w] * 2 <= len(documents)}
                                 for d, ws in self.title_words.items()}
+        # each document's own number (文号), on a line of its own in its cover letter: "川府发〔2022〕20号那个方案"
+        # names the document
+        from qa.answer.evidence import DOC_NUMBER
+
+        self.numbers: dict[str, str] = {}
+        for doc_id, meta in documents.items():
+            for unit in meta.get("units", []):
+                if unit.get("kind") != "cover":
+                    continue
+                for line in str(unit.get("text", "")).split("\n"):
+                    flat = re.sub(r"\s+", "", line)
+                    if DOC_NUMBER.fullmatch(flat):
+                        self.numbers[flat] = doc_id
         with _jieba_lock:
             for alias in self.alias_to_docs:
                 jieba.add_word(alias, freq=100000, tag="ns")
@@ -140,6 +153,10 @@ class ScopeDetector:
                 docs = docs & matched if docs & matched else (docs | matched if not docs else docs)
             else:
                 out.append(f"《{quoted}》")
+        flat = re.sub(r"\s+", "", question)
+        numbered = {d for number, d in self.numbers.items() if number in flat}
+        if numbered:
+            docs = numbered
         titled = {d for d, words in self.title_words.items() if any(w in question for w in words)}
         if docs and titled & docs:
             docs &= titled
