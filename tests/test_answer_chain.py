@@ -569,3 +569,15 @@ def test_a_premise_count_in_chinese_numerals_must_be_stated():
 
     assert PREMISE_COUNT.findall("重点企业每年做两次水平衡测试") == ["两次"]
     assert PREMISE_COUNT.findall("“十四五”期间全省推进节能改造") == []
+
+
+def test_a_document_number_is_one_fact_checked_whole():
+    from qa.answer.citations import check_answer as check
+    from qa.answer.citations import figures
+
+    assert figures("川府发〔2022〕20号的通知要求到2025年下降14%") == ["2025年", "14%"]
+    items = [_synthetic_item("川府发〔2022〕20号\n现将方案印发给你们，请结合实际认真组织实施。")]
+    ok = check("川府发〔2022〕20号通知要求结合实际认真组织实施[1]。", items, "川府发〔2022〕20号通知要求什么？")
+    assert not ok.extractive
+    wrong = check("川府发〔2021〕19号通知要求结合实际认真组织实施[1]。", items, "这份通知要求什么？")
+    assert wrong.extractive  # a number the clause does not have

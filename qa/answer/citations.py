@@ -44,10 +44,19 @@ def normalize_answer(text: str) -> str:
     return re.sub(r"(?<=\d)\s+(?=[\d.%])|(?<=[\d.])\s+(?=\d)", "", t)
 
 
+#: a document number (川府发〔2022〕20号): one fact, checked whole, not the figures 2022 and 20
+_DOC_NO = re.compile(r"[\u4e00-\u9fff]{1,6}[〔\[(（]\d{4}[〕\])）]\s*\d+\s*号")
+
+
+def document_numbers(text: str) -> list[str]:
+    return [re.sub(r"\s+", "", m.group(0)) for m in _DOC_NO.finditer(normalize_answer(text))]
+
+
 def figures(text: str) -> list[str]:
-    """Figures worth checking: decimals, numbers of 2+ digits, or any number with a unit."""
+    """Figures worth checking: decimals, numbers of 2+ digits, or any number with a unit (a document
+    number is not one: it is checked whole, see :func:`document_numbers`)."""
     out = []
-    t = normalize_answer(text)
+    t = _DOC_NO.sub(lambda m: " " * len(m.group(0)), normalize_answer(text))
     for m in _FIGURE.finditer(t):
         num, whole = m.group(1), m.group(0).replace(" ", "")
         if len(num) >= 2 or "." in num or whole != num:
@@ -165,7 +174,7 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
     for claim in claims:
         if not claim.text:
             continue
-        facts = figures(claim.text) + bodies(claim.text, vocab)
+        facts = figures(claim.text) + bodies(claim.text, vocab) + document_numbers(claim.text)
         valid = [n for n in claim.cited if n in by_n]
         for n in claim.cited:
             if n not in by_n:
