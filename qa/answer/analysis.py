@@ -169,7 +169,7 @@ class QuestionAnalyzer:
         ask = cues.REQUEST.search(segments[end])
         carried = segments[end][ask.end():].strip("：:，, ") if ask else ""
         if len(re.findall(r"[\u4e00-\u9fff]", carried)) >= 4:
-            # "…，想问下方案里说的那个X，选址定在哪？": what follows the request is what is asked about
+            # "…，想问下文件里提到的X，具体怎么做？": what follows the request is what is asked about
             preamble = "".join(segments[:end]) + segments[end][:ask.end()]
             rest = carried + "，" + rest
         if not rest:
@@ -425,13 +425,13 @@ def premise(text: str) -> str:
             if len(claim) >= 4:
                 return claim
         if cues.PREMISE_SOURCE.fullmatch(seg.strip()) and i + 1 < len(segments) - 1:
-            # "按照雅安方案，2025年X要全部换成Y，那…？": the statement after the attribution is the premise
+            # "按照某方案，X要全部换成Y，那…？": the statement after the attribution is the premise
             claim = segments[i + 1].strip()
             if len(claim) >= 4 and not cues.QUESTION_WORD.search(claim):
                 return claim
         m = cues.PREMISE_VERB.search(seg)
         if m and not cues.QUESTION_WORD.search(seg):
             claim = seg[m.end():].strip()
-            if len(claim) >= 4 and not claim.startswith("的"):  # "方案里说的那个X" names X, asserts nothing
+            if len(claim) >= 4 and not claim.startswith("的"):  # "文件里说的那个X" names X, asserts nothing
                 return claim
     return ""

@@ -44,7 +44,7 @@ def normalize_answer(text: str) -> str:
     return re.sub(r"(?<=\d)\s+(?=[\d.%])|(?<=[\d.])\s+(?=\d)", "", t)
 
 
-#: a document number (川府发〔2022〕20号): one fact, checked whole, not the figures 2022 and 20
+#: a document number (X府发〔2022〕20号): one fact, checked whole, not the figures 2022 and 20
 _DOC_NO = re.compile(r"[\u4e00-\u9fff]{1,6}[〔\[(（]\d{4}[〕\])）]\s*\d+\s*号")
 
 

@@ -91,7 +91,7 @@ RHETORICAL_PREMISE = re.compile(r"不是(?:已经)?(?:要求|规定|明确|提�
 THAN_WORD = re.compile(r"(?:比|高于|低于|超过|不如)$")
 #: asking for a company or an institution by name (not for a government department)
 ASKS_ENTITY = re.compile(r"(?:哪家|哪个|哪些|什么)(?:企业|公司|高校|大学|机构|平台|项目)|(?i:\bwhich (?:company|companies|enterprise|firm)\b)")
-#: asking for a time ("哪一年投产", "什么时候推出"): quotes with no year or date do not answer it
+#: asking for a time ("哪一年建成", "什么时候开始"): quotes with no year or date do not answer it
 ASKS_WHEN = re.compile(r"哪一?年|什么时候|何时|哪天|几月|(?i:\bwhen\b|\bwhat year\b)")
 DATE_IN_TEXT = re.compile(r"\d{4}\s*年|年底|年内|月底|\d{1,2}\s*月")
 #: what a name of each kind ASKS_ENTITY asks for contains ("…有限公司", "…大学", "…平台"): quotes with no
@@ -99,7 +99,7 @@ DATE_IN_TEXT = re.compile(r"\d{4}\s*年|年底|年内|月底|\d{1,2}\s*月")
 ENTITY_NAME = {"企业": r"公司|集团|企业|厂", "公司": r"公司|集团|企业", "高校": r"大学|学院", "大学": r"大学|学院",
                "机构": r"院|所|中心|机构|协会|银行|局", "平台": r"平台|通|网|系统", "项目": r"项目|工程|电站|基地|线",
                "时间": DATE_IN_TEXT.pattern}
-#: the kind of name a question asks for ("交给哪家公交公司运营" → 公司)
+#: the kind of name a question asks for ("由哪家建设公司承建" → 公司)
 ASKS_ENTITY_KIND = re.compile(r"(?:哪家|哪个|哪些|哪几家|什么)[\u4e00-\u9fff]{0,4}?(企业|公司|高校|大学|机构|平台|项目)")
 ASKS_WHICH_DOC = re.compile(r"哪个(?:文件|方案|文件里|方案里)|(?:哪几个|哪些|哪几份)(?:文件|方案)|哪份|哪一份|哪个地方的方案|出自|(?i:\bwhich (?:document|plan)\b)")
 ASKS_LIST = re.compile(r"哪些|有什么|包括什么|包括哪|几个方面|列出|都有|措施|任务|(?i:\bwhat (?:are|measures)\b)")
@@ -112,7 +112,7 @@ UNIT = (r"(?:%|万吨标准煤|万吨标煤|万吨|亿吨|吨|万千瓦时|千�
 #: a count written in Chinese numerals ("省、市、县三级", "三大粮食作物", "两类"): a figure for a how-many
 #: question (一 is left out: 一批, 一体化 are not counts)
 CJK_COUNT = re.compile(r"(?<![第十])[两二三四五六七八九十]+(?:级|类|项|大|种|个|批次|方面)")
-#: a count a premise asserts in Chinese numerals ("每年做两次", "停产三个月"): it must stand in the sentence too
+#: a count a premise asserts in Chinese numerals ("每季度检查三次", "整改六个月"): it must stand in the sentence too
 PREMISE_COUNT = re.compile(r"(?<![第十])[两二三四五六七八九十百]+(?:次|个月|周|天|倍|级|类|项|种|批)")
 #: the verb that binds a figure to what it measures ("…利用率稳定在90%以上", "…比重降至25%以内")
 FIGURE_VERB = re.compile(r"稳定在|保持在|控制在|达到|达|降至|降到|下降|降低|提高到|提升到|提高|提升|增长|增加|减少|超过|不低于|不高于|为|是")
@@ -166,17 +166,17 @@ CONNECTOR = r"(?:和|与|及|以及|、|跟|同|，|,|还有)"
 DOCUMENT_NAME = re.compile(r"^[^，,。？?！!]{0,20}?(?:方案|规划|通知|意见|办法|文件)")
 #: words that negate the requirement after them ("不纳入", "不得新建", "禁止新建", "不再审批")
 NEGATION = re.compile(r"不得|不再|不予|无需|不必|禁止|严禁|不(?![断低高少超仅只但过同足])(?=[\u4e00-\u9fff])")
-#: an attribution standing alone before a statement: "按照雅安方案，…" / "根据省里的文件，…"
+#: an attribution standing alone before a statement: "按照某方案，…" / "根据省里的文件，…"
 #: words that name the province level ("省里管哪些行业"): a region of their own in a part of a comparison
 PROVINCE_WORD = re.compile(r"全省|省级|省里|本省|省政府|省委")
 PREMISE_SOURCE = re.compile(r"(?:按照|根据|依照|依据|按)[\u4e00-\u9fff“”\"]{0,16}(?:方案|文件|规定|要求|政策)(?:的?要求|的?规定)?")
 #: a segment that asks (so it is not a statement the question asserts)
 QUESTION_WORD = re.compile(r"[？?]|什么|哪|多少|是否|吗|有没有|如何|怎么")
-#: a statement the question asserts with an opener ("既然雅安方案把X纳入省级督察，…", "听说…"): what follows
+#: a statement the question asserts with an opener ("既然某方案把X纳入省级考核，…", "听说…"): what follows
 #: the opener (and the document it names, and the verb) is the premise
 PREMISE_OPENER = re.compile(r"^(?:既然|听说|据说|我听说|都说)(?:[\u4e00-\u9fff“”]{0,16}?(?:方案|文件|规定)(?:里|中)?)?"
                             r"(?:已经|都)?(?:把|将|要求|规定|提出|明确|说)?了?")
-#: administrative levels: a premise at one level is not stated by a sentence at another ("省级督察" / "市级督察")
+#: administrative levels: a premise at one level is not stated by a sentence at another ("省级考核" / "市级考核")
 LEVEL = re.compile(r"国家级|省级|市级|县级|区级|省、市、县|市、县")
 #: a premise the question asserts before asking ("方案要求全部关停X，名单怎么定的？")
 PREMISE_VERB = re.compile(r"(?:方案|文件|规定|政策|省里|市里|上面)?(?:要求|规定|明确|提出|说)(?:了)?")

@@ -604,7 +604,7 @@ class Answerer:
         t = Timings(**timings, total_ms=total)
         if (s.grounding and s.enabled("figure_relevance") and analysis.asks_quantity and not checked.extractive
                 and self._figure_off_topic(standalone, checked.text, checked.citations, items)):
-            # "人均用水量呢？" answered with the 人均综合能耗 figure of the same clause: the figure is true to its
+            # "B呢？" answered with the figure of indicator A of the same clause: the figure is true to its
             # sentence but that sentence is about another indicator; quote the sentences that answer instead
             checked = extractive_answer(items, standalone, [*checked.notes, prompts.NOTE_OFF_TOPIC_FIGURE], meaning)
         if (checked.refused_by_model and not figures(raw) and analysis.mention_term and s.grounding
@@ -646,7 +646,7 @@ class Answerer:
             # the quotes that replaced the model's figure state figures about something else
             quote = self._qualitative_quote(analysis, items, words_only=True)
             if not analysis.figure_asked and quote:
-                # "资阳呢？" after a how-much question: the user asked no number; what the plan says in words
+                # "X呢？" after a how-much question: the user asked no number; what the plan says in words
                 return self._qualitative_answer(question, standalone, quote, items, hits, scope, t, raw)
             return self._refusal(question, standalone, Refusal("no_figure", prompts.REFUSAL_NO_FIGURE), hits, scope,
                                  t, raw)
@@ -659,14 +659,14 @@ class Answerer:
             checked = extractive_answer(items, standalone, [*checked.notes, empty], meaning)
         if s.grounding and s.enabled("who_topic") and asks_who(standalone) and (
                 unnamed := self._topic_names_no_body(standalone, checked.citations, items)):
-            # "到2030年碳达峰这个目标由哪个部门牵头？": the clause about it names no department; the departments
+            # "某项总体目标由哪个部门牵头？": the clause about it names no department; the departments
             # the answer gives are those of another clause
             refusal = Refusal("not_mentioned", prompts.REFUSAL_NO_BODY.format(title=unnamed.doc_title,
                                                                                 label=unnamed.label))
             return self._refusal(question, standalone, refusal, hits, scope, t, raw)
         if (s.grounding and s.enabled("entity_answer") and checked.extractive
                 and (kind := _asked_entity(standalone)) and not re.search(ENTITY_NAME[kind], _quoted(checked.text))):
-            # "交给哪家公交公司运营" / "哪一年投产": the quotes that replaced the model's answer name no company,
+            # "由哪家公司承建" / "哪一年建成": the quotes that replaced the model's answer name no company,
             # give no year at all
             refusal = Refusal("not_mentioned", prompts.REFUSAL_NO_ENTITY.format(
                 kind=kind if kind == "时间" else f"{kind}名称"))

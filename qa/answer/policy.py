@@ -134,8 +134,8 @@ class RefusalPolicy:
                                quote=sentence)
             # the requirement is there but with another figure ("要求达到60%" where the plan says 57%)
             # (stated in a sentence that supports the requirement, not anywhere in the evidence)
-            # (and bound to the requirement's own item of a listing sentence: "…治理比例达到75%，秸秆综合利用率稳定在
-            # 90%以上" does not state "治理率达到90%")
+            # (and bound to the requirement's own item of a listing sentence: "…A达到75%，B稳定在90%以上" does not
+            # state "A达到90%")
             supporting = [normalize_answer(x) for x in
                           supporting_sentences(wanted, texts, self.settings.premise_support_threshold)]
             bind = self.settings.enabled("segment_binding")

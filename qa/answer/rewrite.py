@@ -50,7 +50,7 @@ def is_follow_up(question: str, regions: Iterable[str] = ()) -> bool:
 
 def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str]) -> str:
     """Standalone form of `question` (unchanged when it is not a follow-up or there is no history)."""
-    q = _ADD_ON.sub("呢，", question.strip())  # "资阳呢？有比例吗" asks one thing
+    q = _ADD_ON.sub("呢，", question.strip())  # "X呢？有数字吗" asks one thing
     prev = last_user_question(history)
     names = sorted(set(regions), key=len, reverse=True)
     if not prev or not is_follow_up(q, names):
@@ -70,7 +70,7 @@ def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str]) -> s
             rest = rest.replace(r, "")
         asked = {b for b in content_bigrams(rest) if not FUNCTION_CHARS.intersection(b)}
         if core in new_regions or not (asked - cjk_bigrams(prev)):
-            return out  # "那雅安呢？" / "资阳呢，有比例吗": nothing asked beyond the previous question
+            return out  # "那X呢？" / "X呢，有数字吗": nothing asked beyond the previous question
         return f"{_QUESTION_TAIL.sub('', out)}，{_QUESTION_TAIL.sub('', core)}？" if core not in out else out
     if new_regions and not old_regions and core in new_regions:
         return f"{new_regions[0]}{prev}"

@@ -81,7 +81,7 @@ class ScopeDetector:
                     count[w] = count.get(w, 0) + 1
             self.title_words = {d: {w for w in ws if count[w] * 2 <= len(documents)}
                                 for d, ws in self.title_words.items()}
-        # each document's own number (文号), on a line of its own in its cover letter: "川府发〔2022〕20号那个方案"
+        # each document's own number (文号), on a line of its own in its cover letter: "文号X的那份文件"
         # names the document
         from qa.answer.evidence import DOC_NUMBER
 
@@ -116,7 +116,7 @@ class ScopeDetector:
         stem = _AREA_SUFFIX.sub("", place)
         if stem != place and len(stem) >= 2 and stem in self.corpus_text:
             return True
-        # the place word as part of a phrase the documents use ("亩均论英雄", "长江经济带"): not a region
+        # the place word as part of a phrase the documents use ("X论英雄", "长江经济带"): not a region
         pos = question.find(place)
         after, before = question[pos:pos + len(place) + 2], question[max(0, pos - 2):pos + len(place)]
         return any(len(c) > len(place) and re.fullmatch(r"[\u4e00-\u9fff]+", c) and c in self.corpus_text
