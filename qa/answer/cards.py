@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from qa.answer.evidence import _SIGNATURE, DOC_NUMBER
+from qa.answer.evidence import _SIGNATURE, cover_numbers
 
 _DATE = re.compile(r"(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _PUBLISHED = re.compile(r"发布(?:时间|日期)[：:]\s*(20\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})")
@@ -80,9 +80,10 @@ def build_card(doc_id: str, meta: dict[str, Any], root: Path | None = None, head
         label = cover["label"]
         lines = [x.strip() for x in cover["text"].split("\n") if x.strip()]
         # the document's own number stands on a line of its own (numbers inside sentences are cited ones)
-        number = next((ln for ln in lines if DOC_NUMBER.fullmatch(re.sub(r"\s+", "", ln))), None)
-        if number:
-            card["doc_number"] = CardFact(re.sub(r"\s+", "", DOC_NUMBER.search(number).group(0)), number, label)
+        numbers = cover_numbers(cover["text"])
+        if numbers:
+            number = next(ln for ln in lines if re.sub(r"\s+", "", ln) == numbers[0])
+            card["doc_number"] = CardFact(numbers[0], number, label)
         dates = [ln for ln in lines if _DATE.fullmatch(ln.replace(" ", ""))]
         if dates:
             card["signed"] = CardFact(_fmt_date(*_DATE.search(dates[-1]).groups()), dates[-1], label)

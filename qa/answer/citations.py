@@ -337,6 +337,11 @@ SEGMENT_MARGIN = 0.3
 _SEGMENT_SPLIT = re.compile(r"[，；;,]")
 
 
+def _subject_bigrams(text: str) -> set[str]:
+    """The Chinese bigrams of ``text`` that name something (not only phrasing characters), stop bigrams left out."""
+    return {b for b in _bigrams(text) if re.fullmatch(r"[\u4e00-\u9fff]{2}", b) and not _FUNCTION_CHARS.issuperset(b)}
+
+
 def segment_binds(fact: str, claim: str, sentence: str) -> bool:
     """Does the listed item of ``sentence`` that states ``fact`` speak of the claim's subject (the claim's
     words before the figure) at least as well as the sentence's other items that state a figure?"""
@@ -346,8 +351,7 @@ def segment_binds(fact: str, claim: str, sentence: str) -> bool:
     verb = max(FIGURE_VERB.finditer(before), key=lambda m: m.start(), default=None)
     if verb is not None and verb.start() > 0:
         before = before[:verb.start()]  # the subject: what stands before the verb that binds the figure
-    subject = {b for b in _bigrams(before)
-               if re.fullmatch(r"[\u4e00-\u9fff]{2}", b) and not _FUNCTION_CHARS.issuperset(b)}
+    subject = _subject_bigrams(before)
     if len(subject) < 3:
         return True
     segments = [x for x in _SEGMENT_SPLIT.split(normalize_answer(sentence)) if x]
@@ -456,13 +460,12 @@ def _cover(facts: Sequence[str], cited: Sequence[int], by_n: dict, norms: dict[i
 def _own_piece(fact: str, claim: str) -> str:
     """The comma-separated piece of ``claim`` that states ``fact``, with the pieces before it while it has
     fewer than three content bigrams ('' when the fact stands in no single piece)."""
-    pieces = [x for x in re.split(r"[，,；;]", claim) if x]
+    pieces = [x for x in _SEGMENT_SPLIT.split(claim) if x]
     at = next((i for i, x in enumerate(pieces) if fact in normalize_answer(x)), None)
     if at is None:
         return ""
     own = pieces[at]
-    while at > 0 and len({b for b in _bigrams(re.sub(r"[\d.%]+", "", own))
-                          if re.fullmatch(r"[\u4e00-\u9fff]{2}", b) and not _FUNCTION_CHARS.issuperset(b)}) < 3:
+    while at > 0 and len(_subject_bigrams(re.sub(r"[\d.%]+", "", own))) < 3:
         at -= 1
         own = pieces[at] + "，" + own
     return own

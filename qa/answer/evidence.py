@@ -22,6 +22,14 @@ from qa.types import Hit
 _SENT_END = re.compile(r"(?<=[。；！？])|\n+|(?=(?<![\d.])\d{1,2}[.．、](?!\d))")
 #: a document number such as 川府发〔2022〕20号 or 渝环〔2023〕71号
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,6}〔\d{4}〕\s*\d+\s*号")
+
+
+def cover_numbers(text: str) -> list[str]:
+    """A cover letter's own document numbers: the lines that are a number and nothing else (numbers inside
+    sentences are documents it cites), whitespace removed, in order."""
+    return [flat for line in text.split("\n") if DOC_NUMBER.fullmatch(flat := re.sub(r"\s+", "", line))]
+
+
 _DEPT_PAREN = re.compile(r"[（(][^（）()]*(?:负责|牵头|配合)[^（）()]*[）)]\s*$")
 #: a signature line of a cover letter: one to four issuing bodies separated by spaces
 _SIGNATURE = re.compile(r"^(?:[\u4e00-\u9fff（）]{2,20}(?:局|委员会|厅|委|政府|办公室|中心|部门)\s*){1,4}$")

@@ -20,26 +20,39 @@ from pathlib import Path
 from qa.answer import prompts
 from qa.answer.analysis import QuestionAnalysis, QuestionAnalyzer
 from qa.answer.cards import DocumentCard, build_card, with_references
-from qa.answer.citations import check_answer, extractive_answer, figures, normalize_answer, stated_figures, unchecked
+from qa.answer.citations import (
+    check_answer,
+    extractive_answer,
+    figures,
+    normalize_answer,
+    stated_figures,
+    unchecked,
+)
 from qa.answer.cues import (
     ASKS_BASIS,
     ASKS_ENTITY_KIND,
-    ASKS_WHEN,
-    DATE_IN_TEXT,
-    ENTITY_NAME,
-    WHO_PHRASING,
     ASKS_ISSUER,
+    ASKS_WHEN,
     CJK_COUNT,
     COMPARES,
     COMPARISON_GAP_ASKED,
     DOC_EVENT,
     ENGLISH_WORD,
+    ENTITY_NAME,
     LATIN_WORD,
     PUBLISHED_DATE,
     QUOTED_TERM,
     SIGNED_DATE,
+    WHO_PHRASING,
 )
-from qa.answer.evidence import EvidenceItem, SentenceScorer, asks_who, build_evidence, names_bodies, split_sentences
+from qa.answer.evidence import (
+    EvidenceItem,
+    SentenceScorer,
+    asks_who,
+    build_evidence,
+    names_bodies,
+    split_sentences,
+)
 from qa.answer.generators import Generator
 from qa.answer.policy import Refusal, RefusalPolicy
 from qa.answer.rewrite import rewrite

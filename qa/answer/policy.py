@@ -68,10 +68,6 @@ def supporting_sentences(wanted: set[str], texts: Sequence[str], threshold: floa
             if wanted and len(cjk_bigrams(s.text) & wanted) / len(wanted) >= threshold]
 
 
-def split_sentences_text(text: str) -> list[str]:
-    return [s.text for s in split_sentences(text)]
-
-
 def other_level(claim: str, sentence: str) -> bool:
     """Does ``sentence`` put at another administrative level what ``claim`` puts at one ("纳入省级督察" against
     "纳入市级督察")?"""
@@ -167,8 +163,8 @@ class RefusalPolicy:
                 and support.coverage(analysis.text, texts) < self.settings.figure_support_threshold):
             # what the plan does say about it, in words ("推进充换电基础设施建设"), when a sentence says it
             wanted = support.content(analysis.text)
-            share, sentence = best_sentence(wanted, [x for t in texts for x in split_sentences_text(t)
-                                                     if not stated_figures(x)])
+            share, sentence = best_sentence(wanted, [x.text for t in texts for x in split_sentences(t)
+                                                     if not stated_figures(x.text)])
             quote = sentence if wanted and share >= WORDS_QUOTE_MIN and self.settings.enabled("no_figure_quote") else ""
             return Refusal("no_figure", prompts.REFUSAL_NO_FIGURE, quote=quote)
         return None

@@ -83,17 +83,10 @@ class ScopeDetector:
                                 for d, ws in self.title_words.items()}
         # each document's own number (文号), on a line of its own in its cover letter: "文号X的那份文件"
         # names the document
-        from qa.answer.evidence import DOC_NUMBER
+        from qa.answer.evidence import cover_numbers  # the rule document cards read a 文号 by
 
-        self.numbers: dict[str, str] = {}
-        for doc_id, meta in documents.items():
-            for unit in meta.get("units", []):
-                if unit.get("kind") != "cover":
-                    continue
-                for line in str(unit.get("text", "")).split("\n"):
-                    flat = re.sub(r"\s+", "", line)
-                    if DOC_NUMBER.fullmatch(flat):
-                        self.numbers[flat] = doc_id
+        self.numbers = {number: doc_id for doc_id, meta in documents.items() for unit in meta.get("units", [])
+                        if unit.get("kind") == "cover" for number in cover_numbers(str(unit.get("text", "")))}
         with _jieba_lock:
             for alias in self.alias_to_docs:
                 jieba.add_word(alias, freq=100000, tag="ns")
