@@ -134,8 +134,24 @@ def test_rewrite_rules():
     regions = ["四川", "四川省", "雅安", "雅安市", "资阳", "资阳市"]
     h = [Turn("user", "四川省的主要目标是什么？")]
     assert rewrite("那资阳呢？", h, regions) == "资阳的主要目标是什么？"
-    assert rewrite("工业园区污水怎么处理？", h, regions) == "工业园区污水怎么处理？"
+    # in a conversation, a question naming no region or document is asked of the one before it
+    assert rewrite("工业园区污水怎么处理？", h, regions) == "四川省工业园区污水怎么处理？"
+    assert rewrite("工业园区污水怎么处理？", h, regions, inherit=False) == "工业园区污水怎么处理？"
+    assert rewrite("全国的工业园区污水怎么处理？", h, regions) == "全国的工业园区污水怎么处理？"  # a scope of its own
+    assert rewrite("雅安的工业园区污水怎么处理？", h, regions) == "雅安的工业园区污水怎么处理？"
     assert rewrite("那资阳呢？", [], regions) == "那资阳呢？"
+
+
+@pytest.mark.parametrize("prev,question,expected", [
+    # names a topic of its own: only the plan or region carries over
+    ("资阳方案里关于绿色出行说了什么？", "用什么办法鼓励市民多坐公交车？", "资阳方案用什么办法鼓励市民多坐公交车？"),
+    ("重庆到2025年森林覆盖率要达到多少？", "湿地保护修复有哪些工程？", "重庆湿地保护修复有哪些工程？"),
+    # names little of its own: the previous topic carries over, not the previous question
+    ("重庆的塑料污染治理有哪些要求？", "主要针对哪些产品？", "重庆的塑料污染治理主要针对哪些产品？"),
+])
+def test_a_question_without_region_inherits_the_conversation(prev, question, expected):
+    regions = ["四川", "四川省", "雅安", "雅安市", "资阳", "资阳市", "重庆", "重庆市"]
+    assert rewrite(question, [Turn("user", prev), Turn("assistant", "……")], regions) == expected
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "问" * 501, "雅安\x00的目标", None])

@@ -242,6 +242,10 @@ def test_metadata_questions_are_answered_from_the_document_card(fake_service):
     assert "环综合〔2022〕42号" in cited.text  # the cited document's number, not the plan's own (it has none)
     unapproved = fake_service.ask("资阳方案经过谁批准？")
     assert unapproved.refused and unapproved.refusal_reason == "not_mentioned"
+    released = fake_service.ask("重庆那份减污降碳方案可以公开吗？")
+    assert "此件公开发布" in released.text and released.citations[0].clause == "函"
+    unreleased = fake_service.ask("雅安方案的公开方式是什么？")  # its cover letter says nothing of it
+    assert unreleased.refused and "公开方式" in unreleased.text
 
 
 # -- the evaluation's own figure check ------------------------------------------------------------
@@ -320,6 +324,40 @@ def test_english_question_is_translated_by_the_model_then_answered_as_chinese(fa
     calls = len(fake_service.answerer.generator.calls)
     fake_service.ask("雅安到2025年非化石能源消费比重要达到多少？")  # Chinese: no translation call
     assert len(fake_service.answerer.generator.calls) == calls + 1
+
+
+def test_english_words_for_the_plans_terms_are_written_in_before_translation(fake_service):
+    from qa.answer import prompts
+    from qa.answer.pipeline import english_terms
+
+    assert english_terms("What does Chongqing's pollution and carbon reduction plan say about sewage sludge?") == (
+        "What does Chongqing's 减污降碳方案 say about 污水污泥?")
+    assert english_terms("the 14th Five-Year energy conservation plan: which river basins?") == (
+        "十四五节能减排方案: which 流域?")
+    asked = []
+
+    def reply(messages):
+        if messages[0]["content"] == prompts.TRANSLATE_SYSTEM:
+            asked.append(messages[-1]["content"])
+            return "雅安到2025年非化石能源消费比重要达到多少？\n"
+        return "文件中未找到。"
+
+    fake_service.answerer.generator = FakeGenerator(reply=reply)
+    fake_service.ask("Ya'an's pollution and carbon reduction plan: what non-fossil energy share by 2025?")
+    assert "减污降碳方案" in asked[-1] and "非化石能源 share" in asked[-1]
+    fake_service.answerer.settings = fake_service.answerer.settings.replace(ablate="glossary")
+    fake_service.ask("Ya'an's pollution and carbon reduction plan: what non-fossil energy share by 2025?")
+    assert "pollution and carbon reduction plan" in asked[-1] and "减污降碳" not in asked[-1]
+
+
+def test_quotes_that_name_no_place_do_not_answer_which_county(fake_service):
+    fake_service.answerer.generator = FakeGenerator(reply="建在某县，共35座[1]。")  # 35座: in no clause
+    none = fake_service.ask("雅安的下沉式再生水厂建在哪个县？")
+    assert none.refused and none.refusal_reason == "not_mentioned" and "地点" in none.text
+    named = fake_service.ask("雅安的水风光一体化基地建在哪条河流域？")  # the clause names 大渡河
+    assert not named.refused and "大渡河" in named.text
+    fake_service.answerer.settings = fake_service.answerer.settings.replace(ablate="entity_answer")
+    assert not fake_service.ask("雅安的下沉式再生水厂建在哪个县？").refused
 
 
 def test_which_document_questions_quote_the_documents(fake_service):
@@ -580,3 +618,59 @@ def test_a_document_number_is_one_fact_checked_whole():
     assert not ok.extractive
     wrong = check("川府发〔2021〕19号通知要求结合实际认真组织实施[1]。", items, "这份通知要求什么？")
     assert wrong.extractive  # a number the clause does not have
+
+
+def test_a_figure_asked_of_a_place_no_document_is_about_is_refused(fake_service):
+    fake_service.answerer.generator = FakeGenerator(reply="到2025年推广新能源汽车80万辆[1]。")
+    a = fake_service.ask("全省新能源汽车推广目标里，绵阳市要完成多少辆？")
+    assert a.refused and a.refusal_reason == "out_of_corpus" and "绵阳市" in a.text
+    assert not fake_service.ask("全省到2025年新能源汽车要推广多少辆？").refused  # the province's own figure
+    settings = fake_service.answerer.settings.replace(ablate="place_figure")
+    fake_service.answerer.settings = fake_service.answerer.policy.settings = settings
+    assert not fake_service.ask("全省新能源汽车推广目标里，绵阳市要完成多少辆？").refused
+
+
+def test_a_premise_that_makes_binding_what_the_plan_encourages_is_false():
+    from qa.answer.policy import weaker_modality
+
+    plan = "鼓励有条件的园区开展集中供热改造，有序推进燃煤小锅炉淘汰。"
+    assert weaker_modality("所有园区必须完成集中供热改造", plan)
+    assert not weaker_modality("园区要开展集中供热改造", plan)  # asserts nothing binding
+    assert not weaker_modality("全部淘汰燃煤小锅炉", "35蒸吨/小时以下燃煤锅炉全部淘汰。")  # the plan says it too
+
+
+def test_the_policy_refuses_a_binding_premise_the_evidence_only_encourages(fake_service):
+    fake_service.answerer.generator = FakeGenerator(reply="按方案执行[1]。")
+    a = fake_service.ask("雅安方案规定污水处理厂必须全部采用高效低能耗设备，没换的怎么处罚？")
+    assert a.refused and a.refusal_reason == "false_premise"
+    settings = fake_service.answerer.settings.replace(ablate="premise_modality")
+    fake_service.answerer.settings = fake_service.answerer.policy.settings = settings
+    assert fake_service.ask("雅安方案规定污水处理厂必须全部采用高效低能耗设备，没换的怎么处罚？").refusal_reason != "false_premise"
+
+
+def test_a_premise_figure_is_bound_across_the_supporting_sentences():
+    from qa.answer.citations import segment_binds
+
+    claim = "2025年危险废物安全处置率达到95%以上"
+    own = "到2025年，危险废物安全处置率稳定在85%以上。"
+    other = "推进垃圾分类，力争生活垃圾无害化处置率达到95%以上。"
+    assert segment_binds("95%以上", claim, other)  # alone, the other indicator's sentence seems to state it
+    assert not segment_binds("95%以上", claim, "，".join([own, other]))  # its own indicator has another figure
+
+
+def test_a_comparison_with_the_province_level_has_a_part_for_each_side(analyzer):
+    versus = analyzer.analyse("资阳对餐饮油烟治理有什么要求？和重庆相比呢")
+    assert [(p.label, p.text) for p in versus.parts] == [("资阳", "资阳对餐饮油烟治理有什么要求？"),
+                                                         ("重庆", "重庆对餐饮油烟治理有什么要求？")]
+    province = analyzer.analyse("关于公共机构节能，重庆的做法和省里有什么不同")
+    assert [p.label for p in province.parts] == ["重庆", "省里"]
+    assert analyzer.analyse("资阳对餐饮油烟治理有什么要求？").parts == ()
+
+
+def test_a_premise_frequency_must_be_the_one_the_plan_gives():
+    from qa.answer.policy import unstated_frequencies
+
+    plan = ["重点用能单位能源审计实行年度报告、三年复核。"]
+    assert unstated_frequencies("重点用能单位每个季度报告一次能源审计", plan) == ["季度"]
+    assert unstated_frequencies("重点用能单位要年度报告能源审计", plan) == []
+    assert unstated_frequencies("每个季度报告一次", ["重点用能单位开展能源审计。"]) == []  # the plan gives none

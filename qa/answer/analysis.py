@@ -20,7 +20,6 @@ from dataclasses import asdict, dataclass, field
 
 from qa.answer import cues
 
-_PROVINCE_WORDS = ("全省", "省级")
 _SEGMENT = re.compile(r"[^，,。：:；;！!]+[，,。：:；;！!]?")
 _REQUEST_PREFIX = re.compile(r"^(?:请问|想问一下|想问下|问一下|问下|麻烦问一下|麻烦问下|请教一下|想了解一下|想知道)[，,：:\s]*")
 #: full-width digits, Latin letters, %, . and the ideographic space (Chinese punctuation stays as typed)
@@ -63,7 +62,7 @@ class QuestionAnalysis:
     original: str
     text: str  # normalised question, preamble removed (the names it held kept)
     preamble: str = ""
-    answer_type: str = "explanation"  # figure|list|body|doc_number|date|recipients|basis|approval|abridged|yesno|which_doc|explanation
+    answer_type: str = "explanation"  # figure|list|body|doc_number|date|recipients|basis|approval|abridged|release|yesno|which_doc|explanation
     years: tuple[str, ...] = ()
     periods: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()  # canonical region names of the indexed documents named in the question
@@ -149,7 +148,7 @@ class QuestionAnalyzer:
             for m in re.finditer(re.escape(alias), text):
                 if not any(s < m.end() and m.start() < e for s, e, _ in taken):
                     taken.append((m.start(), m.end(), self.aliases[alias]))
-        for word in _PROVINCE_WORDS:
+        for word in cues.PROVINCE_WORDS:
             for m in re.finditer(word, text):
                 if not any(s < m.end() and m.start() < e for s, e, _ in taken):
                     taken.append((m.start(), m.end(), word))
@@ -198,6 +197,9 @@ class QuestionAnalyzer:
 
     def parts(self, text: str) -> list[QuestionPart]:
         """The parts of a multi-part question (regions, then years, then sub-questions); [] if one."""
+        by_versus = self._versus_parts(text)
+        if by_versus:
+            return by_versus
         by_region = self._listed_parts(text, [(s, e, text[s:e]) for s, e, _ in self.region_mentions(text)],
                                        distinct=lambda label: self.aliases.get(label, label))
         if by_region:
@@ -214,6 +216,20 @@ class QuestionAnalyzer:
             return by_item
         return self._sub_questions(text)
 
+    def _versus_parts(self, text: str) -> list[QuestionPart]:
+        """"资阳是硬要求还是鼓励？跟省里比呢": the question before, and the same question of the other region."""
+        m = cues.VERSUS_TAIL.search(text)
+        if not m:
+            return []
+        other = self.region_mentions(m.group(1))
+        first = text[:m.start()].strip(" ，,？?。")
+        named = self.region_mentions(first)
+        if not other or not named or other[0][2] == named[0][2]:
+            return []
+        s, e, _ = named[0]
+        label = m.group(1)[other[0][0]:other[0][1]]
+        return [QuestionPart(f"{first}？", first[s:e]), QuestionPart(f"{first[:s]}{label}{first[e:]}？", label)]
+
     def _listed_parts(self, text: str, mentions: Sequence[tuple[int, int, str]], distinct) -> list[QuestionPart]:
         """"A和B…分别": the span "A和B" replaced by each item in turn."""
         if len({distinct(m[2]) for m in mentions}) < 2:
@@ -223,7 +239,7 @@ class QuestionAnalyzer:
         between = span
         for _, _, label in mentions:
             between = between.replace(label, "", 1)
-        between = re.sub(cues.CONNECTOR + r"|市|省|的|两地|两市|\s", "", between)
+        between = re.sub(cues.CONNECTOR + r"|市|省|的|两地|两市|\s|" + cues.LISTED_FILLER.pattern, "", between)
         if between:  # the items are not listed side by side: not a "A和B" question
             return []
         if not (cues.PARTS_CUE.search(text) or re.search(r"和|与|及|、", span)):
@@ -376,6 +392,8 @@ def _answer_type(text: str) -> str:
         return "approval"
     if cues.ASKS_ABRIDGED.search(text):
         return "abridged"
+    if cues.ASKS_RELEASE.search(text):
+        return "release"
     if cues.ASKS_BASIS.search(text) and not cues.ASKS_QUANTITY.search(text):
         return "basis"
     if cues.ASKS_WHICH_DOC.search(text):
@@ -400,6 +418,9 @@ def _answer_type(text: str) -> str:
 def mention_term(text: str) -> str:
     """X of "有没有提到X" / "是否涉及X"; '' when the question is not of that kind."""
     m = cues.MENTION_VERB.search(text)
+    quoted = cues.QUOTED_TERM.search(text)
+    if quoted and re.search(r"有没有|是否|有无", text):
+        return quoted.group(1)  # "有没有要求对“X”…": a term the user quotes must be found as written
     if not m or not re.search(r"有没有|是否|有无|吗|(?<![什怎这那多])么", text):
         return ""
     term = text[m.end():]

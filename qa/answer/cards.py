@@ -25,6 +25,7 @@ _BASIS_END = re.compile(r"(?:(?<=要求)|(?<=部署)|(?<=精神))(?=[，,])|[，
 _TITLE_REF = re.compile(r"《[^《》]{4,60}》(?:（[^（）]*〔\d{4}〕[^（）]*）)?")
 _APPROVAL = re.compile(r"(?:已)?经[^，。；,\n]{1,14}?(?:同意|批准|审议通过)")
 _ABRIDGED = re.compile(r"删减|删节|节选|摘要")
+_RELEASE = re.compile(r"公开")  # "（此件公开发布）", "（此件不予公开）": how the document is released
 _ISSUER_SUFFIX = re.compile(r"(?:局|委员会|厅|委|政府|办公室|中心)$")
 
 
@@ -51,6 +52,7 @@ class DocumentCard:
     basis: CardFact | None = None
     approval: CardFact | None = None  # "已经市政府同意"
     abridged: CardFact | None = None  # "本文有删减": the published text is not the full document
+    release: CardFact | None = None  # "此件公开发布": how the document is released
     notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
@@ -98,6 +100,9 @@ def build_card(doc_id: str, meta: dict[str, Any], root: Path | None = None, head
         abridged = next((ln for ln in lines if (m := _NOTE.match(ln)) and _ABRIDGED.search(m.group(1))), None)
         if abridged:
             card["abridged"] = CardFact(_NOTE.match(abridged).group(1), abridged, label)
+        release = next((ln for ln in lines if (m := _NOTE.match(ln)) and _RELEASE.search(m.group(1))), None)
+        if release:
+            card["release"] = CardFact(_NOTE.match(release).group(1), release, label)
         approval = _APPROVAL.search(cover["text"])
         if approval:
             line = next((ln for ln in lines if approval.group(0) in ln), approval.group(0))

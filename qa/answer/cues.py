@@ -45,13 +45,49 @@ LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 #: an ordinary English word in lower case ("资阳 fisheries 这块…"): one is enough to translate the question
 #: (acronyms such as CCER, LED, PUE are written in capitals and stay as they are)
 ENGLISH_WORD = re.compile(r"(?<![A-Za-z])[a-z]{4,}(?![A-Za-z])")
+#: the documents' own terms for the English words users write for them. Written into an English question
+#: before the model translates it, so that the translation uses the plans' vocabulary (the small model
+#: renders "pollution and carbon reduction plan" as "污染和碳减排计划", which names no document, and
+#: "basin" as "湖泊"). Longest phrases first; each is a term of the plans' subject matter, not of a question.
+ENGLISH_TERMS: tuple[tuple[str, str], ...] = (
+    (r"(?:the )?14th (?:five[- ]year(?: plan)?|FYP)(?: period)?", "十四五"),
+    (r"(?:synergistic |coordinated )?(?:reduction of pollution and carbon(?: emissions)?|reducing pollution and carbon(?: emissions)?|"
+     r"pollution[- ](?:and[- ])?carbon(?:[- ]emissions?)?[- ]reduction(?: synergy)?|carbon and pollution reduction)", "减污降碳"),
+    (r"energy[- ](?:saving|conservation)(?: and (?:emissions?|pollution) reduction)?|"
+     r"(?:saving energy|conserving energy) and reducing emissions", "节能减排"),
+    (r"(?:implementation |action |work )?(?:plan|programme|program)", "方案"),
+    (r"carbon capture,? utili[sz]ation,? and storage|CCUS", "碳捕集、利用与封存"), (r"carbon capture", "碳捕集"),
+    (r"carbon (?:emissions? )?peak(?:ing)?", "碳达峰"), (r"carbon neutrality", "碳中和"),
+    (r"non[- ]fossil (?:energy|fuels?)", "非化石能源"), (r"new[- ]energy vehicles?|NEVs?", "新能源汽车"),
+    (r"charging (?:and battery[- ]swapping )?(?:infrastructure|facilities|piles|posts|stations)", "充电基础设施"),
+    (r"battery[- ]swapping stations?", "换电站"), (r"shore power", "岸电"),
+    (r"prefabricated buildings?", "装配式建筑"), (r"green buildings?", "绿色建筑"),
+    (r"green building materials?", "绿色建材"), (r"forest coverage(?: rate)?", "森林覆盖率"),
+    (r"forest stock(?: volume)?", "森林蓄积量"), (r"rocky desertification", "石漠化"),
+    (r"(?:crop )?straws?", "秸秆"), (r"livestock and poultry (?:manure|waste)", "畜禽粪污"),
+    (r"(?:river )?basins?", "流域"), (r"prefectures?|prefecture[- ]level cit(?:y|ies)", "市（州）"),
+    (r"counties", "区县"), (r"wastewater|sewage", "污水"), (r"sludge", "污泥"),
+    (r"(?:bulk )?industrial solid waste", "工业固体废物"), (r"solid waste", "固体废物"),
+    (r"(?:zero|no)[- ]waste cit(?:y|ies)|waste[- ]free cit(?:y|ies)", "无废城市"),
+    (r"industrial parks?", "园区"), (r"greenhouse gas(?:es)?|GHGs?", "温室气体"),
+    (r"fluorinated gas(?:es)?|fluorine[- ]containing gas(?:es)?", "含氟气体"), (r"methane", "甲烷"),
+    (r"volatile organic compounds", "挥发性有机物"), (r"nitrogen oxides", "氮氧化物"),
+    (r"chemical oxygen demand", "化学需氧量"), (r"ammonia nitrogen", "氨氮"),
+    (r"energy consumption per unit of GDP|energy intensity", "单位地区生产总值能源消耗"),
+    (r"clean(?:er)? production audits?", "清洁生产审核"), (r"pilots?|trials?", "试点"),
+    (r"peatlands?|wetlands?", "湿地"), (r"carbon sinks?", "碳汇"), (r"carbon footprints?", "碳足迹"),
+    (r"supply chains?", "供应链"), (r"green finance", "绿色金融"),
+    (r"climate (?:investment and financing|finance)", "气候投融资"), (r"heavy[- ]duty (?:diesel )?trucks?", "重型柴油货车"),
+    (r"public institutions?", "公共机构"), (r"departments? responsible|responsible departments?", "责任部门"),
+)
+
 
 # --------------------------------------------------------------------------- answer types
 #: "how much / how many" — but not "哪几个…" (a list) nor "文号是多少" (a document number)
 ASKS_QUANTITY = re.compile(r"(?<!号是)(?<!号)多少|(?<!哪)几[个项家座台辆万亿%]|百分之几|百分之多少|具体数字|数值|"
                            r"(?i:\bhow (?:much|many)\b|\bwhat percentage\b|\bwhat share\b)")
 #: who is responsible / who issued it
-RESPONSIBILITY = re.compile(r"部门|负责|牵头|谁(?!(?:定得|设得|的)?更?(?:高|低|多|少|大|小|快|慢|强|弱|严))|(?:哪些|哪个|哪几个|什么|责任|参与|牵头|配合)单位|配合|职责|主管|印发|发布|"
+RESPONSIBILITY = re.compile(r"(?<!各)(?<!有关)部门|负责|牵头|谁(?!(?:定得|设得|的)?更?(?:高|低|多|少|大|小|快|慢|强|弱|严))|(?:哪些|哪个|哪几个|什么|责任|参与|牵头|配合)单位|配合|职责|主管|印发(?!通知)|发布(?!日期|时间)|"
                             r"联合发文|联合印发|签发|发文机关|印发机关|(?i:\bwhich (?:department|agenc|bod)|\bwho\b)")
 #: the words of a who-question with no topic of its own ("这些由哪些部门负责？", "谁来牵头")
 WHO_PHRASING = re.compile(r"那么?|这些|这个|这项|由|哪些|哪个|哪几个|哪家|什么|部门|单位|负责|牵头|谁|参与|配合|来|主要|具体|"
@@ -73,6 +109,8 @@ ASKS_BASIS = re.compile(r"依据|根据(?:哪|什么)|上级文件|贯彻落实(
 ASKS_APPROVAL = re.compile(r"(?:经过?|由)(?:谁|哪|什么)[^，,。？?]{0,8}(?:同意|批准)|谁(?:同意|批准)|(?:同意|批准)了?(?:吗|没有)")
 #: whether the published text is the whole document ("公开的是全文吗", "有没有删减")
 ASKS_ABRIDGED = re.compile(r"全文|删减|删节|节选|完整(?:版|的|吗)")
+#: how the document is released ("是公开发布的吗", "公开方式")
+ASKS_RELEASE = re.compile(r"公开(?:发布)?的?(?:吗|么|没有)|是否(?:公开|对外)|公开方式|公开属性|(?:能不能|可以|可不可以)公开")
 #: "is it / does it" questions: 是否, …吗, 有没有, 有无
 ASKS_YESNO = re.compile(r"是否|有没有|有无|是不是|(?:吗|(?<![什怎这那多])么)[？?]?\s*$")
 #: an A-not-A question ("会不会调整", "能不能新上", "算不算"): asks yes or no, even when a 多少 is part of
@@ -101,6 +139,15 @@ ENTITY_NAME = {"企业": r"公司|集团|企业|厂", "公司": r"公司|集团|
                "时间": DATE_IN_TEXT.pattern}
 #: the kind of name a question asks for ("由哪家建设公司承建" → 公司)
 ASKS_ENTITY_KIND = re.compile(r"(?:哪家|哪个|哪些|哪几家|什么)[\u4e00-\u9fff]{0,4}?(企业|公司|高校|大学|机构|平台|项目)")
+#: asking for a particular place ("选址在哪个县", "是哪几个区县", "which cities"): quotes that name no place
+#: do not answer it
+ASKS_PLACE = re.compile(r"(?:哪个|哪些|哪几个|哪一个)(?:区县|县|区|城市|市|州|地方|地区|乡镇|镇)|在哪(?:里|儿)|"
+                        r"(?i:\bwhich (?:city|cities|county|counties|district|districts|places?)\b|\bwhere\b)")
+#: what a particular place's name ends with ("北碚区", "攀枝花市", "大渡河"): a place word without it ("美丽",
+#: which jieba tags as a place) does not answer "在哪个县"; nor does a generic one (GENERIC_PLACE_NAMES)
+PLACE_SUFFIX = re.compile(r"(?:市|县|区|州|镇|乡|河|江|湖|山|流域)$")
+GENERIC_PLACE_NAMES = frozenset({"自治县", "新区", "开区", "城区", "园区", "市区", "县区", "景区", "库区", "山区", "社区",
+                                 "片区", "辖区", "示范区", "试验区", "各区", "全区", "全县", "全市", "本市"})
 ASKS_WHICH_DOC = re.compile(r"哪个(?:文件|方案|文件里|方案里)|(?:哪几个|哪些|哪几份)(?:文件|方案)|哪份|哪一份|哪个地方的方案|出自|(?i:\bwhich (?:document|plan)\b)")
 ASKS_LIST = re.compile(r"哪些|有什么|包括什么|包括哪|几个方面|列出|都有|措施|任务|(?i:\bwhat (?:are|measures)\b)")
 #: words that make a figure question ("比例", "达到") worth a figure bonus when choosing sentences
@@ -114,6 +161,9 @@ UNIT = (r"(?:%|万吨标准煤|万吨标煤|万吨|亿吨|吨|万千瓦时|千�
 CJK_COUNT = re.compile(r"(?<![第十])[两二三四五六七八九十]+(?:级|类|项|大|种|个|批次|方面)")
 #: a count a premise asserts in Chinese numerals ("每季度检查三次", "整改六个月"): it must stand in the sentence too
 PREMISE_COUNT = re.compile(r"(?<![第十])[两二三四五六七八九十百]+(?:次|个月|周|天|倍|级|类|项|种|批)")
+#: how often something is done ("每个季度考核", "年度评价"): a premise's frequency must stand in the sentence that
+#: gives the requirement a frequency of its own
+FREQUENCY = re.compile(r"季度|月度|年度|每月|每年|每周|半年|五年")
 #: the verb that binds a figure to what it measures ("…利用率稳定在90%以上", "…比重降至25%以内")
 FIGURE_VERB = re.compile(r"稳定在|保持在|控制在|达到|达|降至|降到|下降|降低|提高到|提升到|提高|提升|增长|增加|减少|超过|不低于|不高于|为|是")
 #: Words bound to a figure in a policy: part of the figure ("3万台以上" is not "3万台").
@@ -141,6 +191,10 @@ ANAPHOR = re.compile(r"^(?:那么|那)?(?:这个|这些|这项|这一|该|此|�
 #: words that ask for several parts at once ("分别", "各是", "哪个高")
 PARTS_CUE = re.compile(r"分别|各自|各是|各为|各要|各有|各提出|哪个(?:地方|地区|城市|省市|方案|目标|指标)?(?:定得|设得)?(?:更|最)?(?:高|低|多|少|大|小)|谁(?:定得)?(?:更)?(?:高|低|多|少|大|小)|"
                        r"相比|对比|比较|差多少|差几|差距|(?:是不是|是否)(?:同一个|一样|相同)|一样吗|相同吗")
+#: "…？跟省里比呢": the question before it, asked again of the region named here
+VERSUS_TAIL = re.compile(r"[，,？?。]\s*(?:那)?(?:跟|和|与|同)([^，,？?。]{1,8}?)(?:相?比|比较|对比)(?:一下)?(?:呢|如何|怎么样|有什么不同)?[？?]?$")
+#: words between two listed regions that do not stop them being listed side by side ("雅安的提法和省里")
+LISTED_FILLER = re.compile(r"提法|说法|做法|要求|规定|目标")
 #: words of a multi-part question that no single part keeps ("分别", "各是", "相比")
 PARTS_WORDS = re.compile(r"分别|各自|各(?=[是为要有提定])|相比|对比|比较")
 #: what a comparison asks, turned into what each part asks ("哪个更高" → "是多少")
@@ -164,11 +218,17 @@ BODY_NAME_AFTER = re.compile(r"^[^，,。；;？?\s和与]{0,8}?(?:局|厅|委|�
 CONNECTOR = r"(?:和|与|及|以及|、|跟|同|，|,|还有)"
 #: the document a question names after its region ("四川省减污降碳协同增效行动方案", "雅安的方案")
 DOCUMENT_NAME = re.compile(r"^[^，,。？?！!]{0,20}?(?:方案|规划|通知|意见|办法|文件)")
+#: how binding a requirement is: a premise that says "must / all / ban" is not stated by a sentence that only
+#: encourages, pilots or phases in ("鼓励有条件的企业…" does not require every enterprise)
+STRONG_MODAL = re.compile(r"必须|全部|一律|所有|强制|禁止|严禁|不得|一刀切|全都|都要|统统")
+SOFT_MODAL = re.compile(r"鼓励|引导|支持|推动|推进|探索|有序|逐步|稳妥|因地制宜|试点|积极|有条件|具备条件|力争")
 #: words that negate the requirement after them ("不纳入", "不得新建", "禁止新建", "不再审批")
 NEGATION = re.compile(r"不得|不再|不予|无需|不必|禁止|严禁|不(?![断低高少超仅只但过同足])(?=[\u4e00-\u9fff])")
+#: words that say "the province" without naming it ("省里管哪些行业"): they select every province-level
+#: document, and are a region of their own in a part of a comparison
+PROVINCE_WORDS = ("全省", "省级", "省里", "省上", "本省", "省政府", "省委")
+PROVINCE_WORD = re.compile("|".join(PROVINCE_WORDS))
 #: an attribution standing alone before a statement: "按照某方案，…" / "根据省里的文件，…"
-#: words that name the province level ("省里管哪些行业"): a region of their own in a part of a comparison
-PROVINCE_WORD = re.compile(r"全省|省级|省里|本省|省政府|省委")
 PREMISE_SOURCE = re.compile(r"(?:按照|根据|依照|依据|按)[\u4e00-\u9fff“”\"]{0,16}(?:方案|文件|规定|要求|政策)(?:的?要求|的?规定)?")
 #: a segment that asks (so it is not a statement the question asserts)
 QUESTION_WORD = re.compile(r"[？?]|什么|哪|多少|是否|吗|有没有|如何|怎么")

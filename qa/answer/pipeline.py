@@ -32,14 +32,18 @@ from qa.answer.cues import (
     ASKS_BASIS,
     ASKS_ENTITY_KIND,
     ASKS_ISSUER,
+    ASKS_PLACE,
     ASKS_WHEN,
     CJK_COUNT,
     COMPARES,
     COMPARISON_GAP_ASKED,
     DOC_EVENT,
+    ENGLISH_TERMS,
     ENGLISH_WORD,
     ENTITY_NAME,
+    GENERIC_PLACE_NAMES,
     LATIN_WORD,
+    PLACE_SUFFIX,
     PUBLISHED_DATE,
     QUOTED_TERM,
     SIGNED_DATE,
@@ -58,7 +62,7 @@ from qa.answer.policy import Refusal, RefusalPolicy
 from qa.answer.rewrite import rewrite
 from qa.answer.support import FigureSupport, cjk_bigrams, content_bigrams
 from qa.errors import QAError
-from qa.index.scope import region_aliases
+from qa.index.scope import place_names, region_aliases
 from qa.settings import Settings
 from qa.types import Answer, Citation, Hit, Scope, StreamEvent, Timings, Turn
 from qa.validation import validate_question  # the one set of input rules (re-exported here)
@@ -111,11 +115,21 @@ def _says_nothing(answer: str, items: Sequence[EvidenceItem]) -> str:
     return ""
 
 
+def english_terms(text: str) -> str:
+    """The English question with the plans' own terms written in for the English words that name them
+    ("Sichuan's pollution and carbon reduction plan" → "Sichuan's 减污降碳方案"), for the model to translate."""
+    for pattern, term in ENGLISH_TERMS:
+        text = re.sub(rf"(?i)(?<![A-Za-z]){pattern}(?![A-Za-z])", term, text)
+    return re.sub(r"(?<=[\u4e00-\u9fff）]) (?=[\u4e00-\u9fff（])", "", text)
+
+
 def _asked_entity(question: str) -> str:
     """The kind of name the question asks for ("哪家企业" → 企业), '' when it asks for none."""
     m = ASKS_ENTITY_KIND.search(question)
     if m:
         return m.group(1)
+    if ASKS_PLACE.search(question):
+        return "地点"
     return "时间" if ASKS_WHEN.search(question) else ""
 
 
@@ -190,7 +204,8 @@ class Answerer:
                 analysis = replace(analyzer.analyse(translated), original=question,
                                    notes=(prompts.TRANSLATED_NOTE.format(text=translated),))
         if history:
-            standalone = rewrite(analysis.text, history, self._regions())
+            standalone = rewrite(analysis.text, history, self._regions(),
+                                 inherit=self.settings.enabled("follow_context"))
             if standalone != analysis.text:
                 asked = analysis.asks_quantity
                 analysis = replace(analyzer.analyse(standalone), figure_asked=asked)
@@ -198,7 +213,9 @@ class Answerer:
 
     def _translate(self, text: str) -> str:
         """The question in Chinese, by the local model ('' when it gives no usable translation)."""
-        out = "".join(self.generator.stream(prompts.build_translation_messages(text), max_tokens=64, stop=("\n",)))
+        glossed = english_terms(text) if self.settings.enabled("glossary") else text
+        out = "".join(self.generator.stream(prompts.build_translation_messages(glossed), max_tokens=64,
+                                            stop=("\n",)))
         out = out.strip().strip("“”\"'")
         return out if re.search(r"[\u4e00-\u9fff]{2}", out) and len(out) <= 3 * len(text) else ""
 
@@ -449,7 +466,7 @@ class Answerer:
             if published and not signed:
                 return ("published",)
             return ("signed", "published")
-        if kind in ("recipients", "basis", "approval", "abridged"):
+        if kind in ("recipients", "basis", "approval", "abridged", "release"):
             return (kind,)
         if kind == "body" and ASKS_ISSUER.search(analysis.text):
             return ("issuers",)
@@ -585,6 +602,15 @@ class Answerer:
                 return True
         return False
 
+    def _names_kind(self, kind: str, quoted: str, question: str) -> bool:
+        """Do the quotes name something of the kind the question asks for? A place must be one the question
+        does not already name and not a region a document is about ("雅安…哪个县" is not answered by 雅安)."""
+        if kind != "地点":
+            return bool(re.search(ENTITY_NAME[kind], quoted))
+        own = [*self._regions(), *place_names(question)]
+        return any(PLACE_SUFFIX.search(p) and p not in GENERIC_PLACE_NAMES and not any(p in o or o in p for o in own)
+                   for p in place_names(quoted))
+
     def _topic_names_no_body(self, question: str, citations: Sequence[Citation],
                              items: Sequence[EvidenceItem]) -> EvidenceItem | None:
         """For a who-question: the evidence clause that is about the question's topic (its words once the
@@ -678,7 +704,8 @@ class Answerer:
                                                                                 label=unnamed.label))
             return self._refusal(question, standalone, refusal, hits, scope, t, raw)
         if (s.grounding and s.enabled("entity_answer") and checked.extractive
-                and (kind := _asked_entity(standalone)) and not re.search(ENTITY_NAME[kind], _quoted(checked.text))):
+                and (kind := _asked_entity(standalone)) and not self._names_kind(kind, _quoted(checked.text),
+                                                                                 standalone)):
             # "由哪家公司承建" / "哪一年建成": the quotes that replaced the model's answer name no company,
             # give no year at all
             refusal = Refusal("not_mentioned", prompts.REFUSAL_NO_ENTITY.format(

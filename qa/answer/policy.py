@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from qa.answer import prompts
 from qa.answer.analysis import QuestionAnalysis
 from qa.answer.citations import normalize_answer, segment_binds, stated_figures, target_years
-from qa.answer.cues import LEVEL, NEGATION, PREMISE_COUNT
+from qa.answer.cues import FREQUENCY, LEVEL, NEGATION, PREMISE_COUNT, SOFT_MODAL, STRONG_MODAL
 from qa.answer.evidence import split_sentences
 from qa.answer.support import FigureSupport, cjk_bigrams, content_bigrams
 from qa.settings import Settings
@@ -91,6 +91,19 @@ def opposite_polarity(claim: str, sentence: str) -> bool:
     return False
 
 
+def unstated_frequencies(claim: str, sentences: Sequence[str]) -> list[str]:
+    """How often ``claim`` says something is done ("每个季度考核") where the sentences that give the requirement
+    a frequency give another one ("实行年度评价")."""
+    if not any(FREQUENCY.search(x) for x in sentences):
+        return []
+    return [f for f in FREQUENCY.findall(claim) if not any(f in x for x in sentences)]
+
+
+def weaker_modality(claim: str, sentence: str) -> bool:
+    """Does ``claim`` make binding ("必须", "全部", "禁止") what ``sentence`` only encourages or phases in?"""
+    return bool(STRONG_MODAL.search(claim) and not STRONG_MODAL.search(sentence) and SOFT_MODAL.search(sentence))
+
+
 class RefusalPolicy:
     def __init__(self, settings: Settings, support: Callable[[], FigureSupport], regions: Callable[[], list[str]],
                  document_texts: Callable[[Sequence[str]], list[str]]) -> None:
@@ -104,6 +117,11 @@ class RefusalPolicy:
         """``texts``: the whole clause text of each evidence hit."""
         if scope.is_out_of_scope:
             return Refusal("out_of_corpus", prompts.REFUSAL_OUT_OF_SCOPE.format(names="、".join(scope.out_of_scope)))
+        places = [n for n in scope.out_of_scope if not n.startswith("《")]
+        if places and analysis.asks_quantity and analysis.figure_asked and self.settings.enabled("place_figure"):
+            # "全省…1.3万公里，成都市要分到多少？": the documents in scope give their own region's figure, not
+            # that of a place no document is about
+            return Refusal("out_of_corpus", prompts.REFUSAL_PLACE_FIGURE.format(names="、".join(places)))
         if not hits:
             return Refusal("weak_evidence", prompts.REFUSAL_LOW_EVIDENCE)
         best = max((h.dense_score or 0.0) for h in hits)
@@ -135,9 +153,13 @@ class RefusalPolicy:
             supporting = [normalize_answer(x) for x in
                           supporting_sentences(wanted, texts, self.settings.premise_support_threshold)]
             bind = self.settings.enabled("segment_binding")
+            # (bound across the supporting sentences: "…秸秆综合利用率达到90%以上" does not state "畜禽粪污综合利用率达到
+            # 90%" when another sentence gives 畜禽粪污综合利用率 its own figure)
+            joined = "，".join(supporting)
             wrong = [f for f in stated_figures(analysis.premise)
-                     if not any(f in x and (not bind or segment_binds(f, analysis.premise, x)) for x in supporting)]
+                     if not any(f in x for x in supporting) or (bind and not segment_binds(f, analysis.premise, joined))]
             wrong += [c for c in PREMISE_COUNT.findall(analysis.premise) if not any(c in x for x in supporting)]
+            wrong += unstated_frequencies(analysis.premise, supporting)
             if wrong and self.settings.enabled("premise_figures"):
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
                                quote=sentence)
@@ -147,6 +169,9 @@ class RefusalPolicy:
             if self.settings.enabled("premise_polarity") and (
                     opposite_polarity(analysis.premise, sentence) or other_level(analysis.premise, sentence)
                     or any(y not in normalize_answer(clause) for y in target_years(analysis.premise))):
+                return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
+                               quote=sentence)
+            if self.settings.enabled("premise_modality") and weaker_modality(analysis.premise, sentence):
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
                                quote=sentence)
         if self.settings.enabled("question_figures") and analysis.answer_type != "yesno" and not analysis.asks_quantity:

@@ -31,6 +31,8 @@ USER_PROMPT = "条款：\n{evidence}\n\n问题：{question}\n回答："
 STOP = ("\n问题：", "问题：", "\n条款：", "条款：\n")
 
 REFUSAL_OUT_OF_SCOPE = "已索引的文件中没有关于{names}的规定，无法回答这个问题。"
+#: a figure asked of a place no document is about, where the documents in scope give only their own figures
+REFUSAL_PLACE_FIGURE = "已索引的文件没有给出{names}的具体数字（相关文件只给出本级的目标），无法据此作答。"
 REFUSAL_LOW_EVIDENCE = "已索引的文件中未找到与这个问题直接相关的内容，无法据此作答。"
 REFUSAL_MISSING_FIGURE = "已索引的文件中未找到关于{names}的内容，无法据此作答。"
 REFUSAL_NO_FIGURE = "已索引的文件中没有给出这个问题所问的具体数字，无法据此作答。"
@@ -86,6 +88,7 @@ CARD_ANSWERS = {
     "issuers": "《{title}》由{value}印发[1]。",
     "approval": "《{title}》的印发通知写明：{value}[1]。",
     "abridged": "《{title}》公开的文本不是全文，原文注明“{value}”[1]。",
+    "release": "《{title}》原文注明“{value}”[1]。",
 }
 NOTE_HEADING_ONLY = "回答只给出了条款标题"
 NOTE_UNTRANSLATED = "回答夹带了未翻译的英文"
@@ -95,7 +98,7 @@ DECIDING_SENTENCE = "\n原文：《{title}》{label}：{quote}[{n}]"
 CARD_CITED_BY = "（此项见《{title}》{label}的引述。）"
 CARD_MISSING = {
     "doc_number": "文号", "signed": "落款日期", "published": "发布时间", "recipients": "主送单位",
-    "basis": "所依据的文件", "issuers": "印发单位", "approval": "经谁同意或批准", "abridged": "是否有删减",
+    "basis": "所依据的文件", "issuers": "印发单位", "approval": "经谁同意或批准", "abridged": "是否有删减", "release": "公开方式",
 }
 REFUSAL_CARD_MISSING = "《{title}》的正文和印发通知中没有载明{what}。"
 CARD_NOTE = "（注：原文注明“{note}”。）"

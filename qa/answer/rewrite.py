@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from qa.answer.cues import FUNCTION_CHARS
+from qa.answer.cues import FUNCTION_CHARS, RESPONSIBILITY, STRONG_QUESTION
 from qa.answer.support import cjk_bigrams, content_bigrams
 from qa.types import Turn
 
@@ -48,13 +48,44 @@ def is_follow_up(question: str, regions: Iterable[str] = ()) -> bool:
     return len(q) <= 10 and not any(r in q for r in regions)
 
 
-def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str]) -> str:
-    """Standalone form of `question` (unchanged when it is not a follow-up or there is no history)."""
+#: the question phrase at the end of a question ("…针对哪些污染物？"): what is left before it is the topic
+_ASK_TAIL = re.compile(r"(?:说了|提了|有|是|要|针对|包括|对|在|由|为|靠)?(?:哪些|哪个|哪几|哪|什么|多少|几|如何|怎么|怎样|谁)"
+                       r"[^，,。？?]*[？?]?$")
+#: a question that names a document of its own ("…节能减排方案里…", "哪份文件…")
+_NAMES_DOCUMENT = re.compile(r"方案|规划|计划|文件|通知|意见")
+#: question words, left out when counting what a question names of its own
+_ASK_WORDS = re.compile(r"哪些|哪个|哪几|哪|什么|多少|几|如何|怎么|怎样|谁|重点|主要|具体|都|有|是|要|吗|呢|[？?，,]")
+#: a follow-up naming fewer content bigrams than this has no topic of its own
+_OWN_TOPIC_MIN = 3
+#: a scope of its own that no document is named by ("全国的…", "国家层面…")
+_OWN_SCOPE = re.compile(r"全国|国家(?:层面|级)?的")
+
+
+def inherits_context(question: str, prev: str, regions: Sequence[str]) -> bool:
+    """In a conversation, a question that names no region and no document, after one that named a region,
+    is asked of that region ("靠哪些系统来管温室气体排放？" after a question about 资阳's plan)."""
+    return (not any(r in question for r in regions) and not _NAMES_DOCUMENT.search(question)
+            and not _OWN_SCOPE.search(question)
+            and any(r in prev for r in regions))
+
+
+def _topic(prev: str) -> str:
+    """The previous question without its question phrase ("雅安的新污染物治理针对哪些污染物？" → "雅安的新污染物治理")."""
+    m = _ASK_TAIL.search(prev)
+    return prev[:m.start()].rstrip("，, 的") if m else ""
+
+
+def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str], inherit: bool = True) -> str:
+    """Standalone form of `question` (unchanged when it is not a follow-up or there is no history).
+    ``inherit``: a question that names no region or document inherits the previous question's
+    (switch ``follow_context``)."""
     q = _ADD_ON.sub("呢，", question.strip())  # "X呢？有数字吗" asks one thing
     prev = last_user_question(history)
     names = sorted(set(regions), key=len, reverse=True)
-    if not prev or not is_follow_up(q, names):
+    if not prev:
         return q
+    if not is_follow_up(q, names):
+        return _inherited(q, prev, names) if inherit and inherits_context(q, prev, names) else q
     new_regions = [r for r in names if r in q]
     old_regions = [r for r in names if r in prev]
     core = re.sub(r"^(那么?|那|还有|另外|再)", "", q)
@@ -89,4 +120,26 @@ def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str]) -> s
         if context and context.group(0) not in q:
             return f"{context.group(0)}{q}"
     tail = _QUESTION_TAIL.sub("", core if _ELLIPSIS_END.search(q) and core else q)
+    if (inherit and not _DEICTIC.search(q) and not _ELLIPSIS_END.search(q) and not RESPONSIBILITY.search(q)
+            and _names_little(q) and STRONG_QUESTION.search(q) and len(_topic(prev)) >= 4):
+        # "重点盯哪些行业？" after "雅安的新污染物治理针对哪些污染物？": a new question about the same topic,
+        # not the previous question asked again
+        return f"{_topic(prev)}{q}"
     return f"{_QUESTION_TAIL.sub('', prev)}，{tail}？"
+
+
+def _names_little(q: str) -> bool:
+    """Does the question name fewer than ``_OWN_TOPIC_MIN`` content bigrams once its question words are out?"""
+    own = {b for b in content_bigrams(_ASK_WORDS.sub(" ", q)) if not FUNCTION_CHARS.intersection(b)}
+    return len(own) < _OWN_TOPIC_MIN
+
+
+def _inherited(q: str, prev: str, names: Sequence[str]) -> str:
+    """A question with no region or document of its own, asked of the previous question's: with the
+    previous topic when it names little of its own ("重点盯哪些行业？" → "雅安的新污染物治理重点盯哪些行业？"),
+    else with the previous region or plan ("靠哪些系统来管温室气体排放？" → "资阳方案靠哪些系统…")."""
+    topic = _topic(prev)
+    if _names_little(q) and STRONG_QUESTION.search(q) and len(topic) >= 4:
+        return f"{topic}{q}"
+    context = _CONTEXT.match(prev)
+    return f"{context.group(0) if context else next(r for r in names if r in prev)}{q}"

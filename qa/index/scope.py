@@ -13,12 +13,10 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from qa.answer.cues import GENERIC_PLACES  # "哪个城市" names no region
+from qa.answer.cues import GENERIC_PLACES, PROVINCE_WORDS  # "哪个城市" names no region
 from qa.types import Scope
 
 _ADMIN_SUFFIX = re.compile(r"(省|市|自治区|特别行政区|自治州|地区|州|盟|县|区)$")
-#: Words that say "the province" without naming it: they select every province-level document.
-_PROVINCE_WORDS = ("全省", "省级", "省里", "本省", "省政府", "省委")
 #: Title words that name a document's genre rather than its topic.
 _GENERIC_TITLE_WORDS = {"方案", "行动", "实施", "工作", "综合", "行动方案", "实施方案", "工作方案", "关于", "印发", "通知"}
 #: Suffixes of natural or economic areas (not administrative regions): 长江流域, 成渝地区.
@@ -28,6 +26,15 @@ _jieba_lock = threading.Lock()
 
 
 _TITLE_TOKENIZER = None
+
+
+def place_names(text: str) -> list[str]:
+    """The particular places a text names (jieba's place words: "成都市", "雨城区"), not "城市" or "各地"."""
+    import jieba.posseg as pseg
+
+    with _jieba_lock:
+        return [w.word for w in pseg.cut(text) if w.flag == "ns" and len(w.word) >= 2
+                and re.fullmatch(r"[\u4e00-\u9fff]+", w.word) and w.word not in GENERIC_PLACES]
 
 
 def _title_tokenizer():
@@ -93,18 +100,16 @@ class ScopeDetector:
 
     # ------------------------------------------------------------------
     def _places(self, question: str) -> list[str]:
-        import jieba.posseg as pseg
-
-        with _jieba_lock:
-            # Chinese place words only: an English word is never taken for an unknown region
-            return [w.word for w in pseg.cut(question) if w.flag == "ns" and len(w.word) >= 2
-                    and re.fullmatch(r"[\u4e00-\u9fff]+", w.word) and w.word not in GENERIC_PLACES]
+        # Chinese place words only: an English word is never taken for an unknown region
+        return place_names(question)
 
     def _known(self, place: str, question: str) -> bool:
         if place in self.alias_to_docs or any(a in place for a in self.alias_to_docs if len(a) >= 2):
             return True
         # a place the documents themselves discuss (长江流域, 成渝地区...) is not a foreign region
         if len(place) >= 3 and not _ADMIN_SUFFIX.search(place) and place in self.corpus_text:
+            return True
+        if _AREA_SUFFIX.search(place) and place in self.corpus_text:  # 黄河, 长江: a river the documents discuss
             return True
         stem = _AREA_SUFFIX.sub("", place)
         if stem != place and len(stem) >= 2 and stem in self.corpus_text:
@@ -133,7 +138,7 @@ class ScopeDetector:
             if alias in question and not any(alias in r for r in regions):
                 regions.append(alias)
                 docs |= self.alias_to_docs[alias]
-        if any(w in question for w in _PROVINCE_WORDS) and self.province_docs:
+        if any(w in question for w in PROVINCE_WORDS) and self.province_docs:
             docs |= self.province_docs
             regions.append("省级")
         out: list[str] = []
