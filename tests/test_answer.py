@@ -145,7 +145,7 @@ def test_rewrite_rules():
 @pytest.mark.parametrize("prev,question,expected", [
     # names a topic of its own: only the plan or region carries over
     ("资阳方案里关于绿色出行说了什么？", "用什么办法鼓励市民多坐公交车？", "资阳方案用什么办法鼓励市民多坐公交车？"),
-    ("重庆到2025年森林覆盖率要达到多少？", "湿地保护修复有哪些工程？", "重庆湿地保护修复有哪些工程？"),
+    ("重庆的国土绿化行动有哪些安排？", "湿地保护修复有哪些工程？", "重庆湿地保护修复有哪些工程？"),
     # names little of its own: the previous topic carries over, not the previous question
     ("重庆的塑料污染治理有哪些要求？", "主要针对哪些产品？", "重庆的塑料污染治理主要针对哪些产品？"),
 ])

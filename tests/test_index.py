@@ -165,7 +165,7 @@ def test_unknown_region_is_out_of_scope(fake_service):
     assert res.hits  # related reading is still returned
     res = fake_service.search("长江流域的水污染怎么治理？", k=5)
     assert not res.scope.out_of_scope  # a place the documents discuss is not foreign
-    res = fake_service.search("节能减排方案对黄河治理怎么说", k=5)
+    res = fake_service.search("节能减排方案里岷江的水质要怎么提升", k=5)
     assert not res.scope.out_of_scope  # a river the documents name, even with a two-character name
 
 

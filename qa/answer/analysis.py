@@ -217,7 +217,7 @@ class QuestionAnalyzer:
         return self._sub_questions(text)
 
     def _versus_parts(self, text: str) -> list[QuestionPart]:
-        """"资阳是硬要求还是鼓励？跟省里比呢": the question before, and the same question of the other region."""
+        """"资阳对餐饮油烟治理有什么要求？和重庆相比呢": the question before, and the same question of the other region."""
         m = cues.VERSUS_TAIL.search(text)
         if not m:
             return []

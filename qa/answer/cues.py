@@ -191,7 +191,7 @@ ANAPHOR = re.compile(r"^(?:那么|那)?(?:这个|这些|这项|这一|该|此|�
 #: words that ask for several parts at once ("分别", "各是", "哪个高")
 PARTS_CUE = re.compile(r"分别|各自|各是|各为|各要|各有|各提出|哪个(?:地方|地区|城市|省市|方案|目标|指标)?(?:定得|设得)?(?:更|最)?(?:高|低|多|少|大|小)|谁(?:定得)?(?:更)?(?:高|低|多|少|大|小)|"
                        r"相比|对比|比较|差多少|差几|差距|(?:是不是|是否)(?:同一个|一样|相同)|一样吗|相同吗")
-#: "…？跟省里比呢": the question before it, asked again of the region named here
+#: "…有什么要求？和重庆相比呢": the question before it, asked again of the region named here
 VERSUS_TAIL = re.compile(r"[，,？?。]\s*(?:那)?(?:跟|和|与|同)([^，,？?。]{1,8}?)(?:相?比|比较|对比)(?:一下)?(?:呢|如何|怎么样|有什么不同)?[？?]?$")
 #: words between two listed regions that do not stop them being listed side by side ("雅安的提法和省里")
 LISTED_FILLER = re.compile(r"提法|说法|做法|要求|规定|目标")

@@ -119,7 +119,7 @@ class RefusalPolicy:
             return Refusal("out_of_corpus", prompts.REFUSAL_OUT_OF_SCOPE.format(names="、".join(scope.out_of_scope)))
         places = [n for n in scope.out_of_scope if not n.startswith("《")]
         if places and analysis.asks_quantity and analysis.figure_asked and self.settings.enabled("place_figure"):
-            # "全省…1.3万公里，成都市要分到多少？": the documents in scope give their own region's figure, not
+            # "全省要建N座，绵阳要建几座？": the documents in scope give their own region's figure, not
             # that of a place no document is about
             return Refusal("out_of_corpus", prompts.REFUSAL_PLACE_FIGURE.format(names="、".join(places)))
         if not hits:
@@ -153,8 +153,8 @@ class RefusalPolicy:
             supporting = [normalize_answer(x) for x in
                           supporting_sentences(wanted, texts, self.settings.premise_support_threshold)]
             bind = self.settings.enabled("segment_binding")
-            # (bound across the supporting sentences: "…秸秆综合利用率达到90%以上" does not state "畜禽粪污综合利用率达到
-            # 90%" when another sentence gives 畜禽粪污综合利用率 its own figure)
+            # (bound across the supporting sentences: "…生活垃圾无害化处置率达到95%以上" does not state "危险废物处置率达到
+            # 95%" when another sentence gives 危险废物处置率 its own figure)
             joined = "，".join(supporting)
             wrong = [f for f in stated_figures(analysis.premise)
                      if not any(f in x for x in supporting) or (bind and not segment_binds(f, analysis.premise, joined))]

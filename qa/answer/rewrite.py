@@ -63,14 +63,14 @@ _OWN_SCOPE = re.compile(r"全国|国家(?:层面|级)?的")
 
 def inherits_context(question: str, prev: str, regions: Sequence[str]) -> bool:
     """In a conversation, a question that names no region and no document, after one that named a region,
-    is asked of that region ("靠哪些系统来管温室气体排放？" after a question about 资阳's plan)."""
+    is asked of that region ("用什么办法鼓励市民多坐公交车？" after a question about 资阳's plan)."""
     return (not any(r in question for r in regions) and not _NAMES_DOCUMENT.search(question)
             and not _OWN_SCOPE.search(question)
             and any(r in prev for r in regions))
 
 
 def _topic(prev: str) -> str:
-    """The previous question without its question phrase ("雅安的新污染物治理针对哪些污染物？" → "雅安的新污染物治理")."""
+    """The previous question without its question phrase ("重庆的塑料污染治理有哪些要求？" → "重庆的塑料污染治理")."""
     m = _ASK_TAIL.search(prev)
     return prev[:m.start()].rstrip("，, 的") if m else ""
 
@@ -122,7 +122,7 @@ def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str], inhe
     tail = _QUESTION_TAIL.sub("", core if _ELLIPSIS_END.search(q) and core else q)
     if (inherit and not _DEICTIC.search(q) and not _ELLIPSIS_END.search(q) and not RESPONSIBILITY.search(q)
             and _names_little(q) and STRONG_QUESTION.search(q) and len(_topic(prev)) >= 4):
-        # "重点盯哪些行业？" after "雅安的新污染物治理针对哪些污染物？": a new question about the same topic,
+        # "主要针对哪些产品？" after "重庆的塑料污染治理有哪些要求？": a new question about the same topic,
         # not the previous question asked again
         return f"{_topic(prev)}{q}"
     return f"{_QUESTION_TAIL.sub('', prev)}，{tail}？"
@@ -136,8 +136,8 @@ def _names_little(q: str) -> bool:
 
 def _inherited(q: str, prev: str, names: Sequence[str]) -> str:
     """A question with no region or document of its own, asked of the previous question's: with the
-    previous topic when it names little of its own ("重点盯哪些行业？" → "雅安的新污染物治理重点盯哪些行业？"),
-    else with the previous region or plan ("靠哪些系统来管温室气体排放？" → "资阳方案靠哪些系统…")."""
+    previous topic when it names little of its own ("主要针对哪些产品？" → "重庆的塑料污染治理主要针对哪些产品？"),
+    else with the previous region or plan ("用什么办法鼓励市民多坐公交车？" → "资阳方案用什么办法…")."""
     topic = _topic(prev)
     if _names_little(q) and STRONG_QUESTION.search(q) and len(topic) >= 4:
         return f"{topic}{q}"

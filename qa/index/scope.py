@@ -109,7 +109,7 @@ class ScopeDetector:
         # a place the documents themselves discuss (长江流域, 成渝地区...) is not a foreign region
         if len(place) >= 3 and not _ADMIN_SUFFIX.search(place) and place in self.corpus_text:
             return True
-        if _AREA_SUFFIX.search(place) and place in self.corpus_text:  # 黄河, 长江: a river the documents discuss
+        if _AREA_SUFFIX.search(place) and place in self.corpus_text:  # 岷江, 长江: a river the documents discuss
             return True
         stem = _AREA_SUFFIX.sub("", place)
         if stem != place and len(stem) >= 2 and stem in self.corpus_text:
