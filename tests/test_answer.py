@@ -139,6 +139,7 @@ def test_rewrite_rules():
     assert rewrite("工业园区污水怎么处理？", h, regions, inherit=False) == "工业园区污水怎么处理？"
     assert rewrite("全国的工业园区污水怎么处理？", h, regions) == "全国的工业园区污水怎么处理？"  # a scope of its own
     assert rewrite("雅安的工业园区污水怎么处理？", h, regions) == "雅安的工业园区污水怎么处理？"
+    assert rewrite("北京的工业园区污水怎么处理？", h, regions) == "北京的工业园区污水怎么处理？"  # a place of its own
     assert rewrite("那资阳呢？", [], regions) == "那资阳呢？"
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from qa.answer.cues import FUNCTION_CHARS, RESPONSIBILITY, STRONG_QUESTION
 from qa.answer.support import cjk_bigrams, content_bigrams
+from qa.index.scope import place_names
 from qa.types import Turn
 
 _FOLLOW_START = re.compile(r"^(那么?|那|还有|另外|再|此外|它|这个|这项|这些|该|其|上述|同样|那边)")
@@ -62,10 +63,10 @@ _OWN_SCOPE = re.compile(r"全国|国家(?:层面|级)?的")
 
 
 def inherits_context(question: str, prev: str, regions: Sequence[str]) -> bool:
-    """In a conversation, a question that names no region and no document, after one that named a region,
+    """In a conversation, a question that names no region, place or document, after one that named a region,
     is asked of that region ("用什么办法鼓励市民多坐公交车？" after a question about 资阳's plan)."""
     return (not any(r in question for r in regions) and not _NAMES_DOCUMENT.search(question)
-            and not _OWN_SCOPE.search(question)
+            and not _OWN_SCOPE.search(question) and not place_names(question)
             and any(r in prev for r in regions))
 
 
