@@ -97,12 +97,10 @@ def build_card(doc_id: str, meta: dict[str, Any], root: Path | None = None, head
             names = [n for ln in signature for n in ln.split() if _ISSUER_SUFFIX.search(n)]
             card["issuers"] = CardFact("、".join(dict.fromkeys(names)), "\n".join(signature), label)
         notes = [m.group(1) for ln in lines if (m := _NOTE.match(ln))]
-        abridged = next((ln for ln in lines if (m := _NOTE.match(ln)) and _ABRIDGED.search(m.group(1))), None)
-        if abridged:
-            card["abridged"] = CardFact(_NOTE.match(abridged).group(1), abridged, label)
-        release = next((ln for ln in lines if (m := _NOTE.match(ln)) and _RELEASE.search(m.group(1))), None)
-        if release:
-            card["release"] = CardFact(_NOTE.match(release).group(1), release, label)
+        for field_name, kind in (("abridged", _ABRIDGED), ("release", _RELEASE)):  # notes of one kind each
+            note = next(((ln, m.group(1)) for ln in lines if (m := _NOTE.match(ln)) and kind.search(m.group(1))), None)
+            if note:
+                card[field_name] = CardFact(note[1], note[0], label)
         approval = _APPROVAL.search(cover["text"])
         if approval:
             line = next((ln for ln in lines if approval.group(0) in ln), approval.group(0))

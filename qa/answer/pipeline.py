@@ -117,7 +117,7 @@ def _says_nothing(answer: str, items: Sequence[EvidenceItem]) -> str:
 
 def english_terms(text: str) -> str:
     """The English question with the plans' own terms written in for the English words that name them
-    ("Sichuan's pollution and carbon reduction plan" → "Sichuan's 减污降碳方案"), for the model to translate."""
+    ("Ziyang's energy-saving plan" → "Ziyang's 节能减排方案"), for the model to translate."""
     for pattern, term in ENGLISH_TERMS:
         text = re.sub(rf"(?i)(?<![A-Za-z]){pattern}(?![A-Za-z])", term, text)
     return re.sub(r"(?<=[\u4e00-\u9fff）]) (?=[\u4e00-\u9fff（])", "", text)

@@ -121,26 +121,29 @@ def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str], inhe
         if context and context.group(0) not in q:
             return f"{context.group(0)}{q}"
     tail = _QUESTION_TAIL.sub("", core if _ELLIPSIS_END.search(q) and core else q)
-    if (inherit and not _DEICTIC.search(q) and not _ELLIPSIS_END.search(q) and not RESPONSIBILITY.search(q)
-            and _names_little(q) and STRONG_QUESTION.search(q) and len(_topic(prev)) >= 4):
+    if inherit and not _DEICTIC.search(q) and not _ELLIPSIS_END.search(q) and not RESPONSIBILITY.search(q):
         # "主要针对哪些产品？" after "重庆的塑料污染治理有哪些要求？": a new question about the same topic,
         # not the previous question asked again
-        return f"{_topic(prev)}{q}"
+        on_topic = _on_previous_topic(q, prev)
+        if on_topic:
+            return on_topic
     return f"{_QUESTION_TAIL.sub('', prev)}，{tail}？"
 
 
-def _names_little(q: str) -> bool:
-    """Does the question name fewer than ``_OWN_TOPIC_MIN`` content bigrams once its question words are out?"""
+def _on_previous_topic(q: str, prev: str) -> str:
+    """``q`` asked of the previous question's topic, when it asks something (a strong question word) but names
+    fewer than ``_OWN_TOPIC_MIN`` content bigrams of its own; '' otherwise."""
     own = {b for b in content_bigrams(_ASK_WORDS.sub(" ", q)) if not FUNCTION_CHARS.intersection(b)}
-    return len(own) < _OWN_TOPIC_MIN
+    topic = _topic(prev)
+    return f"{topic}{q}" if len(own) < _OWN_TOPIC_MIN and STRONG_QUESTION.search(q) and len(topic) >= 4 else ""
 
 
 def _inherited(q: str, prev: str, names: Sequence[str]) -> str:
     """A question with no region or document of its own, asked of the previous question's: with the
     previous topic when it names little of its own ("主要针对哪些产品？" → "重庆的塑料污染治理主要针对哪些产品？"),
     else with the previous region or plan ("用什么办法鼓励市民多坐公交车？" → "资阳方案用什么办法…")."""
-    topic = _topic(prev)
-    if _names_little(q) and STRONG_QUESTION.search(q) and len(topic) >= 4:
-        return f"{topic}{q}"
+    on_topic = _on_previous_topic(q, prev)
+    if on_topic:
+        return on_topic
     context = _CONTEXT.match(prev)
     return f"{context.group(0) if context else next(r for r in names if r in prev)}{q}"

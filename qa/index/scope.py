@@ -99,17 +99,13 @@ class ScopeDetector:
                 jieba.add_word(alias, freq=100000, tag="ns")
 
     # ------------------------------------------------------------------
-    def _places(self, question: str) -> list[str]:
-        # Chinese place words only: an English word is never taken for an unknown region
-        return place_names(question)
-
     def _known(self, place: str, question: str) -> bool:
         if place in self.alias_to_docs or any(a in place for a in self.alias_to_docs if len(a) >= 2):
             return True
-        # a place the documents themselves discuss (长江流域, 成渝地区...) is not a foreign region
-        if len(place) >= 3 and not _ADMIN_SUFFIX.search(place) and place in self.corpus_text:
-            return True
-        if _AREA_SUFFIX.search(place) and place in self.corpus_text:  # 岷江, 长江: a river the documents discuss
+        # a place the documents themselves discuss (长江流域, 成渝地区, and 岷江 or 黄河 of two characters) is not
+        # a foreign region
+        if place in self.corpus_text and (len(place) >= 3 and not _ADMIN_SUFFIX.search(place)
+                                          or _AREA_SUFFIX.search(place)):
             return True
         stem = _AREA_SUFFIX.sub("", place)
         if stem != place and len(stem) >= 2 and stem in self.corpus_text:
@@ -142,7 +138,7 @@ class ScopeDetector:
             docs |= self.province_docs
             regions.append("省级")
         out: list[str] = []
-        for place in self._places(question):
+        for place in place_names(question):  # Chinese place words only: English is never a region
             if not self._known(place, question) and place not in out:
                 out.append(place)
         for quoted in _QUOTED_TITLE.findall(question):
