@@ -674,3 +674,112 @@ def test_a_premise_frequency_must_be_the_one_the_plan_gives():
     assert unstated_frequencies("重点用能单位每个季度报告一次能源审计", plan) == ["季度"]
     assert unstated_frequencies("重点用能单位要年度报告能源审计", plan) == []
     assert unstated_frequencies("每个季度报告一次", ["重点用能单位开展能源审计。"]) == []  # the plan gives none
+
+
+def test_yes_no_questions_with_an_action_verb_have_a_mention_term():
+    assert mention_term("重庆方案提没提氢能重卡？") == "氢能重卡"
+    assert mention_term("这份方案是否提出建设零碳园区？") == "零碳园区"
+    assert mention_term("这份方案有没有提出发展CNG公交车？") == "CNG公交车"
+    assert mention_term("方案是否要求对超标的锅炉实施改造？") == "对超标的锅炉实施改造"
+    assert answer_type("雅安方案提没提光伏？") == "yesno"
+
+
+def test_acronyms_are_one_word_read_as_the_plans_write_them():
+    from qa.answer.support import acronyms_in_words, missing_acronyms
+
+    assert acronyms_in_words("PM2.5监测站点") == "细颗粒物监测站点"
+    assert acronyms_in_words("单位GDP能耗") == "单位生产总值能耗"
+    docs = "推进挥发性有机物综合治理。加快船舶液化天然气加注站建设。"
+    assert missing_acronyms("VOCs治理", docs) == []  # written in Chinese
+    assert missing_acronyms("LNG加注", docs) == []
+    assert missing_acronyms("XYZ监测网", docs) == ["XYZ"]  # an acronym the plan has in no spelling
+
+
+def test_a_yes_no_question_about_an_absent_acronym_term_is_not_mentioned(fake_service):
+    fake_service.answerer.generator = FakeGenerator(reply="有，方案提出推广新能源汽车[1]。")
+    a = fake_service.ask("资阳方案是否支持CNG汽车？")  # 汽车 is there, CNG (压缩天然气) is not
+    assert a.refused and a.refusal_reason == "not_mentioned"
+    settings = fake_service.answerer.settings.replace(ablate="acronyms")
+    fake_service.answerer.settings = fake_service.answerer.policy.settings = settings
+    assert fake_service.ask("资阳方案是否支持CNG汽车？").refusal_reason != "not_mentioned"
+
+
+def test_a_figure_listed_with_respectively_belongs_to_the_item_in_its_place():
+    from qa.answer.citations import respective_binds
+
+    s = "到2025年，一号指标、二号指标、三号指标和四号指标累计削减量分别达到1.5万吨、2.6万吨、3.7万吨和4.8万吨。"
+    assert respective_binds("2.6万吨", "二号指标累计削减量达到2.6万吨", s)
+    assert respective_binds("4.8万吨", "四号指标累计削减量为4.8万吨", s)  # the item that carries the shared head
+    assert not respective_binds("1.5万吨", "五号污染物累计削减量要达到1.5万吨", s)  # an item the list lacks
+    assert not respective_binds("3.7万吨", "二号指标累计削减量3.7万吨", s)  # another item's figure
+    assert respective_binds("9%", "某指标下降9%", "到2025年，某指标下降9%。")  # no listing: nothing to judge
+
+
+def test_a_figure_the_question_says_a_plan_set_is_a_premise():
+    assert premise("省里方案定的2030年清洁取暖率是95%，那农村要到多少？") == "2030年清洁取暖率是95%"
+    assert premise("文件里写的那个指标是多少？") == ""
+
+
+def test_a_question_that_ends_asking_of_a_place_no_document_is_about_is_refused(fake_service):
+    fake_service.answerer.generator = FakeGenerator(reply="到2025年推广新能源汽车80万辆[1]。")
+    a = fake_service.ask("四川到2025年新能源汽车推广80万辆，那绵阳的呢？")
+    assert a.refused and a.refusal_reason == "out_of_corpus" and "绵阳" in a.text
+    settings = fake_service.answerer.settings.replace(ablate="place_figure")
+    fake_service.answerer.settings = fake_service.answerer.policy.settings = settings
+    assert not fake_service.ask("四川到2025年新能源汽车推广80万辆，那绵阳的呢？").refused
+
+
+def test_a_demonstrative_count_word_does_not_ask_for_a_number():
+    assert answer_type("资阳也是这几项措施吗") == "yesno"
+    assert answer_type("要建几个站？") == "figure"
+
+
+def test_a_comparison_that_also_asks_whether_the_sides_match_asks_each_side_its_figure(analyzer):
+    parts = analyzer.analyse("雅安和四川的方案，植被指标是不是一样的？各是多少").parts
+    assert [p.label for p in parts] == ["雅安", "四川"]
+    assert all("植被指标" in p.text and "一样" not in p.text for p in parts)
+
+
+def test_a_figure_of_a_respectively_listing_that_lists_nothing_asked_is_no_figure():
+    from qa.answer.citations import asks_unlisted_item
+
+    class _Item:  # the one field asks_unlisted_item reads
+        all_sentences = [type("S", (), {"text": "到2025年，秸秆、农膜和农药包装废弃物回收率分别达到90%、85%和80%。"})()]
+
+    assert asks_unlisted_item(["90%"], "畜禽粪污回收率要达到多少？", [_Item()])
+    assert not asks_unlisted_item(["85%"], "农膜回收率要达到多少？", [_Item()])
+
+
+def test_a_comparison_of_two_phrases_joined_by_gen_bi_has_a_part_for_each(analyzer):
+    parts = analyzer.analyse("全省的清洁取暖率目标，跟雅安的清洁取暖率目标比，相差多少？").parts
+    assert len(parts) == 2 and parts[1].label.startswith("雅安")
+    assert not parts[0].text.startswith("，") and "比" not in parts[1].text
+
+
+def test_a_deictic_follow_up_asking_who_is_one_question(analyzer):
+    assert analyzer.analyse("重庆方案里公交车要换多少辆，这块由哪些部门在管？").parts == ()
+
+
+def test_a_premise_that_names_the_wrong_lead_body_is_false():
+    from qa.answer.policy import another_lead
+
+    assert premise("农村污水治理是市水利局牵头的，那市住建局管什么？") == "农村污水治理是市水利局牵头的"
+    clause = "推进农村生活污水治理。（市生态环境局牵头，市水利局、市住房城乡建设局配合）"
+    assert another_lead("农村污水治理是市水利局牵头的", clause)  # 市水利局 only assists
+    assert not another_lead("农村污水治理是市生态环境局牵头的", clause)
+    assert not another_lead("农村污水治理是市农业农村局牵头的", clause)  # not named at all: the support check's case
+
+
+def test_a_second_question_that_names_nothing_of_its_own_is_not_a_part(analyzer):
+    a = analyzer.analyse("资阳方案里沱江出现在哪几处，分别说的什么？")
+    assert a.parts == () and a.answer_type == "explanation"  # a mention verb with 哪 asks where, not yes/no
+
+
+def test_a_follow_up_that_points_back_inside_is_asked_of_the_new_region_as_one_question(analyzer):
+    from qa.answer.rewrite import rewrite
+    from qa.types import Turn
+
+    history = [Turn("user", "四川方案里哪些园区要搞循环化改造？"), Turn("assistant", "…")]
+    q = rewrite("资阳那份里也是这几类园区吗", history, ["四川", "资阳"])
+    assert q.startswith("资阳方案里哪些园区要搞循环化改造")
+    assert analyzer.analyse(q).parts == ()

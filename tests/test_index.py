@@ -229,3 +229,24 @@ def test_scope_does_not_depend_on_jiebas_global_dictionary(fake_index):
     assert {"yaan_jianwu_jiangtan_2023", "sichuan_jianwu_jiangtan_2023"} <= set(scope.doc_ids)
     # the same title once the region is removed ("雅安市" whole, never "雅安" first leaving "市")
     assert detector.title_words["yaan_jianwu_jiangtan_2023"] == detector.title_words["sichuan_jianwu_jiangtan_2023"]
+
+
+def test_a_title_word_the_corpus_shares_still_tells_apart_one_regions_documents(fake_index):
+    from qa.index.scope import ScopeDetector
+
+    docs = Retriever(fake_index, make_embedder(fake_index)).load().documents
+    detector = ScopeDetector(docs, "")
+    # 减污降碳 is in four titles of five, but of 四川's two documents only one has it
+    scope, _ = detector.detect("四川的减污降碳那份对数据中心怎么要求？")
+    assert scope.doc_ids == ("sichuan_jianwu_jiangtan_2023",)
+    both, _ = detector.detect("四川的方案对数据中心怎么要求？")  # no title word: both stay
+    assert len(both.doc_ids) == 2
+
+
+def test_a_city_whose_name_ends_like_a_river_is_not_taken_for_the_river(fake_index):
+    from qa.index.scope import ScopeDetector
+
+    docs = Retriever(fake_index, make_embedder(fake_index)).load().documents
+    detector = ScopeDetector(docs, "打造成都—镇江—重庆发展轴，加强岷江流域治理。")
+    assert detector.detect("镇江的方案对光伏有什么目标？")[0].out_of_scope == ("镇江",)
+    assert detector.detect("岷江的治理有什么要求？")[0].out_of_scope == ()

@@ -248,6 +248,7 @@ class QuestionAnalyzer:
         tail = cues.PARTS_COUNT.sub("", tail)
         tail = cues.COMPARE_ASK.sub(_part_ask(text), tail)
         tail = re.sub(r"有(?:什么|何)(?:不同|区别|差别|差异)|不同之处|区别在哪", "是什么", tail)
+        tail = cues.SAMENESS_ASK.sub("", tail)  # "…是不是同一个口径？各是多少": each side asks its own figure
         tail = cues.PARTS_WORDS.sub("", tail)
         head = re.sub(r"^(?:对比|比较)(?:一下)?", "", text[:first[0]])
         parts, seen = [], set()
@@ -292,7 +293,9 @@ class QuestionAnalyzer:
         if not joins:
             return []
         join = joins[-1]
-        left, right = body[:join.start()], body[join.end():]
+        # "A的目标，跟B的目标比，相差多少": the comma before the join and the 比 after B belong to neither side
+        left = body[:join.start()].rstrip(" ，,")
+        right = re.sub(r"(?<!占)(?:相)?比(?:较)?[，,]\s*$", "", body[join.end():])
         # what the two subjects share: the segments before the one that lists them ("…方案中，")
         head = ""
         if "，" in left or "," in left:
@@ -344,7 +347,8 @@ class QuestionAnalyzer:
         pieces = [p for p in pieces if cues.QUESTION_CUE.search(p) and len(p) >= 4]
         if len(pieces) < 2:
             pieces = self._comma_questions(text)
-        if len(pieces) < 2 or any(cues.ANAPHOR.match(p) or _asks_only_who(p) for p in pieces[1:]):
+        if len(pieces) < 2 or any(cues.ANAPHOR.match(p) or cues.ANAPHOR_INSIDE.search(p) or _asks_only_who(p)
+                                  or _names_nothing(p) for p in pieces[1:]):
             return []  # "…？这个由哪个部门负责？" asks about the first question's answer: one question
         first_regions = self.region_mentions(pieces[0])
         lead = ""
@@ -362,6 +366,11 @@ class QuestionAnalyzer:
                 q = f"{years.group(0)}{q}" if not lead else q.replace(lead, f"{lead}{years.group(0)}", 1)
             out.append(QuestionPart(q, piece))
         return out
+
+
+def _names_nothing(segment: str) -> bool:
+    """"分别说的什么？" after "X在哪几处出现？": a question word and a verb, nothing of its own to ask about."""
+    return len(re.findall(r"[\u4e00-\u9fff]", cues.WHO_PHRASING.sub("", segment))) <= 1
 
 
 def _asks_only_who(segment: str) -> bool:
@@ -408,8 +417,8 @@ def _answer_type(text: str) -> str:
         return "yesno"
     if quantity:
         return "figure"
-    if cues.ASKS_YESNO.search(text) or cues.MENTION_VERB.search(text):
-        return "yesno"
+    if cues.ASKS_YESNO.search(text) or cues.MENTION_VERB.search(text) and not cues.STRONG_QUESTION.search(text):
+        return "yesno"  # (not "X在哪几处出现": a mention verb with a question word asks where)
     if cues.ASKS_LIST.search(text):
         return "list"
     return "explanation"
@@ -421,7 +430,7 @@ def mention_term(text: str) -> str:
     quoted = cues.QUOTED_TERM.search(text)
     if quoted and re.search(r"有没有|是否|有无", text):
         return quoted.group(1)  # "有没有要求对“X”…": a term the user quotes must be found as written
-    if not m or not re.search(r"有没有|是否|有无|吗|(?<![什怎这那多])么", text):
+    if not m or not re.search(r"有没有|是否|有无|提没提|吗|(?<![什怎这那多])么", text):
         return ""
     term = text[m.end():]
     term = re.split(r"吗|么|没有|[？?。，,]|的(?:内容|要求|规定|事)|这(?:件事|一点|方面)|相关", term)[0]
@@ -450,6 +459,8 @@ def premise(text: str) -> str:
             claim = segments[i + 1].strip()
             if len(claim) >= 4 and not cues.QUESTION_WORD.search(claim):
                 return claim
+        if cues.LEAD_CLAIM.search(seg.strip()) and not cues.QUESTION_WORD.search(seg):
+            return seg.strip()  # "X是市水利局牵头的，那…": who leads X is asserted
         m = cues.PREMISE_VERB.search(seg)
         if m and not cues.QUESTION_WORD.search(seg):
             claim = seg[m.end():].strip()

@@ -153,7 +153,8 @@ def _strip(text: str, names: Sequence[str]) -> str:
 
 def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: Sequence[str] = (),
                  years: Sequence[str] = (), *, bind_years: bool = True, qualifiers: bool = True,
-                 cite_missing: bool = False, meaning: Meaning | None = None, segments: bool = True) -> Checked:
+                 cite_missing: bool = False, meaning: Meaning | None = None, segments: bool = True,
+                 respective: bool = True) -> Checked:
     """Check and repair citations; fall back to an extractive answer when the text is not grounded.
     `strip`: names (regions) ignored when comparing the claim's wording with the evidence.
     `years`: the years the question asks about; a figure must be stated for the claim's year (or, when
@@ -161,7 +162,9 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
     `qualifiers`: a figure loses no 以上/左右/以内… that its sentence gives it.
     `cite_missing`: an answer that writes no [n] at all falls back to quoting (else, when every sentence
     states a figure or body found in a clause, those clauses are cited for it).
-    `meaning`: scores sentences by meaning for the extractive fallback (see :func:`extractive_answer`)."""
+    `meaning`: scores sentences by meaning for the extractive fallback (see :func:`extractive_answer`).
+    `segments` / `respective`: a figure of a listing sentence is bound to its own item (:func:`segment_binds`,
+    :func:`respective_binds`)."""
     by_n = {it.n: it for it in items}
     norms = {it.n: normalize_answer(it.clause_text) for it in items}
     vocab = known_bodies(items)
@@ -181,14 +184,19 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
                 notes.append(f"删除不存在的引用[{n}]")
         claim_years = target_years(claim.text) or set(years)
         asked, bound_years = _strip(question, strip), (claim_years if bind_years else set())
-        chosen = _cover(facts, valid, by_n, norms, claim.text, asked, bound_years, segments)
+        chosen = _cover(facts, valid, by_n, norms, claim.text, asked, bound_years, segments, respective)
         if chosen is None:
             missing = next((f for f in facts if not any(_fact_in(f, norms[n]) for n in by_n)), None)
             if missing is not None:
                 notes.append(f"“{missing}”不在任何条款中")
                 return _extractive(items, question, notes, meaning=meaning)
             notes.append(f"“{claim.text[:30]}”中的数字在条款中说的是别的事")
-            if segments and _cover(facts, valid, by_n, norms, claim.text, asked, bound_years, False) is not None:
+            if respective and _ASKS_QUANTITY.search(question) and asks_unlisted_item(facts, asked, items):
+                # "畜禽粪污回收率是多少" answered with a figure of "秸秆、农膜…回收率分别达到…": the list has no
+                # figure for what was asked
+                return Checked(raw, [], notes=notes, refused_no_figure=True)
+            if (segments or respective) and _cover(facts, valid, by_n, norms, claim.text, asked, bound_years,
+                                                   False, False) is not None:
                 # the figure was taken from the next item of the same sentence: the sentence has the subject
                 # with its own figure, so it is quoted instead
                 return _extractive(items, question, notes, meaning=meaning)
@@ -366,6 +374,55 @@ def segment_binds(fact: str, claim: str, sentence: str) -> bool:
     return not others or max(others) < max(own) + SEGMENT_MARGIN
 
 
+#: "A、B和C分别达到a、b和c": the items before 分别 take the figures after it in order
+_RESPECTIVELY = re.compile(r"分别(?:为|是|达到|下降|降低|提高|增长|增加|减少|控制在|稳定在|不低于|不超过)?")
+
+
+def respective_items(fact: str, sentence: str) -> tuple[list[str], int] | None:
+    """(the items of the listing "A、B和C…分别达到a、b和c" of ``sentence`` that states ``fact``, the place of
+    ``fact``'s item); None when no such listing states it."""
+    for seg in _SEGMENT_SPLIT.split(normalize_answer(sentence)):
+        m = _RESPECTIVELY.search(seg)
+        if not m or not _fact_in(fact, seg[m.end():]):
+            continue
+        items = [x for x in re.split(r"、|和|及|与|以及", seg[:m.start()]) if _subject_bigrams(x)]
+        values = stated_figures(seg[m.end():])
+        if len(items) >= 2 and len(items) == len(values) and fact in values:
+            return items, values.index(fact)
+    return None
+
+
+def _item_shares(items: Sequence[str], text: str) -> list[float]:
+    """Each item's share of its own words that ``text`` has (so an item that carries the listing's shared
+    head "…重点工程减排量" does not win by length)."""
+    own = _subject_bigrams(text)
+    return [len(_subject_bigrams(x) & own) / len(_subject_bigrams(x)) for x in items]
+
+
+def respective_binds(fact: str, claim: str, sentence: str) -> bool:
+    """In "甲、乙、丙三项污染物削减量分别达到a、b和c", ``fact`` (one of a, b, c) belongs to the item
+    in the same place: the claim must name that item at least as well as any other item, and at least half of
+    it. True when the sentence lists nothing that way."""
+    listed = respective_items(fact, sentence)
+    if listed is None:
+        return True
+    items, k = listed
+    shares = _item_shares(items, claim)
+    return shares[k] >= max(shares) and shares[k] >= 0.5
+
+
+def asks_unlisted_item(facts: Sequence[str], question: str, items: Sequence[EvidenceItem]) -> bool:
+    """Is one of ``facts`` a figure of a "…分别达到…" listing that does not list what ``question`` asks about
+    (it names none of the items)?"""
+    for fact in facts:
+        for item in items:
+            for sent in item.all_sentences or ():
+                listed = respective_items(fact, sent.text)
+                if listed is not None and max(_item_shares(listed[0], question)) < 0.5:
+                    return True
+    return False
+
+
 def _misdated(claim: str, cited: Sequence[EvidenceItem]) -> bool:
     """Does the claim give a target year that the sentence it copies is not dated to (the sentence of the
     cited clauses that shares most of its wording, when it shares most of it)?"""
@@ -383,7 +440,8 @@ def _misdated(claim: str, cited: Sequence[EvidenceItem]) -> bool:
 
 
 def _in_context(fact: str, claim_tokens: set[str], item: EvidenceItem, claim: str = "", question: str = "",
-                years: set[str] | frozenset[str] = frozenset(), segments: bool = True) -> bool:
+                years: set[str] | frozenset[str] = frozenset(), segments: bool = True,
+                respective: bool = True) -> bool:
     """Is `fact` stated in `item` in a sentence about what the claim says, and for the claim's year?
     Years and bodies always pass; the wording check is skipped for claims too short to judge."""
     if _YEAR_FACT.match(fact) or not re.match(r"\d", fact):
@@ -395,7 +453,8 @@ def _in_context(fact: str, claim_tokens: set[str], item: EvidenceItem, claim: st
             continue  # the figure is stated for another year
         if len(claim_tokens) < 4 or (overlap(claim_tokens, sent.text) >= CONTEXT_MIN
                                      and not _missing_term(claim, sent.text, question)
-                                     and (not segments or segment_binds(fact, claim, sent.text))):
+                                     and (not segments or segment_binds(fact, claim, sent.text))
+                                     and (not respective or respective_binds(fact, claim, sent.text))):
             return True
     return not item.all_sentences
 
@@ -424,7 +483,7 @@ def _bind_qualifiers(text: str, facts: Sequence[str], items: Sequence[EvidenceIt
 
 def _cover(facts: Sequence[str], cited: Sequence[int], by_n: dict, norms: dict[int, str],
            claim: str, question: str = "", years: set[str] | frozenset[str] = frozenset(),
-           segments: bool = True) -> list[int] | None:
+           segments: bool = True, respective: bool = True) -> list[int] | None:
     """The fewest evidence items that hold every fact, preferring the ones the model cited.
     None if some fact is in no item at all."""
     if not facts:
@@ -434,12 +493,13 @@ def _cover(facts: Sequence[str], cited: Sequence[int], by_n: dict, norms: dict[i
     def holds(f: str, n: int) -> bool:
         if not _fact_in(f, norms[n]):
             return False
-        if _in_context(f, toks, by_n[n], claim, question, years, segments):
+        if _in_context(f, toks, by_n[n], claim, question, years, segments, respective):
             return True
         # "A和B，2025年A稳定在90%以上": a claim that first restates the question is judged by the words that
         # state the figure (its own comma-separated piece, with the pieces before it while it names too little)
         own = _own_piece(f, claim)
-        return bool(own) and own != claim and _in_context(f, _bigrams(own), by_n[n], own, question, years, segments)
+        return bool(own) and own != claim and _in_context(f, _bigrams(own), by_n[n], own, question, years, segments,
+                                                          respective)
 
     holders = {f: {n for n in by_n if holds(f, n)} for f in facts}
     if any(not h for h in holders.values()):

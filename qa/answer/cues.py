@@ -21,7 +21,7 @@ PERIOD = re.compile(r"十[一二三四五六七八九]五")
 SHORT_YEAR = re.compile(r"(?<![\d.])([12]\d|3[0-5])(?=年)")
 #: The standard one-character abbreviations of China's province-level regions (川 = 四川, 渝 = 重庆…):
 #: general knowledge, used only for regions the index holds, and only where the character stands alone
-#: (start of the question, or next to a space or 省/市/方案), never inside a word such as 成渝.
+#: (start of the question or after a space or a conjunction, and before 省/市/方案…), never inside a word such as 成渝.
 PROVINCE_ABBREVIATIONS = {
     "京": "北京", "津": "天津", "沪": "上海", "渝": "重庆", "冀": "河北", "晋": "山西", "辽": "辽宁", "吉": "吉林",
     "黑": "黑龙江", "苏": "江苏", "浙": "浙江", "皖": "安徽", "闽": "福建", "赣": "江西", "鲁": "山东", "豫": "河南",
@@ -29,7 +29,7 @@ PROVINCE_ABBREVIATIONS = {
     "滇": "云南", "云": "云南", "陕": "陕西", "秦": "陕西", "甘": "甘肃", "陇": "甘肃", "青": "青海", "蒙": "内蒙古",
     "桂": "广西", "藏": "西藏", "宁": "宁夏", "新": "新疆",
 }
-ABBREVIATION_CONTEXT = r"(?:(?<=^)|(?<=[\s，,：:]))({chars})(?=[\s，,的省市]|方案|减污|节能|十四五|20\d\d|\d\d年)"
+ABBREVIATION_CONTEXT = r"(?:(?<=^)|(?<=[\s，,：:和与跟及]))({chars})(?=[\s，,的省市]|方案|减污|节能|十四五|20\d\d|\d\d年)"
 #: Two or three abbreviations written together for the regions they join ("川渝两地", "京津冀的"): each
 #: stands for its region; the run must stand alone as a word (same boundaries as a single one); "川 渝" and
 #: "川、渝" are runs too.
@@ -40,6 +40,14 @@ ABBREVIATION_RUN = (r"(?:(?<=^)|(?<=[\s，,：:和与及]))([{chars}](?:[ 、/�
 ENGLISH_PERIOD = re.compile(r"(?i)\b(?:the\s+)?(1[0-9])(?:th)?\s*(?:five[-\s]year\s+plan|FYP)(?:\s+period)?\b")
 #: a term the question quotes ("“碳惠通”平台"): it must be found as written
 QUOTED_TERM = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")
+#: an acronym in a Chinese question ("PM2.5", "LNG", "VOCs"): one word, matched as a whole, never as bigrams
+ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z][A-Za-z]*[A-Z](?:\d+(?:\.\d+)?)?s?(?![A-Za-z\d])")
+#: what the plans write for the acronyms people use (general usage, not any document's): a question's
+#: acronym counts as written in a document when the document has it or this spelling of it
+ACRONYM_TERMS = {"GDP": "生产总值", "PM2.5": "细颗粒物", "PM10": "可吸入颗粒物", "VOC": "挥发性有机物",
+                 "VOCS": "挥发性有机物", "LNG": "液化天然气", "CNG": "压缩天然气", "CCUS": "碳捕集",
+                 "CCER": "核证自愿减排量", "LDAR": "泄漏检测与修复", "PUE": "电能利用效率", "EV": "电动汽车",
+                 "NEV": "新能源汽车", "PV": "光伏", "ETS": "碳排放权交易", "LED": "LED"}
 #: an English word (a question with two or more is translated before it is analysed)
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 #: an ordinary English word in lower case ("资阳 fisheries 这块…"): one is enough to translate the question
@@ -84,7 +92,7 @@ ENGLISH_TERMS: tuple[tuple[str, str], ...] = (
 
 # --------------------------------------------------------------------------- answer types
 #: "how much / how many" — but not "哪几个…" (a list) nor "文号是多少" (a document number)
-ASKS_QUANTITY = re.compile(r"(?<!号是)(?<!号)多少|(?<!哪)几[个项家座台辆万亿%]|百分之几|百分之多少|具体数字|数值|"
+ASKS_QUANTITY = re.compile(r"(?<!号是)(?<!号)多少|(?<![哪这那])几[个项家座台辆万亿%]|百分之几|百分之多少|具体数字|数值|"
                            r"(?i:\bhow (?:much|many)\b|\bwhat percentage\b|\bwhat share\b)")
 #: who is responsible / who issued it
 RESPONSIBILITY = re.compile(r"(?<!各)(?<!有关)部门|负责|牵头|谁(?!(?:定得|设得|的)?更?(?:高|低|多|少|大|小|快|慢|强|弱|严))|(?:哪些|哪个|哪几个|什么|责任|参与|牵头|配合)单位|配合|职责|主管|印发(?!通知)|发布(?!日期|时间)|"
@@ -115,10 +123,12 @@ ASKS_RELEASE = re.compile(r"公开(?:发布)?的?(?:吗|么|没有)|是否(?:公
 ASKS_YESNO = re.compile(r"是否|有没有|有无|是不是|(?:吗|(?<![什怎这那多])么)[？?]?\s*$")
 #: an A-not-A question ("会不会调整", "能不能新上", "算不算"): asks yes or no, even when a 多少 is part of
 #: what it asks about ("会不会根据坐车的人多少来调整")
-A_NOT_A = re.compile(r"(会不会|能不能|可不可以|是不是|要不要|算不算|用不用|需不需要|允不允许|让不让|有没有)")
+A_NOT_A = re.compile(r"(会不会|能不能|可不可以|是不是|要不要|算不算|用不用|需不需要|允不允许|让不让|有没有|提没提)")
 #: "does the plan mention X": the object X follows the verb
 MENTION_VERB = re.compile(r"(?:有没有|是否|有无)?(?:提到|提及|涉及|说到|讲到|写到|出现)(?:过|了)?|"
-                          r"(?:有没有|是否|有无)(?:规定|明确|提(?![高升出前供交]))(?:了|过)?")
+                          r"(?:有没有|是否|有无)(?:规定|明确|提(?![高升出前供交]))(?:了|过)?|提没提(?:到|及)?|"
+                          # "是否提出开展X" / "有没有支持X" / "有没有推广X的内容": whether the plan does X at all
+                          r"(?:有没有|是否|有无)(?:提出|要求|支持|鼓励|推广|部署)(?:了|过)?")
 #: what a "有没有提到X" question may put before X that is not part of X ("发展氢能" asks about 氢能)
 MENTION_LEAD_VERB = re.compile(r"^(?:发展|推进|推动|推广|加强|建设|开展|实施|支持|鼓励|建立|完善|使用|应用)(?=.{2,})")
 #: casual spellings of question words, written the standard way before analysis ("有木有" = 有没有)
@@ -187,10 +197,17 @@ GENERIC_WORDS = re.compile(r"的|目标|指标|要求|方案|文件|里|中|上|
 #: a place word that names no particular region ("哪个城市", "各地")
 GENERIC_PLACES = frozenset({"城市", "地方", "地区", "全国", "国家", "农村", "城乡", "城镇", "乡村", "县城", "区县",
                             "市州", "各地", "当地", "本地", "外地", "省市", "三地", "两地"})
-ANAPHOR = re.compile(r"^(?:那么|那)?(?:这个|这些|这项|这一|该|此|其|上述|以上|它|他们)")
+ANAPHOR = re.compile(r"^(?:那么|那)?(?:这个|这些|这项|这一|这块|这部分|该|此|其|上述|以上|它|他们)")
+#: a question that points back at the answer before it from inside ("资阳那份也是这几类吗")
+ANAPHOR_INSIDE = re.compile(r"也是(?:这|那)|这几[个项条类种]|同样的")
 #: words that ask for several parts at once ("分别", "各是", "哪个高")
 PARTS_CUE = re.compile(r"分别|各自|各是|各为|各要|各有|各提出|哪个(?:地方|地区|城市|省市|方案|目标|指标)?(?:定得|设得)?(?:更|最)?(?:高|低|多|少|大|小)|谁(?:定得)?(?:更)?(?:高|低|多|少|大|小)|"
-                       r"相比|对比|比较|差多少|差几|差距|(?:是不是|是否)(?:同一个|一样|相同)|一样吗|相同吗")
+                       r"相比|对比|比较|差了?多少|差了?几|相差|差距|(?:是不是|是否)(?:同一个|一样|相同)|一样吗|相同吗")
+#: a comparison's "is it the same" sub-question, which no single side answers ("是不是同一个口径？")
+SAMENESS_ASK = re.compile(r"(?:用的|采用的)?(?:是不是|是否|是)?(?:同一个?|一样|相同|一致)[^，,。？?]{0,6}?(?:吗|么|没有)?"
+                          r"[？?]\s*(?=\S)")
+#: "…是80万辆，那绵阳的呢": the question ends by asking of the place named here
+CONTRAST_TAIL = re.compile(r"(?:那|那么|换成|至于)\s*([\u4e00-\u9fff]{2,8}?)(?:的|那边|这边)?(?:呢|怎么样|如何|咋样)[？?]?\s*$")
 #: "…有什么要求？和重庆相比呢": the question before it, asked again of the region named here
 VERSUS_TAIL = re.compile(r"[，,？?。]\s*(?:那)?(?:跟|和|与|同)([^，,？?。]{1,8}?)(?:相?比|比较|对比)(?:一下)?(?:呢|如何|怎么样|有什么不同)?[？?]?$")
 #: words between two listed regions that do not stop them being listed side by side ("雅安的提法和省里")
@@ -198,7 +215,7 @@ LISTED_FILLER = re.compile(r"提法|说法|做法|要求|规定|目标")
 #: words of a multi-part question that no single part keeps ("分别", "各是", "相比")
 PARTS_WORDS = re.compile(r"分别|各自|各(?=[是为要有提定])|相比|对比|比较")
 #: what a comparison asks, turned into what each part asks ("哪个更高" → "是多少")
-COMPARE_ASK = re.compile(r"(?:哪个|谁)(?:地方|地区|城市|省市|方案|目标|指标)?(?:定得|设得)?(?:更|最)?(?:高|低|多|少|大|小)|差(?:多少|几)(?:个百分点)?|差距(?:有)?多大|"
+COMPARE_ASK = re.compile(r"(?:哪个|谁)(?:地方|地区|城市|省市|方案|目标|指标)?(?:定得|设得)?(?:更|最)?(?:高|低|多|少|大|小)|(?:相)?差了?(?:多少|几)(?:个百分点)?|差距(?:有)?多大|"
                          r"(?:是不是|是否)(?:同一个数|同一个|一样|相同)|一样吗|相同吗")
 #: a comparison that asks whether two things are the same (not which is higher)
 SAMENESS = re.compile(r"一样|相同|同一个")
@@ -236,10 +253,13 @@ QUESTION_WORD = re.compile(r"[？?]|什么|哪|多少|是否|吗|有没有|如�
 #: the opener (and the document it names, and the verb) is the premise
 PREMISE_OPENER = re.compile(r"^(?:既然|听说|据说|我听说|都说)(?:[\u4e00-\u9fff“”]{0,16}?(?:方案|文件|规定)(?:里|中)?)?"
                             r"(?:已经|都)?(?:把|将|要求|规定|提出|明确|说)?了?")
+#: a statement of who leads something ("…治理是市水利局牵头的"): a premise about the lead body
+LEAD_CLAIM = re.compile(r"(?:是|由)([\u4e00-\u9fff]{2,14}?)(?:来)?牵头(?:的|负责)?$")
 #: administrative levels: a premise at one level is not stated by a sentence at another ("省级考核" / "市级考核")
 LEVEL = re.compile(r"国家级|省级|市级|县级|区级|省、市、县|市、县")
 #: a premise the question asserts before asking ("方案要求全部关停X，名单怎么定的？")
-PREMISE_VERB = re.compile(r"(?:方案|文件|规定|政策|省里|市里|上面)?(?:要求|规定|明确|提出|说)(?:了)?")
+PREMISE_VERB = re.compile(r"(?:方案|文件|规定|政策|省里|市里|上面)?(?:要求|规定|明确|提出|说)(?:了)?|"
+                          r"(?:方案|文件|政策)(?:里|中)?(?:定的|定了|确定的|写的|写了)")
 
 # --------------------------------------------------------------------------- phrasing, not content
 #: Characters of question and answer phrasing (要, 达到, 目标是, 降到…), not of the terms asked about.

@@ -183,9 +183,11 @@ class Answerer:
     def _support(self) -> FigureSupport:
         """Figure-support statistics of the indexed documents (rebuilt only when the index is reloaded)."""
         data = self.retriever.load()
-        if self._figure_support is None or self._figure_support[0] is not data:
+        acronyms = self.settings.enabled("acronyms")
+        if (self._figure_support is None or self._figure_support[0] is not data
+                or self._figure_support[1].acronyms != acronyms):
             texts = (u["text"] for d in data.documents.values() for u in d.get("units", []))
-            self._figure_support = (data, FigureSupport(texts, self._regions()))
+            self._figure_support = (data, FigureSupport(texts, self._regions(), acronyms))
         return self._figure_support[1]
 
     def _unit_text(self, hit: Hit) -> str:
@@ -637,7 +639,8 @@ class Answerer:
         meaning = self._meaning if s.enabled("meaning") else None
         checked = (check_answer(raw, items, standalone, self._regions(), analysis.years,
                                 bind_years=s.enabled("year_binding"), qualifiers=s.enabled("qualifiers"),
-                                meaning=meaning, segments=s.enabled("segment_binding"))
+                                meaning=meaning, segments=s.enabled("segment_binding"),
+                                respective=s.enabled("respective"))
                    if s.grounding else unchecked(raw, items))
         total = (time.perf_counter() - t0) * 1000
         t = Timings(**timings, total_ms=total)

@@ -2,14 +2,18 @@
 
 Before generation (from the question analysis, the scope and the retrieved evidence):
 
-- ``out_of_corpus``: the question names a region or document the index does not hold;
+- ``out_of_corpus``: the question names a region or document the index does not hold, or asks a figure
+  of such a place, or ends by asking of one ("…，那绵阳的呢？");
 - ``weak_evidence``: no retrieved clause is close enough (``refusal_threshold``, fitted on dev);
 - ``period_not_covered`` / ``year_not_covered``: a plan period or year that neither the evidence nor
   the title of a document in scope mentions (a period named in a title counts as covered);
-- ``not_mentioned``: "有没有提到X" where X occurs nowhere in the documents in scope (the whole
-  documents are searched, not only the retrieved clauses);
+- ``not_mentioned``: "有没有提到X" / "是否提出X" / "提没提X" where X occurs nowhere in the documents in
+  scope (the whole documents are searched, not only the retrieved clauses; an acronym such as LNG must be
+  there as such or as the plans write it, 液化天然气);
 - ``false_premise``: the question asserts a requirement ("方案要求全部关停X，…") that no evidence
-  sentence states (``premise_support_threshold``, fitted on dev);
+  sentence states (``premise_support_threshold``, fitted on dev), with another figure, frequency,
+  polarity, level or modality, or with another lead body ("X是市水利局牵头的" where the clause has it
+  only assist);
 - ``no_figure``: a how-much question whose subject no figure-bearing evidence sentence is about
   (``figure_support_threshold``, fitted on dev).
 
@@ -28,9 +32,9 @@ from dataclasses import dataclass
 from qa.answer import prompts
 from qa.answer.analysis import QuestionAnalysis
 from qa.answer.citations import normalize_answer, segment_binds, stated_figures, target_years
-from qa.answer.cues import FREQUENCY, LEVEL, NEGATION, PREMISE_COUNT, SOFT_MODAL, STRONG_MODAL
+from qa.answer.cues import CONTRAST_TAIL, FREQUENCY, LEAD_CLAIM, LEVEL, NEGATION, PREMISE_COUNT, SOFT_MODAL, STRONG_MODAL
 from qa.answer.evidence import split_sentences
-from qa.answer.support import FigureSupport, cjk_bigrams, content_bigrams
+from qa.answer.support import FigureSupport, acronyms_in_words, cjk_bigrams, content_bigrams, missing_acronyms
 from qa.settings import Settings
 from qa.types import Hit, Scope
 
@@ -91,6 +95,17 @@ def opposite_polarity(claim: str, sentence: str) -> bool:
     return False
 
 
+def another_lead(claim: str, clause: str) -> bool:
+    """Does ``claim`` say a body leads ("…是市水利局牵头的") where ``clause`` names that body but another one
+    as the lead ("（市生态环境局牵头，市水利局配合）")?"""
+    m = LEAD_CLAIM.search(claim)
+    if not m:
+        return False
+    body = m.group(1)
+    leads = re.findall(r"([^（(，,、；;。]{2,20}?)牵头", clause)
+    return bool(leads) and body in clause and not any(body in lead for lead in leads)
+
+
 def unstated_frequencies(claim: str, sentences: Sequence[str]) -> list[str]:
     """How often ``claim`` says something is done ("每个季度考核") where the sentences that give the requirement
     a frequency give another one ("实行年度评价")."""
@@ -118,6 +133,11 @@ class RefusalPolicy:
         if scope.is_out_of_scope:
             return Refusal("out_of_corpus", prompts.REFUSAL_OUT_OF_SCOPE.format(names="、".join(scope.out_of_scope)))
         places = [n for n in scope.out_of_scope if not n.startswith("《")]
+        tail = CONTRAST_TAIL.search(analysis.text)
+        if places and tail and self.settings.enabled("place_figure") and any(p in tail.group(1) for p in places):
+            # "全省…是80万辆，那绵阳的呢": asked of a place no document is about; the figures in scope are
+            # another region's
+            return Refusal("out_of_corpus", prompts.REFUSAL_OUT_OF_SCOPE.format(names="、".join(places)))
         if places and analysis.asks_quantity and analysis.figure_asked and self.settings.enabled("place_figure"):
             # "全省要建N座，绵阳要建几座？": the documents in scope give their own region's figure, not
             # that of a place no document is about
@@ -171,6 +191,10 @@ class RefusalPolicy:
                     or any(y not in normalize_answer(clause) for y in target_years(analysis.premise))):
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
                                quote=sentence)
+            if self.settings.enabled("premise_roles") and any(another_lead(analysis.premise, t) for t in texts
+                                                             if sentence and sentence in t):
+                return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
+                               quote=sentence)
             if self.settings.enabled("premise_modality") and weaker_modality(analysis.premise, sentence):
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
                                quote=sentence)
@@ -199,11 +223,17 @@ class RefusalPolicy:
         flat = normalize_answer("".join(docs))
         if term in flat:
             return None
-        wanted = content_bigrams(term, self._regions())
-        if not wanted:
+        # an acronym is one word: "CNG公交车" is not mentioned where no sentence has CNG (or 压缩天然气),
+        # however many of its other words one has
+        missing = missing_acronyms(term, flat) if self.settings.enabled("acronyms") else []
+        # (read without 的 and a leading 对/把: "对排放超标的锅炉实行清单管理" is said by "排放超标锅炉清单管理")
+        words = re.sub(r"^(?:对|把|将)|的", "", term)
+        wanted = content_bigrams(acronyms_in_words(words) if self.settings.enabled("acronyms") else words,
+                                 self._regions())
+        if not wanted and not missing:
             return None
         share, _ = best_sentence(wanted, docs)
-        if share >= self.settings.mention_threshold:
+        if share >= self.settings.mention_threshold and not missing:
             return None
         where = "、".join(scope.regions) if scope.regions else "已索引"
         return Refusal("not_mentioned", prompts.REFUSAL_NOT_MENTIONED.format(where=where, term=term))

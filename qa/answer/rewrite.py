@@ -16,8 +16,8 @@ from qa.answer.support import cjk_bigrams, content_bigrams
 from qa.index.scope import place_names
 from qa.types import Turn
 
-_FOLLOW_START = re.compile(r"^(那么?|那|还有|另外|再|此外|它|这个|这项|这些|该|其|上述|同样|那边)")
-_DEICTIC = re.compile(r"这个|这项|这些|这一|该项|该|其中|它们?|上述|前面|刚才|同样|那边|这方面|此项")
+_FOLLOW_START = re.compile(r"^(那么?|那|还有|另外|再|此外|它|这个|这项|这些|这块|这一块|这部分|该|其|上述|同样|那边)")
+_DEICTIC = re.compile(r"(?:^|(?<=[，,]))(?:这块|这部分)|这个|这项|这些|这一|这几[个项条类种]|那份|这件事|该项|该|其中|它们?|上述|前面|刚才|同样|那边|这方面|此项")
 _ELLIPSIS_END = re.compile(r"(呢|的呢|怎么样|如何)[？?]?$")
 _QUESTION_TAIL = re.compile(r"[？?。！!]+$")
 #: a follow-up that asks with a subject and a question word of its own ("氨氮具体是多少？")
@@ -120,6 +120,15 @@ def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str], inhe
         context = _CONTEXT.match(prev)
         if context and context.group(0) not in q:
             return f"{context.group(0)}{q}"
+    if inherit and "呢，" in q and not new_regions and not _DEICTIC.search(q):
+        # "农村污水的处理率呢，覆盖哪些县？" after a question about the plan's power grid: a topic of
+        # its own with a question of its own, asked of the previous plan (not glued to the previous question)
+        topic, ask = q.split("呢，", 1)
+        own = {b for b in content_bigrams(topic) if not FUNCTION_CHARS.intersection(b)} - cjk_bigrams(prev)
+        context = _CONTEXT.match(prev) or next((r for r in names if r in prev), "")
+        if len(own) >= _OWN_TOPIC_MIN and STRONG_QUESTION.search(ask) and context:
+            lead = context if isinstance(context, str) else context.group(0)
+            return f"{lead}{re.sub(r'^(?:那么?|还有|另外)', '', topic)}{_QUESTION_TAIL.sub('', ask)}？"
     tail = _QUESTION_TAIL.sub("", core if _ELLIPSIS_END.search(q) and core else q)
     if inherit and not _DEICTIC.search(q) and not _ELLIPSIS_END.search(q) and not RESPONSIBILITY.search(q):
         # "主要针对哪些产品？" after "重庆的塑料污染治理有哪些要求？": a new question about the same topic,

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from qa.answer.cues import ASKS_QUANTITY as _ASKS_QUANTITY
-from qa.answer.cues import CJK_COUNT, FUNCTION_CHARS
+from qa.answer.cues import ACRONYM, ACRONYM_TERMS, CJK_COUNT, FUNCTION_CHARS
 from qa.answer.cues import QUESTION_NOISE as _NOISE
 from qa.answer.evidence import split_sentences
 
@@ -26,6 +26,19 @@ def cjk_bigrams(text: str) -> set[str]:
     """The character bigrams inside the runs of Chinese characters of ``text``."""
     runs = re.findall(r"[\u4e00-\u9fff]+", text)
     return {r[i:i + 2] for r in runs for i in range(len(r) - 1)}
+
+
+def acronyms_in_words(text: str) -> str:
+    """``text`` with each acronym the plans spell out in Chinese written their way ("PM2.5浓度" → "细颗粒物浓度"),
+    so that its words count in the bigram measures below (an acronym has no Chinese bigrams of its own)."""
+    return ACRONYM.sub(lambda m: ACRONYM_TERMS.get(m.group(0).upper(), m.group(0)), text)
+
+
+def missing_acronyms(text: str, documents: str) -> list[str]:
+    """The acronyms of ``text`` that ``documents`` write neither as such nor in Chinese (:data:`ACRONYM_TERMS`)."""
+    flat = documents.upper()
+    return [a for a in ACRONYM.findall(text)
+            if a.upper() not in flat and ACRONYM_TERMS.get(a.upper(), a.upper()) not in flat]
 
 
 def content_bigrams(text: str, strip: Sequence[str] = ()) -> set[str]:
@@ -40,7 +53,8 @@ def content_bigrams(text: str, strip: Sequence[str] = ()) -> set[str]:
 class FigureSupport:
     """IDF over the corpus sentences, then coverage of a question by figure-bearing sentences."""
 
-    def __init__(self, texts: Iterable[str], region_names: Iterable[str] = ()) -> None:
+    def __init__(self, texts: Iterable[str], region_names: Iterable[str] = (), acronyms: bool = True) -> None:
+        self.acronyms = acronyms  # read a question's acronyms as the plans write them (PM2.5 → 细颗粒物)
         df: dict[str, int] = {}
         n = 0
         for text in texts:
@@ -59,7 +73,7 @@ class FigureSupport:
         return bool(_ASKS_QUANTITY.search(question))
 
     def content(self, question: str) -> set[str]:
-        q = question
+        q = acronyms_in_words(question) if self.acronyms else question
         for r in self.regions:
             q = q.replace(r, " ")
         return cjk_bigrams(_NOISE.sub(" ", q))

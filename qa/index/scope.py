@@ -37,6 +37,15 @@ def place_names(text: str) -> list[str]:
                 and re.fullmatch(r"[\u4e00-\u9fff]+", w.word) and w.word not in GENERIC_PLACES]
 
 
+def _city_name(place: str) -> bool:
+    """Is ``place`` the short name of a city or county ("镇江" of 镇江市), not a river ("岷江")? (jieba's
+    dictionary holds the administrative name.)"""
+    import jieba
+
+    jieba.dt.check_initialized()
+    return any(jieba.get_FREQ(place + suffix) for suffix in ("市", "县", "区", "州"))
+
+
 def _title_tokenizer():
     """A private jieba tokenizer with the stock dictionary: title words must not depend on the words
     other detectors added to jieba's global dictionary (that made scopes differ between runs)."""
@@ -80,6 +89,7 @@ class ScopeDetector:
                 title = title.replace(alias, "")
             words = {w for w in _title_tokenizer().cut(re.sub(r"[“”\"'「」]", "", title)) if len(w) >= 2}
             self.title_words[doc_id] = words - _GENERIC_TITLE_WORDS
+        self.own_title_words = dict(self.title_words)  # before the corpus-wide pruning below
         # a title word shared by more than half of the documents distinguishes nothing
         if len(documents) > 1:
             count: dict[str, int] = {}
@@ -105,7 +115,7 @@ class ScopeDetector:
         # a place the documents themselves discuss (长江流域, 成渝地区, and 岷江 or 黄河 of two characters) is not
         # a foreign region
         if place in self.corpus_text and (len(place) >= 3 and not _ADMIN_SUFFIX.search(place)
-                                          or _AREA_SUFFIX.search(place)):
+                                          or _AREA_SUFFIX.search(place) and not _city_name(place)):
             return True
         stem = _AREA_SUFFIX.sub("", place)
         if stem != place and len(stem) >= 2 and stem in self.corpus_text:
@@ -115,6 +125,14 @@ class ScopeDetector:
         after, before = question[pos:pos + len(place) + 2], question[max(0, pos - 2):pos + len(place)]
         return any(len(c) > len(place) and re.fullmatch(r"[\u4e00-\u9fff]+", c) and c in self.corpus_text
                    for c in (after, before))
+
+    def _told_apart(self, question: str, docs: set[str]) -> set[str]:
+        """The documents of ``docs`` whose own title words, not shared by the others of ``docs``, the question
+        uses; ``docs`` when that picks none or all of them."""
+        picked = {d for d in docs
+                  if any(w in question for w in self.own_title_words.get(d, set())
+                         - set().union(*(self.own_title_words.get(o, set()) for o in docs if o != d)))}
+        return picked if picked and picked != docs else docs
 
     def _title_matches(self, name: str) -> set[str]:
         name = re.sub(r"\s", "", name)
@@ -154,6 +172,10 @@ class ScopeDetector:
         titled = {d for d, words in self.title_words.items() if any(w in question for w in words)}
         if docs and titled & docs:
             docs &= titled
+        if len(docs) > 1:
+            # "四川的减污降碳那份": a title word shared by most of the corpus ("减污降碳") still tells
+            # apart the documents of the region named
+            docs = self._told_apart(question, docs)
         boosted = titled if not docs else set()
         scope = Scope(doc_ids=tuple(sorted(docs)), regions=tuple(regions), out_of_scope=tuple(out))
         return scope, boosted
