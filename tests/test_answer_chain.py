@@ -783,3 +783,13 @@ def test_a_follow_up_that_points_back_inside_is_asked_of_the_new_region_as_one_q
     q = rewrite("资阳那份里也是这几类园区吗", history, ["四川", "资阳"])
     assert q.startswith("资阳方案里哪些园区要搞循环化改造")
     assert analyzer.analyse(q).parts == ()
+
+
+def test_a_premise_that_makes_universal_what_the_plan_restricts_is_false():
+    from qa.answer.policy import wider_scope
+
+    claim = premise("成都已经全市禁止新建燃煤锅炉了，那在建的怎么办？")
+    assert claim == "成都已经全市禁止新建燃煤锅炉了"
+    assert wider_scope(claim, "禁止在城市建成区外新建燃煤锅炉。")
+    assert wider_scope(claim, "禁止新建不符合能效标准的燃煤锅炉。")
+    assert not wider_scope(claim, "全市禁止新建燃煤锅炉。")  # the plan says it too

@@ -459,6 +459,8 @@ def premise(text: str) -> str:
             claim = segments[i + 1].strip()
             if len(claim) >= 4 and not cues.QUESTION_WORD.search(claim):
                 return claim
+        if i == 0 and cues.SETTLED.search(seg.strip()) and not cues.QUESTION_WORD.search(seg):
+            return seg.strip()  # "X已经全市禁止Y了，那…": asserted as settled
         if cues.LEAD_CLAIM.search(seg.strip()) and not cues.QUESTION_WORD.search(seg):
             return seg.strip()  # "X是市水利局牵头的，那…": who leads X is asserted
         m = cues.PREMISE_VERB.search(seg)

@@ -239,6 +239,12 @@ DOCUMENT_NAME = re.compile(r"^[^，,。？?！!]{0,20}?(?:方案|规划|通知|�
 #: encourages, pilots or phases in ("鼓励有条件的企业…" does not require every enterprise)
 STRONG_MODAL = re.compile(r"必须|全部|一律|所有|强制|禁止|严禁|不得|一刀切|全都|都要|统统")
 SOFT_MODAL = re.compile(r"鼓励|引导|支持|推动|推进|探索|有序|逐步|稳妥|因地制宜|试点|积极|有条件|具备条件|力争")
+#: a claim that a requirement holds everywhere ("全市禁止新建", "所有园区都要")
+UNIVERSAL = re.compile(r"全市|全省|全区|全县|全域|全面|全部|所有|一律|一刀切|统统|凡是")
+#: a sentence that restricts where or to what its requirement applies ("禁止在合规园区外新建", "不符合…的项目")
+RESTRICTED = re.compile(r"在[^，,。；;]{1,12}?(?:外|以外|之外|范围内|以内)|不符合|未达到|达不到|[^，,。；;]{1,8}以[上下]的")
+#: a statement the question makes as settled fact ("重庆已经全市禁止X了，那…")
+SETTLED = re.compile(r"已经[^，,。？?]{2,}了$|已[^，,。？?]{2,}了$")
 #: words that negate the requirement after them ("不纳入", "不得新建", "禁止新建", "不再审批")
 NEGATION = re.compile(r"不得|不再|不予|无需|不必|禁止|严禁|不(?![断低高少超仅只但过同足])(?=[\u4e00-\u9fff])")
 #: words that say "the province" without naming it ("省里管哪些行业"): they select every province-level

@@ -32,7 +32,18 @@ from dataclasses import dataclass
 from qa.answer import prompts
 from qa.answer.analysis import QuestionAnalysis
 from qa.answer.citations import normalize_answer, segment_binds, stated_figures, target_years
-from qa.answer.cues import CONTRAST_TAIL, FREQUENCY, LEAD_CLAIM, LEVEL, NEGATION, PREMISE_COUNT, SOFT_MODAL, STRONG_MODAL
+from qa.answer.cues import (
+    CONTRAST_TAIL,
+    FREQUENCY,
+    LEAD_CLAIM,
+    LEVEL,
+    NEGATION,
+    PREMISE_COUNT,
+    RESTRICTED,
+    SOFT_MODAL,
+    STRONG_MODAL,
+    UNIVERSAL,
+)
 from qa.answer.evidence import split_sentences
 from qa.answer.support import FigureSupport, acronyms_in_words, cjk_bigrams, content_bigrams, missing_acronyms
 from qa.settings import Settings
@@ -119,6 +130,11 @@ def weaker_modality(claim: str, sentence: str) -> bool:
     return bool(STRONG_MODAL.search(claim) and not STRONG_MODAL.search(sentence) and SOFT_MODAL.search(sentence))
 
 
+def wider_scope(claim: str, sentence: str) -> bool:
+    """Does ``claim`` make universal ("全市禁止新建X") what ``sentence`` restricts ("禁止在合规园区外新建X")?"""
+    return bool(UNIVERSAL.search(claim) and not UNIVERSAL.search(sentence) and RESTRICTED.search(sentence))
+
+
 class RefusalPolicy:
     def __init__(self, settings: Settings, support: Callable[[], FigureSupport], regions: Callable[[], list[str]],
                  document_texts: Callable[[Sequence[str]], list[str]]) -> None:
@@ -195,7 +211,8 @@ class RefusalPolicy:
                                                              if sentence and sentence in t):
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
                                quote=sentence)
-            if self.settings.enabled("premise_modality") and weaker_modality(analysis.premise, sentence):
+            if self.settings.enabled("premise_modality") and (weaker_modality(analysis.premise, sentence)
+                                                              or wider_scope(analysis.premise, sentence)):
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
                                quote=sentence)
         if self.settings.enabled("question_figures") and analysis.answer_type != "yesno" and not analysis.asks_quantity:

@@ -14,8 +14,8 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 
-from qa.answer.cues import ASKS_QUANTITY as _ASKS_QUANTITY
 from qa.answer.cues import ACRONYM, ACRONYM_TERMS, CJK_COUNT, FUNCTION_CHARS
+from qa.answer.cues import ASKS_QUANTITY as _ASKS_QUANTITY
 from qa.answer.cues import QUESTION_NOISE as _NOISE
 from qa.answer.evidence import split_sentences
 
