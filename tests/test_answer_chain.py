@@ -793,3 +793,37 @@ def test_a_premise_that_makes_universal_what_the_plan_restricts_is_false():
     assert wider_scope(claim, "禁止在城市建成区外新建燃煤锅炉。")
     assert wider_scope(claim, "禁止新建不符合能效标准的燃煤锅炉。")
     assert not wider_scope(claim, "全市禁止新建燃煤锅炉。")  # the plan says it too
+
+
+def test_a_which_document_question_asking_a_figure_none_of_the_quotes_gives_is_refused(fake_service):
+    a = fake_service.ask("哪份方案给出了地热供暖面积的具体目标？")
+    assert a.refused and a.refusal_reason == "no_figure"
+    assert not fake_service.ask("哪份方案提到了地热？").refused  # no figure asked: the quotes answer
+    settings = fake_service.answerer.settings.replace(ablate="which_doc_figure")
+    fake_service.answerer.settings = fake_service.answerer.policy.settings = settings
+    assert not fake_service.ask("哪份方案给出了地热供暖面积的具体目标？").refused
+
+
+def test_a_breakdown_by_items_no_clause_names_is_no_figure(fake_service):
+    fake_service.answerer.generator = FakeGenerator(reply="各占三分之一[1]。")
+    a = fake_service.ask("全省新能源汽车那80万辆里，私家车、网约车、环卫车各占多少？")
+    assert a.refused and a.refusal_reason == "no_figure" and a.raw_text == ""  # decided before generating
+    settings = fake_service.answerer.settings.replace(ablate="listed_items")
+    fake_service.answerer.settings = fake_service.answerer.policy.settings = settings
+    assert fake_service.ask("全省新能源汽车那80万辆里，私家车、网约车、环卫车各占多少？").raw_text != ""
+
+
+def test_a_when_question_answered_with_a_year_its_clause_does_not_have_is_refused(fake_service):
+    fake_service.answerer.generator = FakeGenerator(reply="最晚2025年完成[1]。")
+    a = fake_service.ask("资阳的水泥、砖瓦等重点行业节能降碳改造要在哪一年前完成？")
+    assert a.refused and a.refusal_reason == "not_mentioned" and "时间" in a.text
+    items = _items(fake_service, "资阳水泥砖瓦节能降碳改造", {("资阳市减污降碳协同增效实施方案", "（七）")})
+    assert fake_service.answerer._year_off_topic("资阳的水泥、砖瓦等重点行业节能降碳改造要在哪一年前完成？", "2025年[1]", items)
+    assert not fake_service.answerer._year_off_topic("资阳的水泥、砖瓦等重点行业节能降碳改造要在哪一年前完成？", "尽快[1]", items)
+
+
+def test_a_named_area_answers_a_where_question():
+    from qa.answer.cues import PLACE_AREA
+
+    assert PLACE_AREA.search("推动在川南经济区探索差异化路径").group(0).endswith("经济区")
+    assert PLACE_AREA.search("在高速公路服务区建设换电站") is not None

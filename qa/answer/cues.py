@@ -156,6 +156,8 @@ ASKS_PLACE = re.compile(r"(?:哪个|哪些|哪几个|哪一个)(?:区县|县|区
 #: what a particular place's name ends with ("北碚区", "攀枝花市", "大渡河"): a place word without it ("美丽",
 #: which jieba tags as a place) does not answer "在哪个县"; nor does a generic one (GENERIC_PLACE_NAMES)
 PLACE_SUFFIX = re.compile(r"(?:市|县|区|州|镇|乡|河|江|湖|山|流域)$")
+#: a named area rather than an administrative unit ("成都平原经济区", "安宁河谷", "高速公路服务区"): a place too
+PLACE_AREA = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:经济区|开发区|新区|示范区|试验区|河谷|平原|毗邻地区|服务区|港区)")
 GENERIC_PLACE_NAMES = frozenset({"自治县", "新区", "开区", "城区", "园区", "市区", "县区", "景区", "库区", "山区", "社区",
                                  "片区", "辖区", "示范区", "试验区", "各区", "全区", "全县", "全市", "本市"})
 ASKS_WHICH_DOC = re.compile(r"哪个(?:文件|方案|文件里|方案里)|(?:哪几个|哪些|哪几份)(?:文件|方案)|哪份|哪一份|哪个地方的方案|出自|(?i:\bwhich (?:document|plan)\b)")
@@ -239,9 +241,13 @@ DOCUMENT_NAME = re.compile(r"^[^，,。？?！!]{0,20}?(?:方案|规划|通知|�
 #: encourages, pilots or phases in ("鼓励有条件的企业…" does not require every enterprise)
 STRONG_MODAL = re.compile(r"必须|全部|一律|所有|强制|禁止|严禁|不得|一刀切|全都|都要|统统")
 SOFT_MODAL = re.compile(r"鼓励|引导|支持|推动|推进|探索|有序|逐步|稳妥|因地制宜|试点|积极|有条件|具备条件|力争")
+#: a which-document question that asks for a figure ("哪个文件定了X的量化指标", "…给了具体数字")
+WHICH_DOC_FIGURE = re.compile(r"具体(?:目标|数字|数值|指标)|量化(?:目标|指标)?|目标值|数字|多少|比例")
+#: a figure asked of each of several listed items ("私家车、网约车、环卫车各占多少")
+LISTED_ASK = re.compile(r"((?:[\u4e00-\u9fffA-Za-z0-9]{2,8}[、/]){1,6}[\u4e00-\u9fffA-Za-z0-9]{2,8})(?:各|分别)")
 #: a claim that a requirement holds everywhere ("全市禁止新建", "所有园区都要")
 UNIVERSAL = re.compile(r"全市|全省|全区|全县|全域|全面|全部|所有|一律|一刀切|统统|凡是")
-#: a sentence that restricts where or to what its requirement applies ("禁止在合规园区外新建", "不符合…的项目")
+#: a sentence that restricts where or to what its requirement applies ("禁止在城市建成区外新建", "不符合…的项目")
 RESTRICTED = re.compile(r"在[^，,。；;]{1,12}?(?:外|以外|之外|范围内|以内)|不符合|未达到|达不到|[^，,。；;]{1,8}以[上下]的")
 #: a statement the question makes as settled fact ("重庆已经全市禁止X了，那…")
 SETTLED = re.compile(r"已经[^，,。？?]{2,}了$|已[^，,。？?]{2,}了$")

@@ -33,16 +33,19 @@ from qa.answer import prompts
 from qa.answer.analysis import QuestionAnalysis
 from qa.answer.citations import normalize_answer, segment_binds, stated_figures, target_years
 from qa.answer.cues import (
+    ASKS_WHEN,
     CONTRAST_TAIL,
     FREQUENCY,
     LEAD_CLAIM,
     LEVEL,
+    LISTED_ASK,
     NEGATION,
     PREMISE_COUNT,
     RESTRICTED,
     SOFT_MODAL,
     STRONG_MODAL,
     UNIVERSAL,
+    WHICH_DOC_FIGURE,
 )
 from qa.answer.evidence import split_sentences
 from qa.answer.support import FigureSupport, acronyms_in_words, cjk_bigrams, content_bigrams, missing_acronyms
@@ -131,7 +134,7 @@ def weaker_modality(claim: str, sentence: str) -> bool:
 
 
 def wider_scope(claim: str, sentence: str) -> bool:
-    """Does ``claim`` make universal ("全市禁止新建X") what ``sentence`` restricts ("禁止在合规园区外新建X")?"""
+    """Does ``claim`` make universal ("全市禁止新建X") what ``sentence`` restricts ("禁止在城市建成区外新建X")?"""
     return bool(UNIVERSAL.search(claim) and not UNIVERSAL.search(sentence) and RESTRICTED.search(sentence))
 
 
@@ -154,7 +157,8 @@ class RefusalPolicy:
             # "全省…是80万辆，那绵阳的呢": asked of a place no document is about; the figures in scope are
             # another region's
             return Refusal("out_of_corpus", prompts.REFUSAL_OUT_OF_SCOPE.format(names="、".join(places)))
-        if places and analysis.asks_quantity and analysis.figure_asked and self.settings.enabled("place_figure"):
+        if (places and (analysis.asks_quantity and analysis.figure_asked or ASKS_WHEN.search(analysis.text))
+                and self.settings.enabled("place_figure")):
             # "全省要建N座，绵阳要建几座？": the documents in scope give their own region's figure, not
             # that of a place no document is about
             return Refusal("out_of_corpus", prompts.REFUSAL_PLACE_FIGURE.format(names="、".join(places)))
@@ -224,6 +228,14 @@ class RefusalPolicy:
             if unknown:
                 premise = analysis.premise or unknown[0]
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=premise))
+        if analysis.asks_quantity and self.settings.enabled("listed_items"):
+            listed = LISTED_ASK.search(analysis.text)
+            items = [x for x in re.split(r"[、/]", listed.group(1))
+                     if len(x) >= 2 and not any(r in x or x in r for r in self._regions())] if listed else []
+            flat = normalize_answer("".join(texts))
+            if len(items) >= 2 and 2 * sum(x in flat for x in items) < len(items):
+                # "…那80万辆，私家车、网约车、环卫车各占多少？": a breakdown no evidence clause names
+                return Refusal("no_figure", prompts.REFUSAL_NO_FIGURE)
         support = self._support()
         if (analysis.asks_quantity and analysis.figure_asked
                 and support.coverage(analysis.text, texts) < self.settings.figure_support_threshold):
@@ -234,6 +246,15 @@ class RefusalPolicy:
             quote = sentence if wanted and share >= WORDS_QUOTE_MIN and self.settings.enabled("no_figure_quote") else ""
             return Refusal("no_figure", prompts.REFUSAL_NO_FIGURE, quote=quote)
         return None
+
+    def which_doc_figure(self, analysis: QuestionAnalysis, quotes: Sequence[str]) -> Refusal | None:
+        """"哪个文件定了X的量化指标？" where no figure sentence of the retrieved clauses (``quotes``) is about X:
+        no document gives one (``no_figure``)."""
+        if not (self.settings.enabled("which_doc_figure") and WHICH_DOC_FIGURE.search(analysis.text)):
+            return None
+        if quotes and self._support().coverage(analysis.text, quotes) >= self.settings.figure_support_threshold:
+            return None
+        return Refusal("no_figure", prompts.REFUSAL_NO_FIGURE)
 
     def _not_mentioned(self, term: str, scope: Scope) -> Refusal | None:
         docs = self._document_texts(scope.doc_ids)
