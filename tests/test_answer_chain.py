@@ -827,3 +827,16 @@ def test_a_named_area_answers_a_where_question():
 
     assert PLACE_AREA.search("推动在川南经济区探索差异化路径").group(0).endswith("经济区")
     assert PLACE_AREA.search("在高速公路服务区建设换电站") is not None
+
+
+def test_a_region_the_english_question_names_in_chinese_survives_translation(fake_service):
+    from qa.answer import prompts
+
+    def reply(messages):
+        if messages[0]["content"] == prompts.TRANSLATE_SYSTEM:
+            return "绵阳方案对小锅炉怎么说？\n"  # the model swapped the city
+        return "文件中未找到。"
+
+    fake_service.answerer.generator = FakeGenerator(reply=reply)
+    a = fake_service.ask("What does Ziyang's plan say about coal-fired small boilers?")
+    assert a.rewritten_question.startswith("资阳") and "绵阳" not in a.rewritten_question

@@ -220,6 +220,12 @@ class Answerer:
         out = "".join(self.generator.stream(prompts.build_translation_messages(glossed), max_tokens=64,
                                             stop=("\n",)))
         out = out.strip().strip("“”\"'")
+        named = [r for r in self._regions() if r in glossed]
+        if named and not any(r in out for r in named) and self.settings.enabled("glossary"):
+            # "What does 资阳 方案 say…" translated as "绵阳方案…": a region the question names in Chinese is
+            # copied, not translated; a place the model put in its stead is replaced by it
+            swapped = [p for p in place_names(out) if p not in glossed]
+            out = out.replace(swapped[0], named[0], 1) if swapped else named[0] + out
         return out if re.search(r"[\u4e00-\u9fff]{2}", out) and len(out) <= 3 * len(text) else ""
 
     def answer_stream(self, question: str, history: Sequence[Turn] = (), doc_ids: Sequence[str] | None = None,
