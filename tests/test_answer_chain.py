@@ -817,9 +817,13 @@ def test_a_when_question_answered_with_a_year_its_clause_does_not_have_is_refuse
     fake_service.answerer.generator = FakeGenerator(reply="最晚2025年完成[1]。")
     a = fake_service.ask("资阳的水泥、砖瓦等重点行业节能降碳改造要在哪一年前完成？")
     assert a.refused and a.refusal_reason == "not_mentioned" and "时间" in a.text
+    from qa.answer.policy import unstated_year
+    from qa.answer.support import content_bigrams
+
     items = _items(fake_service, "资阳水泥砖瓦节能降碳改造", {("资阳市减污降碳协同增效实施方案", "（七）")})
-    assert fake_service.answerer._year_off_topic("资阳的水泥、砖瓦等重点行业节能降碳改造要在哪一年前完成？", "2025年[1]", items)
-    assert not fake_service.answerer._year_off_topic("资阳的水泥、砖瓦等重点行业节能降碳改造要在哪一年前完成？", "尽快[1]", items)
+    wanted = content_bigrams("资阳的水泥、砖瓦等重点行业节能降碳改造要在哪一年前完成？", ["资阳"])
+    assert unstated_year("2025年", wanted, [it.clause_text for it in items])
+    assert not unstated_year("尽快", wanted, [it.clause_text for it in items])
 
 
 def test_a_named_area_answers_a_where_question():

@@ -376,6 +376,8 @@ def segment_binds(fact: str, claim: str, sentence: str) -> bool:
 
 #: "A、B和C分别达到a、b和c": the items before 分别 take the figures after it in order
 _RESPECTIVELY = re.compile(r"分别(?:为|是|达到|下降|降低|提高|增长|增加|减少|控制在|稳定在|不低于|不超过)?")
+#: the share of a listed item's own words a text must have to name it
+ITEM_NAMED = 0.5
 
 
 def respective_items(fact: str, sentence: str) -> tuple[list[str], int] | None:
@@ -408,7 +410,7 @@ def respective_binds(fact: str, claim: str, sentence: str) -> bool:
         return True
     items, k = listed
     shares = _item_shares(items, claim)
-    return shares[k] >= max(shares) and shares[k] >= 0.5
+    return shares[k] >= max(shares) and shares[k] >= ITEM_NAMED
 
 
 def asks_unlisted_item(facts: Sequence[str], question: str, items: Sequence[EvidenceItem]) -> bool:
@@ -418,7 +420,7 @@ def asks_unlisted_item(facts: Sequence[str], question: str, items: Sequence[Evid
         for item in items:
             for sent in item.all_sentences or ():
                 listed = respective_items(fact, sent.text)
-                if listed is not None and max(_item_shares(listed[0], question)) < 0.5:
+                if listed is not None and max(_item_shares(listed[0], question)) < ITEM_NAMED:
                     return True
     return False
 

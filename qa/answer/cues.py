@@ -250,7 +250,7 @@ UNIVERSAL = re.compile(r"全市|全省|全区|全县|全域|全面|全部|所有
 #: a sentence that restricts where or to what its requirement applies ("禁止在城市建成区外新建", "不符合…的项目")
 RESTRICTED = re.compile(r"在[^，,。；;]{1,12}?(?:外|以外|之外|范围内|以内)|不符合|未达到|达不到|[^，,。；;]{1,8}以[上下]的")
 #: a statement the question makes as settled fact ("重庆已经全市禁止X了，那…")
-SETTLED = re.compile(r"已经[^，,。？?]{2,}了$|已[^，,。？?]{2,}了$")
+SETTLED = re.compile(r"已(?:经)?[^，,。？?]{2,}了$")
 #: words that negate the requirement after them ("不纳入", "不得新建", "禁止新建", "不再审批")
 NEGATION = re.compile(r"不得|不再|不予|无需|不必|禁止|严禁|不(?![断低高少超仅只但过同足])(?=[\u4e00-\u9fff])")
 #: words that say "the province" without naming it ("省里管哪些行业"): they select every province-level

@@ -59,7 +59,7 @@ from qa.answer.evidence import (
     split_sentences,
 )
 from qa.answer.generators import Generator
-from qa.answer.policy import Refusal, RefusalPolicy
+from qa.answer.policy import Refusal, RefusalPolicy, unstated_year
 from qa.answer.rewrite import rewrite
 from qa.answer.support import FigureSupport, cjk_bigrams, content_bigrams
 from qa.errors import QAError
@@ -283,13 +283,14 @@ class Answerer:
         if self.settings.grounding and analysis.answer_type == "which_doc" and self.settings.enabled("which_doc"):
             # "哪个文件提到X": the documents' own sentences, quoted with their titles, are the answer
             meaning = self._meaning if self.settings.enabled("meaning") else None
+            refusal = self.policy.which_doc_figure(analysis, [it.clause_text for it in items])
+            if refusal is not None:  # "哪个文件定了X的量化指标": no retrieved clause gives one
+                t = Timings(**timings, total_ms=(time.perf_counter() - t0) * 1000)
+                yield StreamEvent("answer", answer=self._refusal(question, standalone, refusal, hits, scope, t))
+                return
             quoted = extractive_answer(items, standalone, ["哪个文件的问题：引用条款原文作答"], meaning,
                                        prefix=prompts.WHICH_DOC_PREFIX)
             t = Timings(**timings, total_ms=(time.perf_counter() - t0) * 1000)
-            refusal = self.policy.which_doc_figure(analysis, [it.clause_text for it in items])
-            if refusal is not None:  # "哪个文件定了X的量化指标": no retrieved clause gives one
-                yield StreamEvent("answer", answer=self._refusal(question, standalone, refusal, hits, scope, t))
-                return
             answer = Answer(question=question, text=quoted.text, citations=tuple(quoted.citations), hits=tuple(hits),
                             extractive=True, rewritten_question=standalone, scope=scope, notes=tuple(quoted.notes),
                             timings=t)
@@ -615,17 +616,6 @@ class Answerer:
                 return True
         return False
 
-    def _year_off_topic(self, question: str, answer: str, items: Sequence[EvidenceItem]) -> bool:
-        """Does the answer give years that the clause of the evidence sentence most about the question does not
-        have (when that sentence is clearly about it: half of the question's content words)?"""
-        years = set(re.findall(r"20\d\d", _MARK.sub("", answer)))
-        wanted = content_bigrams(question, self._regions())
-        if not years or not wanted:
-            return False
-        best = max(((len(cjk_bigrams(x.text) & wanted) / len(wanted), it) for it in items
-                    for x in (it.all_sentences or ())), key=lambda p: p[0], default=(0.0, None))
-        return best[1] is not None and best[0] >= 0.5 and not any(y in best[1].clause_text for y in years)
-
     def _names_kind(self, kind: str, quoted: str, question: str) -> bool:
         """Do the quotes name something of the kind the question asks for? A place must be one the question
         does not already name and not a region a document is about ("雅安…哪个县" is not answered by 雅安)."""
@@ -738,7 +728,8 @@ class Answerer:
                 kind=kind if kind == "时间" else f"{kind}名称"))
             return self._refusal(question, standalone, refusal, hits, scope, t, raw)
         if (s.grounding and s.enabled("when_binding") and not checked.extractive and ASKS_WHEN.search(standalone)
-                and self._year_off_topic(standalone, checked.text, items)):
+                and unstated_year(_MARK.sub("", checked.text), content_bigrams(standalone, self._regions()),
+                                  [it.clause_text for it in items])):
             # "X最晚哪年完成？" answered with a year of another clause: the clause about X gives no year
             refusal = Refusal("not_mentioned", prompts.REFUSAL_NO_ENTITY.format(kind="时间"))
             return self._refusal(question, standalone, refusal, hits, scope, t, raw)

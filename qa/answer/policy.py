@@ -120,6 +120,15 @@ def another_lead(claim: str, clause: str) -> bool:
     return bool(leads) and body in clause and not any(body in lead for lead in leads)
 
 
+def unstated_year(answer: str, wanted: set[str], clauses: Sequence[str]) -> bool:
+    """Does ``answer`` give years (a "哪年" answer) that the clause of the sentence most about the question (its
+    content words ``wanted``) does not have, that sentence being clearly about it (half of ``wanted``)?"""
+    years = set(re.findall(r"20\d\d", answer))
+    share, sentence = best_sentence(wanted, clauses) if years and wanted else (0.0, "")
+    clause = next((c for c in clauses if sentence and sentence in c), "")
+    return share >= 0.5 and bool(clause) and not any(y in clause for y in years)
+
+
 def unstated_frequencies(claim: str, sentences: Sequence[str]) -> list[str]:
     """How often ``claim`` says something is done ("每个季度考核") where the sentences that give the requirement
     a frequency give another one ("实行年度评价")."""
@@ -152,16 +161,16 @@ class RefusalPolicy:
         if scope.is_out_of_scope:
             return Refusal("out_of_corpus", prompts.REFUSAL_OUT_OF_SCOPE.format(names="、".join(scope.out_of_scope)))
         places = [n for n in scope.out_of_scope if not n.startswith("《")]
-        tail = CONTRAST_TAIL.search(analysis.text)
-        if places and tail and self.settings.enabled("place_figure") and any(p in tail.group(1) for p in places):
-            # "全省…是80万辆，那绵阳的呢": asked of a place no document is about; the figures in scope are
-            # another region's
-            return Refusal("out_of_corpus", prompts.REFUSAL_OUT_OF_SCOPE.format(names="、".join(places)))
-        if (places and (analysis.asks_quantity and analysis.figure_asked or ASKS_WHEN.search(analysis.text))
-                and self.settings.enabled("place_figure")):
-            # "全省要建N座，绵阳要建几座？": the documents in scope give their own region's figure, not
-            # that of a place no document is about
-            return Refusal("out_of_corpus", prompts.REFUSAL_PLACE_FIGURE.format(names="、".join(places)))
+        if places and self.settings.enabled("place_figure"):
+            tail = CONTRAST_TAIL.search(analysis.text)
+            if tail and any(p in tail.group(1) for p in places):
+                # "全省…是80万辆，那绵阳的呢": asked of a place no document is about; the figures in scope are
+                # another region's
+                return Refusal("out_of_corpus", prompts.REFUSAL_OUT_OF_SCOPE.format(names="、".join(places)))
+            if analysis.asks_quantity and analysis.figure_asked or ASKS_WHEN.search(analysis.text):
+                # "全省要建N座，绵阳要建几座？": the documents in scope give their own region's figure, not
+                # that of a place no document is about
+                return Refusal("out_of_corpus", prompts.REFUSAL_PLACE_FIGURE.format(names="、".join(places)))
         if not hits:
             return Refusal("weak_evidence", prompts.REFUSAL_LOW_EVIDENCE)
         best = max((h.dense_score or 0.0) for h in hits)
@@ -232,8 +241,7 @@ class RefusalPolicy:
             listed = LISTED_ASK.search(analysis.text)
             items = [x for x in re.split(r"[、/]", listed.group(1))
                      if len(x) >= 2 and not any(r in x or x in r for r in self._regions())] if listed else []
-            flat = normalize_answer("".join(texts))
-            if len(items) >= 2 and 2 * sum(x in flat for x in items) < len(items):
+            if len(items) >= 2 and 2 * sum(x in normalize_answer("".join(texts)) for x in items) < len(items):
                 # "…那80万辆，私家车、网约车、环卫车各占多少？": a breakdown no evidence clause names
                 return Refusal("no_figure", prompts.REFUSAL_NO_FIGURE)
         support = self._support()
@@ -247,12 +255,12 @@ class RefusalPolicy:
             return Refusal("no_figure", prompts.REFUSAL_NO_FIGURE, quote=quote)
         return None
 
-    def which_doc_figure(self, analysis: QuestionAnalysis, quotes: Sequence[str]) -> Refusal | None:
-        """"哪个文件定了X的量化指标？" where no figure sentence of the retrieved clauses (``quotes``) is about X:
+    def which_doc_figure(self, analysis: QuestionAnalysis, texts: Sequence[str]) -> Refusal | None:
+        """"哪个文件定了X的量化指标？" where no figure sentence of the retrieved clauses (``texts``) is about X:
         no document gives one (``no_figure``)."""
         if not (self.settings.enabled("which_doc_figure") and WHICH_DOC_FIGURE.search(analysis.text)):
             return None
-        if quotes and self._support().coverage(analysis.text, quotes) >= self.settings.figure_support_threshold:
+        if texts and self._support().coverage(analysis.text, texts) >= self.settings.figure_support_threshold:
             return None
         return Refusal("no_figure", prompts.REFUSAL_NO_FIGURE)
 
@@ -263,11 +271,11 @@ class RefusalPolicy:
             return None
         # an acronym is one word: "CNG公交车" is not mentioned where no sentence has CNG (or 压缩天然气),
         # however many of its other words one has
-        missing = missing_acronyms(term, flat) if self.settings.enabled("acronyms") else []
+        acronyms = self.settings.enabled("acronyms")
+        missing = missing_acronyms(term, flat) if acronyms else []
         # (read without 的 and a leading 对/把: "对排放超标的锅炉实行清单管理" is said by "排放超标锅炉清单管理")
         words = re.sub(r"^(?:对|把|将)|的", "", term)
-        wanted = content_bigrams(acronyms_in_words(words) if self.settings.enabled("acronyms") else words,
-                                 self._regions())
+        wanted = content_bigrams(acronyms_in_words(words) if acronyms else words, self._regions())
         if not wanted and not missing:
             return None
         share, _ = best_sentence(wanted, docs)

@@ -100,7 +100,7 @@ def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str], inhe
         rest = re.sub(r"[吗嘛呢吧啊么，,？?]|有没有|是否", "", core)
         for r in new_regions:
             rest = rest.replace(r, "")
-        asked = {b for b in content_bigrams(rest) if not FUNCTION_CHARS.intersection(b)}
+        asked = _own_words(rest)
         if core in new_regions or not (asked - cjk_bigrams(prev)):
             return out  # "那X呢？" / "X呢，有数字吗": nothing asked beyond the previous question
         return f"{_QUESTION_TAIL.sub('', out)}，{_QUESTION_TAIL.sub('', core)}？" if core not in out else out
@@ -124,11 +124,10 @@ def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str], inhe
         # "农村污水的处理率呢，覆盖哪些县？" after a question about the plan's power grid: a topic of
         # its own with a question of its own, asked of the previous plan (not glued to the previous question)
         topic, ask = q.split("呢，", 1)
-        own = {b for b in content_bigrams(topic) if not FUNCTION_CHARS.intersection(b)} - cjk_bigrams(prev)
-        context = _CONTEXT.match(prev) or next((r for r in names if r in prev), "")
+        own = _own_words(topic) - cjk_bigrams(prev)
+        context = _previous_context(prev, names)
         if len(own) >= _OWN_TOPIC_MIN and STRONG_QUESTION.search(ask) and context:
-            lead = context if isinstance(context, str) else context.group(0)
-            return f"{lead}{re.sub(r'^(?:那么?|还有|另外)', '', topic)}{_QUESTION_TAIL.sub('', ask)}？"
+            return f"{context}{re.sub(r'^(?:那么?|还有|另外)', '', topic)}{_QUESTION_TAIL.sub('', ask)}？"
     tail = _QUESTION_TAIL.sub("", core if _ELLIPSIS_END.search(q) and core else q)
     if inherit and not _DEICTIC.search(q) and not _ELLIPSIS_END.search(q) and not RESPONSIBILITY.search(q):
         # "主要针对哪些产品？" after "重庆的塑料污染治理有哪些要求？": a new question about the same topic,
@@ -142,7 +141,7 @@ def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str], inhe
 def _on_previous_topic(q: str, prev: str) -> str:
     """``q`` asked of the previous question's topic, when it asks something (a strong question word) but names
     fewer than ``_OWN_TOPIC_MIN`` content bigrams of its own; '' otherwise."""
-    own = {b for b in content_bigrams(_ASK_WORDS.sub(" ", q)) if not FUNCTION_CHARS.intersection(b)}
+    own = _own_words(_ASK_WORDS.sub(" ", q))
     topic = _topic(prev)
     return f"{topic}{q}" if len(own) < _OWN_TOPIC_MIN and STRONG_QUESTION.search(q) and len(topic) >= 4 else ""
 
@@ -151,8 +150,15 @@ def _inherited(q: str, prev: str, names: Sequence[str]) -> str:
     """A question with no region or document of its own, asked of the previous question's: with the
     previous topic when it names little of its own ("主要针对哪些产品？" → "重庆的塑料污染治理主要针对哪些产品？"),
     else with the previous region or plan ("用什么办法鼓励市民多坐公交车？" → "资阳方案用什么办法…")."""
-    on_topic = _on_previous_topic(q, prev)
-    if on_topic:
-        return on_topic
+    return _on_previous_topic(q, prev) or f"{_previous_context(prev, names)}{q}"
+
+
+def _own_words(text: str) -> set[str]:
+    """The content bigrams of ``text`` with no phrasing character in them."""
+    return {b for b in content_bigrams(text) if not FUNCTION_CHARS.intersection(b)}
+
+
+def _previous_context(prev: str, names: Sequence[str]) -> str:
+    """The plan the previous question names ("四川节能减排方案"), else its region; '' when it names neither."""
     context = _CONTEXT.match(prev)
-    return f"{context.group(0) if context else next(r for r in names if r in prev)}{q}"
+    return context.group(0) if context else next((r for r in names if r in prev), "")
