@@ -13,6 +13,7 @@ from qa.answer.citations import check_answer
 from qa.answer.evidence import build_evidence
 from qa.answer.generators import FakeGenerator
 from qa.evaluation.metrics import unsupported_figures
+from qa.types import Turn
 
 ALIASES = {"四川省": "四川省", "四川": "四川省", "雅安市": "雅安市", "雅安": "雅安市", "资阳市": "资阳市",
            "资阳": "资阳市", "重庆市": "重庆市", "重庆": "重庆市"}
@@ -808,7 +809,8 @@ def test_a_breakdown_by_items_no_clause_names_is_no_figure(fake_service):
     fake_service.answerer.generator = FakeGenerator(reply="各占三分之一[1]。")
     a = fake_service.ask("全省新能源汽车那80万辆里，私家车、网约车、环卫车各占多少？")
     assert a.refused and a.refusal_reason == "no_figure" and a.raw_text == ""  # decided before generating
-    settings = fake_service.answerer.settings.replace(ablate="listed_items")
+    # (asked_subject off too: the item asked of, "环卫车", is not named by the evidence either)
+    settings = fake_service.answerer.settings.replace(ablate="listed_items,asked_subject")
     fake_service.answerer.settings = fake_service.answerer.policy.settings = settings
     assert fake_service.ask("全省新能源汽车那80万辆里，私家车、网约车、环卫车各占多少？").raw_text != ""
 
@@ -844,3 +846,86 @@ def test_a_region_the_english_question_names_in_chinese_survives_translation(fak
     fake_service.answerer.generator = FakeGenerator(reply=reply)
     a = fake_service.ask("What does Ziyang's plan say about coal-fired small boilers?")
     assert a.rewritten_question.startswith("资阳") and "绵阳" not in a.rewritten_question
+
+
+def test_sides_described_one_after_the_other_are_parts(analyzer):
+    a = analyzer.analyse("一个是雅安的单位产值能耗，一个是重庆的单位产值水耗，各降多少 哪个降得多")
+    assert [p.text for p in a.parts] == ["雅安的单位产值能耗降多少？", "重庆的单位产值水耗降多少？"]
+    a = analyzer.analyse("省方案里，一项讲垃圾焚烧，一项讲污泥处置，提法一样吗？")
+    assert [p.label for p in a.parts] == ["垃圾焚烧", "污泥处置"]
+    assert all(p.text.startswith("省方案里") for p in a.parts)  # the context that names a document is kept
+
+
+def test_a_which_document_question_about_the_question_before_it_is_not_a_part(analyzer):
+    a = analyzer.analyse("光伏装机要提高多少，哪份文件给了数？")
+    assert a.parts == () and a.answer_type == "which_doc"
+    assert len(analyzer.analyse("光伏装机要提高多少？哪份文件写了风电场的选址？").parts) == 2
+
+
+def test_a_question_whether_the_plan_says_anything_about_x_has_a_mention_term():
+    assert mention_term("雅安的文件对印染企业有没有什么规定？") == "印染企业"
+    assert mention_term("这份方案里有没有安排地下水监测？") == "地下水监测"
+    assert answer_type("这份文件对印染企业有没有什么规定？") == "yesno"
+
+
+def test_a_figure_asked_of_an_item_the_evidence_does_not_name_is_no_figure(fake_service):
+    fake_service.answerer.generator = FakeGenerator(reply="占一半[1]。")
+    a = fake_service.ask("全省那80万辆新能源汽车里 皮卡车要占多少？")
+    assert a.refused and a.refusal_reason == "no_figure" and a.raw_text == ""  # decided before generating
+    from qa.answer.policy import asked_subject
+
+    assert asked_subject("那5000个停车位里，新能源车位占多少") == "新能源车位占"
+    assert asked_subject("雨水收集：这份文件有数量要求没？多少") == ""  # nothing of its own before 多少
+    assert asked_subject("到2025年全省新能源汽车要达到多少辆？") == ""  # one segment: the whole question
+    settings = fake_service.answerer.settings.replace(ablate="asked_subject")
+    fake_service.answerer.settings = fake_service.answerer.policy.settings = settings
+    assert fake_service.ask("全省那80万辆新能源汽车里 皮卡车要占多少？").raw_text != ""
+
+
+def test_what_is_asked_of_a_name_no_document_has_is_out_of_corpus(fake_service):
+    fake_service.answerer.generator = FakeGenerator(reply="负责技术研发[1]。")
+    a = fake_service.ask("资阳方案里说氢能机车是和厦大合作的，厦大具体负责哪块？")
+    assert a.refused and a.refusal_reason == "out_of_corpus" and "厦大" in a.text
+
+
+def test_a_follow_up_about_the_province_is_asked_of_the_province():
+    from qa.answer.rewrite import rewrite
+
+    names = ["四川省", "四川", "川", "雅安市", "雅安"]
+    history = [Turn("user", "雅安方案对农村户用沼气有什么要求"), Turn("assistant", "…")]
+    assert rewrite("省里那份呢", history, names).startswith("四川省方案")
+    history = [Turn("user", "四川方案对农村户用沼气有什么要求"), Turn("assistant", "…")]
+    assert "雅安" not in rewrite("省里那份呢", history, names)
+
+
+def test_a_follow_up_naming_another_subject_asks_the_same_of_it_in_the_same_plan():
+    from qa.answer.rewrite import rewrite
+
+    names = ["雅安市", "雅安", "四川省", "四川"]
+    history = [Turn("user", "雅安方案对餐饮油烟有哪些要求"), Turn("assistant", "…")]
+    assert rewrite("工地扬尘呢？", history, names) == "雅安方案对工地扬尘有哪些要求？"
+    assert rewrite("时间呢？", history, names) != "雅安方案对时间有哪些要求？"  # asks about the same subject
+    history = [Turn("user", "省里的方案对餐饮油烟有哪些要求"), Turn("assistant", "…")]
+    assert rewrite("那雅安呢", history, names).startswith("雅安的方案")
+
+
+def test_a_term_is_not_mentioned_where_only_its_common_words_are(fake_service):
+    from qa.answer.policy import RefusalPolicy
+    from qa.answer.support import FigureSupport
+    from qa.types import Scope
+
+    own = ["推进垃圾收运体系建设工作。"] + [f"第{n}项其他任务按计划推进。" for n in range(10)]
+    other = ["推进危废收运体系建设工作。"] + [f"第{n}条另一份文件的内容。" for n in range(10)]
+    texts = {"a": own, "b": other}
+
+    def policy(ablate: str) -> RefusalPolicy:
+        settings = fake_service.answerer.settings.replace(ablate=ablate)
+        return RefusalPolicy(settings, lambda: FigureSupport(own + other), lambda: [],
+                             lambda ids: [t for d in ids for t in texts[d]])
+
+    scope = Scope(doc_ids=("a",), regions=(), out_of_scope=(), explicit=True)
+    # 7 of the term's 9 word pairs are in the plan: enough by count, but the two it lacks are the ones
+    # that tell this term apart (another plan has them)
+    assert policy("")._not_mentioned("危废收运体系建设工作", scope).code == "not_mentioned"
+    assert policy("mention_weight")._not_mentioned("危废收运体系建设工作", scope) is None
+    assert policy("")._not_mentioned("垃圾收运体系建设", scope) is None

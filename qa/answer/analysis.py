@@ -197,7 +197,7 @@ class QuestionAnalyzer:
 
     def parts(self, text: str) -> list[QuestionPart]:
         """The parts of a multi-part question (regions, then years, then sub-questions); [] if one."""
-        by_versus = self._versus_parts(text)
+        by_versus = self._versus_parts(text) or self._described_parts(text)
         if by_versus:
             return by_versus
         by_region = self._listed_parts(text, [(s, e, text[s:e]) for s, e, _ in self.region_mentions(text)],
@@ -229,6 +229,23 @@ class QuestionAnalyzer:
         s, e, _ = named[0]
         label = m.group(1)[other[0][0]:other[0][1]]
         return [QuestionPart(f"{first}？", first[s:e]), QuestionPart(f"{first[:s]}{label}{first[e:]}？", label)]
+
+    def _described_parts(self, text: str) -> list[QuestionPart]:
+        """"一个是A的X，一个是B的Y，各是多少": each described side asked on its own. What comes before the first
+        side is kept only where it names a region or a document ("省方案里"); a comparison's "哪个大" or
+        "一样吗" is asked of neither side."""
+        m = cues.DESCRIBED_SIDES.search(text)
+        if not m:
+            return []
+        head = text[:m.start()].strip(" ，,：:")
+        if not (self.region_mentions(head) or cues.PROVINCE_WORD.search(head) or cues.DOCUMENT_NAME.search(head)):
+            head = ""
+        asks = [x for x in re.split(r"[，,；;？?\s]+", m.group("ask") or "") if x]
+        asks = [x for x in asks if not (cues.COMPARE_ASK.search(x) or cues.WHICH_MORE.search(x)
+                                        or cues.SAMENESS_ASK.search(x + "？ x")) or len(x) > 10]
+        ask = cues.PARTS_WORDS.sub("", re.sub(r"各(?=[\u4e00-\u9fff]{0,2}(?:多少|几)|要|为|是)", "", "".join(asks)))
+        ask = ask or _part_ask(text)
+        return [QuestionPart(f"{head}{m.group(side)}{ask}？", m.group(side)) for side in ("a", "b")]
 
     def _listed_parts(self, text: str, mentions: Sequence[tuple[int, int, str]], distinct) -> list[QuestionPart]:
         """"A和B…分别": the span "A和B" replaced by each item in turn."""
@@ -348,7 +365,7 @@ class QuestionAnalyzer:
         if len(pieces) < 2:
             pieces = self._comma_questions(text)
         if len(pieces) < 2 or any(cues.ANAPHOR.match(p) or cues.ANAPHOR_INSIDE.search(p) or _asks_only_who(p)
-                                  or _names_nothing(p) for p in pieces[1:]):
+                                  or _names_nothing(p) or _asks_only_which_doc(p) for p in pieces[1:]):
             return []  # "…？这个由哪个部门负责？" asks about the first question's answer: one question
         first_regions = self.region_mentions(pieces[0])
         lead = ""
@@ -371,6 +388,15 @@ class QuestionAnalyzer:
 def _names_nothing(segment: str) -> bool:
     """"分别说的什么？" after "X在哪几处出现？": a question word and a verb, nothing of its own to ask about."""
     return len(re.findall(r"[\u4e00-\u9fff]", cues.WHO_PHRASING.sub("", segment))) <= 1
+
+
+def _asks_only_which_doc(segment: str) -> bool:
+    """"哪个文件里有这个数？" after "X要提高多少": which document gives what the question before it asks, with
+    nothing of its own to ask about."""
+    if not cues.ASKS_WHICH_DOC.search(segment):
+        return False
+    rest = cues.WHICH_DOC_FIGURE.sub("", cues.ASKS_WHICH_DOC.sub("", segment))
+    return _names_nothing(re.sub(r"方案|文件|给|写|提|说|有|定|了|出|到|过|里|中", "", rest))
 
 
 def _asks_only_who(segment: str) -> bool:
@@ -426,6 +452,9 @@ def _answer_type(text: str) -> str:
 
 def mention_term(text: str) -> str:
     """X of "有没有提到X" / "是否涉及X"; '' when the question is not of that kind."""
+    about = cues.MENTION_ABOUT.search(text)
+    if about:  # "对印染企业有没有什么规定": X is what the plan would have to say something about
+        return re.sub(r"^(?:于|关于)", "", about.group(1)).strip(" “”\"'")
     m = cues.MENTION_VERB.search(text)
     quoted = cues.QUOTED_TERM.search(text)
     if quoted and re.search(r"有没有|是否|有无", text):

@@ -128,7 +128,9 @@ A_NOT_A = re.compile(r"(会不会|能不能|可不可以|是不是|要不要|算
 MENTION_VERB = re.compile(r"(?:有没有|是否|有无)?(?:提到|提及|涉及|说到|讲到|写到|出现)(?:过|了)?|"
                           r"(?:有没有|是否|有无)(?:规定|明确|提(?![高升出前供交]))(?:了|过)?|提没提(?:到|及)?|"
                           # "是否提出开展X" / "有没有支持X" / "有没有推广X的内容": whether the plan does X at all
-                          r"(?:有没有|是否|有无)(?:提出|要求|支持|鼓励|推广|部署)(?:了|过)?")
+                          r"(?:有没有|是否|有无)(?:提出|要求|支持|鼓励|推广|部署|安排)(?:了|过)?")
+#: "对X有没有什么要求": whether the plan says anything about X at all (X is the object of 对)
+MENTION_ABOUT = re.compile(r"对([^，,。？?]{2,16}?)(?:有没有|是否|有无)(?:什么|任何)?(?:要求|规定|部署|安排|措施|说法)")
 #: what a "有没有提到X" question may put before X that is not part of X ("发展氢能" asks about 氢能)
 MENTION_LEAD_VERB = re.compile(r"^(?:发展|推进|推动|推广|加强|建设|开展|实施|支持|鼓励|建立|完善|使用|应用)(?=.{2,})")
 #: casual spellings of question words, written the standard way before analysis ("有木有" = 有没有)
@@ -198,7 +200,8 @@ GENERIC_WORDS = re.compile(r"的|目标|指标|要求|方案|文件|里|中|上|
 #: a question that starts by pointing back ("这个由哪个部门负责？") depends on the one before it
 #: a place word that names no particular region ("哪个城市", "各地")
 GENERIC_PLACES = frozenset({"城市", "地方", "地区", "全国", "国家", "农村", "城乡", "城镇", "乡村", "县城", "区县",
-                            "市州", "各地", "当地", "本地", "外地", "省市", "三地", "两地"})
+                            "市州", "各地", "当地", "本地", "外地", "省市", "三地", "两地", "县区", "各县区", "山区", "城区",
+                            "老城区", "市区", "郊区", "景区", "园区", "社区", "辖区", "片区"})
 ANAPHOR = re.compile(r"^(?:那么|那)?(?:这个|这些|这项|这一|这块|这部分|该|此|其|上述|以上|它|他们)")
 #: a question that points back at the answer before it from inside ("资阳那份也是这几类吗")
 ANAPHOR_INSIDE = re.compile(r"也是(?:这|那)|这几[个项条类种]|同样的")
@@ -214,6 +217,12 @@ CONTRAST_TAIL = re.compile(r"(?:那|那么|换成|至于)\s*([\u4e00-\u9fff]{2,8
 VERSUS_TAIL = re.compile(r"[，,？?。]\s*(?:那)?(?:跟|和|与|同)([^，,？?。]{1,8}?)(?:相?比|比较|对比)(?:一下)?(?:呢|如何|怎么样|有什么不同)?[？?]?$")
 #: words between two listed regions that do not stop them being listed side by side ("雅安的提法和省里")
 LISTED_FILLER = re.compile(r"提法|说法|做法|要求|规定|目标")
+#: "一个是X，一个是Y，各是多少": two sides described one after the other, then what is asked of each
+DESCRIBED_SIDES = re.compile(r"(?:一个|一项|一条)(?:讲的是|说的是|指的是|讲|说|指|是)\s*(?P<a>[^，,；;？?\s]{3,40})[，,；;\s]+"
+                             r"(?:另)?(?:一个|一项|一条)(?:讲的是|说的是|指的是|讲|说|指|是)\s*(?P<b>[^，,；;？?\s]{3,40})"
+                             r"(?:[，,；;？?\s]+(?P<ask>.*))?$")
+#: "哪个降得多", "谁定得更高": which side is higher, asked of neither side alone
+WHICH_MORE = re.compile(r"(?:哪个|哪一个|哪项|谁)[^，,；;？?]{0,4}?(?:更|最)?(?:高|低|多|少|大|小|快|慢)")
 #: words of a multi-part question that no single part keeps ("分别", "各是", "相比")
 PARTS_WORDS = re.compile(r"分别|各自|各(?=[是为要有提定])|相比|对比|比较")
 #: what a comparison asks, turned into what each part asks ("哪个更高" → "是多少")
@@ -242,7 +251,7 @@ DOCUMENT_NAME = re.compile(r"^[^，,。？?！!]{0,20}?(?:方案|规划|通知|�
 STRONG_MODAL = re.compile(r"必须|全部|一律|所有|强制|禁止|严禁|不得|一刀切|全都|都要|统统")
 SOFT_MODAL = re.compile(r"鼓励|引导|支持|推动|推进|探索|有序|逐步|稳妥|因地制宜|试点|积极|有条件|具备条件|力争")
 #: a which-document question that asks for a figure ("哪个文件定了X的量化指标", "…给了具体数字")
-WHICH_DOC_FIGURE = re.compile(r"具体(?:目标|数字|数值|指标)|量化(?:目标|指标)?|目标值|数字|多少|比例")
+WHICH_DOC_FIGURE = re.compile(r"具体(?:目标|数字|数值|指标|规模|数)|给(?:了|出)?(?:个)?数|量化(?:目标|指标)?|目标值|数字|多少|比例")
 #: a figure asked of each of several listed items ("私家车、网约车、环卫车各占多少")
 LISTED_ASK = re.compile(r"((?:[\u4e00-\u9fffA-Za-z0-9]{2,8}[、/]){1,6}[\u4e00-\u9fffA-Za-z0-9]{2,8})(?:各|分别)")
 #: a claim that a requirement holds everywhere ("全市禁止新建", "所有园区都要")

@@ -33,19 +33,24 @@ from qa.answer import prompts
 from qa.answer.analysis import QuestionAnalysis
 from qa.answer.citations import normalize_answer, segment_binds, stated_figures, target_years
 from qa.answer.cues import (
+    ASKS_QUANTITY,
     ASKS_WHEN,
     CONTRAST_TAIL,
     FREQUENCY,
+    FUNCTION_CHARS,
+    GENERIC_WORDS,
     LEAD_CLAIM,
     LEVEL,
     LISTED_ASK,
     NEGATION,
     PREMISE_COUNT,
+    QUESTION_NOISE,
     RESTRICTED,
     SOFT_MODAL,
     STRONG_MODAL,
     UNIVERSAL,
     WHICH_DOC_FIGURE,
+    YEAR,
 )
 from qa.answer.evidence import split_sentences
 from qa.answer.support import FigureSupport, acronyms_in_words, cjk_bigrams, content_bigrams, missing_acronyms
@@ -55,6 +60,8 @@ from qa.types import Hit, Scope
 #: a no-figure refusal quotes the evidence sentence (without a figure) that has this share of the question's
 #: content words: what the plan says in words instead of a number (fitted on eval/dev.jsonl)
 WORDS_QUOTE_MIN = 0.5
+#: the item a how-much question's last segment asks of must share this much with some evidence sentence
+ASKED_SUBJECT_MIN = 0.25
 
 REASONS = ("out_of_corpus", "weak_evidence", "period_not_covered", "year_not_covered", "not_mentioned",
            "false_premise", "no_figure", "model_refused")
@@ -65,6 +72,19 @@ class Refusal:
     code: str  # one of REASONS
     message: str  # what the user reads (Chinese)
     quote: str = ""  # what the document does say, when that helps (false premise, qualitative target)
+
+
+def asked_subject(text: str) -> str:
+    """What a how-much question's last segment asks the figure of, when earlier segments set the context
+    ("那5000个停车位里，新能源车位占多少" → 新能源车位); '' for a question of one segment (its whole text is
+    the subject) or a last segment without the quantity word."""
+    segments = [x for x in re.split(r"[，,；;：:？?\s]+", text.strip(" ？?。")) if x]
+    if len(segments) < 2:
+        return ""
+    m = ASKS_QUANTITY.search(segments[-1])
+    if not m:
+        return ""
+    return QUESTION_NOISE.sub("", GENERIC_WORDS.sub("", YEAR.sub("", segments[-1][:m.start()])))
 
 
 def best_sentence(wanted: set[str], texts: Sequence[str]) -> tuple[float, str]:
@@ -163,6 +183,13 @@ class RefusalPolicy:
         places = [n for n in scope.out_of_scope if not n.startswith("《")]
         if places and self.settings.enabled("place_figure"):
             tail = CONTRAST_TAIL.search(analysis.text)
+            segments = [x for x in re.split(r"[，,；;]", analysis.text.rstrip("？?。 ")) if x.strip()]
+            asking = segments[-1] if len(segments) >= 2 else ""
+            subject = re.sub(r"^(?:那么|那|而|但是?|可是?)", "", asking.strip())
+            if subject and any(subject.startswith(p) for p in places) and not any(r in asking for r in self._regions()):
+                # "A方案说X是和某学院合作的，那学院分工是什么？": what is asked is asked of a name no
+                # document in scope has; the plan it names is only the context
+                return Refusal("out_of_corpus", prompts.REFUSAL_OUT_OF_SCOPE.format(names="、".join(places)))
             if tail and any(p in tail.group(1) for p in places):
                 # "全省…是80万辆，那绵阳的呢": asked of a place no document is about; the figures in scope are
                 # another region's
@@ -244,6 +271,13 @@ class RefusalPolicy:
             if len(items) >= 2 and 2 * sum(x in normalize_answer("".join(texts)) for x in items) < len(items):
                 # "…那80万辆，私家车、网约车、环卫车各占多少？": a breakdown no evidence clause names
                 return Refusal("no_figure", prompts.REFUSAL_NO_FIGURE)
+        if analysis.asks_quantity and self.settings.enabled("asked_subject"):
+            subject = asked_subject(analysis.text)
+            wanted = {b for b in content_bigrams(subject, self._regions()) if not FUNCTION_CHARS.intersection(b)}
+            if wanted and best_sentence(wanted, texts)[0] < ASKED_SUBJECT_MIN:
+                # "那5000个停车位里，新能源车位占多少": the evidence is about the context the question sets,
+                # and nothing in it about the item asked of
+                return Refusal("no_figure", prompts.REFUSAL_NO_FIGURE)
         support = self._support()
         if (analysis.asks_quantity and analysis.figure_asked
                 and support.coverage(analysis.text, texts) < self.settings.figure_support_threshold):
@@ -279,6 +313,16 @@ class RefusalPolicy:
         if not wanted and not missing:
             return None
         share, _ = best_sentence(wanted, docs)
+        if self.settings.enabled("mention_weight") and share >= self.settings.mention_threshold:
+            # weighted by how rare each word is in the corpus: "危废收运体系" is not mentioned by a sentence on
+            # "垃圾收运体系" alone, since 危废 is the word that tells it apart (words no document has, such as a
+            # typo, weigh nothing)
+            support = self._support()
+            known = {b: support.idf(b) for b in wanted if support.df.get(b)}
+            total = sum(known.values())
+            if total:
+                share = max((sum(w for b, w in known.items() if b in cjk_bigrams(s.text)) / total
+                             for t in docs for s in split_sentences(t)), default=0.0)
         if share >= self.settings.mention_threshold and not missing:
             return None
         where = "、".join(scope.regions) if scope.regions else "已索引"

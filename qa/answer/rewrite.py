@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from qa.answer.cues import FUNCTION_CHARS, RESPONSIBILITY, STRONG_QUESTION
+from qa.answer.cues import FUNCTION_CHARS, PROVINCE_WORD, RESPONSIBILITY, STRONG_QUESTION
 from qa.answer.support import cjk_bigrams, content_bigrams
 from qa.index.scope import place_names
 from qa.types import Turn
@@ -22,6 +22,8 @@ _ELLIPSIS_END = re.compile(r"(呢|的呢|怎么样|如何)[？?]?$")
 _QUESTION_TAIL = re.compile(r"[？?。！!]+$")
 #: a follow-up that asks with a subject and a question word of its own ("氨氮具体是多少？")
 _OWN_QUESTION = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]{2,}?(?:具体)?(?:是多少|有多少|是什么|有哪些|是哪些|由谁|由哪)")
+#: what an elliptic follow-up asks about the previous subject ("时间呢", "目标呢"), not a subject of its own
+_ATTRIBUTE = re.compile(r"目标|要求|时间|期限|时限|数字|比例|措施|进度|标准|任务|指标|内容|重点|范围|原文|出处|条款|依据|文号|日期")
 #: what a previous question is about: its region and the document it names ("四川节能减排方案")
 _CONTEXT = re.compile(r"^[^，,。？?]{0,12}?(?:方案|规划|计划|文件)")
 
@@ -89,6 +91,14 @@ def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str], inhe
         return _inherited(q, prev, names) if inherit and inherits_context(q, prev, names) else q
     new_regions = [r for r in names if r in q]
     old_regions = [r for r in names if r in prev]
+    provinces = [r for r in names if r.endswith("省")]
+    if (inherit and not new_regions and old_regions and len(provinces) == 1 and PROVINCE_WORD.search(q)
+            and not PROVINCE_WORD.search(prev) and not any(r in provinces[0] for r in old_regions)):
+        new_regions = provinces  # "省里的也这样吗" after a question about a city's plan: the province's
+    word = PROVINCE_WORD.search(prev)
+    if inherit and new_regions and not old_regions and word and len(provinces) == 1 and not any(
+            r in provinces[0] for r in new_regions):
+        old_regions = [word.group(0)]  # "那资阳呢" after a question about "省里的方案": the province word is its region
     core = re.sub(r"^(那么?|那|还有|另外|再)", "", q)
     core = _ELLIPSIS_END.sub("", re.sub(r"呢(?=[，,])", "", core)).strip("，, ")
     if new_regions and old_regions:
@@ -111,6 +121,12 @@ def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str], inhe
         if re.fullmatch(r"(?:到|在)?20\d\d年", core) and old_year:  # "2030年呢？"
             return prev.replace(old_year.group(0).lstrip("到在至"), core.lstrip("到在"), 1)
         how_much = _HOW_MUCH_TAIL.search(prev)
+        context, ask = _CONTEXT.match(prev), _ASK_TAIL.search(prev)
+        if (inherit and not how_much and context and ask and len(core) <= 4 and not _ATTRIBUTE.search(core)
+                and not RESPONSIBILITY.search(core) and core not in prev):
+            # "船呢？" after "资阳方案对机动车尾气怎么管": the same question of another subject, in the same plan
+            subject = re.sub(r"^(?:要是|如果|假如|若是?)", "", core)  # "要是租车呢": the subject is 租车
+            return f"{context.group(0)}对{subject}{_QUESTION_TAIL.sub('', ask.group(0))}？"
         if how_much:  # "秸秆综合利用率呢？" after "四川到2025年…比例要达到多少？"
             region = next((r for t in reversed(history) if t.role == "user" for r in names if r in t.content), "")
             year = old_year.group(0) if old_year else ""
