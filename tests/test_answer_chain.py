@@ -854,6 +854,8 @@ def test_sides_described_one_after_the_other_are_parts(analyzer):
     a = analyzer.analyse("省方案里，一项讲垃圾焚烧，一项讲污泥处置，提法一样吗？")
     assert [p.label for p in a.parts] == ["垃圾焚烧", "污泥处置"]
     assert all(p.text.startswith("省方案里") for p in a.parts)  # the context that names a document is kept
+    off = QuestionAnalyzer(ALIASES, described=False)  # switch described_parts
+    assert off.analyse("一个是雅安的单位产值能耗，一个是重庆的单位产值水耗，各降多少 哪个降得多").parts == ()
 
 
 def test_a_which_document_question_about_the_question_before_it_is_not_a_part(analyzer):

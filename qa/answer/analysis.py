@@ -99,10 +99,11 @@ class QuestionAnalyzer:
     """Analyses questions against the indexed documents' regions (``alias → canonical region``)."""
 
     def __init__(self, region_aliases: Mapping[str, str], *, script: bool = True, preamble: bool = True,
-                 parts: bool = True) -> None:
-        """``script``/``preamble``/``parts``: switch a mechanism off (ablation runs)."""
+                 parts: bool = True, described: bool = True) -> None:
+        """``script``/``preamble``/``parts``/``described``: switch a mechanism off (ablation runs)."""
         self.aliases = dict(region_aliases)
         self.use_script, self.use_preamble, self.use_parts = script, preamble, parts
+        self.use_described = described  # sides described one after the other; a which-document tail is no part
         self._ordered = sorted(self.aliases, key=lambda a: (-len(a), a))
         shorts: dict[str, str] = {}
         for alias, canon in self.aliases.items():  # the shortest alias is what people write
@@ -234,7 +235,7 @@ class QuestionAnalyzer:
         """"一个是A的X，一个是B的Y，各是多少": each described side asked on its own. What comes before the first
         side is kept only where it names a region or a document ("省方案里"); a comparison's "哪个大" or
         "一样吗" is asked of neither side."""
-        m = cues.DESCRIBED_SIDES.search(text)
+        m = cues.DESCRIBED_SIDES.search(text) if self.use_described else None
         if not m:
             return []
         head = text[:m.start()].strip(" ，,：:")
@@ -365,7 +366,8 @@ class QuestionAnalyzer:
         if len(pieces) < 2:
             pieces = self._comma_questions(text)
         if len(pieces) < 2 or any(cues.ANAPHOR.match(p) or cues.ANAPHOR_INSIDE.search(p) or _asks_only_who(p)
-                                  or _names_nothing(p) or _asks_only_which_doc(p) for p in pieces[1:]):
+                                  or _names_nothing(p) or (self.use_described and _asks_only_which_doc(p))
+                                  for p in pieces[1:]):
             return []  # "…？这个由哪个部门负责？" asks about the first question's answer: one question
         first_regions = self.region_mentions(pieces[0])
         lead = ""

@@ -168,7 +168,7 @@ class Answerer:
                     aliases[alias] = region
             s = self.settings
             analyzer = QuestionAnalyzer(aliases, script=s.enabled("script"), preamble=s.enabled("preamble"),
-                                        parts=s.enabled("parts"))
+                                        parts=s.enabled("parts"), described=s.enabled("described_parts"))
             self._alias_cache = (data, aliases, analyzer)
         return self._alias_cache[1], self._alias_cache[2]
 
