@@ -22,8 +22,6 @@ _ELLIPSIS_END = re.compile(r"(呢|的呢|怎么样|如何)[？?]?$")
 _QUESTION_TAIL = re.compile(r"[？?。！!]+$")
 #: a follow-up that asks with a subject and a question word of its own ("氨氮具体是多少？")
 _OWN_QUESTION = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]{2,}?(?:具体)?(?:是多少|有多少|是什么|有哪些|是哪些|由谁|由哪)")
-#: what an elliptic follow-up asks about the previous subject ("时间呢", "目标呢"), not a subject of its own
-_ATTRIBUTE = re.compile(r"目标|要求|时间|期限|时限|数字|比例|措施|进度|标准|任务|指标|内容|重点|范围|原文|出处|条款|依据|文号|日期")
 #: what a previous question is about: its region and the document it names ("四川节能减排方案")
 _CONTEXT = re.compile(r"^[^，,。？?]{0,12}?(?:方案|规划|计划|文件)")
 
@@ -121,12 +119,6 @@ def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str], inhe
         if re.fullmatch(r"(?:到|在)?20\d\d年", core) and old_year:  # "2030年呢？"
             return prev.replace(old_year.group(0).lstrip("到在至"), core.lstrip("到在"), 1)
         how_much = _HOW_MUCH_TAIL.search(prev)
-        context, ask = _CONTEXT.match(prev), _ASK_TAIL.search(prev)
-        if (inherit and not how_much and context and ask and len(core) <= 4 and not _ATTRIBUTE.search(core)
-                and not RESPONSIBILITY.search(core) and core not in prev):
-            # "船呢？" after "资阳方案对机动车尾气怎么管": the same question of another subject, in the same plan
-            subject = re.sub(r"^(?:要是|如果|假如|若是?)", "", core)  # "要是租车呢": the subject is 租车
-            return f"{context.group(0)}对{subject}{_QUESTION_TAIL.sub('', ask.group(0))}？"
         if how_much:  # "秸秆综合利用率呢？" after "四川到2025年…比例要达到多少？"
             region = next((r for t in reversed(history) if t.role == "user" for r in names if r in t.content), "")
             year = old_year.group(0) if old_year else ""
