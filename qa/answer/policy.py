@@ -3,19 +3,21 @@
 Before generation (from the question analysis, the scope and the retrieved evidence):
 
 - ``out_of_corpus``: the question names a region or document the index does not hold, or asks a figure
-  of such a place, or ends by asking of one ("…，那绵阳的呢？");
+  of such a place, or ends by asking of one ("…，那绵阳的呢？"), or its last segment opens with such a name
+  ("…，某学院分工是什么？");
 - ``weak_evidence``: no retrieved clause is close enough (``refusal_threshold``, fitted on dev);
 - ``period_not_covered`` / ``year_not_covered``: a plan period or year that neither the evidence nor
   the title of a document in scope mentions (a period named in a title counts as covered);
 - ``not_mentioned``: "有没有提到X" / "是否提出X" / "提没提X" where X occurs nowhere in the documents in
   scope (the whole documents are searched, not only the retrieved clauses; an acronym such as LNG must be
-  there as such or as the plans write it, 液化天然气);
+  there as such or as the plans write it, 液化天然气; a word pair weighs by how rare it is in the corpus);
 - ``false_premise``: the question asserts a requirement ("方案要求全部关停X，…") that no evidence
   sentence states (``premise_support_threshold``, fitted on dev), with another figure, frequency,
   polarity, level or modality, or with another lead body ("X是市水利局牵头的" where the clause has it
   only assist);
 - ``no_figure``: a how-much question whose subject no figure-bearing evidence sentence is about
-  (``figure_support_threshold``, fitted on dev).
+  (``figure_support_threshold``, fitted on dev), or whose last segment asks of an item no evidence sentence
+  names ("那N个X里，Y占多少").
 
 After generation (from the checker): ``model_refused`` (the model said the clauses do not answer and
 gave no figure) and ``no_figure`` (the figure it gave is about something else, or a figure question
@@ -321,8 +323,9 @@ class RefusalPolicy:
             known = {b: support.idf(b) for b in wanted if support.df.get(b)}
             total = sum(known.values())
             if total:
-                share = max((sum(w for b, w in known.items() if b in cjk_bigrams(s.text)) / total
-                             for t in docs for s in split_sentences(t)), default=0.0)
+                sentences = (cjk_bigrams(s.text) for t in docs for s in split_sentences(t))
+                share = max((sum(w for b, w in known.items() if b in pairs) / total for pairs in sentences),
+                            default=0.0)
         if share >= self.settings.mention_threshold and not missing:
             return None
         where = "、".join(scope.regions) if scope.regions else "已索引"
