@@ -354,11 +354,31 @@ def test_english_words_for_the_plans_terms_are_written_in_before_translation(fak
 def test_quotes_that_name_no_place_do_not_answer_which_county(fake_service):
     fake_service.answerer.generator = FakeGenerator(reply="建在某县，共35座[1]。")  # 35座: in no clause
     none = fake_service.ask("雅安的下沉式再生水厂建在哪个县？")
-    assert none.refused and none.refusal_reason == "not_mentioned" and "地点" in none.text
+    assert none.refused and none.refusal_reason == "not_mentioned" and "区县名称" in none.text  # the kind of place asked
     named = fake_service.ask("雅安的水风光一体化基地建在哪条河流域？")  # the clause names 大渡河
     assert not named.refused and "大渡河" in named.text
     fake_service.answerer.settings = fake_service.answerer.settings.replace(ablate="entity_answer")
     assert not fake_service.ask("雅安的下沉式再生水厂建在哪个县？").refused
+
+
+def test_which_cities_is_not_answered_by_the_regions_that_hold_them(fake_service):
+    answerer = fake_service.answerer
+    q = "省里的方案在哪几个城市搞这个？"
+    assert not answerer._names_kind("城市", "以成都平原、川南、川东北地区为重点", q)  # regions, not cities
+    assert answerer._names_kind("城市", "深化绵阳、乐山协同管控试点", q)  # short city names count
+    assert answerer._names_kind("区县", "持续推动涪陵区、南川区页岩气发展", q)
+    assert not answerer._names_kind("区县", "推动在高竹新区和安宁河谷探索", q)  # areas, and a city word inside one
+    assert not answerer._names_kind("城市", "支持雅安市开展试点", "雅安哪几个城市？")  # the place the question names
+
+    regions_only = "在成都平原、川南、川东北地区[1]。"
+    fake_service.answerer.generator = FakeGenerator(reply=regions_only)
+    a = fake_service.ask("四川省方案的温室气体监测站点试点选在哪几个城市？")
+    assert regions_only.rstrip("。") not in a.text and (a.refused or a.extractive)
+    if a.refused:
+        assert a.refusal_reason == "not_mentioned" and "城市名称" in a.text
+    fake_service.answerer.settings = fake_service.answerer.settings.replace(ablate="place_kind")
+    off = fake_service.ask("四川省方案的温室气体监测站点试点选在哪几个城市？")
+    assert not off.refused and "成都平原、川南、川东北地区" in off.text
 
 
 def test_which_document_questions_quote_the_documents(fake_service):

@@ -155,6 +155,13 @@ ASKS_ENTITY_KIND = re.compile(r"(?:哪家|哪个|哪些|哪几家|什么)[\u4e00
 #: do not answer it
 ASKS_PLACE = re.compile(r"(?:哪个|哪些|哪几个|哪一个)(?:区县|县|区|城市|市|州|地方|地区|乡镇|镇)|在哪(?:里|儿)|"
                         r"(?i:\bwhich (?:city|cities|county|counties|district|districts|places?)\b|\bwhere\b)")
+#: asking for places of one administrative kind ("哪几个区县", "哪些城市"): the name's ending that kind takes.
+#: A region such as "成都平原" or "…示范区" answers "在哪些地方" but not "哪几个城市"; "区域" asks for any area.
+ASKS_ADMIN_PLACE = re.compile(r"(?:哪个|哪些|哪几个|哪一个)(区县|县区|县|区(?!域)|城市|市|州|乡镇|镇)")
+ADMIN_KIND = {"区县": "区县", "县区": "区县", "县": "区县", "区": "区县", "城市": "城市", "市": "城市", "州": "城市",
+              "乡镇": "乡镇", "镇": "乡镇"}
+#: the endings of a place name of each administrative kind
+ADMIN_SUFFIX = {"区县": re.compile(r"[区县]$"), "城市": re.compile(r"[市州]$"), "乡镇": re.compile(r"[乡镇]$")}
 #: what a particular place's name ends with ("北碚区", "攀枝花市", "大渡河"): a place word without it ("美丽",
 #: which jieba tags as a place) does not answer "在哪个县"; nor does a generic one (GENERIC_PLACE_NAMES)
 PLACE_SUFFIX = re.compile(r"(?:市|县|区|州|镇|乡|河|江|湖|山|流域)$")

@@ -29,6 +29,9 @@ from qa.answer.citations import (
     unchecked,
 )
 from qa.answer.cues import (
+    ADMIN_KIND,
+    ADMIN_SUFFIX,
+    ASKS_ADMIN_PLACE,
     ASKS_BASIS,
     ASKS_ENTITY_KIND,
     ASKS_ISSUER,
@@ -63,7 +66,7 @@ from qa.answer.policy import Refusal, RefusalPolicy, unstated_year
 from qa.answer.rewrite import rewrite
 from qa.answer.support import FigureSupport, cjk_bigrams, content_bigrams
 from qa.errors import QAError
-from qa.index.scope import place_names, region_aliases
+from qa.index.scope import city_name, place_names, region_aliases
 from qa.settings import Settings
 from qa.types import Answer, Citation, Hit, Scope, StreamEvent, Timings, Turn
 from qa.validation import validate_question  # the one set of input rules (re-exported here)
@@ -124,11 +127,14 @@ def english_terms(text: str) -> str:
     return re.sub(r"(?<=[\u4e00-\u9fff）]) (?=[\u4e00-\u9fff（])", "", text)
 
 
-def _asked_entity(question: str) -> str:
-    """The kind of name the question asks for ("哪家企业" → 企业), '' when it asks for none."""
+def _asked_entity(question: str, admin: bool = True) -> str:
+    """The kind of name the question asks for ("哪家企业" → 企业, "哪几个区县" → 区县 when `admin`), '' when it
+    asks for none."""
     m = ASKS_ENTITY_KIND.search(question)
     if m:
         return m.group(1)
+    if admin and (m := ASKS_ADMIN_PLACE.search(question)):
+        return ADMIN_KIND[m.group(1)]
     if ASKS_PLACE.search(question):
         return "地点"
     return "时间" if ASKS_WHEN.search(question) else ""
@@ -619,9 +625,16 @@ class Answerer:
     def _names_kind(self, kind: str, quoted: str, question: str) -> bool:
         """Do the quotes name something of the kind the question asks for? A place must be one the question
         does not already name and not a region a document is about ("雅安…哪个县" is not answered by 雅安)."""
+        own = [*self._regions(), *place_names(question)]
+        if kind in ADMIN_SUFFIX:
+            # "哪几个城市/区县": a city's or county's own name ("江津区", "绵阳"), not a region that holds
+            # several ("成都平原", "…示范区", "安宁河谷") nor one the question or a document is about
+            areas = [m.group(0) for m in PLACE_AREA.finditer(quoted)]
+            return any((ADMIN_SUFFIX[kind].search(p) or city_name(p)) and p not in GENERIC_PLACE_NAMES
+                       and not any(p in a for a in areas) and not any(p in o or o in p for o in own)
+                       for p in place_names(quoted))
         if kind != "地点":
             return bool(re.search(ENTITY_NAME[kind], quoted))
-        own = [*self._regions(), *place_names(question)]
         areas = [m.group(0) for m in PLACE_AREA.finditer(quoted) if m.group(0) not in question]
         return bool(areas) or any(PLACE_SUFFIX.search(p) and p not in GENERIC_PLACE_NAMES
                                   and not any(p in o or o in p for o in own) for p in place_names(quoted))
@@ -719,9 +732,17 @@ class Answerer:
             refusal = Refusal("not_mentioned", prompts.REFUSAL_NO_BODY.format(title=unnamed.doc_title,
                                                                                 label=unnamed.label))
             return self._refusal(question, standalone, refusal, hits, scope, t, raw)
+        admin = s.enabled("place_kind")
+        if (s.grounding and admin and s.enabled("entity_answer") and not checked.extractive
+                and (kind := _asked_entity(standalone)) in ADMIN_SUFFIX
+                and not self._names_kind(kind, _MARK.sub("", checked.text), standalone)):
+            # "涉及哪几个城市" answered with the regions the clause names ("成都平原、川南"): the clause's
+            # own words are quoted, and the check below asks whether they name one
+            checked = extractive_answer(items, standalone, [*checked.notes, prompts.NOTE_NO_PLACE_NAME.format(
+                kind=kind)], meaning)
         if (s.grounding and s.enabled("entity_answer") and checked.extractive
-                and (kind := _asked_entity(standalone)) and not self._names_kind(kind, _quoted(checked.text),
-                                                                                 standalone)):
+                and (kind := _asked_entity(standalone, admin)) and not self._names_kind(kind, _quoted(checked.text),
+                                                                                        standalone)):
             # "由哪家公司承建" / "哪一年建成": the quotes that replaced the model's answer name no company,
             # give no year at all
             refusal = Refusal("not_mentioned", prompts.REFUSAL_NO_ENTITY.format(

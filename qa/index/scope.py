@@ -37,7 +37,7 @@ def place_names(text: str) -> list[str]:
                 and re.fullmatch(r"[\u4e00-\u9fff]+", w.word) and w.word not in GENERIC_PLACES]
 
 
-def _city_name(place: str) -> bool:
+def city_name(place: str) -> bool:
     """Is ``place`` the short name of a city or county ("镇江" of 镇江市), not a river ("岷江")? (jieba's
     dictionary holds the administrative name.)"""
     import jieba
@@ -115,7 +115,7 @@ class ScopeDetector:
         # a place the documents themselves discuss (长江流域, 成渝地区, and 岷江 or 黄河 of two characters) is not
         # a foreign region
         if place in self.corpus_text and (len(place) >= 3 and not _ADMIN_SUFFIX.search(place)
-                                          or _AREA_SUFFIX.search(place) and not _city_name(place)):
+                                          or _AREA_SUFFIX.search(place) and not city_name(place)):
             return True
         stem = _AREA_SUFFIX.sub("", place)
         if stem != place and len(stem) >= 2 and stem in self.corpus_text:
