@@ -362,6 +362,14 @@ def test_quotes_that_name_no_place_do_not_answer_which_county(fake_service):
 
 
 def test_which_cities_is_not_answered_by_the_regions_that_hold_them(fake_service):
+    from qa.answer.pipeline import _asked_entity
+    from qa.answer.support import word_bigrams
+
+    assert _asked_entity("方案点名支持了哪几个试点城市？") == "城市"
+    assert _asked_entity("在哪些重点区县推进？") == "区县" and _asked_entity("在哪些区域推进？") == "地点"
+    assert _asked_entity("哪些重点行业园区要改造？") == ""  # a 园区 is not a county
+    assert _asked_entity("在哪几个县推进？", admin=False) == "地点"  # switched off: any place, as before
+    assert word_bigrams("煤炭消费比重要降到多少") == {"煤炭", "炭消", "消费", "费比", "比重"}
     answerer = fake_service.answerer
     q = "省里的方案在哪几个城市搞这个？"
     assert not answerer._names_kind("城市", "以成都平原、川南、川东北地区为重点", q)  # regions, not cities

@@ -155,9 +155,9 @@ ASKS_ENTITY_KIND = re.compile(r"(?:哪家|哪个|哪些|哪几家|什么)[\u4e00
 #: do not answer it
 ASKS_PLACE = re.compile(r"(?:哪个|哪些|哪几个|哪一个)(?:区县|县|区|城市|市|州|地方|地区|乡镇|镇)|在哪(?:里|儿)|"
                         r"(?i:\bwhich (?:city|cities|county|counties|district|districts|places?)\b|\bwhere\b)")
-#: asking for places of one administrative kind ("哪几个区县", "哪些城市"): the name's ending that kind takes.
+#: asking for places of one administrative kind ("哪几个区县", "哪些试点城市"): the name's ending that kind takes.
 #: A region such as "成都平原" or "…示范区" answers "在哪些地方" but not "哪几个城市"; "区域" asks for any area.
-ASKS_ADMIN_PLACE = re.compile(r"(?:哪个|哪些|哪几个|哪一个)(区县|县区|县|区(?!域)|城市|市|州|乡镇|镇)")
+ASKS_ADMIN_PLACE = re.compile(r"(?:哪个|哪些|哪几个|哪一个)(?:[\u4e00-\u9fff]{0,4}?(区县|县区|城市|乡镇)|(县|区(?!域)|市|州|镇))")
 ADMIN_KIND = {"区县": "区县", "县区": "区县", "县": "区县", "区": "区县", "城市": "城市", "市": "城市", "州": "城市",
               "乡镇": "乡镇", "镇": "乡镇"}
 #: the endings of a place name of each administrative kind

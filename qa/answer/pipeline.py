@@ -134,7 +134,7 @@ def _asked_entity(question: str, admin: bool = True) -> str:
     if m:
         return m.group(1)
     if admin and (m := ASKS_ADMIN_PLACE.search(question)):
-        return ADMIN_KIND[m.group(1)]
+        return ADMIN_KIND[m.group(1) or m.group(2)]
     if ASKS_PLACE.search(question):
         return "地点"
     return "时间" if ASKS_WHEN.search(question) else ""

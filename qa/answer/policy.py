@@ -39,7 +39,6 @@ from qa.answer.cues import (
     ASKS_WHEN,
     CONTRAST_TAIL,
     FREQUENCY,
-    FUNCTION_CHARS,
     GENERIC_WORDS,
     LEAD_CLAIM,
     LEVEL,
@@ -55,7 +54,14 @@ from qa.answer.cues import (
     YEAR,
 )
 from qa.answer.evidence import split_sentences
-from qa.answer.support import FigureSupport, acronyms_in_words, cjk_bigrams, content_bigrams, missing_acronyms
+from qa.answer.support import (
+    FigureSupport,
+    acronyms_in_words,
+    cjk_bigrams,
+    content_bigrams,
+    missing_acronyms,
+    word_bigrams,
+)
 from qa.settings import Settings
 from qa.types import Hit, Scope
 
@@ -275,7 +281,7 @@ class RefusalPolicy:
                 return Refusal("no_figure", prompts.REFUSAL_NO_FIGURE)
         if analysis.asks_quantity and self.settings.enabled("asked_subject"):
             subject = asked_subject(analysis.text)
-            wanted = {b for b in content_bigrams(subject, self._regions()) if not FUNCTION_CHARS.intersection(b)}
+            wanted = word_bigrams(subject, self._regions())
             if wanted and best_sentence(wanted, texts)[0] < ASKED_SUBJECT_MIN:
                 # "那5000个停车位里，新能源车位占多少": the evidence is about the context the question sets,
                 # and nothing in it about the item asked of

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from qa.answer.cues import FUNCTION_CHARS, PROVINCE_WORD, RESPONSIBILITY, STRONG_QUESTION
-from qa.answer.support import cjk_bigrams, content_bigrams
+from qa.answer.cues import PROVINCE_WORD, RESPONSIBILITY, STRONG_QUESTION
+from qa.answer.support import cjk_bigrams, word_bigrams
 from qa.index.scope import place_names
 from qa.types import Turn
 
@@ -108,7 +108,7 @@ def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str], inhe
         rest = re.sub(r"[吗嘛呢吧啊么，,？?]|有没有|是否", "", core)
         for r in new_regions:
             rest = rest.replace(r, "")
-        asked = _own_words(rest)
+        asked = word_bigrams(rest)
         if core in new_regions or not (asked - cjk_bigrams(prev)):
             return out  # "那X呢？" / "X呢，有数字吗": nothing asked beyond the previous question
         return f"{_QUESTION_TAIL.sub('', out)}，{_QUESTION_TAIL.sub('', core)}？" if core not in out else out
@@ -132,7 +132,7 @@ def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str], inhe
         # "农村污水的处理率呢，覆盖哪些县？" after a question about the plan's power grid: a topic of
         # its own with a question of its own, asked of the previous plan (not glued to the previous question)
         topic, ask = q.split("呢，", 1)
-        own = _own_words(topic) - cjk_bigrams(prev)
+        own = word_bigrams(topic) - cjk_bigrams(prev)
         context = _previous_context(prev, names)
         if len(own) >= _OWN_TOPIC_MIN and STRONG_QUESTION.search(ask) and context:
             return f"{context}{re.sub(r'^(?:那么?|还有|另外)', '', topic)}{_QUESTION_TAIL.sub('', ask)}？"
@@ -149,7 +149,7 @@ def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str], inhe
 def _on_previous_topic(q: str, prev: str) -> str:
     """``q`` asked of the previous question's topic, when it asks something (a strong question word) but names
     fewer than ``_OWN_TOPIC_MIN`` content bigrams of its own; '' otherwise."""
-    own = _own_words(_ASK_WORDS.sub(" ", q))
+    own = word_bigrams(_ASK_WORDS.sub(" ", q))
     topic = _topic(prev)
     return f"{topic}{q}" if len(own) < _OWN_TOPIC_MIN and STRONG_QUESTION.search(q) and len(topic) >= 4 else ""
 
@@ -159,11 +159,6 @@ def _inherited(q: str, prev: str, names: Sequence[str]) -> str:
     previous topic when it names little of its own ("主要针对哪些产品？" → "重庆的塑料污染治理主要针对哪些产品？"),
     else with the previous region or plan ("用什么办法鼓励市民多坐公交车？" → "资阳方案用什么办法…")."""
     return _on_previous_topic(q, prev) or f"{_previous_context(prev, names)}{q}"
-
-
-def _own_words(text: str) -> set[str]:
-    """The content bigrams of ``text`` with no phrasing character in them."""
-    return {b for b in content_bigrams(text) if not FUNCTION_CHARS.intersection(b)}
 
 
 def _previous_context(prev: str, names: Sequence[str]) -> str:
