@@ -300,7 +300,7 @@ def test_missing_term_ignores_phrasing_but_catches_a_different_subject():
     q = " 十四五节能减排方案规定单位地区生产总值二氧化碳排放下降多少？"
     assert _missing_term("单位地区生产总值二氧化碳排放下降14%", "全省单位地区生产总值能源消耗比2020年下降14%", q)
     assert _missing_term("森林覆盖率目标是57%以上", "森林覆盖率提高至57%以上", " 到2025年森林覆盖率目标是多少？") is None
-    assert _missing_term("煤炭消费比重要降到25%以内", "煤炭消费比重降至25%以内", " 到2025年煤炭消费比重要降到多少？") is None
+    assert _missing_term("煤炭消费比重要降到25%以内", "煤炭消费比重降至25%以内", " 规划里煤炭消费比重最终要降到多少，有上限吗？") is None
 
 
 def test_a_figure_of_the_neighbouring_listed_indicator_is_not_the_answer(fake_service):

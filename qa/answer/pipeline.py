@@ -736,7 +736,7 @@ class Answerer:
         if (s.grounding and admin and s.enabled("entity_answer") and not checked.extractive
                 and (kind := _asked_entity(standalone)) in ADMIN_SUFFIX
                 and not self._names_kind(kind, _MARK.sub("", checked.text), standalone)):
-            # "涉及哪几个城市" answered with the regions the clause names ("成都平原、川南"): the clause's
+            # "哪几个城市" answered with the regions the clause names (a plain, a 示范区): the clause's
             # own words are quoted, and the check below asks whether they name one
             checked = extractive_answer(items, standalone, [*checked.notes, prompts.NOTE_NO_PLACE_NAME.format(
                 kind=kind)], meaning)
