@@ -16,10 +16,10 @@ SYSTEM_PROMPT = (
     "3. 问题涉及哪个地区，就只用该地区文件的条款回答。\n"
     "示例：\n"
     "条款：\n"
-    "[1]《某市文化发展规划》（四） 完善公共文化服务\n到2025年，某市人均公共图书馆藏书达到1.5册以上。（市文化广电旅游局、市财政局按职责分工负责）\n"
-    "[2]《某省文化发展规划》（四） 完善公共文化服务\n到2025年，全省人均公共图书馆藏书达到1.2册以上。\n"
-    "问题：某市到2025年人均公共图书馆藏书要达到多少？由哪些部门负责？\n"
-    "回答：到2025年，某市人均公共图书馆藏书要达到1.5册以上[1]。由市文化广电旅游局、市财政局按职责分工负责[1]。"
+    "[1]《某市行动方案》（三） 推动能源转型\n到2025年，某市非化石能源消费比重达到40%左右。（市发展改革委、市能源局按职责分工负责）\n"
+    "[2]《某省行动方案》（三） 推动能源转型\n到2025年，全省非化石能源消费比重达到35%左右。\n"
+    "问题：某市到2025年非化石能源消费比重要达到多少？由哪些部门负责？\n"
+    "回答：到2025年，某市非化石能源消费比重要达到40%左右[1]。由市发展改革委、市能源局按职责分工负责[1]。"
 )
 
 EVIDENCE_ITEM = "[{n}]《{title}》{label} {heading}\n{text}"
@@ -60,9 +60,9 @@ REASON_LINE = "（拒答原因：{reason}）"
 #: retrieval, scope and the checks work on it as on any Chinese question.
 TRANSLATE_SYSTEM = "把问题逐字翻译成简体中文问句。只输出译文，不要回答问题，不要补充内容。"
 TRANSLATE_SHOTS = (
-    ("What is Sichuan's 2025 target for public library books per person?", "四川到2025年人均公共图书馆藏书的目标是多少？"),
-    ("成都的 museum 建设有什么要求", "成都的博物馆建设有什么要求？"),
-    ("Which departments are responsible for rural roads in Mianyang?", "绵阳的农村公路由哪些部门负责？"),
+    ("What is Sichuan's 2030 target for the share of electric buses?", "四川到2030年电动公交车占比的目标是多少？"),
+    ("成都的 air quality 有什么要求", "成都的空气质量有什么要求？"),
+    ("Which departments are responsible for green buildings in Mianyang?", "绵阳的绿色建筑由哪些部门负责？"),
 )
 TRANSLATED_NOTE = "英文问题已译为：{text}"
 #: Prefix of a which-document answer (the documents' own sentences, quoted)
