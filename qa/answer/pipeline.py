@@ -625,6 +625,8 @@ class Answerer:
     def _names_kind(self, kind: str, quoted: str, question: str) -> bool:
         """Do the quotes name something of the kind the question asks for? A place must be one the question
         does not already name and not a region a document is about ("雅安…哪个县" is not answered by 雅安)."""
+        if kind != "地点" and kind not in ADMIN_SUFFIX:
+            return bool(re.search(ENTITY_NAME[kind], quoted))
         own = [*self._regions(), *place_names(question)]
         if kind in ADMIN_SUFFIX:
             # "哪几个城市/区县": a city's or county's own name ("江津区", "绵阳"), not a region that holds
@@ -633,8 +635,6 @@ class Answerer:
             return any((ADMIN_SUFFIX[kind].search(p) or city_name(p)) and p not in GENERIC_PLACE_NAMES
                        and not any(p in a for a in areas) and not any(p in o or o in p for o in own)
                        for p in place_names(quoted))
-        if kind != "地点":
-            return bool(re.search(ENTITY_NAME[kind], quoted))
         areas = [m.group(0) for m in PLACE_AREA.finditer(quoted) if m.group(0) not in question]
         return bool(areas) or any(PLACE_SUFFIX.search(p) and p not in GENERIC_PLACE_NAMES
                                   and not any(p in o or o in p for o in own) for p in place_names(quoted))
@@ -732,17 +732,15 @@ class Answerer:
             refusal = Refusal("not_mentioned", prompts.REFUSAL_NO_BODY.format(title=unnamed.doc_title,
                                                                                 label=unnamed.label))
             return self._refusal(question, standalone, refusal, hits, scope, t, raw)
-        admin = s.enabled("place_kind")
-        if (s.grounding and admin and s.enabled("entity_answer") and not checked.extractive
-                and (kind := _asked_entity(standalone)) in ADMIN_SUFFIX
+        kind = _asked_entity(standalone, admin=s.enabled("place_kind"))
+        if (s.grounding and s.enabled("entity_answer") and not checked.extractive and kind in ADMIN_SUFFIX
                 and not self._names_kind(kind, _MARK.sub("", checked.text), standalone)):
             # "哪几个城市" answered with the regions the clause names (a plain, a 示范区): the clause's
             # own words are quoted, and the check below asks whether they name one
             checked = extractive_answer(items, standalone, [*checked.notes, prompts.NOTE_NO_PLACE_NAME.format(
                 kind=kind)], meaning)
-        if (s.grounding and s.enabled("entity_answer") and checked.extractive
-                and (kind := _asked_entity(standalone, admin)) and not self._names_kind(kind, _quoted(checked.text),
-                                                                                        standalone)):
+        if (s.grounding and s.enabled("entity_answer") and checked.extractive and kind
+                and not self._names_kind(kind, _quoted(checked.text), standalone)):
             # "由哪家公司承建" / "哪一年建成": the quotes that replaced the model's answer name no company,
             # give no year at all
             refusal = Refusal("not_mentioned", prompts.REFUSAL_NO_ENTITY.format(

@@ -49,12 +49,11 @@ def content_bigrams(text: str, strip: Sequence[str] = ()) -> set[str]:
     return {b for b in cjk_bigrams(text) if not FUNCTION_CHARS.issuperset(b)}
 
 
-
-
 def word_bigrams(text: str, strip: Sequence[str] = ()) -> set[str]:
     """The stricter :func:`content_bigrams`: no phrasing character in the bigram at all ("消费比重", not
     "要达" or "比重要"): the words a subject is named with."""
     return {b for b in content_bigrams(text, strip) if not FUNCTION_CHARS.intersection(b)}
+
 
 class FigureSupport:
     """IDF over the corpus sentences, then coverage of a question by figure-bearing sentences."""
