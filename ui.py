@@ -24,6 +24,7 @@ from typing import Any
 
 import gradio as gr
 
+from qa.answer.rewrite import turn_text
 from qa.api.gate import GenerationGate
 from qa.api.logs import Logs
 from qa.api.presentation import DRAFT_LABEL, change_note
@@ -351,7 +352,7 @@ class ChatPage:
                     answer = event.answer
                     chat[-1] = {"role": "assistant", "content": self.render.answer(answer, draft)}
                     turns = [*turns, {"role": "user", "content": message},
-                             {"role": "assistant", "content": answer.text}]
+                             {"role": "assistant", "content": turn_text(answer)}]
                     last = {"question": message, "answer": answer.text,
                             "citations": [c.to_dict() for c in answer.citations]}
                     self.logs.question("ui", message, answer, wait_ms=run.ticket.wait_ms, doc_ids=doc_ids)

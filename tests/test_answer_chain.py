@@ -796,7 +796,8 @@ def test_a_premise_that_names_the_wrong_lead_body_is_false():
     clause = "推进农村生活污水治理。（市生态环境局牵头，市水利局、市住房城乡建设局配合）"
     assert another_lead("农村污水治理是市水利局牵头的", clause)  # 市水利局 only assists
     assert not another_lead("农村污水治理是市生态环境局牵头的", clause)
-    assert not another_lead("农村污水治理是市农业农村局牵头的", clause)  # not named at all: the support check's case
+    assert another_lead("农村污水治理是市农业农村局牵头的", clause)  # not among the bodies the clause lists
+    assert not another_lead("农村污水治理是市农业农村局牵头的", "推进农村生活污水治理。")  # the clause lists none
 
 
 def test_a_second_question_that_names_nothing_of_its_own_is_not_a_part(analyzer):
@@ -956,3 +957,90 @@ def test_a_term_is_not_mentioned_where_only_its_common_words_are(fake_service):
     assert policy("")._not_mentioned("危废收运体系建设工作", scope).code == "not_mentioned"
     assert policy("mention_weight")._not_mentioned("危废收运体系建设工作", scope) is None
     assert policy("")._not_mentioned("垃圾收运体系建设", scope) is None
+
+
+def test_a_follow_up_pointing_at_the_clause_is_answered_from_the_clause_the_last_answer_cited(fake_service):
+    cited = "《雅安市减污降碳协同增效行动方案》（十一）"
+    history = [Turn("user", "雅安在生态建设上要做哪些事？"), Turn("assistant", f"……[1]\n（依据：{cited}）")]
+    a = fake_service.answerer.analyse("该条由哪几个单位牵头？", history)
+    assert a.followed_clause == (YAAN, "（十一）") and a.parts == ()
+    answer = fake_service.ask("该条由哪几个单位牵头？", history=history)
+    assert (answer.hits[0].chunk.doc_title, answer.hits[0].chunk.label) == (YAAN, "（十一）")
+    off = fake_service.answerer.settings.replace(ablate="follow_clause")
+    from qa.service import build_service
+
+    assert build_service(off).answerer.analyse("该条由哪几个单位牵头？", history).followed_clause == ()
+    # no pointing word, or no clause cited: an ordinary follow-up
+    assert fake_service.answerer.analyse("那资阳呢？", history).followed_clause == ()
+    bare = [Turn("user", "雅安在生态建设上要做哪些事？"), Turn("assistant", "……")]
+    assert fake_service.answerer.analyse("该条由哪几个单位牵头？", bare).followed_clause == ()
+
+
+def test_the_conversation_keeps_the_clauses_an_answer_cites():
+    from qa.answer.rewrite import turn_text
+    from qa.types import Answer, Citation
+
+    c = Citation(1, SICHUAN, "（九）", "…", "x", "d", 0, 1)
+    assert turn_text(Answer(question="q", text="要推广绿色建材[1]。", citations=(c,))).endswith(f"《{SICHUAN}》（九））")
+    quoted = f"《{SICHUAN}》（九）：推广绿色建材。[1]"
+    assert turn_text(Answer(question="q", text=quoted, citations=(c,))) == quoted  # named already
+
+
+def test_whether_a_plan_talks_about_x_stops_x_at_the_question_about_it():
+    assert mention_term("省里的方案有没有讲废旧轮胎怎么回收？") == "废旧轮胎"
+    assert mention_term("方案是否说了餐厨垃圾如何处理") == "餐厨垃圾"
+
+
+def test_either_of_two_alternatives_mentioned_is_a_mention(fake_service):
+    from qa.types import Scope
+
+    policy = fake_service.answerer.policy
+    scope = Scope(doc_ids=(), regions=(), out_of_scope=(), explicit=False)
+    assert policy._not_mentioned("光伏还是量子计算机", scope) is None  # 光伏 is in the plans
+    assert policy._not_mentioned("量子计算机还是核聚变装置", scope).code == "not_mentioned"
+    off = fake_service.answerer.settings.replace(ablate="mention_alternatives")
+    from qa.service import build_service
+
+    assert build_service(off).answerer.policy._not_mentioned("光伏还是量子计算机", scope) is not None
+
+
+def test_a_premise_at_another_benchmark_level_or_dated_by_a_later_sentence_is_false():
+    from qa.answer.policy import other_level, sentence_years
+
+    said = "推动一批重点企业达到国内先进水平。"
+    assert other_level("推动重点企业达到国际领先水平", said)
+    assert not other_level("推动重点企业达到国际领先水平", said, benchmark=False)
+    assert not other_level("推动重点企业达到国内先进水平", said)
+    clause = "推动某新区打造低碳示范区。到2025年，装配式建筑占新建建筑比例达到30%。"
+    assert sentence_years("推动某新区打造低碳示范区。", clause) == set()  # the year is in a later sentence
+    assert sentence_years("装配式建筑占新建建筑比例达到30%。", clause) == {"2025"}
+    listed = "到2030年，完成以下任务。推广节水器具。"
+    assert sentence_years("推广节水器具。", listed) == {"2030"}  # the year before governs it
+
+
+def test_a_statement_put_as_a_tag_question_is_a_premise():
+    assert premise("污水处理那条是市水务局牵头的吧？要找哪个处室？") == "污水处理那条是市水务局牵头的"
+
+
+def test_sheng_before_a_plan_name_is_the_province():
+    from qa.answer.cues import PROVINCE_PLAN
+
+    assert PROVINCE_PLAN.search("省减污降碳方案里有哪些试点")
+    assert PROVINCE_PLAN.search("和省“十四五”节能减排方案比")
+    assert not PROVINCE_PLAN.search("四川省减污降碳方案里有哪些试点")
+    assert not PROVINCE_PLAN.search("节省能源的方案有哪些")
+
+
+def test_the_sentence_that_answers_is_shown_even_when_longer_than_the_budget():
+    from qa.answer.evidence import Sentence, select_sentences
+
+    texts = ["推动运输转型。", "到2025年，淘汰老旧车辆。", "引导中长距离大宗散货及集装箱转向铁路和水路运输，"
+             "推进港口集疏运铁路、物流园区专用线建设，提高大宗货物铁路水路运输比重。", "推广新能源车辆。"]
+    sentences, pos = [], 0
+    for t in texts:
+        sentences.append(Sentence(t, pos, pos + len(t)))
+        pos += len(t)
+    question = "大宗散货运输结构怎么调整？"
+    kept = [s.text for s in select_sentences(question, sentences, "推动运输转型", 40)]
+    assert texts[2] in kept
+    assert texts[2] not in [s.text for s in select_sentences(question, sentences, "推动运输转型", 40, keep_best=False)]

@@ -69,6 +69,8 @@ class QuestionAnalysis:
     parts: tuple[QuestionPart, ...] = ()  # empty, or two or more parts
     premise: str = ""  # what the question asserts the document requires, if anything
     mention_term: str = ""  # X of "有没有提到X"
+    #: (document title, clause label) of the clause a follow-up points at ("这一条由谁牵头？"), from the previous answer
+    followed_clause: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
     #: the user asked for a number in their own words ("百分之多少"), not only through a follow-up made
     #: standalone ("那X的比例呢？" → "…X的比例要达到多少？"): only then is a target stated in words refused
@@ -99,11 +101,12 @@ class QuestionAnalyzer:
     """Analyses questions against the indexed documents' regions (``alias → canonical region``)."""
 
     def __init__(self, region_aliases: Mapping[str, str], *, script: bool = True, preamble: bool = True,
-                 parts: bool = True, described: bool = True) -> None:
-        """``script``/``preamble``/``parts``/``described``: switch a mechanism off (ablation runs)."""
+                 parts: bool = True, described: bool = True, shared_tail: bool = True) -> None:
+        """``script``/``preamble``/``parts``/``described``/``shared_tail``: switch a mechanism off (ablation runs)."""
         self.aliases = dict(region_aliases)
         self.use_script, self.use_preamble, self.use_parts = script, preamble, parts
         self.use_described = described  # sides described one after the other; a which-document tail is no part
+        self.use_shared_tail = shared_tail  # "A和B，对X分别…": X is asked of both sides
         self._ordered = sorted(self.aliases, key=lambda a: (-len(a), a))
         shorts: dict[str, str] = {}
         for alias, canon in self.aliases.items():  # the shortest alias is what people write
@@ -321,6 +324,11 @@ class QuestionAnalyzer:
             head, left = left[:cut], left[cut:]
         right = cues.PARTS_COUNT.sub("", right).strip(" ，,")
         left = left.strip(" ，,")
+        shared = ""
+        if self.use_shared_tail and re.search(r"[，,]", right):
+            # "A和B，对X分别怎么定的": what follows the comma is asked of both sides, not of B alone
+            cut = re.search(r"[，,]", right)
+            right, shared = right[:cut.start()].strip(), right[cut.end():].strip()
         if len(left) < 3 or len(right) < 3:
             return []
         named_left = self.region_mentions(left)
@@ -345,7 +353,10 @@ class QuestionAnalyzer:
         ask = re.sub(r"^(?:分别|各自|各)(?=[是为要有提定])", "", ask)  # 各 only where it opens the ask
         ask = re.sub(r"分别|各自|相比|对比|比较", "", ask) or "是什么？"
         ask = re.sub(r"(是多少)[，,]\1", r"\1", ask)  # "分别是多少，差多少？" asks one figure of each
-        return [QuestionPart(f"{head}{left}{ask}", labels[0]), QuestionPart(f"{head}{inherit}{right}{ask}", labels[1])]
+        if shared:
+            labels = (left, right)
+        return [QuestionPart(f"{head}{left}{shared}{ask}", labels[0]),
+                QuestionPart(f"{head}{inherit}{right}{shared}{ask}", labels[1])]
 
     @staticmethod
     def _comma_questions(text: str) -> list[str]:
@@ -464,6 +475,7 @@ def mention_term(text: str) -> str:
     if not m or not re.search(r"有没有|是否|有无|提没提|吗|(?<![什怎这那多])么", text):
         return ""
     term = text[m.end():]
+    term = cues.MENTION_TERM_END.split(term)[0]
     term = re.split(r"吗|么|没有|[？?。，,]|的(?:内容|要求|规定|事)|这(?:件事|一点|方面)|相关", term)[0]
     term = re.sub(r"^(?:过|了|关于|有关)", "", term).strip(" “”\"'")
     term = cues.MENTION_LEAD_VERB.sub("", term)
@@ -476,7 +488,8 @@ def premise(text: str) -> str:
     rhetorical = cues.RHETORICAL_PREMISE.search(text)
     if rhetorical:
         return rhetorical.group(1).strip(" ，,")
-    segments = [s for s in re.split(r"[，,；;]|—+", text) if s.strip()]
+    # ("X是市林业局牵头的吧？…": a statement put as a tag question is asserted, like one before a comma)
+    segments = [re.sub(r"(?<=的)吧$", "", s) for s in re.split(r"[，,；;]|—+|(?<=吧)[？?]", text) if s.strip()]
     if len(segments) < 2:
         return ""
     for i, seg in enumerate(segments[:-1]):

@@ -128,7 +128,13 @@ A_NOT_A = re.compile(r"(会不会|能不能|可不可以|是不是|要不要|算
 MENTION_VERB = re.compile(r"(?:有没有|是否|有无)?(?:提到|提及|涉及|说到|讲到|写到|出现)(?:过|了)?|"
                           r"(?:有没有|是否|有无)(?:规定|明确|提(?![高升出前供交]))(?:了|过)?|提没提(?:到|及)?|"
                           # "是否提出开展X" / "有没有支持X" / "有没有推广X的内容": whether the plan does X at all
-                          r"(?:有没有|是否|有无)(?:提出|要求|支持|鼓励|推广|部署|安排)(?:了|过)?")
+                          r"(?:有没有|是否|有无)(?:提出|要求|支持|鼓励|推广|部署|安排)(?:了|过)?|"
+                          # "有没有讲X怎么处理": 讲/说/写 alone, with the question word right before it
+                          r"(?:有没有|是否|有无)(?:讲|说|写)(?:了|过)?(?![到及出明清])")
+#: where the X of "有没有讲X" ends: the question about X that follows it ("X怎么处置", "X如何管理")
+MENTION_TERM_END = re.compile(r"怎么|怎样|如何|哪些|哪个|什么|多少")
+#: "A还是B" / "A或者B" inside X: either one mentioned is a mention
+ALTERNATIVES = re.compile(r"还是|或者|或是")
 #: "对X有没有什么要求": whether the plan says anything about X at all (X is the object of 对)
 MENTION_ABOUT = re.compile(r"对([^，,。？?]{2,16}?)(?:有没有|是否|有无)(?:什么|任何)?(?:要求|规定|部署|安排|措施|说法)")
 #: what a "有没有提到X" question may put before X that is not part of X ("发展氢能" asks about 氢能)
@@ -147,7 +153,7 @@ DATE_IN_TEXT = re.compile(r"\d{4}\s*年|年底|年内|月底|\d{1,2}\s*月")
 #: what a name of each kind ASKS_ENTITY asks for contains ("…有限公司", "…大学", "…平台"): quotes with no
 #: such name do not answer "哪家企业/哪个平台…"
 ENTITY_NAME = {"企业": r"公司|集团|企业|厂", "公司": r"公司|集团|企业", "高校": r"大学|学院", "大学": r"大学|学院",
-               "机构": r"院|所|中心|机构|协会|银行|局", "平台": r"平台|通|网|系统", "项目": r"项目|工程|电站|基地|线",
+               "机构": r"院|所|中心|机构|协会|银行|分行|支行|局", "平台": r"平台|通|网|系统", "项目": r"项目|工程|电站|基地|线",
                "时间": DATE_IN_TEXT.pattern}
 #: the kind of name a question asks for ("由哪家建设公司承建" → 公司)
 ASKS_ENTITY_KIND = re.compile(r"(?:哪家|哪个|哪些|哪几家|什么)[\u4e00-\u9fff]{0,4}?(企业|公司|高校|大学|机构|平台|项目)")
@@ -171,8 +177,9 @@ GENERIC_PLACE_NAMES = frozenset({"自治县", "新区", "开区", "城区", "园
                                  "片区", "辖区", "示范区", "试验区", "各区", "全区", "全县", "全市", "本市"})
 ASKS_WHICH_DOC = re.compile(r"哪个(?:文件|方案|文件里|方案里)|(?:哪几个|哪些|哪几份)(?:文件|方案)|哪份|哪一份|哪个地方的方案|出自|(?i:\bwhich (?:document|plan)\b)")
 ASKS_LIST = re.compile(r"哪些|有什么|包括什么|包括哪|几个方面|列出|都有|措施|任务|(?i:\bwhat (?:are|measures)\b)")
-#: words that make a figure question ("比例", "达到") worth a figure bonus when choosing sentences
-ASKS_FIGURE = re.compile(r"多少|几|比例|比重|目标|指标|百分|%|下降|提高|达到|万吨|亿")
+#: words that make a figure question ("比例", "达到") worth a figure bonus when choosing sentences ("哪几种"
+#: asks which ones, not how many)
+ASKS_FIGURE = re.compile(r"多少|(?<!哪)几|比例|比重|目标|指标|百分|%|下降|提高|达到|万吨|亿")
 
 # --------------------------------------------------------------------------- figures
 UNIT = (r"(?:%|万吨标准煤|万吨标煤|万吨|亿吨|吨|万千瓦时|千瓦时|万千瓦|千瓦|亿千瓦时|亿元|万元|元|个百分点|百分点|个|家|座|辆|台|"
@@ -209,6 +216,10 @@ GENERIC_WORDS = re.compile(r"的|目标|指标|要求|方案|文件|里|中|上|
 GENERIC_PLACES = frozenset({"城市", "地方", "地区", "全国", "国家", "农村", "城乡", "城镇", "乡村", "县城", "区县",
                             "市州", "各地", "当地", "本地", "外地", "省市", "三地", "两地", "县区", "各县区", "山区", "城区",
                             "老城区", "市区", "郊区", "景区", "园区", "社区", "辖区", "片区"})
+#: a follow-up that points at the clause the previous answer cited ("这一条由谁牵头？", "该项措施由哪些部门牵头？")
+CLAUSE_DEIXIS = re.compile(r"(?:这|该|此|上面那|上一)(?:一)?条|(?:这|该|此)(?:项|个)(?:措施|任务|工作|要求)")
+#: a clause cited in an answer or a conversation turn: 《title》 and its label ("《…方案》（十六）", "《…方案》三、（一）")
+CITED_CLAUSE = re.compile(r"《([^《》]{4,60})》\s*((?:[一二三四五六七八九十]+、)?（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|通知|序言)")
 ANAPHOR = re.compile(r"^(?:那么|那)?(?:这个|这些|这项|这一|这块|这部分|该|此|其|上述|以上|它|他们)")
 #: a question that points back at the answer before it from inside ("资阳那份也是这几类吗")
 ANAPHOR_INSIDE = re.compile(r"也是(?:这|那)|这几[个项条类种]|同样的")
@@ -273,6 +284,9 @@ NEGATION = re.compile(r"不得|不再|不予|无需|不必|禁止|严禁|不(?![
 #: document, and are a region of their own in a part of a comparison
 PROVINCE_WORDS = ("全省", "省级", "省里", "省上", "本省", "省政府", "省委")
 PROVINCE_WORD = re.compile("|".join(PROVINCE_WORDS))
+#: "省" standing for the province before a plan's name ("省减污降碳方案", "省“十四五”节能减排方案"), not inside a
+#: region's name ("四川省…") nor a word ("节省")
+PROVINCE_PLAN = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[的在和与跟看问查里对按照据]))省(?=[\u4e00-\u9fff“”\"]{0,14}?(?:方案|规划|文件))")
 #: an attribution standing alone before a statement: "按照某方案，…" / "根据省里的文件，…"
 PREMISE_SOURCE = re.compile(r"(?:按照|根据|依照|依据|按)[\u4e00-\u9fff“”\"]{0,16}(?:方案|文件|规定|要求|政策)(?:的?要求|的?规定)?")
 #: a segment that asks (so it is not a statement the question asserts)
@@ -282,9 +296,13 @@ QUESTION_WORD = re.compile(r"[？?]|什么|哪|多少|是否|吗|有没有|如�
 PREMISE_OPENER = re.compile(r"^(?:既然|听说|据说|我听说|都说)(?:[\u4e00-\u9fff“”]{0,16}?(?:方案|文件|规定)(?:里|中)?)?"
                             r"(?:已经|都)?(?:把|将|要求|规定|提出|明确|说)?了?")
 #: a statement of who leads something ("…治理是市水利局牵头的"): a premise about the lead body
+#: the name of a government department ("市林业局", "省发展改革委", "生态环境厅")
+DEPARTMENT_NAME = re.compile(r"(?:局|委|厅|办|委员会|办公室)$")
 LEAD_CLAIM = re.compile(r"(?:是|由)([\u4e00-\u9fff]{2,14}?)(?:来)?牵头(?:的|负责)?$")
 #: administrative levels: a premise at one level is not stated by a sentence at another ("省级考核" / "市级考核")
 LEVEL = re.compile(r"国家级|省级|市级|县级|区级|省、市、县|市、县")
+#: the standard a target is measured against ("达到国内先进水平" is not "达到国际领先水平")
+BENCHMARK_LEVEL = re.compile(r"(?:国际|国内|全国|全省|全市|行业|同行业)(?:领先|先进|一流)")
 #: a premise the question asserts before asking ("方案要求全部关停X，名单怎么定的？")
 PREMISE_VERB = re.compile(r"(?:方案|文件|规定|政策|省里|市里|上面)?(?:要求|规定|明确|提出|说)(?:了)?|"
                           r"(?:方案|文件|政策)(?:里|中)?(?:定的|定了|确定的|写的|写了)")

@@ -156,8 +156,10 @@ class SentenceScorer:
 
 
 def select_sentences(question: str, sentences: Sequence[Sentence], heading: str, budget_chars: int,
-                     ) -> list[Sentence]:
-    """Keep the heading sentence and the sentences that best match the question, in clause order."""
+                     keep_best: bool = True) -> list[Sentence]:
+    """Keep the heading sentence and the sentences that best match the question, in clause order.
+    ``keep_best``: the best-matching sentence is shown even when it is longer than the budget (a long
+    sentence that answers is not dropped for short ones that do not)."""
     if sum(len(s.text) for s in sentences) <= budget_chars:
         return list(sentences)
     scorer = SentenceScorer(question, figure_bonus=0.15)
@@ -165,6 +167,9 @@ def select_sentences(question: str, sentences: Sequence[Sentence], heading: str,
     keep = {0} if sentences and heading and sentences[0].text.startswith(heading[:6]) else set()
     if scorer.wants_dept:  # who is responsible / who issued it: always shown, whatever the budget
         keep |= {i for i, s in enumerate(sentences) if names_bodies(s.text)}
+    best = max(scored, key=lambda x: (x[0], -x[1]), default=(0.0, 0))
+    if keep_best and best[0] > 0:
+        keep.add(best[1])
     used = sum(len(sentences[i].text) for i in keep)
     for score, i in sorted(scored, key=lambda x: (-x[0], x[1])):
         if i in keep:
@@ -178,7 +183,8 @@ def select_sentences(question: str, sentences: Sequence[Sentence], heading: str,
     return [sentences[i] for i in sorted(keep)]
 
 
-def build_evidence(question: str, hits: Sequence[Hit], unit_lookup, budget_chars: int = 120) -> list[EvidenceItem]:
+def build_evidence(question: str, hits: Sequence[Hit], unit_lookup, budget_chars: int = 120,
+                   keep_best: bool = True) -> list[EvidenceItem]:
     """Evidence items [1..n] for the hits. `unit_lookup(doc_id, label)` returns the clause unit
     (dict with text/start/heading/departments) or None (then the chunk text is used)."""
     items = []
@@ -188,7 +194,7 @@ def build_evidence(question: str, hits: Sequence[Hit], unit_lookup, budget_chars
         text = unit.get("text") or c.text
         start = int(unit.get("start", c.start if "text" not in unit else 0))
         sentences = split_sentences(text, start)
-        chosen = select_sentences(question, sentences, c.heading, budget_chars)
+        chosen = select_sentences(question, sentences, c.heading, budget_chars, keep_best)
         items.append(EvidenceItem(n, hit, c.doc_title, c.label, c.heading, text, start, tuple(chosen),
                                   tuple(sentences), tuple(unit.get("departments") or c.departments)))
     return items

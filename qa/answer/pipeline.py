@@ -63,7 +63,7 @@ from qa.answer.evidence import (
 )
 from qa.answer.generators import Generator
 from qa.answer.policy import Refusal, RefusalPolicy, unstated_year
-from qa.answer.rewrite import rewrite
+from qa.answer.rewrite import followed_clause, rewrite
 from qa.answer.support import FigureSupport, cjk_bigrams, content_bigrams
 from qa.errors import QAError
 from qa.index.scope import city_name, place_names, region_aliases
@@ -174,7 +174,8 @@ class Answerer:
                     aliases[alias] = region
             s = self.settings
             analyzer = QuestionAnalyzer(aliases, script=s.enabled("script"), preamble=s.enabled("preamble"),
-                                        parts=s.enabled("parts"), described=s.enabled("described_parts"))
+                                        parts=s.enabled("parts"), described=s.enabled("described_parts"),
+                                        shared_tail=s.enabled("shared_tail"))
             self._alias_cache = (data, aliases, analyzer)
         return self._alias_cache[1], self._alias_cache[2]
 
@@ -213,11 +214,15 @@ class Answerer:
                 analysis = replace(analyzer.analyse(translated), original=question,
                                    notes=(prompts.TRANSLATED_NOTE.format(text=translated),))
         if history:
+            asked_text = analysis.text
             standalone = rewrite(analysis.text, history, self._regions(),
                                  inherit=self.settings.enabled("follow_context"))
-            if standalone != analysis.text:
+            cited = followed_clause(asked_text, history) if self.settings.enabled("follow_clause") else None
+            if standalone != analysis.text or cited:
                 asked = analysis.asks_quantity
-                analysis = replace(analyzer.analyse(standalone), figure_asked=asked)
+                # "这一条由谁牵头？": one question about the clause the last answer cited, not two parts
+                analysis = replace(analyzer.analyse(standalone, split=not cited), figure_asked=asked,
+                                   followed_clause=cited or ())
         return analysis
 
     def _translate(self, text: str) -> str:
@@ -259,6 +264,8 @@ class Answerer:
         t_analysed = time.perf_counter()
         n_hits = max(10, self.settings.top_k)
         hits, scope = self.retriever.search(standalone, k=n_hits, doc_ids=doc_ids)
+        if analysis.followed_clause:
+            hits = self._followed_first(hits, analysis.followed_clause)
         t_retrieved = time.perf_counter()
         timings = {"rewrite_ms": (t_analysed - t0) * 1000, "retrieve_ms": (t_retrieved - t_analysed) * 1000}
         evidence_hits = hits[: self.settings.top_k]
@@ -276,7 +283,8 @@ class Answerer:
                 yield StreamEvent("answer", answer=self._refusal(question, standalone, refusal, hits, scope,
                                                                  Timings(**timings, total_ms=total)))
                 return
-        items = build_evidence(standalone, evidence_hits, self.retriever.unit, self.settings.evidence_chars)
+        items = build_evidence(standalone, evidence_hits, self.retriever.unit, self.settings.evidence_chars,
+                               keep_best=self.settings.enabled("best_sentence"))
         quoted = QUOTED_TERM.search(analysis.text)
         if (self.settings.grounding and analysis.answer_type == "which_doc" and quoted
                 and self.settings.enabled("which_doc")):
@@ -321,6 +329,17 @@ class Answerer:
         answer = self._checked(question, analysis, raw, items, hits, scope, timings, t0,
                                cancelled=bool(cancel and cancel.is_set()))
         yield StreamEvent("answer", answer=answer)
+
+    def _followed_first(self, hits: list[Hit], cited: tuple[str, ...]) -> list[Hit]:
+        """The clause a follow-up points at ("这一条由谁牵头？") first, ranked as the best hit; the others after it."""
+        chunk = self.retriever.clause_chunk(*cited)
+        if chunk is None:
+            return hits
+        rest = [h for h in hits if (h.chunk.doc_id, h.chunk.label) != (chunk.doc_id, chunk.label)]
+        top = hits[0] if hits else None
+        pinned = Hit(chunk, top.score if top else 1.0, dense_score=top.dense_score if top else None,
+                     keyword_score=top.keyword_score if top else None)
+        return [pinned, *rest]
 
     def _answer_parts(self, question: str, analysis: QuestionAnalysis, doc_ids: Sequence[str] | None,
                       cancel: threading.Event | None, t0: float) -> Iterator[StreamEvent]:

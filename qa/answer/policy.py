@@ -35,9 +35,12 @@ from qa.answer import prompts
 from qa.answer.analysis import QuestionAnalysis
 from qa.answer.citations import normalize_answer, segment_binds, stated_figures, target_years
 from qa.answer.cues import (
+    ALTERNATIVES,
     ASKS_QUANTITY,
     ASKS_WHEN,
+    BENCHMARK_LEVEL,
     CONTRAST_TAIL,
+    DEPARTMENT_NAME,
     FREQUENCY,
     GENERIC_WORDS,
     LEAD_CLAIM,
@@ -114,12 +117,29 @@ def supporting_sentences(wanted: set[str], texts: Sequence[str], threshold: floa
             if wanted and len(cjk_bigrams(s.text) & wanted) / len(wanted) >= threshold]
 
 
-def other_level(claim: str, sentence: str) -> bool:
+def sentence_years(sentence: str, clause: str) -> set[str]:
+    """The target years ``sentence`` of ``clause`` speaks of: its own, else those of the nearest sentence before it
+    ("到2025年，…。…" governs what follows it; a year in a later sentence does not)."""
+    sents = [x.text for x in split_sentences(clause)]
+    at = next((i for i, x in enumerate(sents) if sentence and (sentence in x or x in sentence)), None)
+    if at is None:
+        return target_years(sentence)
+    for i in range(at, -1, -1):
+        found = target_years(sents[i])
+        if found:
+            return found
+    return set()
+
+
+def other_level(claim: str, sentence: str, benchmark: bool = True) -> bool:
     """Does ``sentence`` put at another administrative level what ``claim`` puts at one ("纳入省级督察" against
     "纳入市级督察")?"""
-    wanted = set(LEVEL.findall(claim))
-    found = set(LEVEL.findall(sentence))
-    return bool(wanted and found and not wanted & found)
+    # administrative level; the standard a target is measured against (``benchmark``)
+    for level in (LEVEL, BENCHMARK_LEVEL) if benchmark else (LEVEL,):
+        wanted, found = set(level.findall(claim)), set(level.findall(sentence))
+        if wanted and found and not wanted & found:
+            return True
+    return False
 
 
 def opposite_polarity(claim: str, sentence: str) -> bool:
@@ -144,8 +164,14 @@ def another_lead(claim: str, clause: str) -> bool:
     if not m:
         return False
     body = m.group(1)
+    if body not in clause:
+        # a department the clause's own list of responsible bodies leaves out ("（市农业农村局、…按职责分工负责）")
+        from qa.corpus.structure import trailing_parenthesis
+
+        named = trailing_parenthesis(clause)
+        return bool(named) and bool(DEPARTMENT_NAME.search(body))
     leads = re.findall(r"([^（(，,、；;。]{2,20}?)牵头", clause)
-    return bool(leads) and body in clause and not any(body in lead for lead in leads)
+    return bool(leads) and not any(body in lead for lead in leads)
 
 
 def unstated_year(answer: str, wanted: set[str], clauses: Sequence[str]) -> bool:
@@ -251,8 +277,11 @@ class RefusalPolicy:
             # to another year ("2025年前建成X" where the clause gives X no year)
             clause = next((t for t in texts if sentence and sentence in t), "")
             if self.settings.enabled("premise_polarity") and (
-                    opposite_polarity(analysis.premise, sentence) or other_level(analysis.premise, sentence)
-                    or any(y not in normalize_answer(clause) for y in target_years(analysis.premise))):
+                    opposite_polarity(analysis.premise, sentence)
+                    or other_level(analysis.premise, sentence, self.settings.enabled("benchmark_level"))
+                    or any(y not in normalize_answer(clause) for y in target_years(analysis.premise))
+                    or (self.settings.enabled("premise_year_sentence")
+                        and not target_years(analysis.premise) <= sentence_years(sentence, clause))):
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
                                quote=sentence)
             if self.settings.enabled("premise_roles") and any(another_lead(analysis.premise, t) for t in texts
@@ -307,6 +336,13 @@ class RefusalPolicy:
         return Refusal("no_figure", prompts.REFUSAL_NO_FIGURE)
 
     def _not_mentioned(self, term: str, scope: Scope) -> Refusal | None:
+        """"有没有提到X": refused when the scoped documents do not mention X (nor any one of "A还是B")."""
+        choices = [c for c in ALTERNATIVES.split(term) if len(c) >= 2] if self.settings.enabled("mention_alternatives") else []
+        if len(choices) >= 2 and any(self._term_missing(c, scope) is None for c in choices):
+            return None
+        return self._term_missing(term, scope)
+
+    def _term_missing(self, term: str, scope: Scope) -> Refusal | None:
         docs = self._document_texts(scope.doc_ids)
         flat = normalize_answer("".join(docs))
         if term in flat:

@@ -65,6 +65,8 @@ TRANSLATE_SHOTS = (
     ("Which departments are responsible for green buildings in Mianyang?", "绵阳的绿色建筑由哪些部门负责？"),
 )
 TRANSLATED_NOTE = "英文问题已译为：{text}"
+#: the clauses an answer cites, kept with it in the conversation (a follow-up "这一条由谁牵头？" points at them)
+TURN_SOURCES = "（依据：{clauses}）"
 #: Prefix of a which-document answer (the documents' own sentences, quoted)
 WHICH_DOC_PREFIX = "以下文件的条款说到了这一内容："
 #: A yes to "有没有提到X", with the sentences that write X

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from qa.answer.cues import PROVINCE_WORD, RESPONSIBILITY, STRONG_QUESTION
+from qa.answer.cues import CITED_CLAUSE, CLAUSE_DEIXIS, PROVINCE_WORD, RESPONSIBILITY, STRONG_QUESTION
+from qa.answer.prompts import TURN_SOURCES
 from qa.answer.support import cjk_bigrams, word_bigrams
 from qa.index.scope import place_names
-from qa.types import Turn
+from qa.types import Answer, Turn
 
 _FOLLOW_START = re.compile(r"^(那么?|那|还有|另外|再|此外|它|这个|这项|这些|这块|这一块|这部分|该|其|上述|同样|那边)")
 _DEICTIC = re.compile(r"(?:^|(?<=[，,]))(?:这块|这部分)|这个|这项|这些|这一|这几[个项条类种]|那份|这件事|该项|该|其中|它们?|上述|前面|刚才|同样|那边|这方面|此项")
@@ -30,6 +31,26 @@ def last_user_question(history: Sequence[Turn]) -> str | None:
     for turn in reversed(history):
         if turn.role == "user" and turn.content.strip():
             return turn.content.strip()
+    return None
+
+
+def turn_text(answer: Answer) -> str:
+    """The answer as the conversation keeps it: its text, and the clauses it cites where the text does not
+    name them (a model answer marks them only as [n])."""
+    cited = [c for c in dict.fromkeys(f"《{c.doc_title}》{c.clause}" for c in answer.citations) if c not in answer.text]
+    return f"{answer.text}\n{TURN_SOURCES.format(clauses='、'.join(cited))}" if cited else answer.text
+
+
+def followed_clause(question: str, history: Sequence[Turn]) -> tuple[str, str] | None:
+    """(title, label) of the clause "这条 / 该项措施" points at: the first clause the last answer cites, written
+    "《title》label" (our answers and the turns the chat page keeps carry them); None when the question
+    points at no clause or the last answer cites none."""
+    if not CLAUSE_DEIXIS.search(question):
+        return None
+    for turn in reversed(history):
+        if turn.role == "assistant":
+            m = CITED_CLAUSE.search(turn.content)
+            return (m.group(1), m.group(2)) if m else None
     return None
 
 

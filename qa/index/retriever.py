@@ -24,7 +24,7 @@ from qa.index.embedders import Embedder
 from qa.index.scope import ScopeDetector
 from qa.index.store import IndexData, current_version, load_index
 from qa.settings import Settings
-from qa.types import Hit, Scope
+from qa.types import Chunk, Hit, Scope
 
 log = logging.getLogger("qa.index")
 
@@ -280,6 +280,11 @@ class Retriever:
                              doc_number=m.get("doc_number", ""), date=m.get("date", ""),
                              n_chunks=int(m.get("n_chunks", 0)))
                 for d, m in sorted(data.documents.items())]
+
+    def clause_chunk(self, doc_title: str, label: str) -> Chunk | None:
+        """The first piece of clause ``label`` of the document titled ``doc_title`` (None if there is none)."""
+        data = self.load()
+        return next((c for c in data.chunks if c.doc_title == doc_title and c.label == label and c.piece == 0), None)
 
     def unit(self, doc_id: str, label: str) -> dict | None:
         doc = self.load().documents.get(doc_id)
