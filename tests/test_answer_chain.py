@@ -883,7 +883,7 @@ def test_sides_described_one_after_the_other_are_parts(analyzer):
     a = analyzer.analyse("省方案里，一项讲垃圾焚烧，一项讲污泥处置，提法一样吗？")
     assert [p.label for p in a.parts] == ["垃圾焚烧", "污泥处置"]
     assert all(p.text.startswith("省方案里") for p in a.parts)  # the context that names a document is kept
-    off = QuestionAnalyzer(ALIASES, described=False)  # switch described_parts
+    off = QuestionAnalyzer(ALIASES, described=False, sides=False)  # switches described_parts, side_parts
     assert off.analyse("一个是雅安的单位产值能耗，一个是重庆的单位产值水耗，各降多少 哪个降得多").parts == ()
 
 
@@ -1044,3 +1044,31 @@ def test_the_sentence_that_answers_is_shown_even_when_longer_than_the_budget():
     kept = [s.text for s in select_sentences(question, sentences, "推动运输转型", 40)]
     assert texts[2] in kept
     assert texts[2] not in [s.text for s in select_sentences(question, sentences, "推动运输转型", 40, keep_best=False)]
+
+
+def test_two_named_sides_asked_of_each_in_loose_words_are_parts(analyzer):
+    a = analyzer.analyse("垃圾分类这块 雅安方案和资阳方案各咋写的 都有目标吗")
+    assert [p.label for p in a.parts] == ["雅安方案", "资阳方案"]
+    assert a.parts[0].text == "垃圾分类这块 雅安方案怎么写的 有目标吗"
+    assert "雅安" not in a.parts[1].text and "各" not in a.parts[1].text
+    which = analyzer.analyse("光伏 四川方案和重庆方案谁给了装机目标？各怎么说")
+    assert [p.text for p in which.parts][1] == "光伏 重庆方案是否给了装机目标？怎么说"
+    off = QuestionAnalyzer(ALIASES, sides=False).analyse("垃圾分类这块 雅安方案和资阳方案各咋写的 都有目标吗")
+    assert off.parts == ()
+
+
+def test_filler_after_the_mentioned_term_is_not_part_of_it():
+    assert mention_term("资阳方案有没有提到湿地保护这块？") == "湿地保护"
+
+
+def test_a_quoted_term_no_document_has_is_not_in_any_document(fake_service):
+    a = fake_service.ask("“量子计算机”是哪份方案提出的？")
+    assert a.refused and a.refusal_reason == "not_mentioned"
+    off = fake_service.answerer.settings.replace(ablate="which_doc_absent")
+    from qa.service import build_service
+
+    assert not build_service(off).ask("“量子计算机”是哪份方案提出的？").refused
+
+
+def test_an_abbreviation_before_dao_and_a_year_is_the_region(analyzer):
+    assert analyzer.analyse("渝到2025年公交车要换多少辆").regions == ("重庆市",)

@@ -101,12 +101,14 @@ class QuestionAnalyzer:
     """Analyses questions against the indexed documents' regions (``alias → canonical region``)."""
 
     def __init__(self, region_aliases: Mapping[str, str], *, script: bool = True, preamble: bool = True,
-                 parts: bool = True, described: bool = True, shared_tail: bool = True) -> None:
-        """``script``/``preamble``/``parts``/``described``/``shared_tail``: switch a mechanism off (ablation runs)."""
+                 parts: bool = True, described: bool = True, shared_tail: bool = True, sides: bool = True) -> None:
+        """``script``/``preamble``/``parts``/``described``/``shared_tail``/``sides``: switch a mechanism off
+        (ablation runs)."""
         self.aliases = dict(region_aliases)
         self.use_script, self.use_preamble, self.use_parts = script, preamble, parts
         self.use_described = described  # sides described one after the other; a which-document tail is no part
         self.use_shared_tail = shared_tail  # "A和B，对X分别…": X is asked of both sides
+        self.use_sides = sides  # two named sides asked of each in words no other split reads
         self._ordered = sorted(self.aliases, key=lambda a: (-len(a), a))
         shorts: dict[str, str] = {}
         for alias, canon in self.aliases.items():  # the shortest alias is what people write
@@ -218,7 +220,34 @@ class QuestionAnalyzer:
         by_item = self._conjunct_parts(text)
         if by_item:
             return by_item
-        return self._sub_questions(text)
+        return self._side_parts(text) or self._sub_questions(text)
+
+    def _side_parts(self, text: str) -> list[QuestionPart]:
+        """"X这块，A方案和B方案各怎么说，都有比例吗": two sides named (a region, with its plan's name after
+        it), asked of each in words no other split reads: each part is the question with the other side
+        (and the word joining them) taken out."""
+        if not self.use_sides or not cues.SIDES_CUE.search(text):
+            return []
+        sides: list[tuple[int, int]] = []
+        seen: set[str] = set()
+        for start, end, region in self.region_mentions(text):
+            if region in seen:
+                continue
+            seen.add(region)
+            named = cues.DOCUMENT_NAME.match(text[end:])
+            sides.append((start, end + (named.end() if named and named.end() <= 12 else 0)))
+        if len(sides) != 2 or not re.fullmatch(r"\s*" + cues.CONNECTOR + r"\s*", text[sides[0][1]:sides[1][0]]):
+            return []  # (sides not side by side each have their own question: "A要…，B在哪些…")
+        parts = []
+        for k, (start, end) in enumerate(sides):
+            o_start, o_end = sides[1 - k]
+            if k == 0:
+                rest = re.sub(cues.CONNECTOR + r"\s*$", "", text[:o_start]) + text[o_end:]
+            else:
+                rest = text[:o_start] + re.sub(r"^\s*" + cues.CONNECTOR, "", text[o_end:])
+            rest = cues.SIDE_WHICH.sub("是否", cues.SIDES_WORDS.sub("", cues.PARTS_WORDS.sub("", rest)))
+            parts.append(QuestionPart(rest.strip(" ，,"), text[start:end]))
+        return parts
 
     def _versus_parts(self, text: str) -> list[QuestionPart]:
         """"资阳对餐饮油烟治理有什么要求？和重庆相比呢": the question before, and the same question of the other region."""
@@ -478,7 +507,7 @@ def mention_term(text: str) -> str:
     term = cues.MENTION_TERM_END.split(term)[0]
     term = re.split(r"吗|么|没有|[？?。，,]|的(?:内容|要求|规定|事)|这(?:件事|一点|方面)|相关", term)[0]
     term = re.sub(r"^(?:过|了|关于|有关)", "", term).strip(" “”\"'")
-    term = cues.MENTION_LEAD_VERB.sub("", term)
+    term = cues.MENTION_FILLER.sub("", cues.MENTION_LEAD_VERB.sub("", term))
     return term if len(term) >= 2 else ""
 
 

@@ -29,7 +29,7 @@ PROVINCE_ABBREVIATIONS = {
     "滇": "云南", "云": "云南", "陕": "陕西", "秦": "陕西", "甘": "甘肃", "陇": "甘肃", "青": "青海", "蒙": "内蒙古",
     "桂": "广西", "藏": "西藏", "宁": "宁夏", "新": "新疆",
 }
-ABBREVIATION_CONTEXT = r"(?:(?<=^)|(?<=[\s，,：:和与跟及]))({chars})(?=[\s，,的省市]|方案|减污|节能|十四五|20\d\d|\d\d年)"
+ABBREVIATION_CONTEXT = r"(?:(?<=^)|(?<=[\s，,：:和与跟及]))({chars})(?=[\s，,的省市]|方案|减污|节能|十四五|到?20\d\d|到?\d\d年)"
 #: Two or three abbreviations written together for the regions they join ("川渝两地", "京津冀的"): each
 #: stands for its region; the run must stand alone as a word (same boundaries as a single one); "川 渝" and
 #: "川、渝" are runs too.
@@ -131,6 +131,8 @@ MENTION_VERB = re.compile(r"(?:有没有|是否|有无)?(?:提到|提及|涉及|
                           r"(?:有没有|是否|有无)(?:提出|要求|支持|鼓励|推广|部署|安排)(?:了|过)?|"
                           # "有没有讲X怎么处理": 讲/说/写 alone, with the question word right before it
                           r"(?:有没有|是否|有无)(?:讲|说|写)(?:了|过)?(?![到及出明清])")
+#: words after X of "有没有提X这块" that are not part of X
+MENTION_FILLER = re.compile(r"(?:这块|这一块|这方面|这一方面|方面|这些|这类|之类|等等)$")
 #: where the X of "有没有讲X" ends: the question about X that follows it ("X怎么处置", "X如何管理")
 MENTION_TERM_END = re.compile(r"怎么|怎样|如何|哪些|哪个|什么|多少")
 #: "A还是B" / "A或者B" inside X: either one mentioned is a mention
@@ -226,6 +228,12 @@ ANAPHOR_INSIDE = re.compile(r"也是(?:这|那)|这几[个项条类种]|同样�
 #: words that ask for several parts at once ("分别", "各是", "哪个高")
 PARTS_CUE = re.compile(r"分别|各自|各是|各为|各要|各有|各提出|哪个(?:地方|地区|城市|省市|方案|目标|指标)?(?:定得|设得)?(?:更|最)?(?:高|低|多|少|大|小)|谁(?:定得)?(?:更)?(?:高|低|多|少|大|小)|"
                        r"相比|对比|比较|差了?多少|差了?几|相差|差距|(?:是不是|是否)(?:同一个|一样|相同)|一样吗|相同吗")
+#: a question about two named sides that asks of each ("各怎么说", "两边", "都有…吗", "哪个有", "谁给了")
+SIDES_CUE = re.compile(r"分别|各|两边|两地|两份|两个方案|都|谁|哪个|哪份|一样")
+#: "哪个/谁" asking which side has something: asked of one side, whether it has it
+SIDE_WHICH = re.compile(r"(?:谁|哪个|哪份|哪一个)(?=给了|给出|有|提了|提出|定了|规定|写了)")
+#: words about both sides at once, dropped from a one-side part
+SIDES_WORDS = re.compile(r"两边|两地|两份|两个方案|(?<=[方案的？?\s])各(?=[\u4e00-\u9fff])|都(?=有|给|提|定|写)")
 #: a comparison's "is it the same" sub-question, which no single side answers ("是不是同一个口径？")
 SAMENESS_ASK = re.compile(r"(?:用的|采用的)?(?:是不是|是否|是)?(?:同一个?|一样|相同|一致)[^，,。？?]{0,6}?(?:吗|么|没有)?"
                           r"[？?]\s*(?=\S)")

@@ -175,7 +175,7 @@ class Answerer:
             s = self.settings
             analyzer = QuestionAnalyzer(aliases, script=s.enabled("script"), preamble=s.enabled("preamble"),
                                         parts=s.enabled("parts"), described=s.enabled("described_parts"),
-                                        shared_tail=s.enabled("shared_tail"))
+                                        shared_tail=s.enabled("shared_tail"), sides=s.enabled("side_parts"))
             self._alias_cache = (data, aliases, analyzer)
         return self._alias_cache[1], self._alias_cache[2]
 
@@ -293,6 +293,12 @@ class Answerer:
             if found is not None:
                 yield StreamEvent("token", found.text)
                 yield StreamEvent("answer", answer=found)
+                return
+            absent = (self.policy.not_mentioned(quoted.group(1), scope)
+                      if self.settings.enabled("which_doc_absent") else None)
+            if absent is not None:  # "“X”出现在哪个方案里" where no document in scope has X, nor its words
+                t = Timings(**timings, total_ms=(time.perf_counter() - t0) * 1000)
+                yield StreamEvent("answer", answer=self._refusal(question, standalone, absent, hits, scope, t))
                 return
         if self.settings.grounding and analysis.answer_type == "which_doc" and self.settings.enabled("which_doc"):
             # "哪个文件提到X": the documents' own sentences, quoted with their titles, are the answer

@@ -335,6 +335,10 @@ class RefusalPolicy:
             return None
         return Refusal("no_figure", prompts.REFUSAL_NO_FIGURE)
 
+    def not_mentioned(self, term: str, scope: Scope) -> Refusal | None:
+        """A ``not_mentioned`` refusal when no document in ``scope`` mentions ``term`` (see :meth:`_not_mentioned`)."""
+        return self._not_mentioned(term, scope)
+
     def _not_mentioned(self, term: str, scope: Scope) -> Refusal | None:
         """"有没有提到X": refused when the scoped documents do not mention X (nor any one of "A还是B")."""
         choices = [c for c in ALTERNATIVES.split(term) if len(c) >= 2] if self.settings.enabled("mention_alternatives") else []
