@@ -101,13 +101,11 @@ class QuestionAnalyzer:
     """Analyses questions against the indexed documents' regions (``alias → canonical region``)."""
 
     def __init__(self, region_aliases: Mapping[str, str], *, script: bool = True, preamble: bool = True,
-                 parts: bool = True, described: bool = True, shared_tail: bool = True, sides: bool = True) -> None:
-        """``script``/``preamble``/``parts``/``described``/``shared_tail``/``sides``: switch a mechanism off
-        (ablation runs)."""
+                 parts: bool = True, described: bool = True, sides: bool = True) -> None:
+        """``script``/``preamble``/``parts``/``described``/``sides``: switch a mechanism off (ablation runs)."""
         self.aliases = dict(region_aliases)
         self.use_script, self.use_preamble, self.use_parts = script, preamble, parts
         self.use_described = described  # sides described one after the other; a which-document tail is no part
-        self.use_shared_tail = shared_tail  # "A和B，对X分别…": X is asked of both sides
         self.use_sides = sides  # two named sides asked of each in words no other split reads
         self._ordered = sorted(self.aliases, key=lambda a: (-len(a), a))
         shorts: dict[str, str] = {}
@@ -353,11 +351,7 @@ class QuestionAnalyzer:
             head, left = left[:cut], left[cut:]
         right = cues.PARTS_COUNT.sub("", right).strip(" ，,")
         left = left.strip(" ，,")
-        shared = ""
-        if self.use_shared_tail and re.search(r"[，,]", right):
-            # "A和B，对X分别怎么定的": what follows the comma is asked of both sides, not of B alone
-            cut = re.search(r"[，,]", right)
-            right, shared = right[:cut.start()].strip(), right[cut.end():].strip()
+
         if len(left) < 3 or len(right) < 3:
             return []
         named_left = self.region_mentions(left)
@@ -382,10 +376,7 @@ class QuestionAnalyzer:
         ask = re.sub(r"^(?:分别|各自|各)(?=[是为要有提定])", "", ask)  # 各 only where it opens the ask
         ask = re.sub(r"分别|各自|相比|对比|比较", "", ask) or "是什么？"
         ask = re.sub(r"(是多少)[，,]\1", r"\1", ask)  # "分别是多少，差多少？" asks one figure of each
-        if shared:
-            labels = (left, right)
-        return [QuestionPart(f"{head}{left}{shared}{ask}", labels[0]),
-                QuestionPart(f"{head}{inherit}{right}{shared}{ask}", labels[1])]
+        return [QuestionPart(f"{head}{left}{ask}", labels[0]), QuestionPart(f"{head}{inherit}{right}{ask}", labels[1])]
 
     @staticmethod
     def _comma_questions(text: str) -> list[str]:

@@ -175,7 +175,7 @@ class Answerer:
             s = self.settings
             analyzer = QuestionAnalyzer(aliases, script=s.enabled("script"), preamble=s.enabled("preamble"),
                                         parts=s.enabled("parts"), described=s.enabled("described_parts"),
-                                        shared_tail=s.enabled("shared_tail"), sides=s.enabled("side_parts"))
+                                        sides=s.enabled("side_parts"))
             self._alias_cache = (data, aliases, analyzer)
         return self._alias_cache[1], self._alias_cache[2]
 
