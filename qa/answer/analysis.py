@@ -351,7 +351,6 @@ class QuestionAnalyzer:
             head, left = left[:cut], left[cut:]
         right = cues.PARTS_COUNT.sub("", right).strip(" ，,")
         left = left.strip(" ，,")
-
         if len(left) < 3 or len(right) < 3:
             return []
         named_left = self.region_mentions(left)

@@ -303,9 +303,9 @@ QUESTION_WORD = re.compile(r"[？?]|什么|哪|多少|是否|吗|有没有|如�
 #: the opener (and the document it names, and the verb) is the premise
 PREMISE_OPENER = re.compile(r"^(?:既然|听说|据说|我听说|都说)(?:[\u4e00-\u9fff“”]{0,16}?(?:方案|文件|规定)(?:里|中)?)?"
                             r"(?:已经|都)?(?:把|将|要求|规定|提出|明确|说)?了?")
-#: a statement of who leads something ("…治理是市水利局牵头的"): a premise about the lead body
 #: the name of a government department ("市林业局", "省发展改革委", "生态环境厅")
 DEPARTMENT_NAME = re.compile(r"(?:局|委|厅|办|委员会|办公室)$")
+#: a statement of who leads something ("…治理是市水利局牵头的"): a premise about the lead body
 LEAD_CLAIM = re.compile(r"(?:是|由)([\u4e00-\u9fff]{2,14}?)(?:来)?牵头(?:的|负责)?$")
 #: administrative levels: a premise at one level is not stated by a sentence at another ("省级考核" / "市级考核")
 LEVEL = re.compile(r"国家级|省级|市级|县级|区级|省、市、县|市、县")

@@ -265,7 +265,7 @@ class Answerer:
         n_hits = max(10, self.settings.top_k)
         hits, scope = self.retriever.search(standalone, k=n_hits, doc_ids=doc_ids)
         if analysis.followed_clause:
-            hits = self._followed_first(hits, analysis.followed_clause)
+            hits = self._followed_first(hits, analysis.followed_clause, doc_ids)
         t_retrieved = time.perf_counter()
         timings = {"rewrite_ms": (t_analysed - t0) * 1000, "retrieve_ms": (t_retrieved - t_analysed) * 1000}
         evidence_hits = hits[: self.settings.top_k]
@@ -336,10 +336,11 @@ class Answerer:
                                cancelled=bool(cancel and cancel.is_set()))
         yield StreamEvent("answer", answer=answer)
 
-    def _followed_first(self, hits: list[Hit], cited: tuple[str, ...]) -> list[Hit]:
-        """The clause a follow-up points at ("这一条由谁牵头？") first, ranked as the best hit; the others after it."""
+    def _followed_first(self, hits: list[Hit], cited: tuple[str, ...], doc_ids: Sequence[str] | None) -> list[Hit]:
+        """The clause a follow-up points at ("这一条由谁牵头？") first, ranked as the best hit; the others after it
+        (unless the user restricted the question to other documents)."""
         chunk = self.retriever.clause_chunk(*cited)
-        if chunk is None:
+        if chunk is None or (doc_ids and chunk.doc_id not in doc_ids):
             return hits
         rest = [h for h in hits if (h.chunk.doc_id, h.chunk.label) != (chunk.doc_id, chunk.label)]
         top = hits[0] if hits else None
