@@ -966,6 +966,7 @@ def test_a_follow_up_pointing_at_the_clause_is_answered_from_the_clause_the_last
     assert a.followed_clause == (YAAN, "（十一）") and a.parts == ()
     answer = fake_service.ask("该条由哪几个单位牵头？", history=history)
     assert (answer.hits[0].chunk.doc_title, answer.hits[0].chunk.label) == (YAAN, "（十一）")
+    assert answer.citations and {(c.doc_title, c.clause) for c in answer.citations} == {(YAAN, "（十一）")}
     off = fake_service.answerer.settings.replace(ablate="follow_clause")
     from qa.service import build_service
 

@@ -218,11 +218,14 @@ class Answerer:
             standalone = rewrite(analysis.text, history, self._regions(),
                                  inherit=self.settings.enabled("follow_context"))
             cited = followed_clause(asked_text, history) if self.settings.enabled("follow_clause") else None
-            if standalone != analysis.text or cited:
+            if cited and self.retriever.clause_chunk(*cited) is not None:
+                # "这一条由谁牵头？": asked of the clause the last answer cited, as it stands (that clause is its
+                # evidence), one question and not two parts
+                return replace(analyzer.analyse(asked_text, split=False), figure_asked=analysis.asks_quantity,
+                               followed_clause=cited, notes=analysis.notes)
+            if standalone != analysis.text:
                 asked = analysis.asks_quantity
-                # "这一条由谁牵头？": one question about the clause the last answer cited, not two parts
-                analysis = replace(analyzer.analyse(standalone, split=not cited), figure_asked=asked,
-                                   followed_clause=cited or ())
+                analysis = replace(analyzer.analyse(standalone), figure_asked=asked)
         return analysis
 
     def _translate(self, text: str) -> str:
@@ -269,6 +272,8 @@ class Answerer:
         t_retrieved = time.perf_counter()
         timings = {"rewrite_ms": (t_analysed - t0) * 1000, "retrieve_ms": (t_retrieved - t_analysed) * 1000}
         evidence_hits = hits[: self.settings.top_k]
+        if analysis.followed_clause and hits and (hits[0].chunk.doc_title, hits[0].chunk.label) == analysis.followed_clause:
+            evidence_hits = hits[:1]  # "这一条由谁负责": that clause is the evidence, and the only one quoted
         if self.settings.grounding and self.settings.enabled("cards"):
             carded = self._card_answer(question, analysis, hits, scope, timings, t0)
             if carded is not None:
