@@ -273,7 +273,7 @@ class Answerer:
         timings = {"rewrite_ms": (t_analysed - t0) * 1000, "retrieve_ms": (t_retrieved - t_analysed) * 1000}
         evidence_hits = hits[: self.settings.top_k]
         if analysis.followed_clause and hits and (hits[0].chunk.doc_title, hits[0].chunk.label) == analysis.followed_clause:
-            evidence_hits = hits[:1]  # "这一条由谁负责": that clause is the evidence, and the only one quoted
+            evidence_hits = hits[:1]  # "该项措施由谁牵头": that clause is the evidence, and the only one quoted
         if self.settings.grounding and self.settings.enabled("cards"):
             carded = self._card_answer(question, analysis, hits, scope, timings, t0)
             if carded is not None:
