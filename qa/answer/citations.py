@@ -543,6 +543,9 @@ def _citation(k: int, item: EvidenceItem, claim: str, facts: Sequence[str]) -> C
 Meaning = Callable[[str, Sequence[str]], Sequence[float]]
 #: Weight of the meaning score against the keyword score when choosing sentences to quote.
 MEANING_WEIGHT = 3.0
+#: what a clause's retrieval rank costs a sentence in the extractive fallback (fitted on dev: 0.05 → 0.1 raised
+#: citation precision 92.0% → 92.7% with key facts unchanged; 0.3 lost key facts)
+QUOTE_RANK_PENALTY = 0.1
 
 
 def extractive_answer(items: Sequence[EvidenceItem], question: str, notes: Sequence[str],
@@ -562,7 +565,7 @@ def _extractive(items: Sequence[EvidenceItem], question: str, notes: list[str], 
         for s in it.all_sentences:
             if it.answers_nothing(s.text, scorer.wants_dept):
                 continue
-            ranked.append((scorer(s.text) - 0.05 * rank, rank, s.start, it, s))
+            ranked.append((scorer(s.text) - QUOTE_RANK_PENALTY * rank, rank, s.start, it, s))
     if meaning is not None and ranked:
         # by meaning as well as by words: a paraphrased question shares few words with its answer
         sims = list(meaning(question, [r[4].text for r in ranked]))
