@@ -954,9 +954,9 @@ def test_a_term_is_not_mentioned_where_only_its_common_words_are(fake_service):
     scope = Scope(doc_ids=("a",), regions=(), out_of_scope=(), explicit=True)
     # 7 of the term's 9 word pairs are in the plan: enough by count, but the two it lacks are the ones
     # that tell this term apart (another plan has them)
-    assert policy("")._not_mentioned("危废收运体系建设工作", scope).code == "not_mentioned"
-    assert policy("mention_weight")._not_mentioned("危废收运体系建设工作", scope) is None
-    assert policy("")._not_mentioned("垃圾收运体系建设", scope) is None
+    assert policy("").not_mentioned("危废收运体系建设工作", scope).code == "not_mentioned"
+    assert policy("mention_weight").not_mentioned("危废收运体系建设工作", scope) is None
+    assert policy("").not_mentioned("垃圾收运体系建设", scope) is None
 
 
 def test_a_follow_up_pointing_at_the_clause_is_answered_from_the_clause_the_last_answer_cited(fake_service):
@@ -997,12 +997,12 @@ def test_either_of_two_alternatives_mentioned_is_a_mention(fake_service):
 
     policy = fake_service.answerer.policy
     scope = Scope(doc_ids=(), regions=(), out_of_scope=(), explicit=False)
-    assert policy._not_mentioned("光伏还是量子计算机", scope) is None  # 光伏 is in the plans
-    assert policy._not_mentioned("量子计算机还是核聚变装置", scope).code == "not_mentioned"
+    assert policy.not_mentioned("光伏还是量子计算机", scope) is None  # 光伏 is in the plans
+    assert policy.not_mentioned("量子计算机还是核聚变装置", scope).code == "not_mentioned"
     off = fake_service.answerer.settings.replace(ablate="mention_alternatives")
     from qa.service import build_service
 
-    assert build_service(off).answerer.policy._not_mentioned("光伏还是量子计算机", scope) is not None
+    assert build_service(off).answerer.policy.not_mentioned("光伏还是量子计算机", scope) is not None
 
 
 def test_a_premise_at_another_benchmark_level_or_dated_by_a_later_sentence_is_false():

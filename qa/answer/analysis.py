@@ -494,8 +494,9 @@ def mention_term(text: str) -> str:
     if not m or not re.search(r"有没有|是否|有无|提没提|吗|(?<![什怎这那多])么", text):
         return ""
     term = text[m.end():]
-    term = cues.MENTION_TERM_END.split(term)[0]
-    term = re.split(r"吗|么|没有|[？?。，,]|的(?:内容|要求|规定|事)|这(?:件事|一点|方面)|相关", term)[0]
+    # (X ends at the question asked about it, "X怎么处置", as at 吗 or a comma)
+    term = re.split(cues.MENTION_TERM_END.pattern + r"|吗|么|没有|[？?。，,]|的(?:内容|要求|规定|事)|这(?:件事|一点|方面)|相关",
+                    term)[0]
     term = re.sub(r"^(?:过|了|关于|有关)", "", term).strip(" “”\"'")
     term = cues.MENTION_FILLER.sub("", cues.MENTION_LEAD_VERB.sub("", term))
     return term if len(term) >= 2 else ""

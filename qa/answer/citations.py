@@ -328,14 +328,17 @@ def target_years(text: str) -> set[str]:
     return {m.group(1) for m in _YEAR.finditer(t) if not _BASELINE.search(t[max(0, m.start() - 3):m.start()])}
 
 
-def _year_context(item: EvidenceItem, index: int) -> set[str]:
-    """The years a sentence of a clause speaks of: its own, else those of the nearest sentence before it."""
-    sents = item.all_sentences
+def governing_years(sentences: Sequence[str], index: int) -> set[str]:
+    """The years sentence ``index`` of a clause speaks of: its own, else those of the nearest sentence before it."""
     for i in range(index, -1, -1):
-        found = target_years(sents[i].text)
+        found = target_years(sentences[i])
         if found:
             return found
     return set()
+
+
+def _year_context(item: EvidenceItem, index: int) -> set[str]:
+    return governing_years([s.text for s in item.all_sentences], index)
 
 
 #: a figure is bound to the listed item ("…，秸秆综合利用率稳定在90%以上，畜禽粪污综合利用率达到80%以上，…")

@@ -214,15 +214,14 @@ class Answerer:
                 analysis = replace(analyzer.analyse(translated), original=question,
                                    notes=(prompts.TRANSLATED_NOTE.format(text=translated),))
         if history:
-            asked_text = analysis.text
-            standalone = rewrite(analysis.text, history, self._regions(),
-                                 inherit=self.settings.enabled("follow_context"))
-            cited = followed_clause(asked_text, history) if self.settings.enabled("follow_clause") else None
+            cited = followed_clause(analysis.text, history) if self.settings.enabled("follow_clause") else None
             if cited and self.retriever.clause_chunk(*cited) is not None:
                 # "这一条由谁牵头？": asked of the clause the last answer cited, as it stands (that clause is its
-                # evidence), one question and not two parts
-                return replace(analyzer.analyse(asked_text, split=False), figure_asked=analysis.asks_quantity,
+                # evidence), one question and not two parts; nothing to rewrite
+                return replace(analyzer.analyse(analysis.text, split=False), figure_asked=analysis.asks_quantity,
                                followed_clause=cited, notes=analysis.notes)
+            standalone = rewrite(analysis.text, history, self._regions(),
+                                 inherit=self.settings.enabled("follow_context"))
             if standalone != analysis.text:
                 asked = analysis.asks_quantity
                 analysis = replace(analyzer.analyse(standalone), figure_asked=asked)

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from qa.answer import prompts
 from qa.answer.analysis import QuestionAnalysis
-from qa.answer.citations import normalize_answer, segment_binds, stated_figures, target_years
+from qa.answer.citations import governing_years, normalize_answer, segment_binds, stated_figures, target_years
 from qa.answer.cues import (
     ALTERNATIVES,
     ASKS_QUANTITY,
@@ -122,13 +122,7 @@ def sentence_years(sentence: str, clause: str) -> set[str]:
     ("到2025年，…。…" governs what follows it; a year in a later sentence does not)."""
     sents = [x.text for x in split_sentences(clause)]
     at = next((i for i, x in enumerate(sents) if sentence and (sentence in x or x in sentence)), None)
-    if at is None:
-        return target_years(sentence)
-    for i in range(at, -1, -1):
-        found = target_years(sents[i])
-        if found:
-            return found
-    return set()
+    return target_years(sentence) if at is None else governing_years(sents, at)
 
 
 def other_level(claim: str, sentence: str, benchmark: bool = True) -> bool:
@@ -247,7 +241,7 @@ class RefusalPolicy:
         if years:
             return Refusal("year_not_covered", prompts.REFUSAL_MISSING_FIGURE.format(names="、".join(years)))
         if analysis.mention_term and self.settings.enabled("mention"):
-            refusal = self._not_mentioned(analysis.mention_term, scope)
+            refusal = self.not_mentioned(analysis.mention_term, scope)
             if refusal is not None:
                 return refusal
         if analysis.premise and self.settings.enabled("premise"):
@@ -336,10 +330,6 @@ class RefusalPolicy:
         return Refusal("no_figure", prompts.REFUSAL_NO_FIGURE)
 
     def not_mentioned(self, term: str, scope: Scope) -> Refusal | None:
-        """A ``not_mentioned`` refusal when no document in ``scope`` mentions ``term`` (see :meth:`_not_mentioned`)."""
-        return self._not_mentioned(term, scope)
-
-    def _not_mentioned(self, term: str, scope: Scope) -> Refusal | None:
         """"有没有提到X": refused when the scoped documents do not mention X (nor any one of "A还是B")."""
         choices = [c for c in ALTERNATIVES.split(term) if len(c) >= 2] if self.settings.enabled("mention_alternatives") else []
         if len(choices) >= 2 and any(self._term_missing(c, scope) is None for c in choices):
