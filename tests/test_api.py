@@ -85,7 +85,17 @@ def test_ask_returns_the_answer_json(client):
     assert ANSWER_KEYS | {"question", "error"} <= set(body)
     assert body["question"] == Q and body["error"] is None
     assert body["citations"] and body["citations"][0]["doc_title"] == "雅安市减污降碳协同增效行动方案"
-    assert "[1]" in body["answer"] and not body["refused"]
+    assert "[1]" in body["answer"] and not body["refused"] and body["refusal_reason"] == ""
+    assert body["history_text"] == body["answer"]  # the quotes name their clause already
+
+
+def test_ask_history_text_names_the_clauses_a_model_answer_marks_only_as_n(fake_index, tmp_path):
+    # what a client keeps in the conversation: the answer and the clause it cites ("这一条…" points at it)
+    gen = FakeGenerator(reply=lambda messages: "到2025年，非化石能源消费比重达到58%左右[1]。")
+    with make_client(fake_index, tmp_path, gen) as c:
+        body = c.post("/api/ask", json={"question": Q}).json()
+    assert not body["extractive"] and "《" not in body["answer"]
+    assert body["history_text"] == body["answer"] + "\n（依据：《雅安市减污降碳协同增效行动方案》（五））"
 
 
 def test_ask_stream_sends_tokens_then_the_checked_answer(client):
@@ -100,6 +110,7 @@ def test_ask_stream_sends_tokens_then_the_checked_answer(client):
     final = events[-1][1]
     assert final["raw_answer"] == tokens
     assert final["citations"] and final["error"] is None and final["question"] == Q
+    assert "《雅安市减污降碳协同增效行动方案》" in final["history_text"]
 
 
 def test_ask_stream_reports_errors_as_an_error_event(fake_index, tmp_path):
@@ -117,6 +128,7 @@ def test_ask_stream_reports_errors_as_an_error_event(fake_index, tmp_path):
 def test_ask_refuses_out_of_scope_questions(client):
     body = client.post("/api/ask", json={"question": "北京到2025年的节能目标是什么？"}).json()
     assert body["refused"] is True and body["citations"] == []
+    assert body["refusal_reason"] == "out_of_corpus" and body["history_text"] == body["answer"]
 
 
 def test_ask_passes_history_and_doc_ids(fake_index, tmp_path):

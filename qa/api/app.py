@@ -30,6 +30,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingRes
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from qa.answer.rewrite import turn_text
 from qa.api import openai_compat as oa
 from qa.api import schemas as s
 from qa.api.admin.router import build_router as build_admin_router
@@ -85,6 +86,13 @@ def error_type(exc: QAError) -> str:
 
 def error_message(exc: QAError) -> str:
     return exc.message if not exc.hint else f"{exc.message}（{exc.hint}）"
+
+
+def answer_body(question: str, answer: Answer) -> dict[str, Any]:
+    """The JSON of an answer, with the text a client keeps in the conversation for the next question
+    (``history_text``: the answer with the clauses it cites, which a follow-up such as "这一条由谁牵头？"
+    points at)."""
+    return {"question": question, **answer.to_dict(), "history_text": turn_text(answer), "error": None}
 
 
 def error_body(err_type: str, message: str) -> dict[str, Any]:
@@ -392,7 +400,7 @@ def create_app(service: Any, settings: Settings, *, gate: GenerationGate | None 
                 last = time.monotonic()
                 if event.kind == "answer":
                     answer = event.answer
-                    yield sse("answer", {"question": run.question, **answer.to_dict(), "error": None})
+                    yield sse("answer", answer_body(run.question, answer))
                 elif event.kind == "usage":
                     yield sse("usage", event.usage.to_dict() if event.usage else {})
                 else:
@@ -421,7 +429,7 @@ def create_app(service: Any, settings: Settings, *, gate: GenerationGate | None 
         answer = await collect(run, request, "api")
         if answer is None:  # the client went away
             return Response(status_code=499)
-        return {"question": run.question, **answer.to_dict(), "error": None}
+        return answer_body(run.question, answer)
 
     @api.post("/search", response_model=s.SearchResponse, summary="只检索 / retrieval only")
     def search(req: s.SearchRequest) -> Any:

@@ -24,7 +24,6 @@ import threading
 import time
 from pathlib import Path
 
-from qa.answer.prompts import TURN_SOURCES
 from qa.api.presentation import DRAFT_LABEL, REFUSAL_WHY
 
 TOKEN_VERSION = "e2"
@@ -154,11 +153,7 @@ mark{background:#854d0e;color:#fff}.err{color:#fca5a5}input{background:#1f2937;c
 <button class="send" id="send" type="submit">提问</button></form></div>
 <script>
 let TOKEN = TOKEN_JSON;
-const REFUSAL_WHY = REFUSAL_JSON, DRAFT = DRAFT_JSON, SOURCES = SOURCES_JSON;
-function turnText(a) {  // the answer as the conversation keeps it: with the clauses it cites ("这一条由谁牵头？" points at them)
-  const cited = [...new Set((a.citations || []).map(c => '《' + c.doc_title + '》' + c.clause))].filter(c => !a.answer.includes(c));
-  return cited.length ? a.answer + '\\n' + SOURCES.replace('{clauses}', cited.join('、')) : a.answer;
-}
+const REFUSAL_WHY = REFUSAL_JSON, DRAFT = DRAFT_JSON;
 const log = document.getElementById('log'), input = document.getElementById('q'), send = document.getElementById('send');
 const queueBox = document.getElementById('queue'), intro = document.getElementById('intro').cloneNode(true);
 let history = [], busy = false; const pending = [];
@@ -260,7 +255,7 @@ async function ask(question) {
       }
       log.scrollTop = log.scrollHeight;
     }
-    if (answer) { history.push({role: 'user', content: question}, {role: 'assistant', content: turnText(answer)}); }
+    if (answer) { history.push({role: 'user', content: question}, {role: 'assistant', content: answer.history_text || answer.answer}); }
   } catch (e) { div.replaceChildren(el('span', 'err', '出错了：' + e.message)); }
   finally {
     busy = false; log.scrollTop = log.scrollHeight;
@@ -284,4 +279,4 @@ def embed_html(max_chars: int, token: str | None) -> str:
             .replace("TOKEN_JSON", json.dumps(token))
             .replace("REFUSAL_JSON", json.dumps(REFUSAL_WHY, ensure_ascii=False))
             .replace("DRAFT_JSON", json.dumps(DRAFT_LABEL, ensure_ascii=False))
-            .replace("SOURCES_JSON", json.dumps(TURN_SOURCES, ensure_ascii=False)))
+)

@@ -90,7 +90,7 @@ class AskResponse(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "question": "雅安到2025年非化石能源消费比重要达到多少？",
         "answer": "到2025年，非化石能源消费比重达到58%左右[1]。",
-        "refused": False, "extractive": False,
+        "refused": False, "refusal_reason": "", "extractive": False,
         "citations": [{"n": 1, "doc_title": "雅安市减污降碳协同增效行动方案", "clause": "（五）",
                        "quote": "到2025年，非化石能源消费比重达到58%左右。", "chunk_id": "0212b0abd89cc7e6",
                        "doc_id": "yaan_jianwu_jiangtan_2023", "start": 2155, "end": 2176}],
@@ -99,10 +99,15 @@ class AskResponse(BaseModel):
         "scope": {"doc_ids": ["yaan_jianwu_jiangtan_2023"], "regions": ["雅安"], "out_of_scope": [],
                   "explicit": False},
         "raw_answer": "到2025年，非化石能源消费比重达到58%左右。[1]", "notes": [],
-        "timings": {"retrieve_ms": 14.3, "first_token_ms": 420.0, "total_ms": 2100.0}, "error": None}]})
+        "timings": {"retrieve_ms": 14.3, "first_token_ms": 420.0, "total_ms": 2100.0},
+        "history_text": "到2025年，非化石能源消费比重达到58%左右[1]。\n（依据：《雅安市减污降碳协同增效行动方案》（五））",
+        "error": None}]})
     question: str
     answer: str
     refused: bool
+    refusal_reason: str = Field(default="", description=(
+        "拒答原因代码（回答时为空） / the refusal's reason code, '' when answered: out_of_corpus, weak_evidence, "
+        "period_not_covered, year_not_covered, not_mentioned, false_premise, no_figure, model_refused"))
     extractive: bool
     citations: list[CitationOut]
     retrieved: list[RetrievedOut]
@@ -111,6 +116,9 @@ class AskResponse(BaseModel):
     raw_answer: str
     notes: list[str]
     timings: dict[str, float]
+    history_text: str = Field(default="", description=(
+        "这条回答在对话历史中应保存的文本（附所引条款，追问“这一条由谁负责？”时据此定位） / the answer as the next "
+        "request's `history` should carry it: its text with the clauses it cites"))
     error: ErrorDetail | None = None
 
 
