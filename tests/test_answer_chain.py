@@ -1073,3 +1073,86 @@ def test_a_quoted_term_no_document_has_is_not_in_any_document(fake_service):
 
 def test_an_abbreviation_before_dao_and_a_year_is_the_region(analyzer):
     assert analyzer.analyse("渝到2025年公交车要换多少辆").regions == ("重庆市",)
+
+
+def test_who_is_read_in_the_sentence_that_asks():
+    from qa.answer.evidence import asks_who
+
+    # a premise may name who leads; the sentence that asks asks for something else
+    assert not asks_who("这项试点不是说由区里牵头吗？第一批名单有哪些？")
+    assert asks_who("这项试点不是说由区里牵头吗？那实际是谁牵头？")
+    assert asks_who("对该项工作负责的部门是哪些？")
+    assert not asks_who("对完不成任务的单位会怎么处理？")  # the body is the object of 对
+    # a choice of how to act is not a who-question; a choice between bodies is
+    assert not asks_who("这件事是自己组织开展，还是配合上级开展？")
+    assert asks_who("这个通知是市政府单独印发的还是几个部门联合印发的？")
+
+
+def test_whether_x_is_included_or_has_a_rule_names_x():
+    assert mention_term("重点行业名单里有没有把陶瓷算进去？") == "陶瓷"
+    assert mention_term("方案对超标企业有没有限期整改的规定？") == "限期整改"
+    assert mention_term("方案有没有什么具体的规定？") != "什么具体"
+
+
+def test_an_abbreviation_before_a_conjunction_and_another_region_is_the_region(analyzer):
+    a = analyzer.analyse("渝和雅安两个方案对光伏的说法一样吗")
+    assert set(a.regions) == {"重庆市", "雅安市"}
+
+
+def test_sides_share_the_topic_before_them_and_a_later_question_goes_to_the_side_it_names(analyzer):
+    a = analyzer.analyse("光伏这块 重庆方案和雅安方案分别提了哪些要求？雅安有装机目标吗")
+    assert [p.text for p in a.parts] == ["光伏这块 重庆方案提了哪些要求？", "光伏这块 雅安方案提了哪些要求？雅安有装机目标吗"]
+
+
+def test_a_figure_in_another_unit_than_the_one_asked_is_not_the_answer():
+    from qa.answer.citations import asked_unit, other_unit, unit_fit
+
+    assert asked_unit("用水总量上限是多少亿立方米") == "立方米" and asked_unit("占比是百分之几") == "%"
+    assert asked_unit("差几个点") == "%" and asked_unit("要降多少") == ""
+    assert other_unit("用水总量上限是多少亿立方米", "用水效率提高到65%[1]。")
+    assert not other_unit("要新增多少公里管网", "新增1.3万公里[1]。")  # magnitude is not the unit
+    assert not other_unit("占比要到百分之几", "消费量达到135万吨标准煤，煤炭下降5%。")
+    assert unit_fit("要降多少", "下降5%") is None  # no unit asked: no check
+
+
+def test_a_figure_in_another_unit_is_refused_when_no_evidence_sentence_gives_one(fake_service):
+    question = "雅安的非化石能源到2025年要用到多少万吨标准煤？"
+    reply = "到2025年，非化石能源消费比重达到58%左右[1]。"
+    fake_service.answerer.generator = FakeGenerator(reply=reply)
+    try:
+        a = fake_service.ask(question)
+        assert a.refused or "58%" not in a.text
+        from qa.service import build_service
+
+        off = build_service(fake_service.answerer.settings.replace(ablate="unit_binding,figure_relevance"))
+        off.answerer.generator = FakeGenerator(reply=reply)
+        b = off.ask(question)
+        assert not b.refused and "58%" in b.text
+    finally:
+        fake_service.answerer.generator = FakeGenerator()
+
+
+def test_a_premise_that_has_someone_lead_where_the_plan_has_them_assist_is_false():
+    from qa.answer.policy import assists_only
+
+    said = "配合省级开展清洁生产审核创新试点。"
+    assert assists_only("市里牵头开展清洁生产审核创新试点", said)
+    assert assists_only("由各县自行开展清洁生产审核创新试点", said)
+    assert not assists_only("配合省里开展清洁生产审核创新试点", said)
+    assert not assists_only("市里牵头开展清洁生产审核创新试点", "由市经济和信息化局牵头开展试点。")
+
+
+def test_a_yes_no_answer_that_cites_a_clause_not_writing_x_is_replaced_by_the_sentences_that_do(fake_service):
+    question = "雅安方案是否提到了制氢？"
+    reply = "有，雅安方案提到了[2]。"
+    fake_service.answerer.generator = FakeGenerator(reply=reply)
+    try:
+        a = fake_service.ask(question)
+        assert not a.refused and a.citations and all("制氢" in c.quote for c in a.citations)
+        from qa.service import build_service
+
+        off = build_service(fake_service.answerer.settings.replace(ablate="mention_cited"))
+        off.answerer.generator = FakeGenerator(reply=reply)
+        assert not any("制氢" in c.quote for c in off.ask(question).citations)
+    finally:
+        fake_service.answerer.generator = FakeGenerator()

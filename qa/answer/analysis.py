@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 from qa.answer import cues
+from qa.answer.evidence import asks_who
 
 _SEGMENT = re.compile(r"[^，,。：:；;！!]+[，,。：:；;！!]?")
 _REQUEST_PREFIX = re.compile(r"^(?:请问|想问一下|想问下|问一下|问下|麻烦问一下|麻烦问下|请教一下|想了解一下|想知道)[，,：:\s]*")
@@ -346,9 +347,9 @@ class QuestionAnalyzer:
         right = re.sub(r"(?<!占)(?:相)?比(?:较)?[，,]\s*$", "", body[join.end():])
         # what the two subjects share: the segments before the one that lists them ("…方案中，")
         head = ""
-        if "，" in left or "," in left:
-            cut = max(left.rfind("，"), left.rfind(",")) + 1
-            head, left = left[:cut], left[cut:]
+        if re.search(r"[，,\s]", left.strip()):  # ("光伏这块 A方案和B方案…": the topic before a space too)
+            cut = max(left.strip().rfind("，"), left.strip().rfind(","), left.strip().rfind(" ")) + 1
+            head, left = left.strip()[:cut], left.strip()[cut:]
         right = cues.PARTS_COUNT.sub("", right).strip(" ，,")
         left = left.strip(" ，,")
         if len(left) < 3 or len(right) < 3:
@@ -375,7 +376,23 @@ class QuestionAnalyzer:
         ask = re.sub(r"^(?:分别|各自|各)(?=[是为要有提定])", "", ask)  # 各 only where it opens the ask
         ask = re.sub(r"分别|各自|相比|对比|比较", "", ask) or "是什么？"
         ask = re.sub(r"(是多少)[，,]\1", r"\1", ask)  # "分别是多少，差多少？" asks one figure of each
-        return [QuestionPart(f"{head}{left}{ask}", labels[0]), QuestionPart(f"{head}{inherit}{right}{ask}", labels[1])]
+        asks = self._side_asks(ask, (left, inherit + right))
+        return [QuestionPart(f"{head}{left}{asks[0]}", labels[0]), QuestionPart(f"{head}{inherit}{right}{asks[1]}", labels[1])]
+
+    def _side_asks(self, ask: str, sides: tuple[str, str]) -> tuple[str, str]:
+        """The ask of each side: a later sentence of it that names the region of one side only ("…分别提了哪些？
+        B有装机目标吗") is asked of that side alone."""
+        sentences = [s for s in re.split(r"(?<=[？?])", ask) if s.strip()]
+        if len(sentences) < 2:
+            return ask, ask
+        regions = [{self.aliases.get(r, r) for _, _, r in self.region_mentions(side)} for side in sides]
+        out = [sentences[0], sentences[0]]
+        for sentence in sentences[1:]:
+            named = {self.aliases.get(r, r) for _, _, r in self.region_mentions(sentence)}
+            own = [k for k in (0, 1) if named and named <= regions[k]]
+            for k in own if len(own) == 1 else (0, 1):
+                out[k] += sentence
+        return out[0], out[1]
 
     @staticmethod
     def _comma_questions(text: str) -> list[str]:
@@ -467,7 +484,7 @@ def _answer_type(text: str) -> str:
         return "which_doc"
     if cues.ASKS_ENTITY.search(text):
         return "explanation"
-    if cues.RESPONSIBILITY.search(text):
+    if asks_who(text):
         return "body"
     a_not_a = cues.A_NOT_A.search(text)
     quantity = cues.ASKS_QUANTITY.search(text)
@@ -487,6 +504,9 @@ def mention_term(text: str) -> str:
     about = cues.MENTION_ABOUT.search(text)
     if about:  # "对印染企业有没有什么规定": X is what the plan would have to say something about
         return re.sub(r"^(?:于|关于)", "", about.group(1)).strip(" “”\"'")
+    listed = cues.MENTION_INCLUDED.search(text) or cues.MENTION_OF.search(text)
+    if listed and not cues.MENTION_VAGUE.fullmatch(listed.group(1)) and not cues.STRONG_QUESTION.search(listed.group(1)):
+        return listed.group(1).strip(" “”\"'")  # "有没有把陶瓷算进去" / "有没有限期整改的规定"
     m = cues.MENTION_VERB.search(text)
     quoted = cues.QUOTED_TERM.search(text)
     if quoted and re.search(r"有没有|是否|有无", text):

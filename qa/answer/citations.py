@@ -16,9 +16,9 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from qa.answer.cues import ASKED_UNIT, FIGURE_VERB, QUALIFIERS_AFTER, UNIT_MAGNITUDE
 from qa.answer.cues import ASKS_QUANTITY as _ASKS_QUANTITY
 from qa.answer.cues import BASELINE_YEAR as _BASELINE
-from qa.answer.cues import FIGURE_VERB, QUALIFIERS_AFTER
 from qa.answer.cues import FUNCTION_CHARS as _FUNCTION_CHARS
 from qa.answer.cues import UNIT as _UNIT
 from qa.answer.cues import YEAR as _YEAR
@@ -70,6 +70,33 @@ def figures(text: str) -> list[str]:
 def stated_figures(text: str) -> list[str]:
     """The figures of ``text`` other than years ("2025年" dates a target, it is not one)."""
     return [f for f in figures(text) if not re.fullmatch(r"20\d\d年", f)]
+
+
+def asked_unit(question: str) -> str:
+    """The unit a how-much question names, without its magnitude ("多少万吨" → 吨; a share → %); '' if none."""
+    m = ASKED_UNIT.search(question)
+    if not m:
+        return ""
+    return "%" if m.group(2) else UNIT_MAGNITUDE.sub("", m.group(1))
+
+
+def unit_fit(question: str, text: str) -> bool | None:
+    """Does ``text`` give a figure in the unit the question names ("多少万吨" → a figure in 吨)? None when the
+    question names no unit or ``text`` gives no figure with a unit."""
+    unit = asked_unit(question)
+    given = {UNIT_MAGNITUDE.sub("", re.sub(r"^[\d.]+", "", f)) for f in stated_figures(text)}
+    given.discard("")
+    if not unit or not given:
+        return None
+    if unit == "%":
+        return bool(given & {"%", "个百分点", "百分点"})
+    return any(u.startswith(unit) or unit.startswith(u) for u in given)
+
+
+def other_unit(question: str, text: str) -> bool:
+    """Does ``text`` give figures only in units other than the one the question names ("多少亿立方米" answered
+    "65%")?"""
+    return unit_fit(question, text) is False
 
 
 def _fact_in(fact: str, clause_norm: str) -> bool:

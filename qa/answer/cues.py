@@ -29,7 +29,7 @@ PROVINCE_ABBREVIATIONS = {
     "滇": "云南", "云": "云南", "陕": "陕西", "秦": "陕西", "甘": "甘肃", "陇": "甘肃", "青": "青海", "蒙": "内蒙古",
     "桂": "广西", "藏": "西藏", "宁": "宁夏", "新": "新疆",
 }
-ABBREVIATION_CONTEXT = r"(?:(?<=^)|(?<=[\s，,：:和与跟及]))({chars})(?=[\s，,的省市]|方案|减污|节能|十四五|到?20\d\d|到?\d\d年)"
+ABBREVIATION_CONTEXT = r"(?:(?<=^)|(?<=[\s，,：:和与跟及]))({chars})(?=[\s，,的省市和与跟、]|方案|减污|节能|十四五|到?20\d\d|到?\d\d年)"
 #: Two or three abbreviations written together for the regions they join ("川渝两地", "京津冀的"): each
 #: stands for its region; the run must stand alone as a word (same boundaries as a single one); "川 渝" and
 #: "川、渝" are runs too.
@@ -97,6 +97,15 @@ ASKS_QUANTITY = re.compile(r"(?<!号是)(?<!号)多少|(?<![哪这那])几[个�
 #: who is responsible / who issued it
 RESPONSIBILITY = re.compile(r"(?<!各)(?<!有关)部门|负责|牵头|谁(?!(?:定得|设得|的)?更?(?:高|低|多|少|大|小|快|慢|强|弱|严))|(?:哪些|哪个|哪几个|什么|责任|参与|牵头|配合)单位|配合|职责|主管|印发(?!通知)|发布(?!日期|时间)|"
                             r"联合发文|联合印发|签发|发文机关|印发机关|(?i:\bwhich (?:department|agenc|bod)|\bwho\b)")
+#: the body a question asks for in its last sentence when it names no responsibility word there
+#: ("A比B多了哪家"); the sentences before it may only state one ("X是某局牵头的吧？该找哪个处？")
+WHO_IN_ASK = re.compile(r"谁|哪家|哪几家")
+#: "是自己组织，还是配合上级开展": a choice between two ways of acting; it asks who only where the
+#: alternatives are bodies ("是市政府单独发的还是几个局联合发的")
+CHOICE = re.compile(r"还是")
+BODY_WORD = re.compile(r"[\u4e00-\u9fff]{1,8}(?:部|局|委|厅|办|委员会|办公室|部门|单位|机关|政府)(?![\u4e00-\u9fff]?[长])")
+#: "对…部门会采取什么措施": a department that is the object of 对 is not what is asked for
+BODY_AS_OBJECT = re.compile(r"对(?:(?!负责|牵头|主管)[^，,。？?]){0,20}?(?:部门|单位)")
 #: the words of a who-question with no topic of its own ("这些由哪些部门负责？", "谁来牵头")
 WHO_PHRASING = re.compile(r"那么?|这些|这个|这项|由|哪些|哪个|哪几个|哪家|什么|部门|单位|负责|牵头|谁|参与|配合|来|主要|具体|"
                           r"分别|又|还|都|是|的|呢|吗|[？?，,。\s]")
@@ -131,6 +140,12 @@ MENTION_VERB = re.compile(r"(?:有没有|是否|有无)?(?:提到|提及|涉及|
                           r"(?:有没有|是否|有无)(?:提出|要求|支持|鼓励|推广|部署|安排)(?:了|过)?|"
                           # "有没有讲X怎么处理": 讲/说/写 alone, with the question word right before it
                           r"(?:有没有|是否|有无)(?:讲|说|写)(?:了|过)?(?![到及出明清])")
+#: "有没有把X算进去" / "是否将X纳入": whether X is among what the plan lists (X: "陶瓷")
+MENTION_INCLUDED = re.compile(r"(?:有没有|是否|有无)(?:把|将)([^，,。？?]{2,12}?)(?:也)?(?:算进去|算在内|算进|列进去|列入|列进|纳入|包括进去|包括在内|包含在内|放进去)")
+#: "有没有X的规定" / "是否有X的要求": whether the plan says X at all (X: "限期整改")
+MENTION_OF = re.compile(r"(?:有没有|是否有|有无)([^，,。？?]{2,12}?)的(?:规定|要求|说法|安排|条款)")
+#: an X of those that names nothing ("有没有什么具体的规定", "有没有明确的要求")
+MENTION_VAGUE = re.compile(r"(?:什么|任何|具体|明确|相关|专门|特别|类似|这样|这种|这方面|其他|别的|新的|量化)+")
 #: words after X of "有没有提X这块" that are not part of X
 MENTION_FILLER = re.compile(r"(?:这块|这一块|这方面|这一方面|方面|这些|这类|之类|等等)$")
 #: where the X of "有没有讲X" ends: the question about X that follows it ("X怎么处置", "X如何管理")
@@ -186,6 +201,11 @@ ASKS_FIGURE = re.compile(r"多少|(?<!哪)几|比例|比重|目标|指标|百分
 # --------------------------------------------------------------------------- figures
 UNIT = (r"(?:%|万吨标准煤|万吨标煤|万吨|亿吨|吨|万千瓦时|千瓦时|万千瓦|千瓦|亿千瓦时|亿元|万元|元|个百分点|百分点|个|家|座|辆|台|"
         r"公里|千米|万平方米|平方米|万立方米|立方米|年|月|日|倍|项|处|条|户|万人|人|毫克|微克|天|小时|万辆|万台|万个)")
+#: the unit a how-much question names ("多少万吨", "几个", "百分之几"); "几个点" and "个百分点" ask for a share
+ASKED_UNIT = re.compile(r"(?:多少|几)(?:万|亿|千)?(吨标准煤|吨标煤|吨|辆|台|个(?![点百])|家|座|公里|千瓦时|千瓦|立方米|平方米|亩|"
+                        r"公顷|元|项|处|户|人)|(百分之几|百分之多少|百分比|(?:多少|几)个?(?:百分)?点)")
+#: the magnitude before a unit ("万吨" is counted in 吨)
+UNIT_MAGNITUDE = re.compile(r"^(?:万|亿|千)")
 #: a count written in Chinese numerals ("省、市、县三级", "三大粮食作物", "两类"): a figure for a how-many
 #: question (一 is left out: 一批, 一体化 are not counts)
 CJK_COUNT = re.compile(r"(?<![第十])[两二三四五六七八九十]+(?:级|类|项|大|种|个|批次|方面)")
@@ -307,6 +327,10 @@ PREMISE_OPENER = re.compile(r"^(?:既然|听说|据说|我听说|都说)(?:[\u4e
 DEPARTMENT_NAME = re.compile(r"(?:局|委|厅|办|委员会|办公室)$")
 #: a statement of who leads something ("…治理是市水利局牵头的"): a premise about the lead body
 LEAD_CLAIM = re.compile(r"(?:是|由)([\u4e00-\u9fff]{2,14}?)(?:来)?牵头(?:的|负责)?$")
+#: a premise that has someone lead or act on its own ("由区里牵头开展X") is not stated by a sentence that has
+#: it only assist ("配合上级开展X")
+LEADS_ON_OWN = re.compile(r"牵头|主导|自行|自己|独立|自主")
+ASSISTS = re.compile(r"配合|协助")
 #: administrative levels: a premise at one level is not stated by a sentence at another ("省级考核" / "市级考核")
 LEVEL = re.compile(r"国家级|省级|市级|县级|区级|省、市、县|市、县")
 #: the standard a target is measured against ("达到国内先进水平" is not "达到国际领先水平")

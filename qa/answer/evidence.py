@@ -14,7 +14,12 @@ from dataclasses import dataclass
 from qa.answer.cues import ASKS_DOCNUMBER as _ASKS_DOCNUMBER
 from qa.answer.cues import ASKS_ENTITY as _ASKS_ENTITY
 from qa.answer.cues import ASKS_FIGURE as _ASKS_FIGURE
+from qa.answer.cues import BODY_AS_OBJECT as _BODY_AS_OBJECT
+from qa.answer.cues import BODY_WORD as _BODY_WORD
+from qa.answer.cues import CHOICE as _CHOICE
 from qa.answer.cues import RESPONSIBILITY as _RESPONSIBILITY
+from qa.answer.cues import STRONG_QUESTION as _STRONG_QUESTION
+from qa.answer.cues import WHO_IN_ASK as _WHO_IN_ASK
 from qa.answer.prompts import format_evidence_item
 from qa.index.keyword import char_tokens
 from qa.types import Hit
@@ -35,10 +40,26 @@ _DEPT_PAREN = re.compile(r"[（(][^（）()]*(?:负责|牵头|配合)[^（）()]
 _SIGNATURE = re.compile(r"^(?:[\u4e00-\u9fff（）]{2,20}(?:局|委员会|厅|委|政府|办公室|中心|部门)\s*){1,4}$")
 
 
+def asked_sentence(question: str) -> str:
+    """The sentence of the question that asks: the last one with a question word or mark ("…不是说由区里牵头
+    吗？名单有哪些？" asks for the list, not who leads)."""
+    sentences = [s for s in re.split(r"(?<=[？?])", question) if s.strip(" ？?")]
+    asking = [s for s in sentences if _STRONG_QUESTION.search(s) or re.search(r"[？?]", s)]
+    return (asking or sentences or [question])[-1]
+
+
 def asks_who(question: str) -> bool:
-    """Does the question ask which department or body is responsible / issued it?"""
-    return (bool(_RESPONSIBILITY.search(question)) and not asks_doc_number(question)
-            and not _ASKS_ENTITY.search(question))  # "哪家企业牵头" asks for a company, not a department
+    """Does the question ask which department or body is responsible / issued it? Read in the sentence that
+    asks (a premise before it may name who leads), and not of a department that is the object of 对
+    ("对…部门会采取什么措施")."""
+    if asks_doc_number(question) or _ASKS_ENTITY.search(question) or not _RESPONSIBILITY.search(question):
+        return False  # ("哪家企业牵头" asks for a company, not a department)
+    asked = asked_sentence(question)
+    if _CHOICE.search(asked) and not _WHO_IN_ASK.search(asked) and not _BODY_WORD.search(asked):
+        return False  # "是自己组织，还是配合上级开展？": a choice of how to act
+    if not _RESPONSIBILITY.search(_BODY_AS_OBJECT.sub("", asked)):
+        return bool(_WHO_IN_ASK.search(asked)) and not _BODY_AS_OBJECT.search(asked)
+    return True
 
 
 def asks_doc_number(question: str) -> bool:

@@ -25,8 +25,10 @@ from qa.answer.citations import (
     extractive_answer,
     figures,
     normalize_answer,
+    other_unit,
     stated_figures,
     unchecked,
+    unit_fit,
 )
 from qa.answer.cues import (
     ADMIN_KIND,
@@ -41,6 +43,7 @@ from qa.answer.cues import (
     COMPARES,
     COMPARISON_GAP_ASKED,
     DOC_EVENT,
+    DOCUMENT_NAME,
     ENGLISH_TERMS,
     ENGLISH_WORD,
     ENTITY_NAME,
@@ -62,9 +65,9 @@ from qa.answer.evidence import (
     split_sentences,
 )
 from qa.answer.generators import Generator
-from qa.answer.policy import Refusal, RefusalPolicy, unstated_year
+from qa.answer.policy import ASKED_SUBJECT_MIN, Refusal, RefusalPolicy, best_sentence, unstated_year
 from qa.answer.rewrite import followed_clause, rewrite
-from qa.answer.support import FigureSupport, cjk_bigrams, content_bigrams
+from qa.answer.support import FigureSupport, cjk_bigrams, content_bigrams, word_bigrams
 from qa.errors import QAError
 from qa.index.scope import city_name, place_names, region_aliases
 from qa.settings import Settings
@@ -81,6 +84,8 @@ WHO_TOPIC_MARGIN = 0.3
 _LIST_ITEM = re.compile(r"[，；;,、]")
 _YEAR_BONUS = 0.1  # a sentence that names the year asked about, when quoting a target stated in words
 _MAX_TERM_QUOTES = 6  # sentences quoted for a "which document mentions “X”" question
+#: a sentence that has this share of a term's words (in any order) writes the term, for a yes/no "有没有要求X"
+TERM_WORDS_MIN = 0.9
 _MARK = re.compile(r"\[(\d{1,2})\]")
 _VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|万吨标准煤|万吨|亿吨|吨|万千瓦|千瓦|万辆|辆|万台|台|万平方米|平方米|万立方米|亿立方米|个|家|座|项)"
                     r"(以上|以下|左右|以内)?")
@@ -464,29 +469,41 @@ class Answerer:
                       notes=(prompts.ALIGNMENT_NOTE,), timings=t)
 
     def _term_answer(self, question: str, term: str, scope: Scope, hits: Sequence[Hit], timings: dict,
-                     t0: float, prefix: str = prompts.WHICH_DOC_PREFIX) -> Answer | None:
+                     t0: float, prefix: str = prompts.WHICH_DOC_PREFIX, loose: bool = False) -> Answer | None:
         """The sentences that contain ``term`` as written, one per clause, every document in scope searched
-        (None when no document has it: then the retrieved clauses are quoted as usual)."""
+        (None when no document has it: then the retrieved clauses are quoted as usual). ``loose``: when none
+        writes it as such, the sentences that have nearly all its words in another order ("优先采用A等措施推进B治理"
+        for "B治理优先采用A"; ``TERM_WORDS_MIN``)."""
         data = self.retriever.load()
         wanted = set(scope.doc_ids) or set(data.documents)
         chunks = {(c.doc_id, c.label): c for c in data.chunks}
+        words = content_bigrams(term)
+
+        def writes(text: str, exact: bool) -> bool:
+            if exact:
+                return term in text
+            return len(words) >= 4 and len(words & cjk_bigrams(text)) >= TERM_WORDS_MIN * len(words)
+
         lines = [prefix]
         citations: list[Citation] = []
-        for doc_id, meta in data.documents.items():
-            if doc_id not in wanted:
-                continue
-            for unit in meta.get("units", []):
-                chunk = chunks.get((doc_id, unit["label"]))
-                sentence = next((x for x in split_sentences(unit["text"], int(unit.get("start", 0)))
-                                 if term in x.text), None)
-                if chunk is None or sentence is None:
+        for exact in (True, False) if loose else (True,):
+            for doc_id, meta in data.documents.items():
+                if doc_id not in wanted or len(citations) >= _MAX_TERM_QUOTES:
                     continue
-                n = len(citations) + 1
-                citations.append(Citation(n, chunk.doc_title, chunk.label, sentence.text, chunk.chunk_id, doc_id,
-                                          sentence.start, sentence.end))
-                lines.append(f"《{chunk.doc_title}》{chunk.label}：{sentence.text}[{n}]")
-                if len(citations) >= _MAX_TERM_QUOTES:
-                    break
+                for unit in meta.get("units", []):
+                    chunk = chunks.get((doc_id, unit["label"]))
+                    sentence = next((x for x in split_sentences(unit["text"], int(unit.get("start", 0)))
+                                     if writes(x.text, exact)), None)
+                    if chunk is None or sentence is None:
+                        continue
+                    n = len(citations) + 1
+                    citations.append(Citation(n, chunk.doc_title, chunk.label, sentence.text, chunk.chunk_id, doc_id,
+                                              sentence.start, sentence.end))
+                    lines.append(f"《{chunk.doc_title}》{chunk.label}：{sentence.text}[{n}]")
+                    if len(citations) >= _MAX_TERM_QUOTES:
+                        break
+            if citations:
+                break
         if not citations:
             return None
         t = Timings(**timings, total_ms=(time.perf_counter() - t0) * 1000)
@@ -652,6 +669,15 @@ class Answerer:
                 return True
         return False
 
+    def _unit_sentence(self, question: str, items: Sequence[EvidenceItem]) -> str:
+        """The evidence sentence that gives a figure in the unit the question names and is about what it asks
+        (shares ``ASKED_SUBJECT_MIN`` of the words the question has once the document it names is taken out:
+        "某某节能方案给全市用水总量定的上限" asks about 用水总量, not about the plan); '' if none."""
+        wanted = word_bigrams(DOCUMENT_NAME.sub(" ", question), self._regions())
+        fitting = [s.text for it in items for s in split_sentences(it.clause_text) if unit_fit(question, s.text)]
+        share, sentence = best_sentence(wanted, fitting)
+        return sentence if fitting and share >= ASKED_SUBJECT_MIN else ""
+
     def _names_kind(self, kind: str, quoted: str, question: str) -> bool:
         """Do the quotes name something of the kind the question asks for? A place must be one the question
         does not already name and not a region a document is about ("雅安…哪个县" is not answered by 雅安)."""
@@ -700,17 +726,35 @@ class Answerer:
                    if s.grounding else unchecked(raw, items))
         total = (time.perf_counter() - t0) * 1000
         t = Timings(**timings, total_ms=total)
-        if (s.grounding and s.enabled("figure_relevance") and analysis.asks_quantity and not checked.extractive
+        if (s.grounding and s.enabled("figure_relevance") and not checked.extractive
+                and (analysis.asks_quantity or s.enabled("figure_relevance_any"))
                 and self._figure_off_topic(standalone, checked.text, checked.citations, items)):
             # "B呢？" answered with the figure of indicator A of the same clause: the figure is true to its
             # sentence but that sentence is about another indicator; quote the sentences that answer instead
             checked = extractive_answer(items, standalone, [*checked.notes, prompts.NOTE_OFF_TOPIC_FIGURE], meaning)
+        if (s.grounding and s.enabled("unit_binding") and analysis.asks_quantity and not checked.extractive
+                and other_unit(standalone, _MARK.sub("", checked.text))):
+            # "用水总量是多少亿立方米" answered "65%": the figure measures something else. An evidence sentence
+            # with a figure in the unit asked is quoted; with none, the plan gives no such figure
+            if self._unit_sentence(standalone, items):
+                checked = extractive_answer(items, standalone, [*checked.notes, prompts.NOTE_OTHER_UNIT], meaning)
+            else:
+                checked = replace(checked, refused_no_figure=True, notes=[*checked.notes, prompts.NOTE_OTHER_UNIT])
         if (checked.refused_by_model and not figures(raw) and analysis.mention_term and s.grounding
                 and s.enabled("mention")):
             # "有没有提到X？" where the model found nothing in three clauses, but X is written in the documents
             # in scope: the sentences that write it answer yes (the whole documents were searched)
             found = self._term_answer(question, analysis.mention_term, scope, hits, timings, t0,
                                       prefix=prompts.MENTIONED_PREFIX.format(term=analysis.mention_term))
+            if found is not None:
+                return found
+        if (analysis.answer_type == "yesno" and analysis.mention_term and not checked.refused_by_model
+                and not checked.extractive and s.grounding and s.enabled("mention_cited")
+                and not any(analysis.mention_term in normalize_answer(c.quote) for c in checked.citations)):
+            # "有没有讲X怎么办" answered from a clause that does not write X: where the documents in scope write
+            # X, the sentences that write it answer (the whole documents are searched)
+            found = self._term_answer(question, analysis.mention_term, scope, hits, timings, t0,
+                                      prefix=prompts.MENTIONED_PREFIX.format(term=analysis.mention_term), loose=True)
             if found is not None:
                 return found
         if checked.refused_by_model and not figures(raw):

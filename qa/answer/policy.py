@@ -38,12 +38,14 @@ from qa.answer.cues import (
     ALTERNATIVES,
     ASKS_QUANTITY,
     ASKS_WHEN,
+    ASSISTS,
     BENCHMARK_LEVEL,
     CONTRAST_TAIL,
     DEPARTMENT_NAME,
     FREQUENCY,
     GENERIC_WORDS,
     LEAD_CLAIM,
+    LEADS_ON_OWN,
     LEVEL,
     LISTED_ASK,
     NEGATION,
@@ -168,6 +170,13 @@ def another_lead(claim: str, clause: str) -> bool:
     return bool(leads) and not any(body in lead for lead in leads)
 
 
+def assists_only(claim: str, sentence: str) -> bool:
+    """Does ``claim`` have someone lead or act on their own ("由区里牵头开展X") where ``sentence`` has them only
+    assist ("配合上级开展X")?"""
+    return (bool(LEADS_ON_OWN.search(claim)) and not LEADS_ON_OWN.search(sentence)
+            and bool(ASSISTS.search(sentence)) and not ASSISTS.search(claim))
+
+
 def unstated_year(answer: str, wanted: set[str], clauses: Sequence[str]) -> bool:
     """Does ``answer`` give years (a "哪年" answer) that the clause of the sentence most about the question (its
     content words ``wanted``) does not have, that sentence being clearly about it (half of ``wanted``)?"""
@@ -278,8 +287,9 @@ class RefusalPolicy:
                         and not target_years(analysis.premise) <= sentence_years(sentence, clause))):
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
                                quote=sentence)
-            if self.settings.enabled("premise_roles") and any(another_lead(analysis.premise, t) for t in texts
-                                                             if sentence and sentence in t):
+            if self.settings.enabled("premise_roles") and (
+                    any(another_lead(analysis.premise, t) for t in texts if sentence and sentence in t)
+                    or (self.settings.enabled("premise_assist") and assists_only(analysis.premise, sentence))):
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
                                quote=sentence)
             if self.settings.enabled("premise_modality") and (weaker_modality(analysis.premise, sentence)

@@ -95,6 +95,7 @@ CARD_ANSWERS = {
 NOTE_HEADING_ONLY = "回答只给出了条款标题"
 NOTE_UNTRANSLATED = "回答夹带了未翻译的英文"
 NOTE_OFF_TOPIC_FIGURE = "回答的数字所在句子说的是别的指标"
+NOTE_OTHER_UNIT = "回答的数字不是问题所问的单位"
 NOTE_NO_PLACE_NAME = "回答没有给出所问的{kind}名称"
 QUALITATIVE_ANSWER = "文件没有给出具体数字，只作了定性表述：《{title}》{label}：{quote}[1]"
 DECIDING_SENTENCE = "\n原文：《{title}》{label}：{quote}[{n}]"
