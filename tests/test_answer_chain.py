@@ -1156,3 +1156,19 @@ def test_a_yes_no_answer_that_cites_a_clause_not_writing_x_is_replaced_by_the_se
         assert not any("制氢" in c.quote for c in off.ask(question).citations)
     finally:
         fake_service.answerer.generator = FakeGenerator()
+
+
+def test_abbreviation_after_bi_quoted_names_described_plans_and_mention_forms(analyzer):
+    # an abbreviation after 比 is the region
+    assert "四川省" in analyzer.analyse("雅安的光伏目标比川十四五方案里的高吗").regions
+    # a region inside a quoted name is not a region the question is about
+    assert analyzer.analyse("资阳的方案是否提出了“美丽四川”建设？").regions == ("资阳市",)
+    # "一份给了A 一份给了B": each described side on its own, the count of plans dropped
+    a = analyzer.analyse("雅安的两份方案 一份给了光伏装机目标 一份给了水电装机目标 分别是多少")
+    assert [p.label for p in a.parts] == ["光伏装机目标", "水电装机目标"]
+    assert all("两份" not in p.text for p in a.parts)
+    # "定个数" asks for a figure; "有没有包括X" and "X 有提没" name X
+    assert analyzer.analyse("资阳方案给没给光伏装机定个数").answer_type == "figure"
+    assert mention_term("重点区域有没有包括攀西地区？") == "攀西地区"
+    m = analyzer.analyse("资阳方案里 屋顶光伏 有提没")
+    assert m.answer_type == "yesno" and m.mention_term == "屋顶光伏"

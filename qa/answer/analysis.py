@@ -149,6 +149,7 @@ class QuestionAnalyzer:
     def region_mentions(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, canonical region) of each region named in ``text``, longest alias first."""
         taken: list[tuple[int, int, str]] = []
+        text = cues.QUOTED_NAME.sub(lambda m: " " * len(m.group(0)), text)  # "“美丽四川”" names no region
         for alias in self._ordered:
             for m in re.finditer(re.escape(alias), text):
                 if not any(s < m.end() and m.start() < e for s, e, _ in taken):
@@ -272,6 +273,7 @@ class QuestionAnalyzer:
         head = text[:m.start()].strip(" ，,：:")
         if not (self.region_mentions(head) or cues.PROVINCE_WORD.search(head) or cues.DOCUMENT_NAME.search(head)):
             head = ""
+        head = re.sub(r"(?:这)?(?:两|二|三)(?:份|个)(?=方案|文件)", "", head)  # "四川的两份方案": each side is one of them
         asks = [x for x in re.split(r"[，,；;？?\s]+", m.group("ask") or "") if x]
         asks = [x for x in asks if not (cues.COMPARE_ASK.search(x) or cues.WHICH_MORE.search(x)
                                         or cues.SAMENESS_ASK.search(x + "？ x")) or len(x) > 10]
@@ -347,8 +349,8 @@ class QuestionAnalyzer:
         right = re.sub(r"(?<!占)(?:相)?比(?:较)?[，,]\s*$", "", body[join.end():])
         # what the two subjects share: the segments before the one that lists them ("…方案中，")
         head = ""
-        if re.search(r"[，,\s]", left.strip()):  # ("光伏这块 A方案和B方案…": the topic before a space too)
-            cut = max(left.strip().rfind("，"), left.strip().rfind(","), left.strip().rfind(" ")) + 1
+        if re.search(r"[，,：:\s]", left.strip()):  # ("光伏这块 A方案和B方案…": the topic before a space too)
+            cut = max(left.strip().rfind(c) for c in "，,：: ") + 1
             head, left = left.strip()[:cut], left.strip()[cut:]
         right = cues.PARTS_COUNT.sub("", right).strip(" ，,")
         left = left.strip(" ，,")
@@ -505,8 +507,15 @@ def mention_term(text: str) -> str:
     if about:  # "对印染企业有没有什么规定": X is what the plan would have to say something about
         return re.sub(r"^(?:于|关于)", "", about.group(1)).strip(" “”\"'")
     listed = cues.MENTION_INCLUDED.search(text) or cues.MENTION_OF.search(text)
-    if listed and not cues.MENTION_VAGUE.fullmatch(listed.group(1)) and not cues.STRONG_QUESTION.search(listed.group(1)):
-        return listed.group(1).strip(" “”\"'")  # "有没有把陶瓷算进去" / "有没有限期整改的规定"
+    x = next((g for g in listed.groups() if g), "") if listed else ""
+    if x and not cues.MENTION_VAGUE.fullmatch(x) and not cues.STRONG_QUESTION.search(x):
+        return x.strip(" “”\"'")  # "有没有把陶瓷算进去" / "有没有限期整改的规定" / "有没有包括X"
+    before = cues.MENTION_BEFORE.search(text)
+    if before:  # "某方案里 X 有提没": X after the document's name
+        x = cues.DOCUMENT_NAME.sub("", before.group(1)).strip(" “”\"'")
+        x = re.sub(r"^(?:里|中|上)\s*", "", x).strip()
+        if len(x) >= 2 and not cues.STRONG_QUESTION.search(x):
+            return cues.MENTION_FILLER.sub("", x)
     m = cues.MENTION_VERB.search(text)
     quoted = cues.QUOTED_TERM.search(text)
     if quoted and re.search(r"有没有|是否|有无", text):

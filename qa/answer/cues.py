@@ -29,7 +29,7 @@ PROVINCE_ABBREVIATIONS = {
     "滇": "云南", "云": "云南", "陕": "陕西", "秦": "陕西", "甘": "甘肃", "陇": "甘肃", "青": "青海", "蒙": "内蒙古",
     "桂": "广西", "藏": "西藏", "宁": "宁夏", "新": "新疆",
 }
-ABBREVIATION_CONTEXT = r"(?:(?<=^)|(?<=[\s，,：:和与跟及]))({chars})(?=[\s，,的省市和与跟、]|方案|减污|节能|十四五|到?20\d\d|到?\d\d年)"
+ABBREVIATION_CONTEXT = r"(?:(?<=^)|(?<=[\s，,：:和与跟及比]))({chars})(?=[\s，,的省市和与跟、]|方案|减污|节能|十四五|到?20\d\d|到?\d\d年)"
 #: Two or three abbreviations written together for the regions they join ("川渝两地", "京津冀的"): each
 #: stands for its region; the run must stand alone as a word (same boundaries as a single one); "川 渝" and
 #: "川、渝" are runs too.
@@ -40,6 +40,9 @@ ABBREVIATION_RUN = (r"(?:(?<=^)|(?<=[\s，,：:和与及]))([{chars}](?:[ 、/�
 ENGLISH_PERIOD = re.compile(r"(?i)\b(?:the\s+)?(1[0-9])(?:th)?\s*(?:five[-\s]year\s+plan|FYP)(?:\s+period)?\b")
 #: a term the question quotes ("“碳惠通”平台"): it must be found as written
 QUOTED_TERM = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")
+#: a quoted term that is a name of its own ("“美丽四川”建设"): a region inside it is not a region the question
+#: is about; a quoted plan name ("“四川省…方案”") is
+QUOTED_NAME = re.compile(r"[“\"「『](?![^”\"」』]*(?:方案|规划|通知|意见|办法|文件))([^”\"」』]{2,20})[”\"」』]")
 #: an acronym in a Chinese question ("PM2.5", "LNG", "VOCs"): one word, matched as a whole, never as bigrams
 ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z][A-Za-z]*[A-Z](?:\d+(?:\.\d+)?)?s?(?![A-Za-z\d])")
 #: what the plans write for the acronyms people use (general usage, not any document's): a question's
@@ -93,6 +96,7 @@ ENGLISH_TERMS: tuple[tuple[str, str], ...] = (
 # --------------------------------------------------------------------------- answer types
 #: "how much / how many" — but not "哪几个…" (a list) nor "文号是多少" (a document number)
 ASKS_QUANTITY = re.compile(r"(?<!号是)(?<!号)多少|(?<![哪这那])几[个项家座台辆万亿%]|百分之几|百分之多少|具体数字|数值|"
+                           r"(?:定|给|有)(?:了|个|没)?(?:具体)?(?:数|数儿)(?=[吗么呢？?\s]|$)|"
                            r"(?i:\bhow (?:much|many)\b|\bwhat percentage\b|\bwhat share\b)")
 #: who is responsible / who issued it
 RESPONSIBILITY = re.compile(r"(?<!各)(?<!有关)部门|负责|牵头|谁(?!(?:定得|设得|的)?更?(?:高|低|多|少|大|小|快|慢|强|弱|严))|(?:哪些|哪个|哪几个|什么|责任|参与|牵头|配合)单位|配合|职责|主管|印发(?!通知)|发布(?!日期|时间)|"
@@ -129,7 +133,7 @@ ASKS_ABRIDGED = re.compile(r"全文|删减|删节|节选|完整(?:版|的|吗)")
 #: how the document is released ("是公开发布的吗", "公开方式")
 ASKS_RELEASE = re.compile(r"公开(?:发布)?的?(?:吗|么|没有)|是否(?:公开|对外)|公开方式|公开属性|(?:能不能|可以|可不可以)公开")
 #: "is it / does it" questions: 是否, …吗, 有没有, 有无
-ASKS_YESNO = re.compile(r"是否|有没有|有无|是不是|(?:吗|(?<![什怎这那多])么)[？?]?\s*$")
+ASKS_YESNO = re.compile(r"是否|有没有|有无|是不是|有提没|提了没|提到没|有没提|(?:吗|(?<![什怎这那多])么)[？?]?\s*$")
 #: an A-not-A question ("会不会调整", "能不能新上", "算不算"): asks yes or no, even when a 多少 is part of
 #: what it asks about ("会不会根据坐车的人多少来调整")
 A_NOT_A = re.compile(r"(会不会|能不能|可不可以|是不是|要不要|算不算|用不用|需不需要|允不允许|让不让|有没有|提没提)")
@@ -141,7 +145,10 @@ MENTION_VERB = re.compile(r"(?:有没有|是否|有无)?(?:提到|提及|涉及|
                           # "有没有讲X怎么处理": 讲/说/写 alone, with the question word right before it
                           r"(?:有没有|是否|有无)(?:讲|说|写)(?:了|过)?(?![到及出明清])")
 #: "有没有把X算进去" / "是否将X纳入": whether X is among what the plan lists (X: "陶瓷")
-MENTION_INCLUDED = re.compile(r"(?:有没有|是否|有无)(?:把|将)([^，,。？?]{2,12}?)(?:也)?(?:算进去|算在内|算进|列进去|列入|列进|纳入|包括进去|包括在内|包含在内|放进去)")
+MENTION_INCLUDED = re.compile(r"(?:有没有|是否|有无)(?:把|将)([^，,。？?]{2,12}?)(?:也)?(?:算进去|算在内|算进|列进去|列入|列进|纳入|包括进去|包括在内|包含在内|放进去)|"
+                              r"(?:有没有|是否)(?:包括|包含|涵盖)了?([^，,。？?]{2,16}?)[吗？?]*$")
+#: "X 有提没" / "X提了没": X is what comes before (after the document it is asked of)
+MENTION_BEFORE = re.compile(r"([^，,。？?]{2,30}?)\s*(?:有提没|提了没|有提到没|提到没|有没提|有没有提)(?:有)?[吗？?]*\s*$")
 #: "有没有X的规定" / "是否有X的要求": whether the plan says X at all (X: "限期整改")
 MENTION_OF = re.compile(r"(?:有没有|是否有|有无)([^，,。？?]{2,12}?)的(?:规定|要求|说法|安排|条款)")
 #: an X of those that names nothing ("有没有什么具体的规定", "有没有明确的要求")
@@ -264,8 +271,8 @@ VERSUS_TAIL = re.compile(r"[，,？?。]\s*(?:那)?(?:跟|和|与|同)([^，,？
 #: words between two listed regions that do not stop them being listed side by side ("雅安的提法和省里")
 LISTED_FILLER = re.compile(r"提法|说法|做法|要求|规定|目标")
 #: "一个是X，一个是Y，各是多少": two sides described one after the other, then what is asked of each
-DESCRIBED_SIDES = re.compile(r"(?:一个|一项|一条)(?:讲的是|说的是|指的是|讲|说|指|是)\s*(?P<a>[^，,；;？?\s]{3,40})[，,；;\s]+"
-                             r"(?:另)?(?:一个|一项|一条)(?:讲的是|说的是|指的是|讲|说|指|是)\s*(?P<b>[^，,；;？?\s]{3,40})"
+DESCRIBED_SIDES = re.compile(r"(?:一个|一项|一条|一份)(?:讲的是|说的是|指的是|给了|写了|定了|讲|说|指|是)\s*(?P<a>[^，,；;？?\s]{3,40})[，,；;\s]+"
+                             r"(?:另)?(?:一个|一项|一条|一份)(?:讲的是|说的是|指的是|给了|写了|定了|讲|说|指|是)\s*(?P<b>[^，,；;？?\s]{3,40})"
                              r"(?:[，,；;？?\s]+(?P<ask>.*))?$")
 #: "哪个降得多", "谁定得更高": which side is higher, asked of neither side alone
 WHICH_MORE = re.compile(r"(?:哪个|哪一个|哪项|谁)[^，,；;？?]{0,4}?(?:更|最)?(?:高|低|多|少|大|小|快|慢)")

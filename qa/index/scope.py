@@ -13,7 +13,7 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from qa.answer.cues import GENERIC_PLACES, PROVINCE_PLAN, PROVINCE_WORDS  # "哪个城市" names no region
+from qa.answer.cues import GENERIC_PLACES, PROVINCE_PLAN, PROVINCE_WORDS, QUOTED_NAME  # "哪个城市" names no region
 from qa.types import Scope
 
 _ADMIN_SUFFIX = re.compile(r"(省|市|自治区|特别行政区|自治州|地区|州|盟|县|区)$")
@@ -148,11 +148,12 @@ class ScopeDetector:
         """(scope, boosted doc ids). scope.doc_ids restricts retrieval when non-empty."""
         regions: list[str] = []
         docs: set[str] = set()
+        named = QUOTED_NAME.sub(lambda m: " " * len(m.group(0)), question)  # "“美丽四川”" names no region
         for alias in sorted(self.alias_to_docs, key=lambda a: (-len(a), a)):
-            if alias in question and not any(alias in r for r in regions):
+            if alias in named and not any(alias in r for r in regions):
                 regions.append(alias)
                 docs |= self.alias_to_docs[alias]
-        if (any(w in question for w in PROVINCE_WORDS) or PROVINCE_PLAN.search(question)) and self.province_docs:
+        if (any(w in named for w in PROVINCE_WORDS) or PROVINCE_PLAN.search(named)) and self.province_docs:
             docs |= self.province_docs
             regions.append("省级")
         out: list[str] = []
