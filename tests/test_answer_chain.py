@@ -1172,3 +1172,17 @@ def test_abbreviation_after_bi_quoted_names_described_plans_and_mention_forms(an
     assert mention_term("重点区域有没有包括攀西地区？") == "攀西地区"
     m = analyzer.analyse("资阳方案里 屋顶光伏 有提没")
     assert m.answer_type == "yesno" and m.mention_term == "屋顶光伏"
+
+
+def test_a_comparison_whose_other_side_has_its_own_subject_asks_each_its_own(analyzer):
+    a = analyzer.analyse("雅安的光伏装机目标 比重庆的风电装机目标 高多少")
+    assert [p.text for p in a.parts] == ["雅安的光伏装机目标是多少？", "重庆的风电装机目标是多少？"]
+    b = analyzer.analyse("想对比一下节能减排方案里两个比例：公交车新能源占比和出租车新能源占比，各多少？")
+    assert [p.label for p in b.parts] == ["公交车新能源占比", "出租车新能源占比"]
+    assert all("对比" not in p.text and "各" not in p.text for p in b.parts)
+
+
+def test_a_term_written_with_its_acronym_or_a_gloss_is_either_one():
+    assert mention_term("资阳方案 ETS 碳排放权交易 有提没") == "ETS或者碳排放权交易"
+    assert mention_term("方案有没有提到光伏治沙（光伏治沙）？") == "光伏治沙"
+    assert mention_term("有没有提到CCUS技术？") == "CCUS技术"

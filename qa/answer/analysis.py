@@ -322,12 +322,18 @@ class QuestionAnalyzer:
         mentions = self.region_mentions(text)
         for k, (start, end, _) in enumerate(mentions):
             word = cues.THAN_WORD.search(text[max(0, start - 2):start])
-            if k == 0 or word is None or (word.group(0) == "比" and not cues.THAN_ASK.match(text[end:])):
+            own = None  # "A的X 比 B的Y 高多少": B's own subject Y, between its name and the comparison
+            if word is not None and word.group(0) == "比" and not cues.THAN_ASK.match(text[end:]):
+                compared = cues.THAN_OWN.search(text, end)
+                own = text[end:compared.start()].strip(" ，,") if compared else ""
+                if not own or not self._topic(own) or cues.QUESTION_WORD.search(own):
+                    continue
+            if k == 0 or word is None:
                 continue
             first_s, first_e, _ = mentions[0]
-            subject = text[first_s:start - len(word.group(0))]  # "雅安2025年非化石能源消费比重目标"
+            subject = text[first_s:start - len(word.group(0))].strip(" ，,")  # "雅安2025年非化石能源消费比重目标"
             subject = re.sub(r"(?:是否|是不是|会不会|要|的)+$", "", subject)
-            other = text[start:end] + subject[first_e - first_s:]
+            other = text[start:end] + (own if own else subject[first_e - first_s:])
             return [QuestionPart(f"{subject}是多少？", text[first_s:first_e]),
                     QuestionPart(f"{other}是多少？", text[start:end])]
         return []
@@ -335,13 +341,14 @@ class QuestionAnalyzer:
     def _conjunct_parts(self, text: str) -> list[QuestionPart]:
         """"A的X和B的Y分别/哪个高": two listed subjects, each asked on its own; a subject that names no
         region or year takes the other one's ("重庆在X和Y两方面分别…" → "重庆…X…", "重庆…Y…")."""
-        cue = cues.PARTS_CUE.search(text)
-        if not cue:
-            return []
-        body, tail = text[:cue.start()], text[cue.start():]
-        joins = [m for m in re.finditer(r"和|与|以及|跟", body)
-                 if not cues.BODY_NAME_AFTER.match(body[m.end():]) and m.start() >= 3 and len(body) - m.end() >= 3]
-        if not joins:
+        # the cue after the listed subjects ("想对比一下…：A和B，各多少" is cued by 各多少, not by 对比)
+        for cue in cues.PARTS_CUE.finditer(text):
+            body, tail = text[:cue.start()], text[cue.start():]
+            joins = [m for m in re.finditer(r"和|与|以及|跟", body)
+                     if not cues.BODY_NAME_AFTER.match(body[m.end():]) and m.start() >= 3 and len(body) - m.end() >= 3]
+            if joins:
+                break
+        else:
             return []
         join = joins[-1]
         # "A的目标，跟B的目标比，相差多少": the comma before the join and the 比 after B belong to neither side
@@ -354,6 +361,7 @@ class QuestionAnalyzer:
             head, left = left.strip()[:cut], left.strip()[cut:]
         right = cues.PARTS_COUNT.sub("", right).strip(" ，,")
         left = left.strip(" ，,")
+        head = cues.PARTS_COUNT.sub("", re.sub(r"^(?:我?想)?(?:对比|比较)(?:一下)?", "", head))  # ("想对比一下…两个…：")
         if len(left) < 3 or len(right) < 3:
             return []
         named_left = self.region_mentions(left)
@@ -375,7 +383,7 @@ class QuestionAnalyzer:
         if year and not cues.YEAR.search(right) and not cues.YEAR.search(head):
             inherit += year.group(0)
         ask = cues.COMPARE_ASK.sub(_part_ask(text), tail)
-        ask = re.sub(r"^(?:分别|各自|各)(?=[是为要有提定])", "", ask)  # 各 only where it opens the ask
+        ask = re.sub(r"^(?:分别|各自|各)(?=[是为要有提定]|多少|几)", "", ask)  # 各 only where it opens the ask
         ask = re.sub(r"分别|各自|相比|对比|比较", "", ask) or "是什么？"
         ask = re.sub(r"(是多少)[，,]\1", r"\1", ask)  # "分别是多少，差多少？" asks one figure of each
         asks = self._side_asks(ask, (left, inherit + right))
@@ -515,7 +523,7 @@ def mention_term(text: str) -> str:
         x = cues.DOCUMENT_NAME.sub("", before.group(1)).strip(" “”\"'")
         x = re.sub(r"^(?:里|中|上)\s*", "", x).strip()
         if len(x) >= 2 and not cues.STRONG_QUESTION.search(x):
-            return cues.MENTION_FILLER.sub("", x)
+            return _glossed(cues.MENTION_FILLER.sub("", x))
     m = cues.MENTION_VERB.search(text)
     quoted = cues.QUOTED_TERM.search(text)
     if quoted and re.search(r"有没有|是否|有无", text):
@@ -528,7 +536,20 @@ def mention_term(text: str) -> str:
                     term)[0]
     term = re.sub(r"^(?:过|了|关于|有关)", "", term).strip(" “”\"'")
     term = cues.MENTION_FILLER.sub("", cues.MENTION_LEAD_VERB.sub("", term))
-    return term if len(term) >= 2 else ""
+    return _glossed(term) if len(term) >= 2 else ""
+
+
+def _glossed(term: str) -> str:
+    """A term written twice, as an acronym and in Chinese ("PPP 政府和社会资本合作") or with a gloss in brackets
+    ("X（Y）"), is either one: "PPP或者政府和社会资本合作" (a mention of either is a mention); a gloss that repeats
+    the term is dropped."""
+    m = re.fullmatch(r"([A-Za-z][A-Za-z0-9./-]*)\s+([\u4e00-\u9fff].+)", term)
+    if m:
+        return f"{m.group(1)}或者{m.group(2)}"
+    m = re.fullmatch(r"(.+?)\s*[（(]([^（）()]+)[）)]", term)
+    if m:
+        return m.group(1) if m.group(1) == m.group(2) else f"{m.group(1)}或者{m.group(2)}"
+    return term
 
 
 def premise(text: str) -> str:

@@ -169,6 +169,8 @@ CASUAL_SPELLINGS = {"有木有": "有没有", "木有": "没有", "啥": "什么
 RHETORICAL_PREMISE = re.compile(r"不是(?:已经)?(?:要求|规定|明确|提出|说)(?:了|过)?(.{4,}?)(?:吗|么)[？?]?")
 #: "A的X是否高于/低于B": B is compared with A
 THAN_WORD = re.compile(r"(?:比|高于|低于|超过|不如)$")
+#: where "A的X比B的Y…" compares: what stands between B and it is B's own subject
+THAN_OWN = re.compile(r"(?:的)?(?:目标)?(?:要)?(?:(?:高|低|多|少|大|小)(?:了)?(?:多少|几)|大还是小|高还是低|多还是少|更(?:高|低|多|少|大|小))")
 #: asking for a company or an institution by name (not for a government department)
 ASKS_ENTITY = re.compile(r"(?:哪家|哪个|哪些|什么)(?:企业|公司|高校|大学|机构|平台|项目)|(?i:\bwhich (?:company|companies|enterprise|firm)\b)")
 #: asking for a time ("哪一年建成", "什么时候开始"): quotes with no year or date do not answer it
@@ -253,7 +255,7 @@ ANAPHOR = re.compile(r"^(?:那么|那)?(?:这个|这些|这项|这一|这块|这
 #: a question that points back at the answer before it from inside ("资阳那份也是这几类吗")
 ANAPHOR_INSIDE = re.compile(r"也是(?:这|那)|这几[个项条类种]|同样的")
 #: words that ask for several parts at once ("分别", "各是", "哪个高")
-PARTS_CUE = re.compile(r"分别|各自|各是|各为|各要|各有|各提出|哪个(?:地方|地区|城市|省市|方案|目标|指标)?(?:定得|设得)?(?:更|最)?(?:高|低|多|少|大|小)|谁(?:定得)?(?:更)?(?:高|低|多|少|大|小)|"
+PARTS_CUE = re.compile(r"分别|各自|各是|各为|各要|各有|各提出|各(?=多少|几)|哪个(?:地方|地区|城市|省市|方案|目标|指标)?(?:定得|设得)?(?:更|最)?(?:高|低|多|少|大|小)|谁(?:定得)?(?:更)?(?:高|低|多|少|大|小)|"
                        r"相比|对比|比较|差了?多少|差了?几|相差|差距|(?:是不是|是否)(?:同一个|一样|相同)|一样吗|相同吗")
 #: a question about two named sides that asks of each ("各怎么说", "两边", "都有…吗", "哪个有", "谁给了")
 SIDES_CUE = re.compile(r"分别|各|两边|两地|两份|两个方案|都|谁|哪个|哪份|一样")
