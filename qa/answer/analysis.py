@@ -540,8 +540,8 @@ def mention_term(text: str) -> str:
 
 
 def _glossed(term: str) -> str:
-    """A term written twice, as an acronym and in Chinese ("PPP 政府和社会资本合作") or with a gloss in brackets
-    ("X（Y）"), is either one: "PPP或者政府和社会资本合作" (a mention of either is a mention); a gloss that repeats
+    """A term written twice, as an acronym and in Chinese ("ETS 碳排放权交易") or with a gloss in brackets
+    ("X（Y）"), is either one: "ETS或者碳排放权交易" (a mention of either is a mention); a gloss that repeats
     the term is dropped."""
     m = re.fullmatch(r"([A-Za-z][A-Za-z0-9./-]*)\s+([\u4e00-\u9fff].+)", term)
     if m:
