@@ -33,6 +33,7 @@ from qa.answer.citations import (
 from qa.answer.cues import (
     ADMIN_KIND,
     ADMIN_SUFFIX,
+    ASKED_UNIT,
     ASKS_ADMIN_PLACE,
     ASKS_BASIS,
     ASKS_ENTITY_KIND,
@@ -673,7 +674,7 @@ class Answerer:
         """The evidence sentence that gives a figure in the unit the question names and is about what it asks
         (shares ``ASKED_SUBJECT_MIN`` of the words the question has once the document it names is taken out:
         "某某节能方案给全市用水总量定的上限" asks about 用水总量, not about the plan); '' if none."""
-        wanted = word_bigrams(DOCUMENT_NAME.sub(" ", question), self._regions())
+        wanted = word_bigrams(ASKED_UNIT.sub(" ", DOCUMENT_NAME.sub(" ", question)), self._regions())
         fitting = [s.text for it in items for s in split_sentences(it.clause_text) if unit_fit(question, s.text)]
         share, sentence = best_sentence(wanted, fitting)
         return sentence if fitting and share >= ASKED_SUBJECT_MIN else ""
@@ -736,9 +737,11 @@ class Answerer:
                 and other_unit(standalone, _MARK.sub("", checked.text))):
             # "用水总量是多少亿立方米" answered "65%": the figure measures something else. An evidence sentence
             # with a figure in the unit asked is quoted; with none, the plan gives no such figure
-            if self._unit_sentence(standalone, items):
-                checked = extractive_answer(items, standalone, [*checked.notes, prompts.NOTE_OTHER_UNIT], meaning)
-            else:
+            quoted = (extractive_answer(items, standalone, [*checked.notes, prompts.NOTE_OTHER_UNIT], meaning)
+                      if self._unit_sentence(standalone, items) else None)
+            if quoted is not None and unit_fit(standalone, _quoted(quoted.text)):
+                checked = quoted
+            else:  # (nor do the quotes that would replace it give one)
                 checked = replace(checked, refused_no_figure=True, notes=[*checked.notes, prompts.NOTE_OTHER_UNIT])
         if (checked.refused_by_model and not figures(raw) and analysis.mention_term and s.grounding
                 and s.enabled("mention")):
