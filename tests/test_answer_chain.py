@@ -1186,3 +1186,43 @@ def test_a_term_written_with_its_acronym_or_a_gloss_is_either_one():
     assert mention_term("资阳方案 ETS 碳排放权交易 有提没") == "ETS或者碳排放权交易"
     assert mention_term("方案有没有提到光伏治沙（光伏治沙）？") == "光伏治沙"
     assert mention_term("有没有提到CCUS技术？") == "CCUS技术"
+
+
+def test_the_year_asked_is_the_last_one_named_and_not_a_base_year():
+    from qa.answer.policy import asked_subject, asked_year
+
+    assert asked_year("某市2025年目标是40%，那到2030年要达到多少？") == "2030"
+    assert asked_year("某市2025年单位能耗比2020年下降多少") == "2025"
+    assert asked_year("每年要降多少") == ""
+    # a last segment of only how a figure changes names no item of its own
+    assert asked_subject("某方案 单位能耗 累计降多少") == ""
+    assert asked_subject("那5000个停车位里，新能源车位占多少") != ""
+
+
+def test_a_yearly_figure_answered_with_a_total_for_another_time_is_refused(fake_service):
+    question = "雅安非化石能源消费比重每年要提高多少？"
+    reply = "到2025年，非化石能源消费比重达到58%左右[1]。"
+    fake_service.answerer.generator = FakeGenerator(reply=reply)
+    try:
+        a = fake_service.ask(question)
+        assert a.refused and a.refusal_reason == "no_figure" and "58%" in a.text  # quoted as what the plan gives
+        from qa.service import build_service
+
+        off = build_service(fake_service.answerer.settings.replace(ablate="asked_year"))
+        off.answerer.generator = FakeGenerator(reply=reply)
+        assert not off.ask(question).refused
+    finally:
+        fake_service.answerer.generator = FakeGenerator()
+
+
+def test_years_offered_as_alternatives_need_only_one_covered(fake_service):
+    policy = fake_service.answerer.policy
+    a = fake_service.answerer.analyse("雅安非化石能源消费比重58%左右是2025年的目标还是2035年的？")
+    hits, scope = fake_service.answerer.retriever.search(a.text, k=3)
+    texts = [fake_service.answerer._unit_text(h) for h in hits]
+    refusal = policy.before_generation(a, scope, hits, texts)
+    assert refusal is None or refusal.code != "year_not_covered"
+    b = fake_service.answerer.analyse("雅安2035年非化石能源消费比重要达到多少？")
+    hits, scope = fake_service.answerer.retriever.search(b.text, k=3)
+    texts = [fake_service.answerer._unit_text(h) for h in hits]
+    assert policy.before_generation(b, scope, hits, texts).code == "year_not_covered"

@@ -340,6 +340,16 @@ LEAD_CLAIM = re.compile(r"(?:是|由)([\u4e00-\u9fff]{2,14}?)(?:来)?牵头(?:�
 #: it only assist ("配合上级开展X")
 LEADS_ON_OWN = re.compile(r"牵头|主导|自行|自己|独立|自主")
 ASSISTS = re.compile(r"配合|协助")
+#: how a figure changes, with the adverbs before it ("累计降", "每年要提高", "一共新增"): no item of its own
+CHANGE_WORDS = re.compile(r"累计|一共|总共|共|每年|年均|平均|要|得|需要|还|再|下降|降低|降|提高|提升|提|增加|新增|增|减少|减|达到|到|控制在|控制|削减|压减")
+#: years offered as alternatives ("是2025年的目标还是2030年的"): the question asks which one
+CHOICE_OF_YEARS = re.compile(r"20\d\d年?[^，,。？?]{0,12}?(?:还是|或者|或是)[^，,。？?]{0,6}?20\d\d")
+YEAR_DIGITS = re.compile(r"20\d\d")
+#: the words before a base year ("比2020年", "较2020年", "以2020年为基数")
+BASE_YEAR = re.compile(r"(?:比|较|相比|相对于?|以|基于)$")
+#: a question for a yearly figure ("每年要降多少", "年均", "分年度的数"), and a sentence that gives one
+ASKS_ANNUAL = re.compile(r"每年|年均|每一年|逐年|分年度|年度(?:的)?(?:降幅|目标|任务|数)|当年")
+ANNUAL_FIGURE = re.compile(r"每年|年均|年度|逐年|每一年|年平均")
 #: administrative levels: a premise at one level is not stated by a sentence at another ("省级考核" / "市级考核")
 LEVEL = re.compile(r"国家级|省级|市级|县级|区级|省、市、县|市、县")
 #: the standard a target is measured against ("达到国内先进水平" is not "达到国际领先水平")

@@ -33,8 +33,10 @@ from qa.answer.citations import (
 from qa.answer.cues import (
     ADMIN_KIND,
     ADMIN_SUFFIX,
+    ANNUAL_FIGURE,
     ASKED_UNIT,
     ASKS_ADMIN_PLACE,
+    ASKS_ANNUAL,
     ASKS_BASIS,
     ASKS_ENTITY_KIND,
     ASKS_ISSUER,
@@ -66,7 +68,15 @@ from qa.answer.evidence import (
     split_sentences,
 )
 from qa.answer.generators import Generator
-from qa.answer.policy import ASKED_SUBJECT_MIN, Refusal, RefusalPolicy, best_sentence, unstated_year
+from qa.answer.policy import (
+    ASKED_SUBJECT_MIN,
+    Refusal,
+    RefusalPolicy,
+    asked_year,
+    best_sentence,
+    sentence_years,
+    unstated_year,
+)
 from qa.answer.rewrite import followed_clause, rewrite
 from qa.answer.support import FigureSupport, cjk_bigrams, content_bigrams, word_bigrams
 from qa.errors import QAError
@@ -679,6 +689,31 @@ class Answerer:
         share, sentence = best_sentence(wanted, fitting)
         return sentence if fitting and share >= ASKED_SUBJECT_MIN else ""
 
+    @staticmethod
+    def _figure_of_other_time(question: str, checked, items: Sequence[EvidenceItem]) -> str:
+        """The sentence an answer takes its figure from when that sentence dates it to another year than the one
+        the question asks for ("到2030年…多少" answered from "到2025年，…"), or gives a total where the question
+        asks for a yearly figure ("每年要降多少" answered from "“十四五”时期…下降14%"); '' when the figures fit."""
+        year = asked_year(question)
+        annual = bool(ASKS_ANNUAL.search(question))
+        if not year and not annual:
+            return ""
+        quotes = [c.quote for c in checked.citations]
+        if checked.extractive:  # (every quoted sentence, not only the first of each clause)
+            quotes += [_MARK.sub("", x).strip() for x in _quoted(checked.text).split("\n")]
+        cited = [q for q in dict.fromkeys(quotes) if q and stated_figures(q)]
+        if not cited:
+            return ""
+        clauses = [normalize_answer(it.clause_text) for it in items]
+        for quote in cited:
+            if annual and ANNUAL_FIGURE.search(quote):
+                return ""
+            clause = next((x for x in clauses if quote in x), quote)
+            years = sentence_years(quote, clause)
+            if year and (not years or year in years):
+                return ""
+        return cited[0]
+
     def _names_kind(self, kind: str, quoted: str, question: str) -> bool:
         """Do the quotes name something of the kind the question asks for? A place must be one the question
         does not already name and not a region a document is about ("雅安…哪个县" is not answered by 雅安)."""
@@ -743,6 +778,14 @@ class Answerer:
                 checked = quoted
             else:  # (nor do the quotes that would replace it give one)
                 checked = replace(checked, refused_no_figure=True, notes=[*checked.notes, prompts.NOTE_OTHER_UNIT])
+        if (s.grounding and s.enabled("asked_year") and analysis.asks_quantity and not checked.refused_by_model
+                and not checked.refused_no_figure and (given := self._figure_of_other_time(standalone, checked, items))):
+            # "到2030年要达到多少" answered with the 2025 figure, "每年要降多少" with a five-year total: the plan gives
+            # the figure for another time; it is quoted, and the question is not answered
+            asked = asked_year(standalone)
+            what = f"{asked}年" if asked else prompts.ANNUAL
+            refusal = Refusal("no_figure", prompts.REFUSAL_OTHER_TIME.format(when=what), quote=given)
+            return self._refusal(question, standalone, refusal, hits, scope, t, raw)
         if (checked.refused_by_model and not figures(raw) and analysis.mention_term and s.grounding
                 and s.enabled("mention")):
             # "有没有提到X？" where the model found nothing in three clauses, but X is written in the documents

@@ -39,7 +39,10 @@ from qa.answer.cues import (
     ASKS_QUANTITY,
     ASKS_WHEN,
     ASSISTS,
+    BASE_YEAR,
     BENCHMARK_LEVEL,
+    CHANGE_WORDS,
+    CHOICE_OF_YEARS,
     CONTRAST_TAIL,
     DEPARTMENT_NAME,
     FREQUENCY,
@@ -57,6 +60,7 @@ from qa.answer.cues import (
     UNIVERSAL,
     WHICH_DOC_FIGURE,
     YEAR,
+    YEAR_DIGITS,
 )
 from qa.answer.evidence import split_sentences
 from qa.answer.support import (
@@ -97,7 +101,20 @@ def asked_subject(text: str) -> str:
     m = ASKS_QUANTITY.search(segments[-1])
     if not m:
         return ""
-    return QUESTION_NOISE.sub("", GENERIC_WORDS.sub("", YEAR.sub("", segments[-1][:m.start()])))
+    subject = QUESTION_NOISE.sub("", GENERIC_WORDS.sub("", YEAR.sub("", segments[-1][:m.start()])))
+    # ("…单位GDP能耗 累计降多少": a last segment of only how it changes names no item of its own)
+    return "" if len(CHANGE_WORDS.sub("", subject)) < 2 else subject
+
+
+def asked_year(text: str) -> str:
+    """The year a question asks a figure for: the one in its last segment that names a year ("2025年…41.5%，那
+    到2030年要达到多少" asks for 2030); '' when none does."""
+    for segment in reversed([x for x in re.split(r"[，,；;。？?\s]+", text) if x]):
+        found = [m.group(0) for m in YEAR_DIGITS.finditer(segment)
+                 if not BASE_YEAR.search(segment[:m.start()])]  # ("比2020年下降多少": 2020 is the base)
+        if found:
+            return found[-1]
+    return ""
 
 
 def best_sentence(wanted: set[str], texts: Sequence[str]) -> tuple[float, str]:
@@ -247,6 +264,10 @@ class RefusalPolicy:
         if periods:
             return Refusal("period_not_covered", prompts.REFUSAL_MISSING_FIGURE.format(names="、".join(periods)))
         years = [f"{y}年" for y in analysis.years if y not in covered]
+        # ("是2025年的目标还是2030年的": years put as alternatives ask which one; one covered is enough)
+        offered = {y for m in CHOICE_OF_YEARS.finditer(analysis.text) for y in YEAR_DIGITS.findall(m.group(0))}
+        if years and offered and {y[:-1] for y in years} <= offered and offered - {y[:-1] for y in years}:
+            years = []
         if years:
             return Refusal("year_not_covered", prompts.REFUSAL_MISSING_FIGURE.format(names="、".join(years)))
         if analysis.mention_term and self.settings.enabled("mention"):

@@ -42,6 +42,9 @@ REFUSAL_NOT_MENTIONED = "{where}文件中没有提到“{term}”。"
 REFUSAL_NO_BODY = "《{title}》{label}没有写明由哪个部门负责或牵头，无法据此作答。"
 REFUSAL_NO_ENTITY = "检索到的条款没有给出所问的{kind}，无法据此作答。"
 REFUSAL_NO_FIGURE_QUALITATIVE = "文件没有给出这一目标的具体数字，只作了定性表述。"
+#: a figure the documents give only for another time than the one asked ("到2030年" / "每年")
+REFUSAL_OTHER_TIME = "文件没有给出{when}的这一数字，下面是文件给出的另一时间的目标，不能当作所问的数字。"
+ANNUAL = "每年（分年度）"
 #: What the document does say (after a false-premise or a no-figure refusal).
 DOCUMENT_SAYS = "文件的相关表述：《{title}》{label}：{quote}"
 #: The reason code shown with every refusal.
