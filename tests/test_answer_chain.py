@@ -1200,7 +1200,7 @@ def test_the_year_asked_is_the_last_one_named_and_not_a_base_year():
 
 
 def test_a_yearly_figure_answered_with_a_total_for_another_time_is_refused(fake_service):
-    question = "雅安非化石能源消费比重每年要提高多少？"
+    question = "雅安非化石能源消费比重平均每年要提高多少？"
     reply = "到2025年，非化石能源消费比重达到58%左右[1]。"
     fake_service.answerer.generator = FakeGenerator(reply=reply)
     try:
@@ -1222,7 +1222,7 @@ def test_years_offered_as_alternatives_need_only_one_covered(fake_service):
     texts = [fake_service.answerer._unit_text(h) for h in hits]
     refusal = policy.before_generation(a, scope, hits, texts)
     assert refusal is None or refusal.code != "year_not_covered"
-    b = fake_service.answerer.analyse("雅安2035年非化石能源消费比重要达到多少？")
+    b = fake_service.answerer.analyse("雅安的森林覆盖率2035年定了多少？")
     hits, scope = fake_service.answerer.retriever.search(b.text, k=3)
     texts = [fake_service.answerer._unit_text(h) for h in hits]
     assert policy.before_generation(b, scope, hits, texts).code == "year_not_covered"
