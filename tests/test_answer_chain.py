@@ -1115,21 +1115,22 @@ def test_a_figure_in_another_unit_than_the_one_asked_is_not_the_answer():
     assert unit_fit("要降多少", "下降5%") is None  # no unit asked: no check
 
 
+def _replying(fake_service, reply: str, ablate: str = ""):
+    """The fake service, or one with the mechanisms ``ablate`` names switched off, whose model replies ``reply``."""
+    from qa.service import build_service
+
+    service = build_service(fake_service.answerer.settings.replace(ablate=ablate)) if ablate else fake_service
+    service.answerer.generator = FakeGenerator(reply=reply)
+    return service
+
+
 def test_a_figure_in_another_unit_is_refused_when_no_evidence_sentence_gives_one(fake_service):
     question = "雅安的非化石能源到2025年要用到多少万吨标准煤？"
     reply = "到2025年，非化石能源消费比重达到58%左右[1]。"
-    fake_service.answerer.generator = FakeGenerator(reply=reply)
-    try:
-        a = fake_service.ask(question)
-        assert a.refused or "58%" not in a.text
-        from qa.service import build_service
-
-        off = build_service(fake_service.answerer.settings.replace(ablate="unit_binding,figure_relevance"))
-        off.answerer.generator = FakeGenerator(reply=reply)
-        b = off.ask(question)
-        assert not b.refused and "58%" in b.text
-    finally:
-        fake_service.answerer.generator = FakeGenerator()
+    a = _replying(fake_service, reply).ask(question)
+    assert a.refused or "58%" not in a.text
+    b = _replying(fake_service, reply, ablate="unit_binding,figure_relevance").ask(question)
+    assert not b.refused and "58%" in b.text
 
 
 def test_a_premise_that_has_someone_lead_where_the_plan_has_them_assist_is_false():
@@ -1145,17 +1146,10 @@ def test_a_premise_that_has_someone_lead_where_the_plan_has_them_assist_is_false
 def test_a_yes_no_answer_that_cites_a_clause_not_writing_x_is_replaced_by_the_sentences_that_do(fake_service):
     question = "雅安方案是否提到了制氢？"
     reply = "有，雅安方案提到了[2]。"
-    fake_service.answerer.generator = FakeGenerator(reply=reply)
-    try:
-        a = fake_service.ask(question)
-        assert not a.refused and a.citations and all("制氢" in c.quote for c in a.citations)
-        from qa.service import build_service
-
-        off = build_service(fake_service.answerer.settings.replace(ablate="mention_cited"))
-        off.answerer.generator = FakeGenerator(reply=reply)
-        assert not any("制氢" in c.quote for c in off.ask(question).citations)
-    finally:
-        fake_service.answerer.generator = FakeGenerator()
+    a = _replying(fake_service, reply).ask(question)
+    assert not a.refused and a.citations and all("制氢" in c.quote for c in a.citations)
+    off = _replying(fake_service, reply, ablate="mention_cited").ask(question)
+    assert not any("制氢" in c.quote for c in off.citations)
 
 
 def test_abbreviation_after_bi_quoted_names_described_plans_and_mention_forms(analyzer):
@@ -1202,17 +1196,9 @@ def test_the_year_asked_is_the_last_one_named_and_not_a_base_year():
 def test_a_yearly_figure_answered_with_a_total_for_another_time_is_refused(fake_service):
     question = "雅安非化石能源消费比重平均每年要提高多少？"
     reply = "到2025年，非化石能源消费比重达到58%左右[1]。"
-    fake_service.answerer.generator = FakeGenerator(reply=reply)
-    try:
-        a = fake_service.ask(question)
-        assert a.refused and a.refusal_reason == "no_figure" and "58%" in a.text  # quoted as what the plan gives
-        from qa.service import build_service
-
-        off = build_service(fake_service.answerer.settings.replace(ablate="asked_year"))
-        off.answerer.generator = FakeGenerator(reply=reply)
-        assert not off.ask(question).refused
-    finally:
-        fake_service.answerer.generator = FakeGenerator()
+    a = _replying(fake_service, reply).ask(question)
+    assert a.refused and a.refusal_reason == "no_figure" and "58%" in a.text  # quoted as what the plan gives
+    assert not _replying(fake_service, reply, ablate="asked_year").ask(question).refused
 
 
 def test_years_offered_as_alternatives_need_only_one_covered(fake_service):

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 
 from qa.answer import cues
 from qa.answer.evidence import asks_who
+from qa.index.scope import without_quoted_names
 
 _SEGMENT = re.compile(r"[^，,。：:；;！!]+[，,。：:；;！!]?")
 _REQUEST_PREFIX = re.compile(r"^(?:请问|想问一下|想问下|问一下|问下|麻烦问一下|麻烦问下|请教一下|想了解一下|想知道)[，,：:\s]*")
@@ -149,7 +150,7 @@ class QuestionAnalyzer:
     def region_mentions(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, canonical region) of each region named in ``text``, longest alias first."""
         taken: list[tuple[int, int, str]] = []
-        text = cues.QUOTED_NAME.sub(lambda m: " " * len(m.group(0)), text)  # "“美丽四川”" names no region
+        text = without_quoted_names(text)
         for alias in self._ordered:
             for m in re.finditer(re.escape(alias), text):
                 if not any(s < m.end() and m.start() < e for s, e, _ in taken):

@@ -343,7 +343,7 @@ ASSISTS = re.compile(r"配合|协助")
 #: how a figure changes, with the adverbs before it ("累计降", "每年要提高", "一共新增"): no item of its own
 CHANGE_WORDS = re.compile(r"累计|一共|总共|共|每年|年均|平均|要|得|需要|还|再|下降|降低|降|提高|提升|提|增加|新增|增|减少|减|达到|到|控制在|控制|削减|压减")
 #: years offered as alternatives ("是2025年的目标还是2030年的"): the question asks which one
-CHOICE_OF_YEARS = re.compile(r"20\d\d年?[^，,。？?]{0,12}?(?:还是|或者|或是)[^，,。？?]{0,6}?20\d\d")
+CHOICE_OF_YEARS = re.compile(r"20\d\d年?[^，,。？?]{0,12}?(?:" + ALTERNATIVES.pattern + r")[^，,。？?]{0,6}?20\d\d")
 YEAR_DIGITS = re.compile(r"20\d\d")
 #: the words before a base year ("比2020年", "较2020年", "以2020年为基数")
 BASE_YEAR = re.compile(r"(?:比|较|相比|相对于?|以|基于)$")

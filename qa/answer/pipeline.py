@@ -680,22 +680,19 @@ class Answerer:
                 return True
         return False
 
-    def _unit_sentence(self, question: str, items: Sequence[EvidenceItem]) -> str:
-        """The evidence sentence that gives a figure in the unit the question names and is about what it asks
-        (shares ``ASKED_SUBJECT_MIN`` of the words the question has once the document it names is taken out:
-        "某某节能方案给全市用水总量定的上限" asks about 用水总量, not about the plan); '' if none."""
+    def _unit_figure_about(self, question: str, items: Sequence[EvidenceItem]) -> bool:
+        """Does an evidence sentence give a figure in the unit the question names and is it about what the question
+        asks (``ASKED_SUBJECT_MIN`` of the words the question has once the document it names is taken out:
+        "某某节能方案给全市用水总量定的上限" asks about 用水总量, not about the plan)?"""
         wanted = word_bigrams(ASKED_UNIT.sub(" ", DOCUMENT_NAME.sub(" ", question)), self._regions())
         fitting = [s.text for it in items for s in split_sentences(it.clause_text) if unit_fit(question, s.text)]
-        share, sentence = best_sentence(wanted, fitting)
-        return sentence if fitting and share >= ASKED_SUBJECT_MIN else ""
+        return bool(fitting) and best_sentence(wanted, fitting)[0] >= ASKED_SUBJECT_MIN
 
     @staticmethod
-    def _figure_of_other_time(question: str, checked, items: Sequence[EvidenceItem]) -> str:
-        """The sentence an answer takes its figure from when that sentence dates it to another year than the one
-        the question asks for ("到2030年…多少" answered from "到2025年，…"), or gives a total where the question
-        asks for a yearly figure ("每年要降多少" answered from "“十四五”时期…下降14%"); '' when the figures fit."""
-        year = asked_year(question)
-        annual = bool(ASKS_ANNUAL.search(question))
+    def _figure_of_other_time(year: str, annual: bool, checked, items: Sequence[EvidenceItem]) -> str:
+        """The sentence an answer takes its figure from when that sentence dates it to another year than ``year``,
+        the one asked for ("到2030年…多少" answered from "到2025年，…"), or gives a total where the question asks for
+        a yearly figure (``annual``: "每年要降多少" answered from "“十四五”时期…下降14%"); '' when the figures fit."""
         if not year and not annual:
             return ""
         quotes = [c.quote for c in checked.citations]
@@ -773,16 +770,17 @@ class Answerer:
             # "用水总量是多少亿立方米" answered "65%": the figure measures something else. An evidence sentence
             # with a figure in the unit asked is quoted; with none, the plan gives no such figure
             quoted = (extractive_answer(items, standalone, [*checked.notes, prompts.NOTE_OTHER_UNIT], meaning)
-                      if self._unit_sentence(standalone, items) else None)
+                      if self._unit_figure_about(standalone, items) else None)
             if quoted is not None and unit_fit(standalone, _quoted(quoted.text)):
                 checked = quoted
             else:  # (nor do the quotes that would replace it give one)
                 checked = replace(checked, refused_no_figure=True, notes=[*checked.notes, prompts.NOTE_OTHER_UNIT])
+        asked = asked_year(standalone)
         if (s.grounding and s.enabled("asked_year") and analysis.asks_quantity and not checked.refused_by_model
-                and not checked.refused_no_figure and (given := self._figure_of_other_time(standalone, checked, items))):
+                and not checked.refused_no_figure
+                and (given := self._figure_of_other_time(asked, bool(ASKS_ANNUAL.search(standalone)), checked, items))):
             # "到2030年要达到多少" answered with the 2025 figure, "每年要降多少" with a five-year total: the plan gives
             # the figure for another time; it is quoted, and the question is not answered
-            asked = asked_year(standalone)
             what = f"{asked}年" if asked else prompts.ANNUAL
             refusal = Refusal("no_figure", prompts.REFUSAL_OTHER_TIME.format(when=what), quote=given)
             return self._refusal(question, standalone, refusal, hits, scope, t, raw)

@@ -28,6 +28,12 @@ _jieba_lock = threading.Lock()
 _TITLE_TOKENIZER = None
 
 
+def without_quoted_names(text: str) -> str:
+    """``text`` with each quoted name blanked out (same length): a region inside one ("“美丽四川”建设") is not a
+    region the question is about; a quoted plan name is kept (``QUOTED_NAME``)."""
+    return QUOTED_NAME.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def place_names(text: str) -> list[str]:
     """The particular places a text names (jieba's place words: "成都市", "雨城区"), not "城市" or "各地"."""
     import jieba.posseg as pseg
@@ -148,7 +154,7 @@ class ScopeDetector:
         """(scope, boosted doc ids). scope.doc_ids restricts retrieval when non-empty."""
         regions: list[str] = []
         docs: set[str] = set()
-        named = QUOTED_NAME.sub(lambda m: " " * len(m.group(0)), question)  # "“美丽四川”" names no region
+        named = without_quoted_names(question)
         for alias in sorted(self.alias_to_docs, key=lambda a: (-len(a), a)):
             if alias in named and not any(alias in r for r in regions):
                 regions.append(alias)
