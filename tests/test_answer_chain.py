@@ -1212,3 +1212,64 @@ def test_years_offered_as_alternatives_need_only_one_covered(fake_service):
     hits, scope = fake_service.answerer.retriever.search(b.text, k=3)
     texts = [fake_service.answerer._unit_text(h) for h in hits]
     assert policy.before_generation(b, scope, hits, texts).code == "year_not_covered"
+
+
+def test_a_term_written_as_two_words_close_together_is_written():
+    from qa.answer.support import writes_apart
+
+    assert writes_apart("污泥焚烧", "推进城镇污泥集中焚烧处置。")
+    assert not writes_apart("污泥焚烧", "推进城镇污泥资源化利用。垃圾焚烧设施建设")  # (another sentence)
+    assert not writes_apart("污泥焚烧", "污泥处置要加快推进，并且鼓励各地有序建设一批生活垃圾焚烧设施")  # too far
+    assert not writes_apart("焚烧污泥", "推进城镇污泥集中焚烧处置。")  # (in order)
+
+
+def test_a_casual_mention_question_names_what_it_asks_about():
+    assert mention_term("某方案有没有点名玻璃行业要做超低排放改造？") == "玻璃"
+    assert mention_term("方案里有没有推共享储能这种模式？") == "共享储能"
+
+
+def test_the_two_words_of_a_term_close_together_count_as_a_mention(fake_service):
+    from qa.answer.policy import RefusalPolicy
+    from qa.answer.support import FigureSupport
+    from qa.types import Scope
+
+    own = ["加快秸秆和畜禽粪污还田利用。", "推进光伏建设。"]
+
+    def policy(ablate: str) -> RefusalPolicy:
+        settings = fake_service.answerer.settings.replace(ablate=ablate)
+        return RefusalPolicy(settings, lambda: FigureSupport(own + ["秸秆还田率达到90%。"]), lambda: [],
+                             lambda ids: own)
+
+    scope = Scope(doc_ids=("a",), regions=(), out_of_scope=(), explicit=True)
+    assert policy("").not_mentioned("秸秆还田", scope) is None
+    assert policy("mention_apart").not_mentioned("秸秆还田", scope).code == "not_mentioned"
+
+
+def test_a_tail_asking_only_where_or_comparing_is_no_part_of_its_own(fake_service):
+    analyse = fake_service.answerer.analyse
+    assert analyse("雅安方案是否提到光伏治沙？在哪一条？").parts == ()
+    parts = analyse("雅安和资阳的森林覆盖率分别是多少？哪个更高？").parts
+    assert [p.label for p in parts] == ["雅安", "资阳"] and not any("高" in p.text for p in parts)
+    assert analyse("省里的X是40%，雅安方案定的X是多少？哪个更高？").parts == ()
+    from qa.service import build_service
+
+    off = build_service(fake_service.answerer.settings.replace(ablate="part_tails")).answerer.analyse
+    assert len(off("雅安方案是否提到光伏治沙？在哪一条？").parts) == 2
+
+
+def test_a_premise_that_has_the_plan_forbid_what_it_does_not_forbid_is_false():
+    from qa.answer.policy import unstated_ban
+
+    said = "建立重点项目审批清单，助推清洁能源产业发展。"
+    assert unstated_ban("清单外的项目一律不批", said)
+    assert unstated_ban("不在清单上的项目不得开工", said)
+    assert not unstated_ban("清单外的项目一律不批", "清单外的项目不予审批。")
+    assert not unstated_ban("清单上的项目优先审批", said)
+
+
+def test_a_follow_up_naming_the_other_plan_asks_the_previous_question_of_it():
+    from qa.answer.rewrite import rewrite
+
+    names = ["雅安市", "雅安", "四川省", "四川"]
+    history = [Turn("user", "省“十四五”方案 2030年X比例要达到多少"), Turn("assistant", "…")]
+    assert rewrite("那雅安这边呢，给的是几", history, names) == "雅安“十四五”方案 2030年X比例要达到多少"

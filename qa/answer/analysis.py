@@ -103,12 +103,14 @@ class QuestionAnalyzer:
     """Analyses questions against the indexed documents' regions (``alias → canonical region``)."""
 
     def __init__(self, region_aliases: Mapping[str, str], *, script: bool = True, preamble: bool = True,
-                 parts: bool = True, described: bool = True, sides: bool = True) -> None:
-        """``script``/``preamble``/``parts``/``described``/``sides``: switch a mechanism off (ablation runs)."""
+                 parts: bool = True, described: bool = True, sides: bool = True, tails: bool = True) -> None:
+        """``script``/``preamble``/``parts``/``described``/``sides``/``tails``: switch a mechanism off (ablation
+        runs)."""
         self.aliases = dict(region_aliases)
         self.use_script, self.use_preamble, self.use_parts = script, preamble, parts
         self.use_described = described  # sides described one after the other; a which-document tail is no part
         self.use_sides = sides  # two named sides asked of each in words no other split reads
+        self.use_tails = tails  # a sentence after the question that only compares, or asks where, is no part
         self._ordered = sorted(self.aliases, key=lambda a: (-len(a), a))
         shorts: dict[str, str] = {}
         for alias, canon in self.aliases.items():  # the shortest alias is what people write
@@ -204,6 +206,8 @@ class QuestionAnalyzer:
 
     def parts(self, text: str) -> list[QuestionPart]:
         """The parts of a multi-part question (regions, then years, then sub-questions); [] if one."""
+        if self.use_tails:  # ("…各是多少？二者相差多少？": the comparison after the question is no part)
+            text = _without_comparison_tail(text)
         by_versus = self._versus_parts(text) or self._described_parts(text)
         if by_versus:
             return by_versus
@@ -425,6 +429,7 @@ class QuestionAnalyzer:
             pieces = self._comma_questions(text)
         if len(pieces) < 2 or any(cues.ANAPHOR.match(p) or cues.ANAPHOR_INSIDE.search(p) or _asks_only_who(p)
                                   or _names_nothing(p) or (self.use_described and _asks_only_which_doc(p))
+                                  or (self.use_tails and cues.WHERE_ONLY.match(p.strip()))
                                   for p in pieces[1:]):
             return []  # "…？这个由哪个部门负责？" asks about the first question's answer: one question
         first_regions = self.region_mentions(pieces[0])
@@ -443,6 +448,15 @@ class QuestionAnalyzer:
                 q = f"{years.group(0)}{q}" if not lead else q.replace(lead, f"{lead}{years.group(0)}", 1)
             out.append(QuestionPart(q, piece))
         return out
+
+
+def _without_comparison_tail(text: str) -> str:
+    """``text`` less the sentences after its first that only compare what it asked (:data:`cues.COMPARISON_ONLY`)."""
+    sentences = [x for x in re.split(r"(?<=[？?])", text) if x.strip()]
+    if len(sentences) < 2:
+        return text
+    kept = [sentences[0]] + [x for x in sentences[1:] if not cues.COMPARISON_ONLY.fullmatch(x.strip(" ，,"))]
+    return "".join(kept)
 
 
 def _names_nothing(segment: str) -> bool:

@@ -142,6 +142,8 @@ MENTION_VERB = re.compile(r"(?:有没有|是否|有无)?(?:提到|提及|涉及|
                           r"(?:有没有|是否|有无)(?:规定|明确|提(?![高升出前供交]))(?:了|过)?|提没提(?:到|及)?|"
                           # "是否提出开展X" / "有没有支持X" / "有没有推广X的内容": whether the plan does X at all
                           r"(?:有没有|是否|有无)(?:提出|要求|支持|鼓励|推广|部署|安排)(?:了|过)?|"
+                          # "有没有点名X" / "有没有推X这种模式" (推 for 推广/推行 in casual writing)
+                          r"(?:有没有|是否|有无)(?:点名|点到|推行|推(?![动进广出迟后荐]))(?:了|过)?|"
                           # "有没有讲X怎么处理": 讲/说/写 alone, with the question word right before it
                           r"(?:有没有|是否|有无)(?:讲|说|写)(?:了|过)?(?![到及出明清])")
 #: "有没有把X算进去" / "是否将X纳入": whether X is among what the plan lists (X: "陶瓷")
@@ -154,9 +156,12 @@ MENTION_OF = re.compile(r"(?:有没有|是否有|有无)([^，,。？?]{2,12}?)�
 #: an X of those that names nothing ("有没有什么具体的规定", "有没有明确的要求")
 MENTION_VAGUE = re.compile(r"(?:什么|任何|具体|明确|相关|专门|特别|类似|这样|这种|这方面|其他|别的|新的|量化)+")
 #: words after X of "有没有提X这块" that are not part of X
-MENTION_FILLER = re.compile(r"(?:这块|这一块|这方面|这一方面|方面|这些|这类|之类|等等)$")
+MENTION_FILLER = re.compile(r"(?:这块|这一块|这方面|这一方面|方面|这些|这类|之类|等等|"
+                            r"(?:这种|这类|这样的|此类)(?:模式|做法|方式|机制|形式)?|(?<=..)(?:行业|领域))$")
 #: where the X of "有没有讲X" ends: the question about X that follows it ("X怎么处置", "X如何管理")
-MENTION_TERM_END = re.compile(r"怎么|怎样|如何|哪些|哪个|什么|多少")
+MENTION_TERM_END = re.compile(r"怎么|怎样|如何|哪些|哪个|什么|多少|"
+                              # "有没有点名X要做Y": X is what the plan would have to name
+                              r"(?<![重主需摘纲概只])要(?=做|搞|开展|实施|进行|求|完成)")
 #: "A还是B" / "A或者B" inside X: either one mentioned is a mention
 ALTERNATIVES = re.compile(r"还是|或者|或是")
 #: "对X有没有什么要求": whether the plan says anything about X at all (X is the object of 对)
@@ -251,6 +256,10 @@ GENERIC_PLACES = frozenset({"城市", "地方", "地区", "全国", "国家", "�
 CLAUSE_DEIXIS = re.compile(r"(?:这|该|此|上面那|上一)(?:一)?条|(?:这|该|此)(?:项|个)(?:措施|任务|工作|要求)")
 #: a clause cited in an answer or a conversation turn: 《title》 and its label ("《…方案》（十六）", "《…方案》三、（一）")
 CITED_CLAUSE = re.compile(r"《([^《》]{4,60})》\s*((?:[一二三四五六七八九十]+、)?（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|通知|序言)")
+#: a question that asks only where the answer before it stands ("在哪条？", "出自第几条"): every answer cites
+#: its clause, so it is no part of its own
+WHERE_ONLY = re.compile(r"^(?:它|这|那|这个|那个)?(?:是|在|出自|见于|写在|来自)?(?:哪(?:一|个)?|第几)"
+                        r"(?:条|款|项|部分|章|节|处|个条款|段)(?:里|中|上)?(?:呢|啊|吗)?[？?。]?$")
 ANAPHOR = re.compile(r"^(?:那么|那)?(?:这个|这些|这项|这一|这块|这部分|该|此|其|上述|以上|它|他们)")
 #: a question that points back at the answer before it from inside ("资阳那份也是这几类吗")
 ANAPHOR_INSIDE = re.compile(r"也是(?:这|那)|这几[个项条类种]|同样的")
@@ -278,6 +287,12 @@ DESCRIBED_SIDES = re.compile(r"(?:一个|一项|一条|一份)(?:讲的是|说�
                              r"(?:[，,；;？?\s]+(?P<ask>.*))?$")
 #: "哪个降得多", "谁定得更高": which side is higher, asked of neither side alone
 WHICH_MORE = re.compile(r"(?:哪个|哪一个|哪项|谁)[^，,；;？?]{0,4}?(?:更|最)?(?:高|低|多|少|大|小|快|慢)")
+#: a sentence after the question that only compares what it asked ("二者相差多少？", "比市里严还是松？", "哪个更快？"):
+#: each part answers its own side, so it is no part (nor part of a part) of its own
+COMPARISON_ONLY = re.compile(r"(?:那|这)?(?:两个|两者|二者|它们|两边|两地)?(?:比[^，,。？?]{0,6}?)?"
+                             r"(?:(?:哪个|哪一个|谁)[^，,；;？?]{0,6}?(?:更|最)?(?:高|低|多|少|大|小|快|慢|严)|"
+                             r"(?:高|低|多|少|大|小|严|松)还是(?:高|低|多|少|大|小|严|松)|(?:相)?差了?(?:多少|几)(?:个百分点)?|"
+                             r"差距(?:有)?多大|(?:是不是|是否)?(?:一样|相同)|一样吗|相同吗)(?:呢|吗|啊)?[？?。]?")
 #: words of a multi-part question that no single part keeps ("分别", "各是", "相比")
 PARTS_WORDS = re.compile(r"分别|各自|各(?=[是为要有提定])|相比|对比|比较")
 #: what a comparison asks, turned into what each part asks ("哪个更高" → "是多少")
@@ -315,6 +330,9 @@ UNIVERSAL = re.compile(r"全市|全省|全区|全县|全域|全面|全部|所有
 RESTRICTED = re.compile(r"在[^，,。；;]{1,12}?(?:外|以外|之外|范围内|以内)|不符合|未达到|达不到|[^，,。；;]{1,8}以[上下]的")
 #: a statement the question makes as settled fact ("重庆已经全市禁止X了，那…")
 SETTLED = re.compile(r"已(?:经)?[^，,。？?]{2,}了$")
+#: a requirement that forbids or refuses ("一律不批", "不得新建", "不予审批"): a premise with one is not stated by a
+#: sentence that forbids nothing
+BAN = re.compile(r"一律不|不得|不予|不准|不许|禁止|严禁|不能再|不再(?:审批|批|新建|建)|不批")
 #: words that negate the requirement after them ("不纳入", "不得新建", "禁止新建", "不再审批")
 NEGATION = re.compile(r"不得|不再|不予|无需|不必|禁止|严禁|不(?![断低高少超仅只但过同足])(?=[\u4e00-\u9fff])")
 #: words that say "the province" without naming it ("省里管哪些行业"): they select every province-level

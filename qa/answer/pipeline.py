@@ -78,7 +78,7 @@ from qa.answer.policy import (
     unstated_year,
 )
 from qa.answer.rewrite import followed_clause, rewrite
-from qa.answer.support import FigureSupport, cjk_bigrams, content_bigrams, word_bigrams
+from qa.answer.support import FigureSupport, cjk_bigrams, content_bigrams, word_bigrams, writes_apart
 from qa.errors import QAError
 from qa.index.scope import city_name, place_names, region_aliases
 from qa.settings import Settings
@@ -191,7 +191,7 @@ class Answerer:
             s = self.settings
             analyzer = QuestionAnalyzer(aliases, script=s.enabled("script"), preamble=s.enabled("preamble"),
                                         parts=s.enabled("parts"), described=s.enabled("described_parts"),
-                                        sides=s.enabled("side_parts"))
+                                        sides=s.enabled("side_parts"), tails=s.enabled("part_tails"))
             self._alias_cache = (data, aliases, analyzer)
         return self._alias_cache[1], self._alias_cache[2]
 
@@ -493,7 +493,8 @@ class Answerer:
         def writes(text: str, exact: bool) -> bool:
             if exact:
                 return term in text
-            return len(words) >= 4 and len(words & cjk_bigrams(text)) >= TERM_WORDS_MIN * len(words)
+            return ((len(words) >= 4 and len(words & cjk_bigrams(text)) >= TERM_WORDS_MIN * len(words))
+                    or (self.settings.enabled("mention_apart") and writes_apart(term, text)))
 
         lines = [prefix]
         citations: list[Citation] = []

@@ -39,6 +39,7 @@ from qa.answer.cues import (
     ASKS_QUANTITY,
     ASKS_WHEN,
     ASSISTS,
+    BAN,
     BASE_YEAR,
     BENCHMARK_LEVEL,
     CHANGE_WORDS,
@@ -70,6 +71,7 @@ from qa.answer.support import (
     content_bigrams,
     missing_acronyms,
     word_bigrams,
+    writes_apart,
 )
 from qa.settings import Settings
 from qa.types import Hit, Scope
@@ -216,6 +218,12 @@ def weaker_modality(claim: str, sentence: str) -> bool:
     return bool(STRONG_MODAL.search(claim) and not STRONG_MODAL.search(sentence) and SOFT_MODAL.search(sentence))
 
 
+def unstated_ban(claim: str, sentence: str) -> bool:
+    """Does ``claim`` have the plan forbid or refuse something ("…一律不批", "不得新建") where ``sentence``, the one
+    that states the requirement, forbids nothing ("建立…清单，助推…发展")?"""
+    return bool(BAN.search(claim)) and not NEGATION.search(sentence)
+
+
 def wider_scope(claim: str, sentence: str) -> bool:
     """Does ``claim`` make universal ("全市禁止新建X") what ``sentence`` restricts ("禁止在城市建成区外新建X")?"""
     return bool(UNIVERSAL.search(claim) and not UNIVERSAL.search(sentence) and RESTRICTED.search(sentence))
@@ -313,8 +321,9 @@ class RefusalPolicy:
                     or (self.settings.enabled("premise_assist") and assists_only(analysis.premise, sentence))):
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
                                quote=sentence)
-            if self.settings.enabled("premise_modality") and (weaker_modality(analysis.premise, sentence)
-                                                              or wider_scope(analysis.premise, sentence)):
+            if self.settings.enabled("premise_modality") and (
+                    weaker_modality(analysis.premise, sentence) or wider_scope(analysis.premise, sentence)
+                    or (self.settings.enabled("premise_ban") and unstated_ban(analysis.premise, sentence))):
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
                                quote=sentence)
         if self.settings.enabled("question_figures") and analysis.answer_type != "yesno" and not analysis.asks_quantity:
@@ -363,15 +372,15 @@ class RefusalPolicy:
     def not_mentioned(self, term: str, scope: Scope) -> Refusal | None:
         """"有没有提到X": refused when the scoped documents do not mention X (nor any one of "A还是B")."""
         choices = [c for c in ALTERNATIVES.split(term) if len(c) >= 2] if self.settings.enabled("mention_alternatives") else []
-        if len(choices) >= 2 and any(self._term_missing(c, scope) is None for c in choices):
-            return None
+        if len(choices) >= 2 and any(self._term_missing(c, scope, apart=False) is None for c in choices):
+            return None  # (an alternative is often only the tail of the term, "A技术改造或者升级改造": written as such)
         return self._term_missing(term, scope)
 
-    def _term_missing(self, term: str, scope: Scope) -> Refusal | None:
+    def _term_missing(self, term: str, scope: Scope, apart: bool = True) -> Refusal | None:
         docs = self._document_texts(scope.doc_ids)
         flat = normalize_answer("".join(docs))
-        if term in flat:
-            return None
+        if term in flat or (apart and self.settings.enabled("mention_apart") and writes_apart(term, flat)):
+            return None  # (as written, or as its two words close together: "农膜…回收" writes 农膜回收)
         # an acronym is one word: "CNG公交车" is not mentioned where no sentence has CNG (or 压缩天然气),
         # however many of its other words one has
         acronyms = self.settings.enabled("acronyms")

@@ -11,7 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from qa.answer.cues import CITED_CLAUSE, CLAUSE_DEIXIS, PROVINCE_WORD, RESPONSIBILITY, STRONG_QUESTION
+from qa.answer.cues import (
+    CITED_CLAUSE,
+    CLAUSE_DEIXIS,
+    PROVINCE_PLAN,
+    PROVINCE_WORD,
+    RESPONSIBILITY,
+    STRONG_QUESTION,
+)
 from qa.answer.prompts import TURN_SOURCES
 from qa.answer.support import cjk_bigrams, word_bigrams
 from qa.index.scope import place_names
@@ -114,7 +121,7 @@ def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str], inhe
     if (inherit and not new_regions and old_regions and len(provinces) == 1 and PROVINCE_WORD.search(q)
             and not PROVINCE_WORD.search(prev) and not any(r in provinces[0] for r in old_regions)):
         new_regions = provinces  # "省里的也这样吗" after a question about a city's plan: the province's
-    word = PROVINCE_WORD.search(prev)
+    word = PROVINCE_WORD.search(prev) or PROVINCE_PLAN.search(prev)
     if inherit and new_regions and not old_regions and word and len(provinces) == 1 and not any(
             r in provinces[0] for r in new_regions):
         old_regions = [word.group(0)]  # "那资阳呢" after a question about "省里的方案": the province word is its region
@@ -125,8 +132,9 @@ def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str], inhe
         out = prev
         for old in old_regions:
             if not any(old in n for n in new_regions):
-                out = out.replace(old, new_regions[0])
-        rest = re.sub(r"[吗嘛呢吧啊么，,？?]|有没有|是否", "", core)
+                out = out.replace(old, new_regions[0], 1 if old == "省" else -1)
+        # (what names only the other side's plan, or asks only again, asks nothing new: "那B这边呢 给的是几")
+        rest = re.sub(r"[吗嘛呢吧啊么，,？?\s]|有没有|是否|[那这](?:份|个|边)(?:方案|文件)?|定了|定的|给了|给的", "", core)
         for r in new_regions:
             rest = rest.replace(r, "")
         asked = word_bigrams(rest)

@@ -55,6 +55,25 @@ def word_bigrams(text: str, strip: Sequence[str] = ()) -> set[str]:
     return {b for b in content_bigrams(text, strip) if not FUNCTION_CHARS.intersection(b)}
 
 
+#: how far apart the two words of a term may stand in a sentence that writes it ("农膜和农药包装废弃物回收" writes
+#: 农膜回收)
+APART_GAP = 12
+
+
+def writes_apart(term: str, text: str, gap: int = APART_GAP) -> bool:
+    """Does ``text`` write ``term`` as two words, in order, at most ``gap`` characters apart ("农膜回收" in
+    "加快农膜和农药包装废弃物回收处理")? Each word is two Chinese characters or more."""
+    if not re.fullmatch(r"[\u4e00-\u9fff]{4,}", term):
+        return False
+    for cut in range(2, len(term) - 1):
+        head, tail = term[:cut], term[cut:]
+        for m in re.finditer(re.escape(head), text):
+            at = text.find(tail, m.end())
+            if 0 <= at - m.end() <= gap and not re.search(r"[。；;！？!?\n]", text[m.end():at]):
+                return True
+    return False
+
+
 class FigureSupport:
     """IDF over the corpus sentences, then coverage of a question by figure-bearing sentences."""
 
