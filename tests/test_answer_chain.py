@@ -430,13 +430,13 @@ def test_target_in_words_is_the_answer_to_a_follow_up_that_asked_no_number(fake_
 
 def test_yes_no_answer_shows_the_sentence_that_decides_it(fake_service):
     fake_service.answerer.generator = FakeGenerator(reply="是的，要加快推广应用新能源汽车[1]。")
-    a = fake_service.ask("雅安是否要求加快推广新能源汽车？")
+    a = fake_service.ask("雅安是否要求加快推广应用新能源汽车？")
     assert not a.refused and "\n原文：《" in a.text
     quoted = a.text.split("原文：", 1)[1]
     assert "新能源汽车" in quoted and "按职责分工负责" not in quoted
     fake_service.answerer.settings = fake_service.answerer.settings.replace(ablate="source_sentence")
     try:
-        assert "原文：" not in fake_service.ask("雅安是否要求加快推广新能源汽车？").text
+        assert "原文：" not in fake_service.ask("雅安是否要求加快推广应用新能源汽车？").text
     finally:
         fake_service.answerer.settings = fake_service.answerer.settings.replace(ablate="")
 
