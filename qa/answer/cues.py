@@ -330,7 +330,7 @@ UNIVERSAL = re.compile(r"全市|全省|全区|全县|全域|全面|全部|所有
 RESTRICTED = re.compile(r"在[^，,。；;]{1,12}?(?:外|以外|之外|范围内|以内)|不符合|未达到|达不到|[^，,。；;]{1,8}以[上下]的")
 #: a statement the question makes as settled fact ("重庆已经全市禁止X了，那…")
 SETTLED = re.compile(r"已(?:经)?[^，,。？?]{2,}了$")
-#: a requirement that forbids or refuses ("一律不批", "不得新建", "不予审批"): a premise with one is not stated by a
+#: a requirement that forbids or refuses ("一律不得开工", "不得新建", "不予审批"): a premise with one is not stated by a
 #: sentence that forbids nothing
 BAN = re.compile(r"一律不|不得|不予|不准|不许|禁止|严禁|不能再|不再(?:审批|批|新建|建)|不批")
 #: words that negate the requirement after them ("不纳入", "不得新建", "禁止新建", "不再审批")

@@ -219,8 +219,8 @@ def weaker_modality(claim: str, sentence: str) -> bool:
 
 
 def unstated_ban(claim: str, sentence: str) -> bool:
-    """Does ``claim`` have the plan forbid or refuse something ("…一律不批", "不得新建") where ``sentence``, the one
-    that states the requirement, forbids nothing ("建立…清单，助推…发展")?"""
+    """Does ``claim`` have the plan forbid or refuse something ("…一律不得开工", "不得新建") where ``sentence``, the one
+    that states the requirement, forbids nothing ("建立…清单，支持…发展")?"""
     return bool(BAN.search(claim)) and not NEGATION.search(sentence)
 
 

@@ -132,6 +132,7 @@ def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str], inhe
         out = prev
         for old in old_regions:
             if not any(old in n for n in new_regions):
+                # (the bare 省 of "省…方案" is replaced once, where it stands first; a region's name everywhere)
                 out = out.replace(old, new_regions[0], 1 if old == "省" else -1)
         # (what names only the other side's plan, or asks only again, asks nothing new: "那B这边呢 给的是几")
         rest = re.sub(r"[吗嘛呢吧啊么，,？?\s]|有没有|是否|[那这](?:份|个|边)(?:方案|文件)?|定了|定的|给了|给的", "", core)
