@@ -484,17 +484,18 @@ class Answerer:
         """The sentences that contain ``term`` as written, one per clause, every document in scope searched
         (None when no document has it: then the retrieved clauses are quoted as usual). ``loose``: when none
         writes it as such, the sentences that have nearly all its words in another order ("优先采用A等措施推进B治理"
-        for "B治理优先采用A"; ``TERM_WORDS_MIN``)."""
+        for "B治理优先采用A"; ``TERM_WORDS_MIN``), or its two words close together (``mention_apart``)."""
         data = self.retriever.load()
         wanted = set(scope.doc_ids) or set(data.documents)
         chunks = {(c.doc_id, c.label): c for c in data.chunks}
         words = content_bigrams(term)
+        apart = self.settings.enabled("mention_apart")
 
         def writes(text: str, exact: bool) -> bool:
             if exact:
                 return term in text
             return ((len(words) >= 4 and len(words & cjk_bigrams(text)) >= TERM_WORDS_MIN * len(words))
-                    or (self.settings.enabled("mention_apart") and writes_apart(term, text)))
+                    or (apart and writes_apart(term, text)))
 
         lines = [prefix]
         citations: list[Citation] = []
