@@ -136,16 +136,16 @@ def _synthetic_item(text: str):
 
 
 def test_figure_bound_to_another_year_is_not_accepted():
-    item = _synthetic_item("到2025年，全省城市道路照明LED灯具使用率达到40%左右；到2030年，全省城市道路照明LED灯具使用率达到45%。")
-    q = "某省到2030年城市道路照明LED灯具使用率要达到多少？"
-    wrong = "到2030年，全省城市道路照明LED灯具使用率达到40%[1]。"
+    item = _synthetic_item("到2025年，全省非化石能源消费比重达到40%左右；到2030年，全省非化石能源消费比重达到45%。")
+    q = "某省到2030年非化石能源消费比重要达到多少？"
+    wrong = "到2030年，全省非化石能源消费比重达到40%[1]。"
     assert not check_answer(wrong, [item], q, years=("2030",), bind_years=False).extractive  # the old check
     bound = check_answer(wrong, [item], q, years=("2030",))
     assert bound.refused_no_figure and not bound.citations
     # the year may come from the question only ("2030年呢？" rewritten): still bound
-    elliptic = check_answer("全省城市道路照明LED灯具使用率达到40%[1]。", [item], q, years=("2030",))
+    elliptic = check_answer("全省非化石能源消费比重达到40%[1]。", [item], q, years=("2030",))
     assert elliptic.refused_no_figure
-    right = check_answer("到2030年，全省城市道路照明LED灯具使用率达到45%[1]。", [item], q, years=("2030",))
+    right = check_answer("到2030年，全省非化石能源消费比重达到45%[1]。", [item], q, years=("2030",))
     assert not right.extractive and right.citations and "45%" in right.text
     # a baseline year ("比2020年下降") is not the year a figure is set for
     base = _synthetic_item("到2025年，单位地区生产总值能耗比2020年下降14%。")
