@@ -5,9 +5,11 @@ and qualifier, and the evaluation's own count of unsupported figures."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
+from qa.answer import prompts
 from qa.answer.analysis import QuestionAnalyzer, answer_type, mention_term, premise
 from qa.answer.citations import check_answer
 from qa.answer.evidence import build_evidence
@@ -59,6 +61,24 @@ def test_preamble_is_separated_and_its_region_kept(analyzer):
     b = analyzer.analyse("我是雅安的环保专员，想问下：森林覆盖率到2025年要达到多少？")
     assert b.text.startswith("雅安") and b.regions == ("雅安市",)
     assert analyzer.analyse("请问雅安的目标是多少？").text == "雅安的目标是多少？"
+
+
+def test_a_statement_about_the_asker_after_the_question_is_no_part(analyzer):
+    # a translation may give the statement a question mark; it says who asks, it asks nothing
+    a = analyzer.analyse("四川的方案是否提到某项税费？我们是外贸企业？")
+    assert a.parts == () and a.text == "四川的方案是否提到某项税费？" and a.preamble == "我们是外贸企业？"
+    assert analyzer.analyse("四川的方案有没有提X？我以为只有重庆写了").text == "四川的方案有没有提X？"
+    # a region named only after the question belongs to the question; a second question stays a part
+    assert analyzer.analyse("森林覆盖率要达到多少？我们是雅安的").text == "森林覆盖率要达到多少？我们是雅安的"
+    assert len(analyzer.analyse("雅安的森林覆盖率是多少？我们县的是多少？").parts) == 2
+
+
+def test_those_few_things_named_before_are_not_a_question(analyzer):
+    # "那几个园区…以后" points back; only the segment that asks is the question
+    a = analyzer.analyse("资阳那几个园区改造以后，园区某项产出率到2025年要提高多少？")
+    assert a.parts == ()
+    b = analyzer.analyse("重庆方案里，哪些区县搞A试点，哪些区县搞B试点？")
+    assert len(b.parts) == 2
 
 
 def test_parts_by_region_year_and_sub_question(analyzer):
@@ -1273,3 +1293,28 @@ def test_a_follow_up_naming_the_other_plan_asks_the_previous_question_of_it():
     names = ["雅安市", "雅安", "四川省", "四川"]
     history = [Turn("user", "省“十四五”方案 2030年X比例要达到多少"), Turn("assistant", "…")]
     assert rewrite("那雅安这边呢，给的是几", history, names) == "雅安“十四五”方案 2030年X比例要达到多少"
+
+
+def test_quoted_figures_about_other_indicators_do_not_answer_a_how_much_question(fake_service):
+    answerer = fake_service.answerer
+    quotes = (f"{prompts.EXTRACTIVE_PREFIX}《某市方案》（一）：加强农村公路养护，逐年增加农村公路养护里程。[1]\n"
+              "《某市方案》（一）：到2025年，城市公交站点覆盖率达到95%以上。[1]")
+    # the sentence about what is asked states no figure; the figure quoted measures something else
+    about = answerer._unquantified_subject("某市到2025年农村公路养护里程要增加多少公里？", quotes)
+    assert about == "加强农村公路养护，逐年增加农村公路养护里程。"
+    # asked about the indicator the figure measures: the quotes answer
+    assert answerer._unquantified_subject("某市到2025年城市公交站点覆盖率要达到多少？", quotes) == ""
+    # no quoted sentence states a figure: nothing to weigh
+    assert answerer._unquantified_subject("农村公路养护里程要增加多少？", quotes.split("\n")[0]) == ""
+
+
+def test_a_follow_up_glued_to_the_previous_question_is_not_split_back(fake_service):
+    # "…？" then "X推什么模式？": made standalone as "<previous question>，X推什么模式？"; the previous question
+    # was answered already and is no part of this one
+    history = [Turn("user", "重庆方案在工业上要发展哪些产业？"), Turn("assistant", "某答案[1]。")]
+    a = fake_service.answerer.analyse("农业推什么模式？", history)
+    assert a.parts == () and a.text == "重庆方案农业推什么模式？"
+    off = replace(fake_service.answerer.settings, ablate="follow_parts")
+    fake_service.answerer.settings = off
+    b = fake_service.answerer.analyse("农业推什么模式？", history)
+    assert [p.text for p in b.parts] == ["重庆方案在工业上要发展哪些产业？", "重庆方案农业推什么模式？"]

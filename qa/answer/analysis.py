@@ -103,14 +103,16 @@ class QuestionAnalyzer:
     """Analyses questions against the indexed documents' regions (``alias → canonical region``)."""
 
     def __init__(self, region_aliases: Mapping[str, str], *, script: bool = True, preamble: bool = True,
-                 parts: bool = True, described: bool = True, sides: bool = True, tails: bool = True) -> None:
-        """``script``/``preamble``/``parts``/``described``/``sides``/``tails``: switch a mechanism off (ablation
-        runs)."""
+                 parts: bool = True, described: bool = True, sides: bool = True, tails: bool = True,
+                 postscript: bool = True) -> None:
+        """``script``/``preamble``/``parts``/``described``/``sides``/``tails``/``postscript``: switch a mechanism
+        off (ablation runs)."""
         self.aliases = dict(region_aliases)
         self.use_script, self.use_preamble, self.use_parts = script, preamble, parts
         self.use_described = described  # sides described one after the other; a which-document tail is no part
         self.use_sides = sides  # two named sides asked of each in words no other split reads
         self.use_tails = tails  # a sentence after the question that only compares, or asks where, is no part
+        self.use_postscript = postscript  # a statement about the asker after the question is no part
         self._ordered = sorted(self.aliases, key=lambda a: (-len(a), a))
         shorts: dict[str, str] = {}
         for alias, canon in self.aliases.items():  # the shortest alias is what people write
@@ -193,6 +195,11 @@ class QuestionAnalyzer:
         """``split=False``: do not look for parts (a part is answered as one question)."""
         normalised = self.normalise(question)
         preamble, text = self._split_preamble(normalised) if self.use_preamble else ("", normalised)
+        if self.use_postscript:
+            asked, postscript = _split_postscript(text)
+            if postscript and (self.region_mentions(asked) or not self.region_mentions(postscript)):
+                # (a region named only after the question is the question's: "…多少？我们是X市的" is kept whole)
+                text, preamble = asked, f"{preamble}{postscript}"
         regions = tuple(dict.fromkeys(r for _, _, r in self.region_mentions(text)))
         years = tuple(dict.fromkeys(cues.YEAR.findall(text)))
         periods = tuple(dict.fromkeys(cues.PERIOD.findall(text)))
@@ -448,6 +455,20 @@ class QuestionAnalyzer:
                 q = f"{years.group(0)}{q}" if not lead else q.replace(lead, f"{lead}{years.group(0)}", 1)
             out.append(QuestionPart(q, piece))
         return out
+
+
+def _split_postscript(text: str) -> tuple[str, str]:
+    """("…有没有提到X？", "我们是出口企业"): a last sentence that says who is asking, after a question, asks
+    nothing (no question word, no figure: a translation may have given it a question mark) and is no part."""
+    sentences = [x for x in re.split(r"(?<=[？?。！!])", text) if x.strip()]
+    if len(sentences) < 2:
+        return text, ""
+    last = sentences[-1].strip()
+    asked = "".join(sentences[:-1])
+    if (cues.POSTSCRIPT.match(last) and not cues.ASKING_WORD.search(last) and not re.search(r"\d", last)
+            and cues.QUESTION_CUE.search(asked)):
+        return asked, last
+    return text, ""
 
 
 def _without_comparison_tail(text: str) -> str:

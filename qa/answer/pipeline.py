@@ -57,6 +57,7 @@ from qa.answer.cues import (
     PUBLISHED_DATE,
     QUOTED_TERM,
     SIGNED_DATE,
+    STRONG_QUESTION,
     WHO_PHRASING,
 )
 from qa.answer.evidence import (
@@ -92,6 +93,9 @@ RELEVANCE_MARGIN = 0.3
 _SOURCE_LINE = prompts.DECIDING_SENTENCE.split("《")[0]  # "\n原文："
 #: a who-question's topic clause names no body while the cited clauses share this much less of the topic
 WHO_TOPIC_MARGIN = 0.3
+#: an extractive answer to a how-much question: the quoted sentence without a figure is about what is asked
+#: when it shares this much more of the question's words than every quoted sentence with one (fitted on dev)
+QUOTED_SUBJECT_MARGIN = 0.3
 _LIST_ITEM = re.compile(r"[，；;,、]")
 _YEAR_BONUS = 0.1  # a sentence that names the year asked about, when quoting a target stated in words
 _MAX_TERM_QUOTES = 6  # sentences quoted for a "which document mentions “X”" question
@@ -191,7 +195,8 @@ class Answerer:
             s = self.settings
             analyzer = QuestionAnalyzer(aliases, script=s.enabled("script"), preamble=s.enabled("preamble"),
                                         parts=s.enabled("parts"), described=s.enabled("described_parts"),
-                                        sides=s.enabled("side_parts"), tails=s.enabled("part_tails"))
+                                        sides=s.enabled("side_parts"), tails=s.enabled("part_tails"),
+                                        postscript=s.enabled("postscript"))
             self._alias_cache = (data, aliases, analyzer)
         return self._alias_cache[1], self._alias_cache[2]
 
@@ -241,7 +246,25 @@ class Answerer:
             if standalone != analysis.text:
                 asked = analysis.asks_quantity
                 analysis = replace(analyzer.analyse(standalone), figure_asked=asked)
+                if analysis.parts and self.settings.enabled("follow_parts"):
+                    analysis = self._without_asked_before(analyzer, analysis, history)
         return analysis
+
+    @staticmethod
+    def _without_asked_before(analyzer: QuestionAnalyzer, analysis: QuestionAnalysis,
+                              history: Sequence[Turn]) -> QuestionAnalysis:
+        """A follow-up made standalone by putting the previous question before it ("…是哪天印发的，是谁印发的？")
+        splits back into the previous question and the new one: the previous question, answered already, is
+        context and no part (a part that is a region or a year asks anew). One part left is the question."""
+        before = [analyzer.normalise(t.content) for t in history if t.role == "user"]
+        new = [p for p in analysis.parts
+               if not (STRONG_QUESTION.search(bare := p.label.strip(" ，,？?。")) and any(bare in b for b in before))]
+        if len(new) == len(analysis.parts) or not new:
+            return analysis
+        if len(new) >= 2:
+            return replace(analysis, parts=tuple(new))
+        one = analyzer.analyse(new[0].text, split=False)
+        return replace(one, original=analysis.original, figure_asked=analysis.figure_asked, notes=analysis.notes)
 
     def _translate(self, text: str) -> str:
         """The question in Chinese, by the local model ('' when it gives no usable translation)."""
@@ -682,6 +705,19 @@ class Answerer:
                 return True
         return False
 
+    def _unquantified_subject(self, question: str, extractive_text: str) -> str:
+        """Of the sentences an extractive answer quotes for a how-much question: the one about what is asked
+        when it states no figure and shares ``QUOTED_SUBJECT_MARGIN`` (fitted on dev) more of the question's
+        words than every quoted sentence that states one (those figures measure something else); else ''."""
+        support = self._support()
+        quoted = [x.strip() for x in _MARK.sub("", _quoted(extractive_text)).split("\n") if x.strip()]
+        worded = [(support.share(question, x), x) for x in quoted if not _states_figure(x)]
+        figured = [support.share(question, x) for x in quoted if _states_figure(x)]
+        if not worded or not figured:
+            return ""
+        share, sentence = max(worded)
+        return sentence if share >= max(figured) + QUOTED_SUBJECT_MARGIN else ""
+
     def _unit_figure_about(self, question: str, items: Sequence[EvidenceItem]) -> bool:
         """Does an evidence sentence give a figure in the unit the question names and is it about what the question
         asks (``ASKED_SUBJECT_MIN`` of the words the question has once the document it names is taken out:
@@ -838,6 +874,14 @@ class Answerer:
                 return self._qualitative_answer(question, standalone, quote, items, hits, scope, t, raw)
             return self._refusal(question, standalone, Refusal("no_figure", prompts.REFUSAL_NO_FIGURE), hits, scope,
                                  t, raw)
+        if (s.grounding and s.enabled("quoted_subject") and analysis.asks_quantity and checked.extractive
+                and (about := self._unquantified_subject(standalone, checked.text))):
+            # "到2025年X要减少多少？" where the quoted sentence about X states no figure and the quoted figures
+            # are about other indicators: the plan states X in words; that sentence is what it says
+            if not analysis.figure_asked:
+                return self._qualitative_answer(question, standalone, about, items, hits, scope, t, raw)
+            refusal = Refusal("no_figure", prompts.REFUSAL_NO_FIGURE_QUALITATIVE, quote=about)
+            return self._refusal(question, standalone, refusal, hits, scope, t, raw)
         if (s.grounding and s.enabled("restatement") and not checked.extractive and analysis.answer_type != "yesno"
                 and _restates(checked.text, standalone)):
             # "园区污水要处理[1]": the answer only repeats the question; quote the clause instead
