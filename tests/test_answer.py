@@ -39,7 +39,7 @@ def test_prompt_is_pinned():
     assert msgs[0] == {"role": "system", "content": prompts.SYSTEM_PROMPT}
     assert msgs[1]["content"] == "条款：\n[1]《标题》（一） 标题句\n正文。\n\n问题：问题？\n回答："
     assert prompts.SYSTEM_PROMPT.startswith("你是政府政策文件问答助手。只根据用户给出的条款回答问题")
-    assert prompts.SYSTEM_PROMPT.endswith("由市教育局、市财政局按职责分工负责[1]。")
+    assert prompts.SYSTEM_PROMPT.endswith("由市发展改革委、市能源局按职责分工负责[1]。")
     assert "[1]" in prompts.SYSTEM_PROMPT
 
 
