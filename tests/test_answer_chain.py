@@ -1310,10 +1310,13 @@ def test_quoted_figures_about_other_indicators_do_not_answer_a_how_much_question
 
 def test_a_follow_up_glued_to_the_previous_question_is_not_split_back(fake_service):
     # "…？" then "X推什么模式？": made standalone as "<previous question>，X推什么模式？"; the previous question
-    # was answered already and is no part of this one
+    # was answered already: it is the context of this one, asked as one question, and no part of its own
     history = [Turn("user", "重庆方案在工业上要发展哪些产业？"), Turn("assistant", "某答案[1]。")]
     a = fake_service.answerer.analyse("农业推什么模式？", history)
-    assert a.parts == () and a.text == "重庆方案农业推什么模式？"
+    assert a.parts == () and a.text == "重庆方案在工业上要发展哪些产业，农业推什么模式？"
+    # two new parts stay two parts
+    two = fake_service.answerer.analyse("农业推什么模式，林业推什么模式？", history)
+    assert len(two.parts) == 2 and all("工业" not in p.text for p in two.parts)
     off = replace(fake_service.answerer.settings, ablate="follow_parts")
     fake_service.answerer.settings = off
     b = fake_service.answerer.analyse("农业推什么模式？", history)

@@ -255,7 +255,8 @@ class Answerer:
                               history: Sequence[Turn]) -> QuestionAnalysis:
         """A follow-up made standalone by putting the previous question before it ("…是哪天印发的，是谁印发的？")
         splits back into the previous question and the new one: the previous question, answered already, is
-        context and no part (a part that is a region or a year asks anew). One part left is the question."""
+        context and no part (a part that is a region or a year asks anew). With one part left, the standalone
+        question is asked whole, as one question."""
         before = [analyzer.normalise(t.content) for t in history if t.role == "user"]
         new = [p for p in analysis.parts
                if not (STRONG_QUESTION.search(bare := p.label.strip(" ，,？?。")) and any(bare in b for b in before))]
@@ -263,8 +264,8 @@ class Answerer:
             return analysis
         if len(new) >= 2:
             return replace(analysis, parts=tuple(new))
-        one = analyzer.analyse(new[0].text, split=False)
-        return replace(one, original=analysis.original, figure_asked=analysis.figure_asked, notes=analysis.notes)
+        # one question, with the previous one before it as its context (what "港口方面还…" is about)
+        return replace(analysis, parts=())
 
     def _translate(self, text: str) -> str:
         """The question in Chinese, by the local model ('' when it gives no usable translation)."""
