@@ -458,7 +458,7 @@ class QuestionAnalyzer:
 
 
 def _split_postscript(text: str) -> tuple[str, str]:
-    """("…有没有提到X？", "我们是出口企业"): a last sentence that says who is asking, after a question, asks
+    """("…有没有提到X？", "我们是做外贸的"): a last sentence that says who is asking, after a question, asks
     nothing (no question word, no figure: a translation may have given it a question mark) and is no part."""
     sentences = [x for x in re.split(r"(?<=[？?。！!])", text) if x.strip()]
     if len(sentences) < 2:

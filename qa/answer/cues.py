@@ -239,7 +239,7 @@ QUALIFIERS_BEFORE = ("力争", "不低于", "不高于", "不少于", "不超过
 PREAMBLE = re.compile(r"我是|我们是|本人是|本人在|我在[^，,]{1,12}(?:工作|上班)|领导(?:让|要|叫)我|老板(?:让|要|叫)我|"
                       r"想(?:核实|确认|了解|问|查|请教)|请问|麻烦|帮(?:我|忙)|咨询一下|问一下|问下|查一下|打听|"
                       r"(?i:\bI(?:'m| am)\b|\bplease\b)")
-#: a statement about the asker after the question ("…有没有提到X？我们是出口企业"): who is asking, not a part
+#: a statement about the asker after the question ("…有没有提到X？我们是做外贸的"): who is asking, not a part
 POSTSCRIPT = re.compile(r"^(?:我们|我|咱们|本人|我司|我单位|我公司)(?!国)")
 #: a word that makes a sentence ask something, other than the question mark (which a translation may add to a
 #: statement)
@@ -249,7 +249,7 @@ REQUEST = re.compile(r"想(?:核实|确认|了解|问|查|请教)(?:一下|下)?
 #: a segment that asks something (a question word or a question mark)
 QUESTION_CUE = re.compile(r"[？?]|多少|什么|哪|吗|是否|如何|怎么|怎样|几|有没有|谁|(?i:\b(?:what|which|how|who|when|is|are|does)\b)")
 #: a question word that makes a segment a question of its own (not 吗/？, which end a sentence)
-#: ("那几个园区改造以后": 那/这 + 几个 + a noun points at things named before; "指的是那几个" at the end asks)
+#: ("那几个项目建成以后": 那/这 + 几个 + a noun points at things named before; "说的是那几个" at the end asks)
 STRONG_QUESTION = re.compile(r"什么|哪|多少|(?<![那这])几[个项家座台辆万]|[那这]几[个项家座台辆万](?![\u4e00-\u9fff])|谁|如何|"
                              r"怎么|怎样")
 #: words that name no topic of their own ("雅安的目标" asks the same as the subject before it)

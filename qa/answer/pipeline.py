@@ -94,7 +94,8 @@ _SOURCE_LINE = prompts.DECIDING_SENTENCE.split("《")[0]  # "\n原文："
 #: a who-question's topic clause names no body while the cited clauses share this much less of the topic
 WHO_TOPIC_MARGIN = 0.3
 #: an extractive answer to a how-much question: the quoted sentence without a figure is about what is asked
-#: when it shares this much more of the question's words than every quoted sentence with one (fitted on dev)
+#: when it shares this much more of the question's words than every quoted sentence with one (the margin of the
+#: relevance check above; on dev any margin from 0.0 to 0.5 decides the same)
 QUOTED_SUBJECT_MARGIN = 0.3
 _LIST_ITEM = re.compile(r"[，；;,、]")
 _YEAR_BONUS = 0.1  # a sentence that names the year asked about, when quoting a target stated in words
@@ -253,7 +254,7 @@ class Answerer:
     @staticmethod
     def _without_asked_before(analyzer: QuestionAnalyzer, analysis: QuestionAnalysis,
                               history: Sequence[Turn]) -> QuestionAnalysis:
-        """A follow-up made standalone by putting the previous question before it ("…是哪天印发的，是谁印发的？")
+        """A follow-up made standalone by putting the previous question before it ("…在工业上要发展哪些产业，林业用什么办法？")
         splits back into the previous question and the new one: the previous question, answered already, is
         context and no part (a part that is a region or a year asks anew). With one part left, the standalone
         question is asked whole, as one question."""
@@ -264,7 +265,7 @@ class Answerer:
             return analysis
         if len(new) >= 2:
             return replace(analysis, parts=tuple(new))
-        # one question, with the previous one before it as its context (what "港口方面还…" is about)
+        # one question, with the previous one before it as its context (what "林业…" is asked about)
         return replace(analysis, parts=())
 
     def _translate(self, text: str) -> str:
@@ -708,7 +709,7 @@ class Answerer:
 
     def _unquantified_subject(self, question: str, extractive_text: str) -> str:
         """Of the sentences an extractive answer quotes for a how-much question: the one about what is asked
-        when it states no figure and shares ``QUOTED_SUBJECT_MARGIN`` (fitted on dev) more of the question's
+        when it states no figure and shares ``QUOTED_SUBJECT_MARGIN`` more of the question's
         words than every quoted sentence that states one (those figures measure something else); else ''."""
         support = self._support()
         quoted = [x.strip() for x in _MARK.sub("", _quoted(extractive_text)).split("\n") if x.strip()]
@@ -877,7 +878,7 @@ class Answerer:
                                  t, raw)
         if (s.grounding and s.enabled("quoted_subject") and analysis.asks_quantity and checked.extractive
                 and (about := self._unquantified_subject(standalone, checked.text))):
-            # "到2025年X要减少多少？" where the quoted sentence about X states no figure and the quoted figures
+            # "X要减少多少？" where the quoted sentence about X states no figure and the quoted figures
             # are about other indicators: the plan states X in words; that sentence is what it says
             if not analysis.figure_asked:
                 return self._qualitative_answer(question, standalone, about, items, hits, scope, t, raw)
