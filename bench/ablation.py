@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-VARIANTS = ("", "script", "translate", "glossary", "follow_context", "place_figure", "premise_modality", "premise_roles", "acronyms", "which_doc_figure", "listed_items", "asked_subject", "mention_weight", "described_parts", "place_kind", "premise_year_sentence", "follow_clause", "best_sentence", "benchmark_level", "mention_alternatives", "side_parts", "which_doc_absent", "mention_cited", "unit_binding", "figure_relevance_any", "premise_assist", "asked_year", "mention_apart", "premise_ban", "part_tails", "quoted_subject", "postscript", "follow_parts", "when_binding", "preamble", "parts", "cards", "which_doc", "year_binding", "segment_binding", "respective", "figure_relevance",
+VARIANTS = ("", "script", "translate", "glossary", "follow_context", "place_figure", "premise_modality", "premise_roles", "acronyms", "which_doc_figure", "listed_items", "asked_subject", "mention_weight", "described_parts", "place_kind", "premise_year_sentence", "follow_clause", "best_sentence", "benchmark_level", "mention_alternatives", "side_parts", "which_doc_absent", "mention_cited", "unit_binding", "figure_relevance_any", "premise_assist", "asked_year", "mention_apart", "premise_ban", "part_tails", "quoted_subject", "postscript", "follow_parts", "translated_year", "when_binding", "preamble", "parts", "cards", "which_doc", "year_binding", "segment_binding", "respective", "figure_relevance",
             "qualifiers",
             "premise", "premise_figures", "premise_polarity", "question_figures", "no_figure_quote", "entity_answer", "who_topic", "mention", "figure_answer", "meaning",
             "restatement", "empty_answer", "comparison",

@@ -1321,3 +1321,17 @@ def test_a_follow_up_glued_to_the_previous_question_is_not_split_back(fake_servi
     fake_service.answerer.settings = off
     b = fake_service.answerer.analyse("林业用什么办法？", history)
     assert [p.text for p in b.parts] == ["重庆方案在工业上要发展哪些产业？", "重庆方案林业用什么办法？"]
+
+
+def test_the_year_an_english_question_asks_for_survives_translation(fake_service):
+    def reply(messages):
+        if messages[0]["content"] == prompts.TRANSLATE_SYSTEM:
+            return "资阳方案对某项指标的下降目标是多少？\n"  # the model dropped the year
+        return "文件中未找到。"
+
+    fake_service.answerer.generator = FakeGenerator(reply=reply)
+    a = fake_service.ask("Ziyang: what reduction target does the plan set for some indicator in 2030?")
+    assert a.rewritten_question.startswith("2030年，资阳")
+    # a year the figure is measured against is not the year asked for
+    b = fake_service.ask("Ziyang: how much should some indicator fall compared with 2020?")
+    assert "2020" not in b.rewritten_question

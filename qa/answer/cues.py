@@ -53,6 +53,9 @@ ACRONYM_TERMS = {"GDP": "生产总值", "PM2.5": "细颗粒物", "PM10": "可吸
                  "NEV": "新能源汽车", "PV": "光伏", "ETS": "碳排放权交易", "LED": "LED"}
 #: an English word (a question with two or more is translated before it is analysed)
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+#: a year in an English question that a figure is measured against, not asked for ("compared with 2020")
+ENGLISH_BASE_YEAR = re.compile(r"(?i)\b(?:compared (?:to|with)|than|relative to|from|since|over|versus|vs\.?)\s+"
+                               r"(?:the\s+)?(?:(?:level|end) of\s+)?20\d\d")
 #: an ordinary English word in lower case ("资阳 fisheries 这块…"): one is enough to translate the question
 #: (acronyms such as CCER, LED, PUE are written in capitals and stay as they are)
 ENGLISH_WORD = re.compile(r"(?<![A-Za-z])[a-z]{4,}(?![A-Za-z])")

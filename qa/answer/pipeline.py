@@ -47,6 +47,7 @@ from qa.answer.cues import (
     COMPARISON_GAP_ASKED,
     DOC_EVENT,
     DOCUMENT_NAME,
+    ENGLISH_BASE_YEAR,
     ENGLISH_TERMS,
     ENGLISH_WORD,
     ENTITY_NAME,
@@ -280,6 +281,11 @@ class Answerer:
             # copied, not translated; a place the model put in its stead is replaced by it
             swapped = [p for p in place_names(out) if p not in glossed]
             out = out.replace(swapped[0], named[0], 1) if swapped else named[0] + out
+        years = list(dict.fromkeys(re.findall(r"(?<![\d〔\[(（])20\d\d(?![\d〕\])）])", glossed)))  # (not 〔2022〕)
+        if (len(years) == 1 and years[0] not in out and not ENGLISH_BASE_YEAR.search(glossed)
+                and self.settings.enabled("translated_year")):
+            # "what is the target for 2030?" translated without its year: the year asked is put back, before it
+            out = f"{years[0]}年，{out}"
         return out if re.search(r"[\u4e00-\u9fff]{2}", out) and len(out) <= 3 * len(text) else ""
 
     def answer_stream(self, question: str, history: Sequence[Turn] = (), doc_ids: Sequence[str] | None = None,
