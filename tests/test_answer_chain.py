@@ -884,15 +884,16 @@ def test_a_named_area_answers_a_where_question():
     assert PLACE_AREA.search("在高速公路服务区建设换电站") is not None
 
 
-def test_a_region_the_english_question_names_in_chinese_survives_translation(fake_service):
-    from qa.answer import prompts
-
+def _translating_to(translation: str) -> FakeGenerator:
+    """A generator that translates every English question to ``translation`` and finds nothing in the clauses."""
     def reply(messages):
-        if messages[0]["content"] == prompts.TRANSLATE_SYSTEM:
-            return "绵阳方案对小锅炉怎么说？\n"  # the model swapped the city
-        return "文件中未找到。"
+        return translation if messages[0]["content"] == prompts.TRANSLATE_SYSTEM else "文件中未找到。"
 
-    fake_service.answerer.generator = FakeGenerator(reply=reply)
+    return FakeGenerator(reply=reply)
+
+
+def test_a_region_the_english_question_names_in_chinese_survives_translation(fake_service):
+    fake_service.answerer.generator = _translating_to("绵阳方案对小锅炉怎么说？\n")  # the model swapped the city
     a = fake_service.ask("What does Ziyang's plan say about coal-fired small boilers?")
     assert a.rewritten_question.startswith("资阳") and "绵阳" not in a.rewritten_question
 
@@ -1324,12 +1325,7 @@ def test_a_follow_up_glued_to_the_previous_question_is_not_split_back(fake_servi
 
 
 def test_the_year_an_english_question_asks_for_survives_translation(fake_service):
-    def reply(messages):
-        if messages[0]["content"] == prompts.TRANSLATE_SYSTEM:
-            return "资阳方案对某项指标的下降目标是多少？\n"  # the model dropped the year
-        return "文件中未找到。"
-
-    fake_service.answerer.generator = FakeGenerator(reply=reply)
+    fake_service.answerer.generator = _translating_to("资阳方案对某项指标的下降目标是多少？\n")  # the year dropped
     a = fake_service.ask("Ziyang: what reduction target does the plan set for some indicator in 2030?")
     assert a.rewritten_question.startswith("2030年，资阳")
     # a year the figure is measured against is not the year asked for
