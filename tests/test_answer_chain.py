@@ -1331,3 +1331,45 @@ def test_the_year_an_english_question_asks_for_survives_translation(fake_service
     # a year the figure is measured against is not the year asked for
     b = fake_service.ask("Ziyang: how much should some indicator fall compared with 2020?")
     assert "2020" not in b.rewritten_question
+
+
+def test_a_rate_is_named_by_its_own_words_and_rate_word():
+    from qa.answer.citations import asked_rates, names_rate
+
+    assert asked_rates("某市到2025年城市道路照明节能率要达到多少？", ["某市"]) == [("城市道路照明节能", "率")]
+    assert asked_rates("某市光伏发电的占比是多少") == [("某市光伏发电", "占比")]
+    core, kind = asked_rates("城市道路照明节能率要达到多少")[0]
+    assert names_rate(core, kind, "到2025年城市道路照明节能率达到60%")
+    # a neighbouring rate of the same subject: another character before 率
+    assert not names_rate(core, kind, "到2025年城市道路照明覆盖率达到60%")
+    core, kind = asked_rates("某市光伏发电占比要到多少", ["某市"])[0]
+    assert names_rate(core, kind, "光伏发电消费比重达到20%")  # a share named by another share word
+    assert names_rate(core, kind, "光伏发电量达到用电量的20%")  # a percentage of a whole is a share
+    assert not names_rate(core, kind, "光伏发电装机容量达到20万千瓦")  # an amount, not a share
+    assert not names_rate(core, kind, "风电消费比重达到20%")  # another subject's share
+
+
+def test_figures_whose_segments_name_another_rate_do_not_answer_a_rate_question(fake_service):
+    from types import SimpleNamespace
+
+    answerer = fake_service.answerer
+    quotes = SimpleNamespace(extractive=True, citations=(), text=(
+        f"{prompts.EXTRACTIVE_PREFIX}《某市方案》（一）：推进城市道路照明改造，提高节能水平。[1]\n"
+        "《某市方案》（一）：到2025年，城市道路照明覆盖率达到95%以上。[1]"))
+    assert answerer._rate_unnamed("某市城市道路照明节能率要达到多少？", quotes, [])
+    assert not answerer._rate_unnamed("某市城市道路照明覆盖率要达到多少？", quotes, [])
+    assert not answerer._rate_unnamed("某市道路照明要改造多少公里？", quotes, [])  # no rate asked: no check
+
+
+def test_members_the_plan_leaves_unnamed_are_not_named_by_an_answer(fake_service):
+    from types import SimpleNamespace
+
+    answerer = fake_service.answerer
+    unnamed = [SimpleNamespace(clause_text="加强城市照明管理。推进一批条件成熟、示范性强的智慧路灯项目建设。")]
+    named = [SimpleNamespace(clause_text="推进东城智慧路灯项目、西城智慧路灯项目等一批项目建设。")]
+    kind, sentence = answerer._unnamed_members("某市智慧路灯项目是哪几个？", unnamed)
+    assert kind == "项目" and sentence == "推进一批条件成熟、示范性强的智慧路灯项目建设。"
+    assert answerer._unnamed_members("某市智慧路灯项目是哪几个？", named) == ("", "")  # listed before 等
+    assert answerer._unnamed_members("智慧路灯项目有哪些措施？", unnamed) == ("", "")  # asks measures, not names
+    kind, _ = answerer._unnamed_members("哪些企业被列为标杆？", [SimpleNamespace(clause_text="支持具备条件的企业打造标杆。")])
+    assert kind == "企业"

@@ -16,7 +16,15 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from qa.answer.cues import ASKED_UNIT, FIGURE_VERB, QUALIFIERS_AFTER, UNIT_MAGNITUDE
+from qa.answer.cues import (
+    ASKED_UNIT,
+    FIGURE_VERB,
+    QUALIFIERS_AFTER,
+    RATE_LEAD,
+    RATE_TERM,
+    SHARE_WORD,
+    UNIT_MAGNITUDE,
+)
 from qa.answer.cues import ASKS_QUANTITY as _ASKS_QUANTITY
 from qa.answer.cues import BASELINE_YEAR as _BASELINE
 from qa.answer.cues import FUNCTION_CHARS as _FUNCTION_CHARS
@@ -402,6 +410,44 @@ def segment_binds(fact: str, claim: str, sentence: str) -> bool:
         return True  # the figure spans the items: nothing to tell apart
     others = [cover(x) for x in segments if not _fact_in(fact, x) and stated_figures(x)]
     return not others or max(others) < max(own) + SEGMENT_MARGIN
+
+
+#: the share of a rate's own words (its bigrams before the rate word) a segment must have to name it
+RATE_NAMED = 0.5
+
+
+def asked_rates(question: str, regions: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """The rates and shares a question names, as (the words before the rate word, the rate word):
+    "重庆到2025年城市建成区绿地率多少" → [("城市建成区绿地", "率")] (regions and 的 left out)."""
+    text = question.replace("的", "")
+    for region in sorted(regions, key=len, reverse=True):
+        text = text.replace(region, " ")
+    out = []
+    for run in re.findall(r"[\u4e00-\u9fff]+", text):
+        for m in RATE_TERM.finditer(run):
+            core = RATE_LEAD.sub("", m.group(1))
+            if core:
+                out.append((core, m.group(2)))
+    return out
+
+
+def names_rate(core: str, kind: str, segment: str, known: Callable[[str], bool] | None = None) -> bool:
+    """Does ``segment`` name the rate (``core`` + ``kind``, from :func:`asked_rates`)? It must have half the
+    rate's own words (those ``known`` to the corpus, when given: "那个" or a typo is nobody's word) and, for
+    a 率, a rate word whose name has the character before 率 ("绿化覆盖率" does not name 绿地率); a share
+    (比重/占比/比例) is named by any share word or a percentage ("…销售量的40%" for 销售占比)."""
+    wanted = {b for b in _subject_bigrams(core) if known is None or known(b)}
+    if wanted and len(wanted & _bigrams(segment)) / len(wanted) < RATE_NAMED:
+        return False
+    if kind == "率":
+        return any(core[-1] in stem for stem in re.findall(r"([\u4e00-\u9fff]{1,8})率", segment))
+    return bool(SHARE_WORD.search(segment)) or "%" in segment
+
+
+def rate_segments(answer_figures: Sequence[str], sentences: Sequence[str]) -> list[str]:
+    """The segments of ``sentences`` (split at commas and semicolons) that state one of the answer's figures."""
+    return [seg for x in sentences for seg in _SEGMENT_SPLIT.split(normalize_answer(x))
+            if stated_figures(seg) and any(_fact_in(f, seg) for f in answer_figures)]
 
 
 #: "A、B和C分别达到a、b和c": the items before 分别 take the figures after it in order

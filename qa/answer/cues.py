@@ -191,6 +191,15 @@ ENTITY_NAME = {"企业": r"公司|集团|企业|厂", "公司": r"公司|集团|
                "时间": DATE_IN_TEXT.pattern}
 #: the kind of name a question asks for ("由哪家建设公司承建" → 公司)
 ASKS_ENTITY_KIND = re.compile(r"(?:哪家|哪个|哪些|哪几家|什么)[\u4e00-\u9fff]{0,4}?(企业|公司|高校|大学|机构|平台|项目)")
+#: asking which particular members of a kind ("哪几个厂", "园区点了哪几个", "企业名单"): the kind
+_MEMBER_KIND = r"(企业|公司|厂|园区|项目|电站|基地|平台|机构|高校|实验室|产品)"
+_WHICH_MEMBERS = r"(?:哪些|哪几个|哪几家|哪个|哪家|哪一个|哪几所|哪所|哪座|哪几座|哪几处)"
+_NOT_MEMBERS = r"(?!的?(?:部门|措施|要求|行业|方面|计划|任务|内容|工作|政策))"
+ASKS_MEMBERS = re.compile(rf"{_WHICH_MEMBERS}[\u4e00-\u9fff]{{0,8}}?{_MEMBER_KIND}{_NOT_MEMBERS}|"
+                          rf"{_MEMBER_KIND}[^，。？?]{{0,6}}?{_WHICH_MEMBERS}{_NOT_MEMBERS}|{_MEMBER_KIND}名单")
+#: members of a kind left unnamed ("推进一批条件成熟的…项目", "支持具备条件的企业"): a determiner before the kind,
+#: with no listing ending in 等 between them or just before ("A、B等一批项目" names them)
+UNNAMED_MEMBERS = r"(?<!等)(?:一批|一些|若干|具备条件的|符合条件的|有条件的|条件成熟)[^，。；;等]{{0,20}}?{kind}(?!、)"
 #: asking for a particular place ("选址在哪个县", "是哪几个区县", "which cities"): quotes that name no place
 #: do not answer it
 ASKS_PLACE = re.compile(r"(?:哪个|哪些|哪几个|哪一个)(?:区县|县|区|城市|市|州|地方|地区|乡镇|镇)|在哪(?:里|儿)|"
@@ -375,6 +384,13 @@ CHOICE_OF_YEARS = re.compile(r"20\d\d年?[^，,。？?]{0,12}?(?:" + ALTERNATIVE
 YEAR_DIGITS = re.compile(r"20\d\d")
 #: the words before a base year ("比2020年", "较2020年", "以2020年为基数")
 BASE_YEAR = re.compile(r"(?:比|较|相比|相对于?|以|基于)$")
+#: a rate or share a how-much question names ("城市建成区绿地率", "非化石能源占比"): the words before the
+#: rate word, and the rate word; a figure answers it only where its own segment names that rate
+RATE_TERM = re.compile(r"([\u4e00-\u9fff]{1,12}?)(率|比重|占比|比例|份额)")
+#: words that lead a rate term's run of characters but are not part of its name ("到2025年非化石…" → 非化石…)
+RATE_LEAD = re.compile(r"^(?:到|年|要|方案|里|中|将|把|让|的)+")
+#: a share named in other words ("占比" for 比重): any of them names a share-kind rate
+SHARE_WORD = re.compile(r"比重|占比|比例|份额|占")
 #: a question for a yearly figure ("每年要降多少", "年均", "分年度的数"), and a sentence that gives one
 ASKS_ANNUAL = re.compile(r"每年|年均|每一年|逐年|分年度|年度(?:的)?(?:降幅|目标|任务|数)|当年")
 ANNUAL_FIGURE = re.compile(r"每年|年均|年度|逐年|每一年|年平均")

@@ -21,11 +21,14 @@ from qa.answer import prompts
 from qa.answer.analysis import QuestionAnalysis, QuestionAnalyzer
 from qa.answer.cards import DocumentCard, build_card, with_references
 from qa.answer.citations import (
+    asked_rates,
     check_answer,
     extractive_answer,
     figures,
+    names_rate,
     normalize_answer,
     other_unit,
+    rate_segments,
     stated_figures,
     unchecked,
     unit_fit,
@@ -40,6 +43,7 @@ from qa.answer.cues import (
     ASKS_BASIS,
     ASKS_ENTITY_KIND,
     ASKS_ISSUER,
+    ASKS_MEMBERS,
     ASKS_PLACE,
     ASKS_WHEN,
     CJK_COUNT,
@@ -59,6 +63,7 @@ from qa.answer.cues import (
     QUOTED_TERM,
     SIGNED_DATE,
     STRONG_QUESTION,
+    UNNAMED_MEMBERS,
     WHO_PHRASING,
 )
 from qa.answer.evidence import (
@@ -432,7 +437,9 @@ class Answerer:
             if ans.refused:
                 # the reason, and what the document says instead when the refusal quotes it (one side of a
                 # comparison stated only in words); the related clauses stay in `hits`
-                text = "\n".join(ans.text.split("\n" + prompts.RELATED_HEADER, 1)[0].split("\n")[:2])
+                text = _shift_marks("\n".join(ans.text.split("\n" + prompts.RELATED_HEADER, 1)[0].split("\n")[:2]),
+                                    offset)
+                citations += [replace(c, n=c.n + offset) for c in ans.citations]
             else:
                 text = _shift_marks(ans.text, offset)
                 citations += [replace(c, n=c.n + offset) for c in ans.citations]
@@ -624,15 +631,25 @@ class Answerer:
     def _refusal(self, question: str, standalone: str, refusal: Refusal, hits: Sequence[Hit], scope: Scope,
                  timings: Timings, raw: str = "") -> Answer:
         lines = [refusal.message + prompts.REASON_LINE.format(reason=prompts.REFUSAL_REASON[refusal.code])]
+        citations: tuple[Citation, ...] = ()
         if refusal.quote and hits:
             top = next((h for h in hits if refusal.quote in self._unit_text(h)), hits[0])
             lines.append(prompts.DOCUMENT_SAYS.format(title=top.chunk.doc_title, label=top.chunk.label,
                                                       quote=refusal.quote))
+            unit = self.retriever.unit(top.chunk.doc_id, top.chunk.label) or {}
+            at = self._unit_text(top).find(refusal.quote)
+            if at >= 0 and stated_figures(refusal.quote):
+                # a figure shown, even as what the plan gives instead, is cited like every figure
+                start = int(unit.get("start", top.chunk.start if "text" not in unit else 0)) + at
+                c = top.chunk
+                citations = (Citation(1, c.doc_title, c.label, refusal.quote, c.chunk_id, c.doc_id, start,
+                                      start + len(refusal.quote)),)
+                lines[-1] += "[1]"
         related = [prompts.RELATED_ITEM.format(title=h.chunk.doc_title, label=h.chunk.label,
                                                heading=h.chunk.heading) for h in hits[:3]]
         if related:
             lines += [prompts.RELATED_HEADER, *related]
-        return Answer(question=question, text="\n".join(lines), hits=tuple(hits), refused=True,
+        return Answer(question=question, text="\n".join(lines), citations=citations, hits=tuple(hits), refused=True,
                       rewritten_question=standalone, scope=scope, raw_text=raw, notes=(refusal.message,),
                       timings=timings, refusal_reason=refusal.code)
 
@@ -725,6 +742,44 @@ class Answerer:
             return ""
         share, sentence = max(worded)
         return sentence if share >= max(figured) + QUOTED_SUBJECT_MARGIN else ""
+
+    def _rate_unnamed(self, question: str, checked, items: Sequence[EvidenceItem]) -> str:
+        """A how-much question that names a rate or share ("…绿地率多少", "…消费比重多少"), answered with figures
+        none of whose own segments, in the sentences that state them, names that rate ("城市建成区绿化覆盖率保持在
+        43%以上" does not state 绿地率, nor "天然气消费量…135万吨标准煤" a 消费比重): the first sentence that
+        states such a figure; '' when a figure's segment names the rate, or no rate is asked."""
+        rates = asked_rates(question, self._regions())
+        if not rates:
+            return ""
+        if checked.extractive:
+            sentences = [_MARK.sub("", x).strip() for x in _quoted(checked.text).split("\n")]
+            given = [f for x in sentences for f in stated_figures(x)]
+        else:
+            given = stated_figures(_MARK.sub("", checked.text))
+            cited = {c.chunk_id for c in checked.citations}
+            sentences = [c.quote for c in checked.citations] + [
+                x.text for it in items if it.hit.chunk.chunk_id in cited for x in split_sentences(it.clause_text)]
+        stating = [x for x in sentences if x and rate_segments(given, [x])]
+        df = self._support().df
+        if not stating or any(names_rate(core, kind, seg, known=lambda b: bool(df.get(b)))
+                              for core, kind in rates for seg in rate_segments(given, stating)):
+            return ""
+        return stating[0]
+
+    def _unnamed_members(self, question: str, items: Sequence[EvidenceItem]) -> tuple[str, str]:
+        """For "哪几个X" / "X点了哪些" / "X名单": (X, the evidence sentence about the question that mentions X only
+        as an unnamed set, "推进一批条件成熟的…X建设"); ('', '') when the question asks no names or that sentence
+        names them."""
+        m = ASKS_MEMBERS.search(question)
+        if not m:
+            return "", ""
+        kind = next(g for g in m.groups() if g)
+        sentences = [x.text for it in items for x in split_sentences(it.clause_text) if kind in x.text]
+        if not sentences:
+            return "", ""
+        support = self._support()
+        best = max(sentences, key=lambda x: support.share(question, x))
+        return (kind, best) if re.search(UNNAMED_MEMBERS.format(kind=kind), normalize_answer(best)) else ("", "")
 
     def _unit_figure_about(self, question: str, items: Sequence[EvidenceItem]) -> bool:
         """Does an evidence sentence give a figure in the unit the question names and is it about what the question
@@ -890,6 +945,16 @@ class Answerer:
                 return self._qualitative_answer(question, standalone, about, items, hits, scope, t, raw)
             refusal = Refusal("no_figure", prompts.REFUSAL_NO_FIGURE_QUALITATIVE, quote=about)
             return self._refusal(question, standalone, refusal, hits, scope, t, raw)
+        if (s.grounding and s.enabled("rate_name") and analysis.asks_quantity
+                and (given := self._rate_unnamed(standalone, checked, items))):
+            # "X绿地率多少" answered with the figure of 绿化覆盖率, "天然气消费比重" with 天然气消费量: the figures
+            # measure a neighbouring indicator. Asked for a number: refused, showing the figure the plan gives
+            # and what it measures; asked "X呢？": what the plan says of X in words, if anything
+            about = self._qualitative_quote(analysis, items, words_only=True)
+            if not analysis.figure_asked and about:
+                return self._qualitative_answer(question, standalone, about, items, hits, scope, t, raw)
+            refusal = Refusal("no_figure", prompts.REFUSAL_OTHER_INDICATOR, quote=given)
+            return self._refusal(question, standalone, refusal, hits, scope, t, raw)
         if (s.grounding and s.enabled("restatement") and not checked.extractive and analysis.answer_type != "yesno"
                 and _restates(checked.text, standalone)):
             # "园区污水要处理[1]": the answer only repeats the question; quote the clause instead
@@ -918,6 +983,13 @@ class Answerer:
             refusal = Refusal("not_mentioned", prompts.REFUSAL_NO_ENTITY.format(
                 kind=kind if kind == "时间" else f"{kind}名称"))
             return self._refusal(question, standalone, refusal, hits, scope, t, raw)
+        if s.grounding and s.enabled("unnamed_members"):
+            kind, sentence = self._unnamed_members(standalone, items)
+            if sentence:
+                # "重点X是哪几个？" where the sentence about it says only "推进一批X" / "支持具备条件的X": the plan
+                # names none; what it does say is quoted
+                refusal = Refusal("not_mentioned", prompts.REFUSAL_UNNAMED.format(kind=kind), quote=sentence)
+                return self._refusal(question, standalone, refusal, hits, scope, t, raw)
         if (s.grounding and s.enabled("when_binding") and not checked.extractive and ASKS_WHEN.search(standalone)
                 and unstated_year(_MARK.sub("", checked.text), content_bigrams(standalone, self._regions()),
                                   [it.clause_text for it in items])):

@@ -40,6 +40,9 @@ REFUSAL_BY_MODEL = "根据检索到的条款，文件中未找到这个问题的
 REFUSAL_FALSE_PREMISE = "文件中没有找到“{premise}”这一要求，问题的前提与文件不符。"
 REFUSAL_NOT_MENTIONED = "{where}文件中没有提到“{term}”。"
 REFUSAL_NO_BODY = "《{title}》{label}没有写明由哪个部门负责或牵头，无法据此作答。"
+REFUSAL_UNNAMED = "文件只笼统地提到这类{kind}，没有点名具体是哪些，无法据此作答。"
+#: a rate asked for whose figure the plan does not give, while the clause gives a neighbouring indicator's
+REFUSAL_OTHER_INDICATOR = "文件没有给出所问这项指标的具体数字；下面原文中的数字属于另一项指标，不能当作答案。"
 REFUSAL_NO_ENTITY = "检索到的条款没有给出所问的{kind}，无法据此作答。"
 REFUSAL_NO_FIGURE_QUALITATIVE = "文件没有给出这一目标的具体数字，只作了定性表述。"
 #: a figure the documents give only for another time than the one asked ("到2030年" / "每年")
