@@ -121,7 +121,7 @@ class Settings:
     )
     ablate: str = _f(
         "", "Comma-separated answering mechanisms to switch off, for ablation runs (qa eval): script, preamble, "
-        "translate, glossary, follow_context, follow_clause, place_figure, premise_modality, premise_roles, acronyms, which_doc_figure, listed_items, asked_subject, mention_weight, described_parts, place_kind, when_binding, parts, cards, which_doc, year_binding, segment_binding, respective, figure_relevance, qualifiers, premise, premise_figures, premise_polarity, premise_year_sentence, best_sentence, benchmark_level, mention_alternatives, side_parts, which_doc_absent, mention_cited, unit_binding, figure_relevance_any, premise_assist, asked_year, mention_apart, premise_ban, part_tails, quoted_subject, postscript, follow_parts, translated_year, rate_name, unnamed_members, "
+        "translate, glossary, follow_context, follow_clause, place_figure, premise_modality, premise_roles, acronyms, which_doc_figure, listed_items, asked_subject, mention_weight, described_parts, place_kind, when_binding, parts, cards, which_doc, year_binding, segment_binding, respective, figure_relevance, qualifiers, premise, premise_figures, premise_polarity, premise_year_sentence, best_sentence, benchmark_level, mention_alternatives, side_parts, which_doc_absent, mention_cited, unit_binding, figure_relevance_any, premise_assist, asked_year, mention_apart, premise_ban, part_tails, quoted_subject, postscript, follow_parts, translated_year, rate_name, unnamed_members, follow_region, "
         "question_figures, no_figure_quote, entity_answer, who_topic, mention, figure_answer, meaning, restatement, empty_answer, comparison, alignment, source_sentence. Empty = all on (the product)."
     )
 

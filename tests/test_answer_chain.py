@@ -1373,3 +1373,14 @@ def test_members_the_plan_leaves_unnamed_are_not_named_by_an_answer(fake_service
     assert answerer._unnamed_members("智慧路灯项目有哪些措施？", unnamed) == ("", "")  # asks measures, not names
     kind, _ = answerer._unnamed_members("哪些企业被列为标杆？", [SimpleNamespace(clause_text="支持具备条件的企业打造标杆。")])
     assert kind == "企业"
+
+
+def test_the_previous_question_put_to_another_region_is_no_part_of_its_own(fake_service):
+    # "A方案…X点了哪几个" then "B那份呢 点了哪些X": made standalone as "B方案…X点了哪几个，B那份呢 点了哪些X？";
+    # the first piece is the previous question put to B, the second the follow-up: one question, not two
+    history = [Turn("user", "重庆方案 要建设的智慧路灯示范园区 点了哪几个"), Turn("assistant", "某答案[1]。")]
+    a = fake_service.answerer.analyse("雅安那份呢 点了哪些园区", history)
+    assert a.parts == () and "雅安" in a.text and "重庆" not in a.text
+    fake_service.answerer.settings = replace(fake_service.answerer.settings, ablate="follow_region")
+    b = fake_service.answerer.analyse("雅安那份呢 点了哪些园区", history)
+    assert len(b.parts) == 2

@@ -254,19 +254,33 @@ class Answerer:
                 asked = analysis.asks_quantity
                 analysis = replace(analyzer.analyse(standalone), figure_asked=asked)
                 if analysis.parts and self.settings.enabled("follow_parts"):
-                    analysis = self._without_asked_before(analyzer, analysis, history)
+                    analysis = self._without_asked_before(
+                        analyzer, analysis, history,
+                        self._regions() if self.settings.enabled("follow_region") else ())
         return analysis
 
     @staticmethod
     def _without_asked_before(analyzer: QuestionAnalyzer, analysis: QuestionAnalysis,
-                              history: Sequence[Turn]) -> QuestionAnalysis:
+                              history: Sequence[Turn], regions: Sequence[str] = ()) -> QuestionAnalysis:
         """A follow-up made standalone by putting the previous question before it ("…在工业上要发展哪些产业，林业用什么办法？")
         splits back into the previous question and the new one: the previous question, answered already, is
         context and no part (a part that is a region or a year asks anew). With one part left, the standalone
-        question is asked whole, as one question."""
+        question is asked whole, as one question. With ``regions``, the previous question put to the region
+        the follow-up names ("B方案…点了哪几个，B那份呢 …？" after "A方案…点了哪几个") is that previous question too:
+        the whole text, which asks it of B, is the question."""
+        def unplaced(text: str) -> str:
+            for region in sorted(regions, key=len, reverse=True):
+                text = text.replace(region, "")
+            return text
+
         before = [analyzer.normalise(t.content) for t in history if t.role == "user"]
+
+        def asked_before(bare: str) -> bool:
+            rest = unplaced(bare)  # (a part that is only a region, "B呢", asks anew)
+            return any(bare in b or (len(rest) >= 4 and rest in unplaced(b)) for b in before)
+
         new = [p for p in analysis.parts
-               if not (STRONG_QUESTION.search(bare := p.label.strip(" ，,？?。")) and any(bare in b for b in before))]
+               if not (STRONG_QUESTION.search(bare := p.label.strip(" ，,？?。")) and asked_before(bare))]
         if len(new) == len(analysis.parts) or not new:
             return analysis
         if len(new) >= 2:
