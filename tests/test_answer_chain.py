@@ -1384,3 +1384,18 @@ def test_the_previous_question_put_to_another_region_is_no_part_of_its_own(fake_
     fake_service.answerer.settings = replace(fake_service.answerer.settings, ablate="follow_region")
     b = fake_service.answerer.analyse("雅安那份呢 点了哪些园区", history)
     assert len(b.parts) == 2
+
+
+def test_which_of_a_kind_no_document_in_scope_writes_is_not_mentioned(fake_service):
+    from types import SimpleNamespace
+
+    answerer = fake_service.answerer
+    items = [SimpleNamespace(clause_text="推进农村生活污水治理。")]
+    _, scope = answerer.retriever.search("资阳方案里农村污水")
+    absent = answerer._members_absent("资阳方案 量子计算平台 要建哪个？", items, scope)
+    assert absent is not None and absent.code == "not_mentioned" and "量子计算平台" in absent.message
+    # a bare kind is no name: every plan writes 项目 somewhere
+    assert answerer._members_absent("资阳方案要上哪些项目？", items, scope) is None
+    # the evidence has the kind: the unnamed-members check decides instead
+    assert answerer._members_absent("资阳方案 污水处理厂 要建哪几个？",
+                                    [SimpleNamespace(clause_text="新建污水处理厂。")], scope) is None

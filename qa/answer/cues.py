@@ -197,6 +197,9 @@ _WHICH_MEMBERS = r"(?:哪些|哪几个|哪几家|哪个|哪家|哪一个|哪几�
 _NOT_MEMBERS = r"(?!的?(?:部门|措施|要求|行业|方面|计划|任务|内容|工作|政策))"
 ASKS_MEMBERS = re.compile(rf"{_WHICH_MEMBERS}[\u4e00-\u9fff]{{0,8}}?{_MEMBER_KIND}{_NOT_MEMBERS}|"
                           rf"{_MEMBER_KIND}[^，。？?]{{0,6}}?{_WHICH_MEMBERS}{_NOT_MEMBERS}|{_MEMBER_KIND}名单")
+#: what ends the name of the kind a which-question asks about, read backwards ("资阳方案 抽水蓄能电站 要启动哪个" →
+#: 抽水蓄能电站): a which-word, 的, a document word, a space
+MEMBER_PHRASE_CUT = re.compile(r"哪些|哪几个|哪几家|哪个|哪家|哪一个|哪所|哪座|的|方案|文件|里|中|要|准备|把|将|\s")
 #: members of a kind left unnamed ("推进一批条件成熟的…项目", "支持具备条件的企业"): a determiner before the kind,
 #: with no listing ending in 等 between them or just before ("A、B等一批项目" names them)
 UNNAMED_MEMBERS = r"(?<!等)(?:一批|一些|若干|具备条件的|符合条件的|有条件的|条件成熟)[^，。；;等]{{0,20}}?{kind}(?!、)"

@@ -57,6 +57,7 @@ from qa.answer.cues import (
     ENTITY_NAME,
     GENERIC_PLACE_NAMES,
     LATIN_WORD,
+    MEMBER_PHRASE_CUT,
     PLACE_AREA,
     PLACE_SUFFIX,
     PUBLISHED_DATE,
@@ -780,6 +781,20 @@ class Answerer:
             return ""
         return stating[0]
 
+    def _members_absent(self, question: str, items: Sequence[EvidenceItem], scope: Scope) -> Refusal | None:
+        """"…X电站准备建哪个" where no evidence sentence has the kind asked (电站) and the documents in scope do not
+        write its name (X电站, at least four characters: a bare kind is everywhere) as a whole or as its words
+        (the not-mentioned test): a refusal; else None."""
+        m = ASKS_MEMBERS.search(question)
+        if not m:
+            return None
+        kind = next(g for g in m.groups() if g)
+        if any(kind in x.text for it in items for x in split_sentences(it.clause_text)):
+            return None
+        at = question.find(kind, m.start())
+        phrase = MEMBER_PHRASE_CUT.split(question[max(0, at - 8):at])[-1].strip() + kind
+        return self.policy.not_mentioned(phrase, scope) if len(phrase) >= 4 else None
+
     def _unnamed_members(self, question: str, items: Sequence[EvidenceItem]) -> tuple[str, str]:
         """For "哪几个X" / "X点了哪些" / "X名单": (X, the evidence sentence about the question that mentions X only
         as an unnamed set, "推进一批条件成熟的…X建设"); ('', '') when the question asks no names or that sentence
@@ -997,6 +1012,9 @@ class Answerer:
             refusal = Refusal("not_mentioned", prompts.REFUSAL_NO_ENTITY.format(
                 kind=kind if kind == "时间" else f"{kind}名称"))
             return self._refusal(question, standalone, refusal, hits, scope, t, raw)
+        if s.grounding and s.enabled("members_absent") and (absent := self._members_absent(standalone, items, scope)):
+            # "B方案的X电站准备建哪个？" where no document in scope writes X电站 at all: nothing to name
+            return self._refusal(question, standalone, absent, hits, scope, t, raw)
         if s.grounding and s.enabled("unnamed_members"):
             kind, sentence = self._unnamed_members(standalone, items)
             if sentence:
