@@ -1399,3 +1399,47 @@ def test_which_of_a_kind_no_document_in_scope_writes_is_not_mentioned(fake_servi
     # the evidence has the kind: the unnamed-members check decides instead
     assert answerer._members_absent("资阳方案 污水处理厂 要建哪几个？",
                                     [SimpleNamespace(clause_text="新建污水处理厂。")], scope) is None
+
+
+def test_copies_are_not_recipients_and_an_abridged_note_does_not_say_what_was_left_out(fake_service):
+    from qa.answer.cards import build_card
+
+    assert answer_type("那份函抄送了哪些单位") == "cc" and answer_type("那份函主送了哪些单位") == "recipients"
+    cover = {"label": "函", "kind": "cover", "text": "某市某局\n某字〔2024〕1号\n各区县：\n现印发给你们。\n抄送：市委办公厅。\n2024年1月2日"}
+    card = build_card("d", {"title": "某市方案", "units": [cover]}, head="")
+    assert card.cc.value == "市委办公厅" and card.recipients.value == "各区县"
+    # no 抄送 line in the corpus's cover letters: not stated, rather than the recipients given as copies
+    a = fake_service.ask("重庆市印发实施方案的函都抄送给谁了？")
+    assert a.refused and a.refusal_reason == "not_mentioned" and "抄送" in a.text
+    b = fake_service.ask("四川节能减排工作方案印发时删去了什么内容？")
+    assert b.refused and "删减" in b.text
+    assert not fake_service.ask("四川节能减排工作方案公开的是不是完整版？").refused
+
+
+def test_an_answer_that_only_repeats_the_figure_the_question_states_is_no_answer(fake_service):
+    from types import SimpleNamespace
+
+    answerer = fake_service.answerer
+    quote = "到2025年，城市道路照明覆盖率达到60%以上。"
+    checked = SimpleNamespace(extractive=False, text="覆盖率要达到60%以上[1]。", citations=(SimpleNamespace(quote=quote),))
+    assert answerer._echoed_figure("某市道路照明覆盖率那个60%我知道了，节能率要到多少？", checked) == quote
+    assert answerer._echoed_figure("某市道路照明节能率要到多少？", checked) == ""  # the question states no figure
+    other = SimpleNamespace(extractive=False, text="节能率要达到30%[1]。", citations=(SimpleNamespace(quote=quote),))
+    assert answerer._echoed_figure("覆盖率那个60%我知道了，节能率要到多少？", other) == ""  # a figure of its own
+
+
+def test_a_which_question_about_a_set_the_plan_leaves_unnamed_in_other_words_or_among_listed_kinds(fake_service):
+    from types import SimpleNamespace
+
+    answerer = fake_service.answerer
+    centres = [SimpleNamespace(clause_text="培育建设一批智慧照明创新中心和工程研究中心。")]
+    kind, _ = answerer._unnamed_members("某市方案说要建一批智慧照明创新中心，具体是哪几家单位？", centres)
+    assert kind == "单位"
+    listing = [SimpleNamespace(clause_text="实施一批路灯节能改造项目、隧道照明提升项目、景观照明整治项目。")]
+    kind, _ = answerer._unnamed_members("某市隧道照明提升项目都是哪些项目？", listing)
+    assert kind == "项目"
+    # asked which kinds: the kinds are the answer
+    assert answerer._unnamed_members("某市要实施哪些照明项目？", listing) == ("", "")
+    off = replace(answerer.settings, ablate="members_any_kind")
+    answerer.settings = off
+    assert answerer._unnamed_members("某市方案说要建一批智慧照明创新中心，具体是哪几家单位？", centres) == ("", "")

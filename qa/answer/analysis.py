@@ -64,7 +64,7 @@ class QuestionAnalysis:
     original: str
     text: str  # normalised question, preamble removed (the names it held kept)
     preamble: str = ""
-    answer_type: str = "explanation"  # figure|list|body|doc_number|date|recipients|basis|approval|abridged|release|yesno|which_doc|explanation
+    answer_type: str = "explanation"  # figure|list|body|doc_number|date|recipients|cc|basis|approval|abridged|release|yesno|which_doc|explanation
     years: tuple[str, ...] = ()
     periods: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()  # canonical region names of the indexed documents named in the question
@@ -516,6 +516,8 @@ def _answer_type(text: str) -> str:
         return "doc_number"
     if cues.ASKS_DATE.search(text) and not cues.ASKS_QUANTITY.search(text):
         return "date"
+    if cues.ASKS_CC.search(text):
+        return "cc"
     if cues.ASKS_RECIPIENTS.search(text):
         return "recipients"
     if cues.ASKS_APPROVAL.search(text):

@@ -49,6 +49,7 @@ class DocumentCard:
     signed: CardFact | None = None
     published: CardFact | None = None
     recipients: CardFact | None = None
+    cc: CardFact | None = None  # "抄送：…", a line of its own in a cover letter
     basis: CardFact | None = None
     approval: CardFact | None = None  # "已经市政府同意"
     abridged: CardFact | None = None  # "本文有删减": the published text is not the full document
@@ -89,7 +90,11 @@ def build_card(doc_id: str, meta: dict[str, Any], root: Path | None = None, head
         dates = [ln for ln in lines if _DATE.fullmatch(ln.replace(" ", ""))]
         if dates:
             card["signed"] = CardFact(_fmt_date(*_DATE.search(dates[-1]).groups()), dates[-1], label)
-        recipient = next((ln for ln in lines if ln.endswith(("：", ":")) and "附件" not in ln), None)
+        recipient = next((ln for ln in lines if ln.endswith(("：", ":")) and "附件" not in ln
+                          and not ln.startswith("抄送")), None)
+        cc = next((ln for ln in lines if re.match(r"抄送[：:]", ln)), None)
+        if cc:
+            card["cc"] = CardFact(re.sub(r"^抄送[：:]\s*", "", cc).rstrip("。"), cc, label)
         if recipient:
             card["recipients"] = CardFact(recipient.rstrip("：:"), recipient, label)
         signature = [ln for ln in lines if _SIGNATURE.match(ln)]

@@ -127,12 +127,16 @@ DOC_EVENT = re.compile(r"印发|发布|出台|签发|落款|成文|发文|下发
 #: the date a document was signed (落款) as opposed to the date a website published it
 SIGNED_DATE = re.compile(r"落款|成文|签发|签署|印发|下发|发文")
 PUBLISHED_DATE = re.compile(r"网站|网上|上网|挂网|公布|发布时间|发布日期|网页")
-ASKS_RECIPIENTS = re.compile(r"主送|发给|印发给|抄送|下发给|发至")
+ASKS_RECIPIENTS = re.compile(r"主送|发给|印发给|下发给|发至")
+#: the copies a letter is sent to (抄送), a line of its own in a cover letter, not its recipients (主送)
+ASKS_CC = re.compile(r"抄送|(?i:\bcc\b|carbon cop)")
 ASKS_BASIS = re.compile(r"依据|根据(?:哪|什么)|上级文件|贯彻落实(?:哪|什么)|引用的?[^，,。？?]{0,12}(?:文件|通知|方案)")
 #: who approved the document before it was issued ("经过谁同意", "市政府批准了吗")
 ASKS_APPROVAL = re.compile(r"(?:经过?|由)(?:谁|哪|什么)[^，,。？?]{0,8}(?:同意|批准)|谁(?:同意|批准)|(?:同意|批准)了?(?:吗|没有)")
 #: whether the published text is the whole document ("公开的是全文吗", "有没有删减")
-ASKS_ABRIDGED = re.compile(r"全文|删减|删节|节选|完整(?:版|的|吗)")
+ASKS_ABRIDGED = re.compile(r"全文|删减|删节|删掉|删去|节选|完整(?:版|的|吗)")
+#: what an abridged text left out ("删掉的是哪几部分"): a note "本文有删减" does not say
+ASKS_REMOVED = re.compile(r"删(?:掉|减|除|节|去)?(?:了|的)?(?:是)?(?:哪|什么|啥)|(?:哪|什么|啥)[^，,。？?]{0,6}(?:被)?删")
 #: how the document is released ("是公开发布的吗", "公开方式")
 ASKS_RELEASE = re.compile(r"公开(?:发布)?的?(?:吗|么|没有)|是否(?:公开|对外)|公开方式|公开属性|(?:能不能|可以|可不可以)公开")
 #: "is it / does it" questions: 是否, …吗, 有没有, 有无
@@ -192,14 +196,21 @@ ENTITY_NAME = {"企业": r"公司|集团|企业|厂", "公司": r"公司|集团|
 #: the kind of name a question asks for ("由哪家建设公司承建" → 公司)
 ASKS_ENTITY_KIND = re.compile(r"(?:哪家|哪个|哪些|哪几家|什么)[\u4e00-\u9fff]{0,4}?(企业|公司|高校|大学|机构|平台|项目)")
 #: asking which particular members of a kind ("哪几个厂", "园区点了哪几个", "企业名单"): the kind
-_MEMBER_KIND = r"(企业|公司|厂|园区|项目|电站|基地|平台|机构|高校|实验室|产品)"
+_MEMBER_KIND = r"(企业|公司|厂|园区|项目|电站|基地|平台|机构|高校|实验室|产品|单位|中心)"
+#: any kind of member, for a sentence read without the asked kind
+MEMBER_KIND = _MEMBER_KIND
 _WHICH_MEMBERS = r"(?:哪些|哪几个|哪几家|哪个|哪家|哪一个|哪几所|哪所|哪座|哪几座|哪几处)"
 _NOT_MEMBERS = r"(?!的?(?:部门|措施|要求|行业|方面|计划|任务|内容|工作|政策))"
 ASKS_MEMBERS = re.compile(rf"{_WHICH_MEMBERS}[\u4e00-\u9fff]{{0,8}}?{_MEMBER_KIND}{_NOT_MEMBERS}|"
                           rf"{_MEMBER_KIND}[^，。？?]{{0,6}}?{_WHICH_MEMBERS}{_NOT_MEMBERS}|{_MEMBER_KIND}名单")
+#: an unnamed set that lists kinds ("实施一批A项目、B项目、C项目"): asked for the members of one of those kinds, it
+#: names none
+UNNAMED_LISTING = r"(?<!等)(?:一批|一些|若干)[^，。；;]{0,60}?"
+#: a question about who does a task ("哪些单位负责", "责任单位", "主送哪些单位"): the bodies, not the members of a kind
+ASKS_DUTY = re.compile(r"负责|牵头|责任|主送|抄送|参与|配合|分工|承担")
 #: what ends the name of the kind a which-question asks about, read backwards ("资阳方案 抽水蓄能电站 要启动哪个" →
 #: 抽水蓄能电站): a which-word, 的, a document word, a space
-MEMBER_PHRASE_CUT = re.compile(r"哪些|哪几个|哪几家|哪个|哪家|哪一个|哪所|哪座|的|方案|文件|里|中|要|准备|把|将|\s")
+MEMBER_PHRASE_CUT = re.compile(r"哪些|哪几个|哪几家|哪个|哪家|哪一个|哪所|哪座|的|方案|文件|里|中|要|准备|把|将|一批|\s")
 #: members of a kind left unnamed ("推进一批条件成熟的…项目", "支持具备条件的企业"): a determiner before the kind,
 #: with no listing ending in 等 between them or just before ("A、B等一批项目" names them)
 UNNAMED_MEMBERS = r"(?<!等)(?:一批|一些|若干|具备条件的|符合条件的|有条件的|条件成熟)[^，。；;等]{{0,20}}?{kind}(?!、)"

@@ -41,10 +41,12 @@ from qa.answer.cues import (
     ASKS_ADMIN_PLACE,
     ASKS_ANNUAL,
     ASKS_BASIS,
+    ASKS_DUTY,
     ASKS_ENTITY_KIND,
     ASKS_ISSUER,
     ASKS_MEMBERS,
     ASKS_PLACE,
+    ASKS_REMOVED,
     ASKS_WHEN,
     CJK_COUNT,
     COMPARES,
@@ -57,6 +59,7 @@ from qa.answer.cues import (
     ENTITY_NAME,
     GENERIC_PLACE_NAMES,
     LATIN_WORD,
+    MEMBER_KIND,
     MEMBER_PHRASE_CUT,
     PLACE_AREA,
     PLACE_SUFFIX,
@@ -64,6 +67,7 @@ from qa.answer.cues import (
     QUOTED_TERM,
     SIGNED_DATE,
     STRONG_QUESTION,
+    UNNAMED_LISTING,
     UNNAMED_MEMBERS,
     WHO_PHRASING,
 )
@@ -599,7 +603,9 @@ class Answerer:
             if published and not signed:
                 return ("published",)
             return ("signed", "published")
-        if kind in ("recipients", "basis", "approval", "abridged", "release"):
+        if kind == "cc" and not self.settings.enabled("card_gaps"):
+            return ("recipients",)  # (as before: 抄送 read as 主送)
+        if kind in ("recipients", "cc", "basis", "approval", "abridged", "release"):
             return (kind,)
         if kind == "body" and ASKS_ISSUER.search(analysis.text):
             return ("issuers",)
@@ -623,6 +629,11 @@ class Answerer:
         if not facts:
             what = "、".join(prompts.CARD_MISSING[f] for f in fields)
             refusal = Refusal("not_mentioned", prompts.REFUSAL_CARD_MISSING.format(title=card.title, what=what))
+            return self._refusal(question, analysis.text, refusal, hits, scope, t)
+        if fields == ("abridged",) and ASKS_REMOVED.search(analysis.text) and self.settings.enabled("card_gaps"):
+            # "删掉的是哪几部分": the note says the text is abridged, not what it leaves out
+            refusal = Refusal("not_mentioned", prompts.REFUSAL_ABRIDGED_WHAT.format(title=card.title,
+                                                                                   value=facts[0][1].value))
             return self._refusal(question, analysis.text, refusal, hits, scope, t)
         text = "".join(prompts.CARD_ANSWERS[f].format(title=card.title, value=fact.value) for f, fact in facts)
         if "abridged" not in fields:
@@ -758,6 +769,24 @@ class Answerer:
         share, sentence = max(worded)
         return sentence if share >= max(figured) + QUOTED_SUBJECT_MARGIN else ""
 
+    @staticmethod
+    def _echoed_figure(question: str, checked) -> str:
+        """The sentence an answer to a how-much question takes its figures from, when every figure it gives is one
+        the question itself states ("…那个43%我已经知道了"); '' when it gives a figure of its own, or none."""
+        asked = {n for f in stated_figures(question) for n in re.findall(r"\d+(?:\.\d+)?", f)}
+        if not asked:
+            return ""
+        if checked.extractive:
+            sentences = [_MARK.sub("", x).strip() for x in _quoted(checked.text).split("\n")]
+            given = [f for x in sentences for f in stated_figures(x)]
+        else:
+            sentences = [c.quote for c in checked.citations]
+            given = stated_figures(_MARK.sub("", checked.text))
+        numbers = {n for f in given for n in re.findall(r"\d+(?:\.\d+)?", f)}
+        if not numbers or not numbers <= asked:
+            return ""
+        return next((x for x in sentences if x and numbers & set(re.findall(r"\d+(?:\.\d+)?", x))), "")
+
     def _rate_unnamed(self, question: str, checked, items: Sequence[EvidenceItem]) -> str:
         """A how-much question that names a rate or share ("…绿地率多少", "…消费比重多少"), answered with figures
         none of whose own segments, in the sentences that state them, names that rate ("城市建成区绿化覆盖率保持在
@@ -797,18 +826,32 @@ class Answerer:
 
     def _unnamed_members(self, question: str, items: Sequence[EvidenceItem]) -> tuple[str, str]:
         """For "哪几个X" / "X点了哪些" / "X名单": (X, the evidence sentence about the question that mentions X only
-        as an unnamed set, "推进一批条件成熟的…X建设"); ('', '') when the question asks no names or that sentence
-        names them."""
+        as an unnamed set, "推进一批条件成熟的…X建设", or lists the very kind the question names among kinds of X it
+        leaves unnamed, "实施一批A项目、B项目" asked "B项目都是哪些"); ('', '') when the question asks no names or
+        that sentence names them. With no evidence sentence that has X ("哪几家单位" of "一批…中心"), the sentence
+        most about the question is read for any kind of member."""
         m = ASKS_MEMBERS.search(question)
         if not m:
             return "", ""
         kind = next(g for g in m.groups() if g)
         sentences = [x.text for it in items for x in split_sentences(it.clause_text) if kind in x.text]
+        kinds = kind
+        if not sentences and self.settings.enabled("members_any_kind"):
+            sentences = [x.text for it in items for x in split_sentences(it.clause_text)]
+            kinds = MEMBER_KIND
         if not sentences:
             return "", ""
         support = self._support()
-        best = max(sentences, key=lambda x: support.share(question, x))
-        return (kind, best) if re.search(UNNAMED_MEMBERS.format(kind=kind), normalize_answer(best)) else ("", "")
+        best = normalize_answer(max(sentences, key=lambda x: support.share(question, x)))
+        if re.search(UNNAMED_MEMBERS.format(kind=kinds), best):
+            return kind, best
+        named = max((MEMBER_PHRASE_CUT.split(question[max(0, x.start() - 8):x.start()])[-1].strip() + kind
+                     for x in re.finditer(kind, question)), key=len)  # ("B项目都是哪些项目": B项目)
+        if self.settings.enabled("members_any_kind") and any(
+                re.search(UNNAMED_LISTING + re.escape(named[i:]), best) for i in range(len(named) - 4)):
+            # (the name or its end, five characters at least: "某市X提升项目" is listed as "X提升项目")
+            return kind, best
+        return "", ""
 
     def _unit_figure_about(self, question: str, items: Sequence[EvidenceItem]) -> bool:
         """Does an evidence sentence give a figure in the unit the question names and is it about what the question
@@ -974,6 +1017,12 @@ class Answerer:
                 return self._qualitative_answer(question, standalone, about, items, hits, scope, t, raw)
             refusal = Refusal("no_figure", prompts.REFUSAL_NO_FIGURE_QUALITATIVE, quote=about)
             return self._refusal(question, standalone, refusal, hits, scope, t, raw)
+        if (s.grounding and s.enabled("echoed_figure") and analysis.asks_quantity
+                and (echoed := self._echoed_figure(standalone, checked))):
+            # "X那个43%我知道了，Y要到多少？" / "2025年降14.5%，2030年呢？" answered with 43% / 14.5%: the answer
+            # gives only figures the question states itself; the plan gives none for what is asked
+            refusal = Refusal("no_figure", prompts.REFUSAL_ECHOED_FIGURE, quote=echoed)
+            return self._refusal(question, standalone, refusal, hits, scope, t, raw)
         if (s.grounding and s.enabled("rate_name") and analysis.asks_quantity
                 and (given := self._rate_unnamed(standalone, checked, items))):
             # "X绿地率多少" answered with the figure of 绿化覆盖率, "天然气消费比重" with 天然气消费量: the figures
@@ -1015,7 +1064,7 @@ class Answerer:
         if s.grounding and s.enabled("members_absent") and (absent := self._members_absent(standalone, items, scope)):
             # "B方案的X电站准备建哪个？" where no document in scope writes X电站 at all: nothing to name
             return self._refusal(question, standalone, absent, hits, scope, t, raw)
-        if s.grounding and s.enabled("unnamed_members"):
+        if s.grounding and s.enabled("unnamed_members") and not ASKS_DUTY.search(standalone):
             kind, sentence = self._unnamed_members(standalone, items)
             if sentence:
                 # "重点X是哪几个？" where the sentence about it says only "推进一批X" / "支持具备条件的X": the plan

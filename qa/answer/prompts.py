@@ -43,6 +43,8 @@ REFUSAL_NO_BODY = "《{title}》{label}没有写明由哪个部门负责或牵�
 REFUSAL_UNNAMED = "文件只笼统地提到这类{kind}，没有点名具体是哪些，无法据此作答。"
 #: a rate asked for whose figure the plan does not give, while the clause gives a neighbouring indicator's
 REFUSAL_OTHER_INDICATOR = "文件没有给出所问这项指标的具体数字；下面原文中的数字属于另一项指标，不能当作答案。"
+#: an answer that only repeats the figures the question itself states ("…那个43%我知道了，Y呢")
+REFUSAL_ECHOED_FIGURE = "文件给出的只是问题中已经提到的数字，没有给出所问这一项的具体数字。"
 REFUSAL_NO_ENTITY = "检索到的条款没有给出所问的{kind}，无法据此作答。"
 REFUSAL_NO_FIGURE_QUALITATIVE = "文件没有给出这一目标的具体数字，只作了定性表述。"
 #: a figure the documents give only for another time than the one asked ("到2030年" / "每年")
@@ -92,6 +94,7 @@ CARD_ANSWERS = {
     "signed": "《{title}》的落款（成文）日期是{value}[1]。",
     "published": "网站发布时间是{value}[1]。",
     "recipients": "《{title}》的主送单位是：{value}[1]。",
+    "cc": "《{title}》的抄送单位是：{value}[1]。",
     "basis": "《{title}》依据{value}制定[1]。",
     "issuers": "《{title}》由{value}印发[1]。",
     "approval": "《{title}》的印发通知写明：{value}[1]。",
@@ -107,9 +110,10 @@ QUALITATIVE_ANSWER = "文件没有给出具体数字，只作了定性表述：�
 DECIDING_SENTENCE = "\n原文：《{title}》{label}：{quote}[{n}]"
 CARD_CITED_BY = "（此项见《{title}》{label}的引述。）"
 CARD_MISSING = {
-    "doc_number": "文号", "signed": "落款日期", "published": "发布时间", "recipients": "主送单位",
+    "doc_number": "文号", "signed": "落款日期", "published": "发布时间", "recipients": "主送单位", "cc": "抄送单位",
     "basis": "所依据的文件", "issuers": "印发单位", "approval": "经谁同意或批准", "abridged": "是否有删减", "release": "公开方式",
 }
+REFUSAL_ABRIDGED_WHAT = "《{title}》只注明“{value}”，没有说明删去了哪些内容。"
 REFUSAL_CARD_MISSING = "《{title}》的正文和印发通知中没有载明{what}。"
 CARD_NOTE = "（注：原文注明“{note}”。）"
 #: Heading of each part of a multi-part answer, and the comparison line after the parts.
