@@ -305,6 +305,12 @@ class Answerer:
             # copied, not translated; a place the model put in its stead is replaced by it
             swapped = [p for p in place_names(out) if p not in glossed]
             out = out.replace(swapped[0], named[0], 1) if swapped else named[0] + out
+        kept = [w for w in dict.fromkeys(re.findall(r"[\u4e00-\u9fff]{3,}", text))
+                if w not in out and not any(r in w for r in self._regions()) and not DOCUMENT_NAME.search(w)]
+        if kept and self.settings.enabled("kept_terms"):
+            # "what share… (绿色建材应用比例)?" translated as "绿色建筑材料应用的比例": the plan's own words the user
+            # wrote in Chinese are kept, after the question (a region or a document name is handled above)
+            out = out.rstrip("？? ") + "（" + "、".join(kept) + "）？"
         years = list(dict.fromkeys(re.findall(r"(?<![\d〔\[(（])20\d\d(?![\d〕\])）])", glossed)))  # (not 〔2022〕)
         if (len(years) == 1 and years[0] not in out and not ENGLISH_BASE_YEAR.search(glossed)
                 and self.settings.enabled("translated_year")):
@@ -1061,10 +1067,12 @@ class Answerer:
             refusal = Refusal("not_mentioned", prompts.REFUSAL_NO_ENTITY.format(
                 kind=kind if kind == "时间" else f"{kind}名称"))
             return self._refusal(question, standalone, refusal, hits, scope, t, raw)
-        if s.grounding and s.enabled("members_absent") and (absent := self._members_absent(standalone, items, scope)):
+        duty = ASKS_DUTY.search(standalone)  # ("哪些单位负责": the bodies of a task, not members of a kind)
+        if (s.grounding and s.enabled("members_absent") and not duty
+                and (absent := self._members_absent(standalone, items, scope))):
             # "B方案的X电站准备建哪个？" where no document in scope writes X电站 at all: nothing to name
             return self._refusal(question, standalone, absent, hits, scope, t, raw)
-        if s.grounding and s.enabled("unnamed_members") and not ASKS_DUTY.search(standalone):
+        if s.grounding and s.enabled("unnamed_members") and not duty:
             kind, sentence = self._unnamed_members(standalone, items)
             if sentence:
                 # "重点X是哪几个？" where the sentence about it says only "推进一批X" / "支持具备条件的X": the plan
