@@ -1444,11 +1444,3 @@ def test_a_which_question_about_a_set_the_plan_leaves_unnamed_in_other_words_or_
     answerer.settings = off
     assert answerer._unnamed_members("某市方案说要建一批智慧照明创新中心，具体是哪几家单位？", centres) == ("", "")
 
-
-def test_the_chinese_words_an_english_question_writes_are_kept_in_its_translation(fake_service):
-    fake_service.answerer.generator = _translating_to("资阳方案里路灯节能装置的比例是多少？\n")  # reworded
-    a = fake_service.ask("Ziyang plan: what share of street lamps should use 节能灯具应用比例 by 2025?")
-    assert "节能灯具应用比例" in a.rewritten_question
-    fake_service.answerer.settings = replace(fake_service.answerer.settings, ablate="kept_terms")
-    b = fake_service.ask("Ziyang plan: what share of street lamps should use 节能灯具应用比例 by 2025?")
-    assert "节能灯具应用比例" not in b.rewritten_question

@@ -305,12 +305,6 @@ class Answerer:
             # copied, not translated; a place the model put in its stead is replaced by it
             swapped = [p for p in place_names(out) if p not in glossed]
             out = out.replace(swapped[0], named[0], 1) if swapped else named[0] + out
-        kept = [w for w in dict.fromkeys(re.findall(r"[\u4e00-\u9fff]{3,}", text))
-                if w not in out and not any(r in w for r in self._regions()) and not DOCUMENT_NAME.search(w)]
-        if kept and self.settings.enabled("kept_terms"):
-            # "what share… (绿色建材应用比例)?" translated as "绿色建筑材料应用的比例": the plan's own words the user
-            # wrote in Chinese are kept, after the question (a region or a document name is handled above)
-            out = out.rstrip("？? ") + "（" + "、".join(kept) + "）？"
         years = list(dict.fromkeys(re.findall(r"(?<![\d〔\[(（])20\d\d(?![\d〕\])）])", glossed)))  # (not 〔2022〕)
         if (len(years) == 1 and years[0] not in out and not ENGLISH_BASE_YEAR.search(glossed)
                 and self.settings.enabled("translated_year")):
