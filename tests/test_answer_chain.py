@@ -1376,13 +1376,13 @@ def test_members_the_plan_leaves_unnamed_are_not_named_by_an_answer(fake_service
 
 
 def test_the_previous_question_put_to_another_region_is_no_part_of_its_own(fake_service):
-    # "A方案…X点了哪几个" then "B那份呢 点了哪些X": made standalone as "B方案…X点了哪几个，B那份呢 点了哪些X？";
+    # "A方案…X列了哪几条" then "那B呢 列了哪几条X": made standalone as "B方案…X列了哪几条，B呢 列了哪几条X？";
     # the first piece is the previous question put to B, the second the follow-up: one question, not two
-    history = [Turn("user", "重庆方案 要建设的智慧路灯示范园区 点了哪几个"), Turn("assistant", "某答案[1]。")]
-    a = fake_service.answerer.analyse("雅安那份呢 点了哪些园区", history)
+    history = [Turn("user", "重庆方案 智慧路灯示范街区 列了哪几条"), Turn("assistant", "某答案[1]。")]
+    a = fake_service.answerer.analyse("那雅安呢 列了哪几条街区", history)
     assert a.parts == () and "雅安" in a.text and "重庆" not in a.text
     fake_service.answerer.settings = replace(fake_service.answerer.settings, ablate="follow_region")
-    b = fake_service.answerer.analyse("雅安那份呢 点了哪些园区", history)
+    b = fake_service.answerer.analyse("那雅安呢 列了哪几条街区", history)
     assert len(b.parts) == 2
 
 
@@ -1404,12 +1404,12 @@ def test_which_of_a_kind_no_document_in_scope_writes_is_not_mentioned(fake_servi
 def test_copies_are_not_recipients_and_an_abridged_note_does_not_say_what_was_left_out(fake_service):
     from qa.answer.cards import build_card
 
-    assert answer_type("那份函抄送了哪些单位") == "cc" and answer_type("那份函主送了哪些单位") == "recipients"
+    assert answer_type("这个函抄送给了谁") == "cc" and answer_type("这个函主送给了谁") == "recipients"
     cover = {"label": "函", "kind": "cover", "text": "某市某局\n某字〔2024〕1号\n各区县：\n现印发给你们。\n抄送：市委办公厅。\n2024年1月2日"}
     card = build_card("d", {"title": "某市方案", "units": [cover]}, head="")
     assert card.cc.value == "市委办公厅" and card.recipients.value == "各区县"
     # no 抄送 line in the corpus's cover letters: not stated, rather than the recipients given as copies
-    a = fake_service.ask("重庆市印发实施方案的函都抄送给谁了？")
+    a = fake_service.ask("重庆市的印发函有没有抄送，抄送给谁？")
     assert a.refused and a.refusal_reason == "not_mentioned" and "抄送" in a.text
     b = fake_service.ask("四川节能减排工作方案印发时删去了什么内容？")
     assert b.refused and "删减" in b.text

@@ -418,7 +418,7 @@ RATE_NAMED = 0.5
 
 def asked_rates(question: str, regions: Sequence[str] = ()) -> list[tuple[str, str]]:
     """The rates and shares a question names, as (the words before the rate word, the rate word):
-    "重庆到2025年城市建成区绿地率多少" → [("城市建成区绿地", "率")] (regions and 的 left out)."""
+    "某市到2025年路灯节能率多少" → [("某市路灯节能", "率")] (a corpus region and 的 are left out)."""
     text = question.replace("的", "")
     for region in sorted(regions, key=len, reverse=True):
         text = text.replace(region, " ")
@@ -434,7 +434,7 @@ def asked_rates(question: str, regions: Sequence[str] = ()) -> list[tuple[str, s
 def names_rate(core: str, kind: str, segment: str, known: Callable[[str], bool] | None = None) -> bool:
     """Does ``segment`` name the rate (``core`` + ``kind``, from :func:`asked_rates`)? It must have half the
     rate's own words (those ``known`` to the corpus, when given: "那个" or a typo is nobody's word) and, for
-    a 率, a rate word whose name has the character before 率 ("绿化覆盖率" does not name 绿地率); a share
+    a 率, a rate word whose name has the character before 率 ("路灯覆盖率" does not name 路灯节能率); a share
     (比重/占比/比例) is named by any share word or a percentage ("…销售量的40%" for 销售占比)."""
     wanted = {b for b in _subject_bigrams(core) if known is None or known(b)}
     if wanted and len(wanted & _bigrams(segment)) / len(wanted) < RATE_NAMED:

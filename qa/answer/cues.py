@@ -135,7 +135,7 @@ ASKS_BASIS = re.compile(r"依据|根据(?:哪|什么)|上级文件|贯彻落实(
 ASKS_APPROVAL = re.compile(r"(?:经过?|由)(?:谁|哪|什么)[^，,。？?]{0,8}(?:同意|批准)|谁(?:同意|批准)|(?:同意|批准)了?(?:吗|没有)")
 #: whether the published text is the whole document ("公开的是全文吗", "有没有删减")
 ASKS_ABRIDGED = re.compile(r"全文|删减|删节|删掉|删去|节选|完整(?:版|的|吗)")
-#: what an abridged text left out ("删掉的是哪几部分"): a note "本文有删减" does not say
+#: what an abridged text left out ("删去了什么"): a note "本文有删减" does not say
 ASKS_REMOVED = re.compile(r"删(?:掉|减|除|节|去)?(?:了|的)?(?:是)?(?:哪|什么|啥)|(?:哪|什么|啥)[^，,。？?]{0,6}(?:被)?删")
 #: how the document is released ("是公开发布的吗", "公开方式")
 ASKS_RELEASE = re.compile(r"公开(?:发布)?的?(?:吗|么|没有)|是否(?:公开|对外)|公开方式|公开属性|(?:能不能|可以|可不可以)公开")
@@ -195,7 +195,7 @@ ENTITY_NAME = {"企业": r"公司|集团|企业|厂", "公司": r"公司|集团|
                "时间": DATE_IN_TEXT.pattern}
 #: the kind of name a question asks for ("由哪家建设公司承建" → 公司)
 ASKS_ENTITY_KIND = re.compile(r"(?:哪家|哪个|哪些|哪几家|什么)[\u4e00-\u9fff]{0,4}?(企业|公司|高校|大学|机构|平台|项目)")
-#: asking which particular members of a kind ("哪几个厂", "园区点了哪几个", "企业名单"): the kind
+#: asking which particular members of a kind ("哪几个厂", "园区列了哪几个", "企业名单"): the kind
 _MEMBER_KIND = r"(企业|公司|厂|园区|项目|电站|基地|平台|机构|高校|实验室|产品|单位|中心)"
 #: any kind of member, for a sentence read without the asked kind
 MEMBER_KIND = _MEMBER_KIND
@@ -398,7 +398,7 @@ CHOICE_OF_YEARS = re.compile(r"20\d\d年?[^，,。？?]{0,12}?(?:" + ALTERNATIVE
 YEAR_DIGITS = re.compile(r"20\d\d")
 #: the words before a base year ("比2020年", "较2020年", "以2020年为基数")
 BASE_YEAR = re.compile(r"(?:比|较|相比|相对于?|以|基于)$")
-#: a rate or share a how-much question names ("城市建成区绿地率", "非化石能源占比"): the words before the
+#: a rate or share a how-much question names ("路灯节能率", "光伏发电占比"): the words before the
 #: rate word, and the rate word; a figure answers it only where its own segment names that rate
 RATE_TERM = re.compile(r"([\u4e00-\u9fff]{1,12}?)(率|比重|占比|比例|份额)")
 #: words that lead a rate term's run of characters but are not part of its name ("到2025年非化石…" → 非化石…)

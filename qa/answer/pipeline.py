@@ -271,7 +271,7 @@ class Answerer:
         splits back into the previous question and the new one: the previous question, answered already, is
         context and no part (a part that is a region or a year asks anew). With one part left, the standalone
         question is asked whole, as one question. With ``regions``, the previous question put to the region
-        the follow-up names ("B方案…点了哪几个，B那份呢 …？" after "A方案…点了哪几个") is that previous question too:
+        the follow-up names ("B方案…列了哪几条，那B呢 …？" after "A方案…列了哪几条") is that previous question too:
         the whole text, which asks it of B, is the question."""
         def unplaced(text: str) -> str:
             for region in sorted(regions, key=len, reverse=True):
@@ -631,7 +631,7 @@ class Answerer:
             refusal = Refusal("not_mentioned", prompts.REFUSAL_CARD_MISSING.format(title=card.title, what=what))
             return self._refusal(question, analysis.text, refusal, hits, scope, t)
         if fields == ("abridged",) and ASKS_REMOVED.search(analysis.text) and self.settings.enabled("card_gaps"):
-            # "删掉的是哪几部分": the note says the text is abridged, not what it leaves out
+            # "删去了什么": the note says the text is abridged, not what it leaves out
             refusal = Refusal("not_mentioned", prompts.REFUSAL_ABRIDGED_WHAT.format(title=card.title,
                                                                                    value=facts[0][1].value))
             return self._refusal(question, analysis.text, refusal, hits, scope, t)
@@ -772,7 +772,7 @@ class Answerer:
     @staticmethod
     def _echoed_figure(question: str, checked) -> str:
         """The sentence an answer to a how-much question takes its figures from, when every figure it gives is one
-        the question itself states ("…那个43%我已经知道了"); '' when it gives a figure of its own, or none."""
+        the question itself states ("X那个N%我知道了"); '' when it gives a figure of its own, or none."""
         asked = {n for f in stated_figures(question) for n in re.findall(r"\d+(?:\.\d+)?", f)}
         if not asked:
             return ""
@@ -788,9 +788,9 @@ class Answerer:
         return next((x for x in sentences if x and numbers & set(re.findall(r"\d+(?:\.\d+)?", x))), "")
 
     def _rate_unnamed(self, question: str, checked, items: Sequence[EvidenceItem]) -> str:
-        """A how-much question that names a rate or share ("…绿地率多少", "…消费比重多少"), answered with figures
-        none of whose own segments, in the sentences that state them, names that rate ("城市建成区绿化覆盖率保持在
-        43%以上" does not state 绿地率, nor "天然气消费量…135万吨标准煤" a 消费比重): the first sentence that
+        """A how-much question that names a rate or share ("…节能率多少", "…发电占比多少"), answered with figures
+        none of whose own segments, in the sentences that state them, names that rate ("路灯覆盖率保持在95%以上"
+        does not state 路灯节能率, nor "光伏发电量…20亿千瓦时" a 光伏发电占比): the first sentence that
         states such a figure; '' when a figure's segment names the rate, or no rate is asked."""
         rates = asked_rates(question, self._regions())
         if not rates:
@@ -1019,13 +1019,13 @@ class Answerer:
             return self._refusal(question, standalone, refusal, hits, scope, t, raw)
         if (s.grounding and s.enabled("echoed_figure") and analysis.asks_quantity
                 and (echoed := self._echoed_figure(standalone, checked))):
-            # "X那个43%我知道了，Y要到多少？" / "2025年降14.5%，2030年呢？" answered with 43% / 14.5%: the answer
+            # "X那个N%我知道了，Y要到多少？" / "2025年降N%，2030年呢？" answered with N%: the answer
             # gives only figures the question states itself; the plan gives none for what is asked
             refusal = Refusal("no_figure", prompts.REFUSAL_ECHOED_FIGURE, quote=echoed)
             return self._refusal(question, standalone, refusal, hits, scope, t, raw)
         if (s.grounding and s.enabled("rate_name") and analysis.asks_quantity
                 and (given := self._rate_unnamed(standalone, checked, items))):
-            # "X绿地率多少" answered with the figure of 绿化覆盖率, "天然气消费比重" with 天然气消费量: the figures
+            # "X节能率多少" answered with the figure of X覆盖率, "X发电占比" with X发电量: the figures
             # measure a neighbouring indicator. Asked for a number: refused, showing the figure the plan gives
             # and what it measures; asked "X呢？": what the plan says of X in words, if anything
             about = self._qualitative_quote(analysis, items, words_only=True)

@@ -43,7 +43,7 @@ REFUSAL_NO_BODY = "《{title}》{label}没有写明由哪个部门负责或牵�
 REFUSAL_UNNAMED = "文件只笼统地提到这类{kind}，没有点名具体是哪些，无法据此作答。"
 #: a rate asked for whose figure the plan does not give, while the clause gives a neighbouring indicator's
 REFUSAL_OTHER_INDICATOR = "文件没有给出所问这项指标的具体数字；下面原文中的数字属于另一项指标，不能当作答案。"
-#: an answer that only repeats the figures the question itself states ("…那个43%我知道了，Y呢")
+#: an answer that only repeats the figures the question itself states ("X那个N%我知道了，Y呢")
 REFUSAL_ECHOED_FIGURE = "文件给出的只是问题中已经提到的数字，没有给出所问这一项的具体数字。"
 REFUSAL_NO_ENTITY = "检索到的条款没有给出所问的{kind}，无法据此作答。"
 REFUSAL_NO_FIGURE_QUALITATIVE = "文件没有给出这一目标的具体数字，只作了定性表述。"
