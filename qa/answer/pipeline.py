@@ -114,6 +114,7 @@ _MAX_TERM_QUOTES = 6  # sentences quoted for a "which document mentions “X”"
 #: a sentence that has this share of a term's words (in any order) writes the term, for a yes/no "有没有要求X"
 TERM_WORDS_MIN = 0.9
 _MARK = re.compile(r"\[(\d{1,2})\]")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|万吨标准煤|万吨|亿吨|吨|万千瓦|千瓦|万辆|辆|万台|台|万平方米|平方米|万立方米|亿立方米|个|家|座|项)"
                     r"(以上|以下|左右|以内)?")
 
@@ -175,6 +176,15 @@ def _asked_entity(question: str, admin: bool = True) -> str:
 def _quoted(text: str) -> str:
     """The quoted sentences of an extractive answer, without their document titles and clause labels."""
     return re.sub(r"《[^》]*》[^：\n]*：", "", text.replace(prompts.EXTRACTIVE_PREFIX, ""))
+
+
+def _answer_figures(checked) -> tuple[list[str], list[str]]:
+    """The sentences a checked answer rests on (the quoted ones of an extractive answer, else its citations'
+    quotes) and the figures it gives."""
+    if checked.extractive:
+        sentences = [_MARK.sub("", x).strip() for x in _quoted(checked.text).split("\n")]
+        return sentences, [f for x in sentences for f in stated_figures(x)]
+    return [c.quote for c in checked.citations], stated_figures(_MARK.sub("", checked.text))
 
 
 def _shift_marks(text: str, offset: int) -> str:
@@ -773,19 +783,14 @@ class Answerer:
     def _echoed_figure(question: str, checked) -> str:
         """The sentence an answer to a how-much question takes its figures from, when every figure it gives is one
         the question itself states ("X那个N%我知道了"); '' when it gives a figure of its own, or none."""
-        asked = {n for f in stated_figures(question) for n in re.findall(r"\d+(?:\.\d+)?", f)}
+        asked = {n for f in stated_figures(question) for n in _NUMBER.findall(f)}
         if not asked:
             return ""
-        if checked.extractive:
-            sentences = [_MARK.sub("", x).strip() for x in _quoted(checked.text).split("\n")]
-            given = [f for x in sentences for f in stated_figures(x)]
-        else:
-            sentences = [c.quote for c in checked.citations]
-            given = stated_figures(_MARK.sub("", checked.text))
-        numbers = {n for f in given for n in re.findall(r"\d+(?:\.\d+)?", f)}
+        sentences, given = _answer_figures(checked)
+        numbers = {n for f in given for n in _NUMBER.findall(f)}
         if not numbers or not numbers <= asked:
             return ""
-        return next((x for x in sentences if x and numbers & set(re.findall(r"\d+(?:\.\d+)?", x))), "")
+        return next((x for x in sentences if x and numbers & set(_NUMBER.findall(x))), "")
 
     def _rate_unnamed(self, question: str, checked, items: Sequence[EvidenceItem]) -> str:
         """A how-much question that names a rate or share ("…节能率多少", "…发电占比多少"), answered with figures
@@ -795,14 +800,11 @@ class Answerer:
         rates = asked_rates(question, self._regions())
         if not rates:
             return ""
-        if checked.extractive:
-            sentences = [_MARK.sub("", x).strip() for x in _quoted(checked.text).split("\n")]
-            given = [f for x in sentences for f in stated_figures(x)]
-        else:
-            given = stated_figures(_MARK.sub("", checked.text))
+        sentences, given = _answer_figures(checked)
+        if not checked.extractive:  # (the whole of each cited clause: the quote may be only part of it)
             cited = {c.chunk_id for c in checked.citations}
-            sentences = [c.quote for c in checked.citations] + [
-                x.text for it in items if it.hit.chunk.chunk_id in cited for x in split_sentences(it.clause_text)]
+            sentences += [x.text for it in items if it.hit.chunk.chunk_id in cited
+                          for x in split_sentences(it.clause_text)]
         stating = [x for x in sentences if x and rate_segments(given, [x])]
         df = self._support().df
         if not stating or any(names_rate(core, kind, seg, known=lambda b: bool(df.get(b)))
