@@ -416,12 +416,17 @@ def segment_binds(fact: str, claim: str, sentence: str) -> bool:
 RATE_NAMED = 0.5
 
 
+def without_regions(text: str, regions: Sequence[str], by: str = "") -> str:
+    """``text`` with each region name replaced by ``by`` (the longest names first: "雅安市" before "雅安")."""
+    for region in sorted(regions, key=len, reverse=True):
+        text = text.replace(region, by)
+    return text
+
+
 def asked_rates(question: str, regions: Sequence[str] = ()) -> list[tuple[str, str]]:
     """The rates and shares a question names, as (the words before the rate word, the rate word):
     "某市到2025年路灯节能率多少" → [("某市路灯节能", "率")] (a corpus region and 的 are left out)."""
-    text = question.replace("的", "")
-    for region in sorted(regions, key=len, reverse=True):
-        text = text.replace(region, " ")
+    text = without_regions(question.replace("的", ""), regions, by=" ")
     out = []
     for run in re.findall(r"[\u4e00-\u9fff]+", text):
         for m in RATE_TERM.finditer(run):

@@ -196,13 +196,12 @@ ENTITY_NAME = {"企业": r"公司|集团|企业|厂", "公司": r"公司|集团|
 #: the kind of name a question asks for ("由哪家建设公司承建" → 公司)
 ASKS_ENTITY_KIND = re.compile(r"(?:哪家|哪个|哪些|哪几家|什么)[\u4e00-\u9fff]{0,4}?(企业|公司|高校|大学|机构|平台|项目)")
 #: asking which particular members of a kind ("哪几个厂", "园区列了哪几个", "企业名单"): the kind
-_MEMBER_KIND = r"(企业|公司|厂|园区|项目|电站|基地|平台|机构|高校|实验室|产品|单位|中心)"
-#: any kind of member, for a sentence read without the asked kind
-MEMBER_KIND = _MEMBER_KIND
+#: (any of these kinds is also looked for in a sentence read without the asked kind)
+MEMBER_KIND = r"(企业|公司|厂|园区|项目|电站|基地|平台|机构|高校|实验室|产品|单位|中心)"
 _WHICH_MEMBERS = r"(?:哪些|哪几个|哪几家|哪个|哪家|哪一个|哪几所|哪所|哪座|哪几座|哪几处)"
 _NOT_MEMBERS = r"(?!的?(?:部门|措施|要求|行业|方面|计划|任务|内容|工作|政策))"
-ASKS_MEMBERS = re.compile(rf"{_WHICH_MEMBERS}[\u4e00-\u9fff]{{0,8}}?{_MEMBER_KIND}{_NOT_MEMBERS}|"
-                          rf"{_MEMBER_KIND}[^，。？?]{{0,6}}?{_WHICH_MEMBERS}{_NOT_MEMBERS}|{_MEMBER_KIND}名单")
+ASKS_MEMBERS = re.compile(rf"{_WHICH_MEMBERS}[\u4e00-\u9fff]{{0,8}}?{MEMBER_KIND}{_NOT_MEMBERS}|"
+                          rf"{MEMBER_KIND}[^，。？?]{{0,6}}?{_WHICH_MEMBERS}{_NOT_MEMBERS}|{MEMBER_KIND}名单")
 #: an unnamed set that lists kinds ("实施一批A项目、B项目、C项目"): asked for the members of one of those kinds, it
 #: names none
 UNNAMED_LISTING = r"(?<!等)(?:一批|一些|若干)[^，。；;]{0,60}?"

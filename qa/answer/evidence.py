@@ -204,6 +204,12 @@ def select_sentences(question: str, sentences: Sequence[Sentence], heading: str,
     return [sentences[i] for i in sorted(keep)]
 
 
+def clause_span(unit: dict, chunk) -> tuple[str, int]:
+    """The text of a hit's clause and its offset in the document's normalised text: the clause unit's
+    (``unit``, from the index) when there is one, else the chunk's own."""
+    return unit.get("text") or chunk.text, int(unit.get("start", chunk.start if "text" not in unit else 0))
+
+
 def build_evidence(question: str, hits: Sequence[Hit], unit_lookup, budget_chars: int = 120,
                    keep_best: bool = True) -> list[EvidenceItem]:
     """Evidence items [1..n] for the hits. `unit_lookup(doc_id, label)` returns the clause unit
@@ -212,8 +218,7 @@ def build_evidence(question: str, hits: Sequence[Hit], unit_lookup, budget_chars
     for n, hit in enumerate(hits, start=1):
         c = hit.chunk
         unit = unit_lookup(c.doc_id, c.label) or {}
-        text = unit.get("text") or c.text
-        start = int(unit.get("start", c.start if "text" not in unit else 0))
+        text, start = clause_span(unit, c)
         sentences = split_sentences(text, start)
         chosen = select_sentences(question, sentences, c.heading, budget_chars, keep_best)
         items.append(EvidenceItem(n, hit, c.doc_title, c.label, c.heading, text, start, tuple(chosen),

@@ -32,6 +32,7 @@ from qa.answer.citations import (
     stated_figures,
     unchecked,
     unit_fit,
+    without_regions,
 )
 from qa.answer.cues import (
     ADMIN_KIND,
@@ -76,6 +77,7 @@ from qa.answer.evidence import (
     SentenceScorer,
     asks_who,
     build_evidence,
+    clause_span,
     names_bodies,
     split_sentences,
 )
@@ -176,6 +178,18 @@ def _asked_entity(question: str, admin: bool = True) -> str:
 def _quoted(text: str) -> str:
     """The quoted sentences of an extractive answer, without their document titles and clause labels."""
     return re.sub(r"《[^》]*》[^：\n]*：", "", text.replace(prompts.EXTRACTIVE_PREFIX, ""))
+
+
+def _asked_members(question: str) -> tuple[int, str]:
+    """Where a "哪几个X / X点了哪些 / X名单" question asks, and the kind X; (-1, '') when it asks no members."""
+    m = ASKS_MEMBERS.search(question)
+    return (m.start(), next(g for g in m.groups() if g)) if m else (-1, "")
+
+
+def _member_name(question: str, at: int, kind: str) -> str:
+    """The name the question gives the kind at ``at``, read back to a which-word, 的, a document word or a space
+    ("资阳方案 抽水蓄能电站 要启动哪个" → 抽水蓄能电站)."""
+    return MEMBER_PHRASE_CUT.split(question[max(0, at - 8):at])[-1].strip() + kind
 
 
 def _answer_figures(checked) -> tuple[list[str], list[str]]:
@@ -283,16 +297,11 @@ class Answerer:
         question is asked whole, as one question. With ``regions``, the previous question put to the region
         the follow-up names ("B方案…列了哪几条，那B呢 …？" after "A方案…列了哪几条") is that previous question too:
         the whole text, which asks it of B, is the question."""
-        def unplaced(text: str) -> str:
-            for region in sorted(regions, key=len, reverse=True):
-                text = text.replace(region, "")
-            return text
-
         before = [analyzer.normalise(t.content) for t in history if t.role == "user"]
 
         def asked_before(bare: str) -> bool:
-            rest = unplaced(bare)  # (a part that is only a region, "B呢", asks anew)
-            return any(bare in b or (len(rest) >= 4 and rest in unplaced(b)) for b in before)
+            rest = without_regions(bare, regions)  # (a part that is only a region, "B呢", asks anew)
+            return any(bare in b or (len(rest) >= 4 and rest in without_regions(b, regions)) for b in before)
 
         new = [p for p in analysis.parts
                if not (STRONG_QUESTION.search(bare := p.label.strip(" ，,？?。")) and asked_before(bare))]
@@ -672,14 +681,13 @@ class Answerer:
             top = next((h for h in hits if refusal.quote in self._unit_text(h)), hits[0])
             lines.append(prompts.DOCUMENT_SAYS.format(title=top.chunk.doc_title, label=top.chunk.label,
                                                       quote=refusal.quote))
-            unit = self.retriever.unit(top.chunk.doc_id, top.chunk.label) or {}
-            at = self._unit_text(top).find(refusal.quote)
+            c = top.chunk
+            text, start = clause_span(self.retriever.unit(c.doc_id, c.label) or {}, c)
+            at = text.find(refusal.quote)
             if at >= 0 and stated_figures(refusal.quote):
                 # a figure shown, even as what the plan gives instead, is cited like every figure
-                start = int(unit.get("start", top.chunk.start if "text" not in unit else 0)) + at
-                c = top.chunk
-                citations = (Citation(1, c.doc_title, c.label, refusal.quote, c.chunk_id, c.doc_id, start,
-                                      start + len(refusal.quote)),)
+                citations = (Citation(1, c.doc_title, c.label, refusal.quote, c.chunk_id, c.doc_id, start + at,
+                                      start + at + len(refusal.quote)),)
                 lines[-1] += "[1]"
         related = [prompts.RELATED_ITEM.format(title=h.chunk.doc_title, label=h.chunk.label,
                                                heading=h.chunk.heading) for h in hits[:3]]
@@ -816,14 +824,10 @@ class Answerer:
         """"…X电站准备建哪个" where no evidence sentence has the kind asked (电站) and the documents in scope do not
         write its name (X电站, at least four characters: a bare kind is everywhere) as a whole or as its words
         (the not-mentioned test): a refusal; else None."""
-        m = ASKS_MEMBERS.search(question)
-        if not m:
+        start, kind = _asked_members(question)
+        if not kind or any(kind in x.text for it in items for x in split_sentences(it.clause_text)):
             return None
-        kind = next(g for g in m.groups() if g)
-        if any(kind in x.text for it in items for x in split_sentences(it.clause_text)):
-            return None
-        at = question.find(kind, m.start())
-        phrase = MEMBER_PHRASE_CUT.split(question[max(0, at - 8):at])[-1].strip() + kind
+        phrase = _member_name(question, question.find(kind, start), kind)
         return self.policy.not_mentioned(phrase, scope) if len(phrase) >= 4 else None
 
     def _unnamed_members(self, question: str, items: Sequence[EvidenceItem]) -> tuple[str, str]:
@@ -832,10 +836,9 @@ class Answerer:
         leaves unnamed, "实施一批A项目、B项目" asked "B项目都是哪些"); ('', '') when the question asks no names or
         that sentence names them. With no evidence sentence that has X ("哪几家单位" of "一批…中心"), the sentence
         most about the question is read for any kind of member."""
-        m = ASKS_MEMBERS.search(question)
-        if not m:
+        _, kind = _asked_members(question)
+        if not kind:
             return "", ""
-        kind = next(g for g in m.groups() if g)
         sentences = [x.text for it in items for x in split_sentences(it.clause_text) if kind in x.text]
         kinds = kind
         if not sentences and self.settings.enabled("members_any_kind"):
@@ -847,8 +850,8 @@ class Answerer:
         best = normalize_answer(max(sentences, key=lambda x: support.share(question, x)))
         if re.search(UNNAMED_MEMBERS.format(kind=kinds), best):
             return kind, best
-        named = max((MEMBER_PHRASE_CUT.split(question[max(0, x.start() - 8):x.start()])[-1].strip() + kind
-                     for x in re.finditer(kind, question)), key=len)  # ("B项目都是哪些项目": B项目)
+        named = max((_member_name(question, x.start(), kind) for x in re.finditer(kind, question)),
+                    key=len)  # ("B项目都是哪些项目": B项目)
         if self.settings.enabled("members_any_kind") and any(
                 re.search(UNNAMED_LISTING + re.escape(named[i:]), best) for i in range(len(named) - 4)):
             # (the name or its end, five characters at least: "某市X提升项目" is listed as "X提升项目")
