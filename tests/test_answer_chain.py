@@ -1444,3 +1444,76 @@ def test_a_which_question_about_a_set_the_plan_leaves_unnamed_in_other_words_or_
     answerer.settings = off
     assert answerer._unnamed_members("某市方案说要建一批智慧照明创新中心，具体是哪几家单位？", centres) == ("", "")
 
+
+
+# -- session 17: the basis of a measure, headed sentences, role holders,
+# shares in words, clauses cited by region, every item of a list
+def test_the_basis_of_a_measure_is_not_the_basis_of_the_document():
+    assert answer_type("某市方案给各区下达路灯改造指标，以什么为依据？") != "basis"
+    assert answer_type("某市方案给各区下达路灯改造指标，以什么为依据？", measure_basis=False) == "basis"
+    assert answer_type("某市这份方案的制定依据是哪些文件？") == "basis"
+    assert answer_type("某市方案引用的上位文件编号是多少？") == "doc_number"
+
+
+def _policy(fake_service, ablate: str, texts: list[str]):
+    from qa.answer.policy import RefusalPolicy
+    from qa.answer.support import FigureSupport
+
+    settings = fake_service.answerer.settings.replace(ablate=ablate)
+    return RefusalPolicy(settings, lambda: FigureSupport(texts), lambda: [], lambda ids: texts)
+
+
+def test_a_sentence_is_read_with_its_clause_heading_for_a_mention(fake_service):
+    from qa.types import Scope
+
+    texts = ["（三）街区照明工程。推行照明定额管理，全面开展节约型单位创建。", "（四）其他工作。按计划推进各项任务。"]
+    scope = Scope(doc_ids=(), regions=(), out_of_scope=(), explicit=False)
+    assert _policy(fake_service, "", texts).not_mentioned("街区照明推行照明定额管理", scope) is None
+    refused = _policy(fake_service, "mention_heading", texts).not_mentioned("街区照明推行照明定额管理", scope)
+    assert refused is not None and refused.code == "not_mentioned"
+    # a heading is a short first sentence: a long one is a sentence like the others
+    long_first = ["街区推进各类路灯改造并同步完善配套的管理制度和长效运维机制建设工作。推行照明定额管理。"]
+    assert _policy(fake_service, "", long_first).not_mentioned("路灯单位推行照明定额管理", scope) is not None
+
+
+def test_a_premise_that_puts_another_body_in_charge_is_false():
+    from qa.answer.policy import another_holder
+
+    plan = "各级人民政府对本辖区路灯工作负总责，主要领导为第一责任人，要加强统筹。"
+    assert another_holder("由各级住建部门对本辖区路灯工作负总责", plan)
+    assert another_holder("各级人民政府对本辖区路灯工作负总责、分管主任为第一责任人", plan)
+    assert not another_holder("各级人民政府对本辖区路灯工作负总责", plan)
+    assert not another_holder("由各级住建部门对本辖区路灯工作负总责", "推进路灯节能改造。")  # no role given there
+
+
+def test_a_share_in_words_in_a_premise_must_be_stated():
+    from qa.answer.cues import PREMISE_SHARE
+
+    assert PREMISE_SHARE.findall("新增路灯用电有一半可不计入考核") == ["一半"]
+    assert PREMISE_SHARE.findall("三分之一的街区完成改造") == ["三分之一"]
+    assert PREMISE_SHARE.findall("路灯改造率定了百分之几") == []
+
+
+def test_a_follow_up_points_at_a_clause_the_last_answer_cites_by_region(fake_service):
+    history = [Turn("user", "雅安在生态建设上要做哪些事？"), Turn("assistant", "雅安（十一）：……")]
+    a = fake_service.answerer.analyse("这条由哪几个单位牵头？", history)
+    assert a.followed_clause == (YAAN, "（十一）")
+    from qa.service import build_service
+
+    off = build_service(fake_service.answerer.settings.replace(ablate="region_cited"))
+    assert off.answerer.analyse("这条由哪几个单位牵头？", history).followed_clause == ()
+    unknown = [Turn("user", "…"), Turn("assistant", "某市（十一）：……")]  # no indexed region
+    assert fake_service.answerer.analyse("这条由哪几个单位牵头？", unknown).followed_clause == ()
+
+
+def test_a_question_for_every_item_gets_the_first_clause_whole():
+    from qa.answer.cues import ASKS_EVERY_ITEM, LONG_LIST_CHARS
+
+    sentences = "".join(f"第{n}项，推进路灯改造任务{n}并完善管理。" for n in range(1, 13))
+    item = _synthetic_item("（二）开展街区行动。" + sentences)
+    hits = [item.hit]
+    unit = {"text": item.clause_text, "start": 0}
+    short = build_evidence("街区行动有哪些做法", hits, lambda d, label: unit, 120)
+    whole = build_evidence("街区行动有哪些做法", hits, lambda d, label: unit, 120, first_budget=LONG_LIST_CHARS)
+    assert sum(map(len, (s.text for s in whole[0].sentences))) > sum(map(len, (s.text for s in short[0].sentences)))
+    assert ASKS_EVERY_ITEM.search("请逐条列全") and not ASKS_EVERY_ITEM.search("有哪些做法")

@@ -104,7 +104,7 @@ class QuestionAnalyzer:
 
     def __init__(self, region_aliases: Mapping[str, str], *, script: bool = True, preamble: bool = True,
                  parts: bool = True, described: bool = True, sides: bool = True, tails: bool = True,
-                 postscript: bool = True) -> None:
+                 postscript: bool = True, measure_basis: bool = True) -> None:
         """``script``/``preamble``/``parts``/``described``/``sides``/``tails``/``postscript``: switch a mechanism
         off (ablation runs)."""
         self.aliases = dict(region_aliases)
@@ -113,6 +113,7 @@ class QuestionAnalyzer:
         self.use_sides = sides  # two named sides asked of each in words no other split reads
         self.use_tails = tails  # a sentence after the question that only compares, or asks where, is no part
         self.use_postscript = postscript  # a statement about the asker after the question is no part
+        self.use_measure_basis = measure_basis  # "下达指标以什么为依据" asks the body, not the card
         self._ordered = sorted(self.aliases, key=lambda a: (-len(a), a))
         shorts: dict[str, str] = {}
         for alias, canon in self.aliases.items():  # the shortest alias is what people write
@@ -205,7 +206,7 @@ class QuestionAnalyzer:
         periods = tuple(dict.fromkeys(cues.PERIOD.findall(text)))
         asserted = premise(text)  # a question built on a premise is answered (or refused) as a whole
         return QuestionAnalysis(
-            original=question, text=text, preamble=preamble, answer_type=answer_type(text), years=years,
+            original=question, text=text, preamble=preamble, answer_type=answer_type(text, measure_basis=self.use_measure_basis), years=years,
             periods=periods, regions=regions,
             parts=tuple(self.parts(text)) if split and self.use_parts and not asserted else (),
             premise=asserted,
@@ -500,18 +501,18 @@ def _asks_only_who(segment: str) -> bool:
     return not cues.WHO_PHRASING.sub("", segment) and bool(cues.RESPONSIBILITY.search(segment))
 
 
-def answer_type(text: str) -> str:
+def answer_type(text: str, *, measure_basis: bool = True) -> str:
     """The kind of answer the question expects, read first from the last clause of the question (where
     a Chinese question puts its question word: "…是什么时候印发的，文号是多少？" asks for the number)."""
     segments = [x for x in re.split(r"[，,；;]", text) if x.strip()]
     if len(segments) > 1:
-        last = _answer_type(segments[-1])
+        last = _answer_type(segments[-1], measure_basis, text)
         if last != "explanation":
             return last
-    return _answer_type(text)
+    return _answer_type(text, measure_basis)
 
 
-def _answer_type(text: str) -> str:
+def _answer_type(text: str, measure_basis: bool = True, whole: str = "") -> str:
     if cues.ASKS_DOCNUMBER.search(text):
         return "doc_number"
     if cues.ASKS_DATE.search(text) and not cues.ASKS_QUANTITY.search(text):
@@ -526,7 +527,8 @@ def _answer_type(text: str) -> str:
         return "abridged"
     if cues.ASKS_RELEASE.search(text):
         return "release"
-    if cues.ASKS_BASIS.search(text) and not cues.ASKS_QUANTITY.search(text):
+    if (cues.ASKS_BASIS.search(text) and not cues.ASKS_QUANTITY.search(text)
+            and not (measure_basis and cues.MEASURE_BASIS.search(whole or text))):
         return "basis"
     if cues.ASKS_WHICH_DOC.search(text):
         return "which_doc"

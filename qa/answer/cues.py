@@ -131,6 +131,9 @@ ASKS_RECIPIENTS = re.compile(r"主送|发给|印发给|下发给|发至")
 #: the copies a letter is sent to (抄送), a line of its own in a cover letter, not its recipients (主送)
 ASKS_CC = re.compile(r"抄送|(?i:\bcc\b|carbon cop)")
 ASKS_BASIS = re.compile(r"依据|根据(?:哪|什么)|上级文件|贯彻落实(?:哪|什么)|引用的?[^，,。？?]{0,12}(?:文件|通知|方案)")
+#: the basis of a measure, not of the document ("下达各区的指标以什么为依据", "补贴标准依据什么定"): the body
+#: answers it, not the cover letter
+MEASURE_BASIS = re.compile(r"(?:目标|指标|任务|额度|配额|名单|等级|档次|资金|补贴|补助|奖励|标准|价格|电价)[^。？?]{0,8}?依据")
 #: who approved the document before it was issued ("经过谁同意", "市政府批准了吗")
 ASKS_APPROVAL = re.compile(r"(?:经过?|由)(?:谁|哪|什么)[^，,。？?]{0,8}(?:同意|批准)|谁(?:同意|批准)|(?:同意|批准)了?(?:吗|没有)")
 #: whether the published text is the whole document ("公开的是全文吗", "有没有删减")
@@ -232,6 +235,10 @@ PLACE_AREA = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:经济区|开发区|新区|�
 GENERIC_PLACE_NAMES = frozenset({"自治县", "新区", "开区", "城区", "园区", "市区", "县区", "景区", "库区", "山区", "社区",
                                  "片区", "辖区", "示范区", "试验区", "各区", "全区", "全县", "全市", "本市"})
 ASKS_WHICH_DOC = re.compile(r"哪个(?:文件|方案|文件里|方案里)|(?:哪几个|哪些|哪几份)(?:文件|方案)|哪份|哪一份|哪个地方的方案|出自|(?i:\bwhich (?:document|plan)\b)")
+#: a list question that asks for every item ("全部列出来", "一条条列", "都有哪些"): the first clause is given whole
+#: (up to LONG_LIST_CHARS), not its few sentences nearest the question
+ASKS_EVERY_ITEM = re.compile(r"全部|全都|全列|列全|一条条|逐条|逐一|所有|完整(?:地)?列|都列|统统|一共|总共|都有哪些|全面列")
+LONG_LIST_CHARS = 360
 ASKS_LIST = re.compile(r"哪些|有什么|包括什么|包括哪|几个方面|列出|都有|措施|任务|(?i:\bwhat (?:are|measures)\b)")
 #: words that make a figure question ("比例", "达到") worth a figure bonus when choosing sentences ("哪几种"
 #: asks which ones, not how many)
@@ -249,6 +256,8 @@ UNIT_MAGNITUDE = re.compile(r"^(?:万|亿|千)")
 #: question (一 is left out: 一批, 一体化 are not counts)
 CJK_COUNT = re.compile(r"(?<![第十])[两二三四五六七八九十]+(?:级|类|项|大|种|个|批次|方面)")
 #: a count a premise asserts in Chinese numerals ("每季度检查三次", "整改六个月"): it must stand in the sentence too
+#: a share in words ("有一半可以不算", "三分之一"): like a figure, it must stand in the sentence that states the requirement
+PREMISE_SHARE = re.compile(r"一半|半数|过半|大半|[二三四五六七八九十]分之[一二三四五六七八九]")
 PREMISE_COUNT = re.compile(r"(?<![第十])[两二三四五六七八九十百]+(?:次|个月|周|天|倍|级|类|项|种|批)")
 #: how often something is done ("每个季度考核", "年度评价"): a premise's frequency must stand in the sentence that
 #: gives the requirement a frequency of its own
@@ -288,6 +297,11 @@ GENERIC_PLACES = frozenset({"城市", "地方", "地区", "全国", "国家", "�
 CLAUSE_DEIXIS = re.compile(r"(?:这|该|此|上面那|上一)(?:一)?条|(?:这|该|此)(?:项|个)(?:措施|任务|工作|要求)")
 #: a clause cited in an answer or a conversation turn: 《title》 and its label ("《…方案》（十六）", "《…方案》三、（一）")
 CITED_CLAUSE = re.compile(r"《([^《》]{4,60})》\s*((?:[一二三四五六七八九十]+、)?（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|通知|序言)")
+#: a question about the cover letter's own text ("那封印发函结尾怎么说", "通知正文讲了…"): the letter is read first
+LETTER_REFERENCE = re.compile(r"(?:印发|转发)[^，,。？?]{0,12}?(?:的)?(?:通知|函)|(?:那|这|该)(?:份|个|封)(?:印发)?(?:通知|函)|"
+                              r"(?:通知|函)(?:里|中|开头|正文|第[一二三四五]段|最后|结尾|末尾)")
+#: a clause cited by its region's short name, as people quote an answer ("四川（二十一）：…", "雅安 三、（一）")
+REGION_CITED_CLAUSE = re.compile(r"([\u4e00-\u9fff]{2,8}?)\s*((?:[一二三四五六七八九十]+、)?（[一二三四五六七八九十]+）)")
 #: a question that asks only where the answer before it stands ("在哪条？", "出自第几条"): every answer cites
 #: its clause, so it is no part of its own
 WHERE_ONLY = re.compile(r"^(?:它|这|那|这个|那个)?(?:是|在|出自|见于|写在|来自)?(?:哪(?:一|个)?|第几)"
@@ -386,6 +400,11 @@ PREMISE_OPENER = re.compile(r"^(?:既然|听说|据说|我听说|都说)(?:[\u4e
 DEPARTMENT_NAME = re.compile(r"(?:局|委|厅|办|委员会|办公室)$")
 #: a statement of who leads something ("…治理是市水利局牵头的"): a premise about the lead body
 LEAD_CLAIM = re.compile(r"(?:是|由)([\u4e00-\u9fff]{2,14}?)(?:来)?牵头(?:的|负责)?$")
+#: a premise that puts someone in charge ("由X对辖区工作负总责", "X为第一责任人"): the holder and the role
+ROLE_CLAIM = re.compile(r"([\u4e00-\u9fff]{2,14}?(?:部门|局|委|厅|办|政府|同志|领导|局长|厅长|主任|书记|单位|机构|中心))"
+                        r"(?:对[^，,、；;。]{0,24}?)?(?:负总责|总负责|(?:是|为)第一责任人)")
+#: the role of a ROLE_CLAIM, as a sentence that gives it to someone else writes it
+ROLE_WORDS = {"负总责": "负总责", "总负责": "负总责", "第一责任人": "第一责任人"}
 #: a premise that has someone lead or act on its own ("由区里牵头开展X") is not stated by a sentence that has
 #: it only assist ("配合上级开展X")
 LEADS_ON_OWN = re.compile(r"牵头|主导|自行|自己|独立|自主")

@@ -211,16 +211,18 @@ def clause_span(unit: dict, chunk) -> tuple[str, int]:
 
 
 def build_evidence(question: str, hits: Sequence[Hit], unit_lookup, budget_chars: int = 120,
-                   keep_best: bool = True) -> list[EvidenceItem]:
+                   keep_best: bool = True, first_budget: int = 0) -> list[EvidenceItem]:
     """Evidence items [1..n] for the hits. `unit_lookup(doc_id, label)` returns the clause unit
-    (dict with text/start/heading/departments) or None (then the chunk text is used)."""
+    (dict with text/start/heading/departments) or None (then the chunk text is used). ``first_budget``: a
+    larger budget for the first item (a question that asks for every item of a list)."""
     items = []
     for n, hit in enumerate(hits, start=1):
         c = hit.chunk
         unit = unit_lookup(c.doc_id, c.label) or {}
         text, start = clause_span(unit, c)
         sentences = split_sentences(text, start)
-        chosen = select_sentences(question, sentences, c.heading, budget_chars, keep_best)
+        budget = max(budget_chars, first_budget) if n == 1 else budget_chars
+        chosen = select_sentences(question, sentences, c.heading, budget, keep_best)
         items.append(EvidenceItem(n, hit, c.doc_title, c.label, c.heading, text, start, tuple(chosen),
                                   tuple(sentences), tuple(unit.get("departments") or c.departments)))
     return items

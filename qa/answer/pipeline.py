@@ -44,6 +44,7 @@ from qa.answer.cues import (
     ASKS_BASIS,
     ASKS_DUTY,
     ASKS_ENTITY_KIND,
+    ASKS_EVERY_ITEM,
     ASKS_ISSUER,
     ASKS_MEMBERS,
     ASKS_PLACE,
@@ -60,6 +61,8 @@ from qa.answer.cues import (
     ENTITY_NAME,
     GENERIC_PLACE_NAMES,
     LATIN_WORD,
+    LETTER_REFERENCE,
+    LONG_LIST_CHARS,
     MEMBER_KIND,
     MEMBER_PHRASE_CUT,
     PLACE_AREA,
@@ -91,7 +94,7 @@ from qa.answer.policy import (
     sentence_years,
     unstated_year,
 )
-from qa.answer.rewrite import followed_clause, rewrite
+from qa.answer.rewrite import followed_clause, region_cited_clause, rewrite
 from qa.answer.support import FigureSupport, cjk_bigrams, content_bigrams, word_bigrams, writes_apart
 from qa.errors import QAError
 from qa.index.scope import city_name, place_names, region_aliases
@@ -232,7 +235,8 @@ class Answerer:
             analyzer = QuestionAnalyzer(aliases, script=s.enabled("script"), preamble=s.enabled("preamble"),
                                         parts=s.enabled("parts"), described=s.enabled("described_parts"),
                                         sides=s.enabled("side_parts"), tails=s.enabled("part_tails"),
-                                        postscript=s.enabled("postscript"))
+                                        postscript=s.enabled("postscript"),
+                                        measure_basis=s.enabled("measure_basis"))
             self._alias_cache = (data, aliases, analyzer)
         return self._alias_cache[1], self._alias_cache[2]
 
@@ -272,6 +276,8 @@ class Answerer:
                                    notes=(prompts.TRANSLATED_NOTE.format(text=translated),))
         if history:
             cited = followed_clause(analysis.text, history) if self.settings.enabled("follow_clause") else None
+            if cited is None and self.settings.enabled("follow_clause") and self.settings.enabled("region_cited"):
+                cited = self._region_cited(analysis.text, history)
             if cited and self.retriever.clause_chunk(*cited) is not None:
                 # "这一条由谁牵头？": asked of the clause the last answer cited, as it stands (that clause is its
                 # evidence), one question and not two parts; nothing to rewrite
@@ -311,6 +317,21 @@ class Answerer:
             return replace(analysis, parts=tuple(new))
         # one question, with the previous one before it as its context (what "林业…" is asked about)
         return replace(analysis, parts=())
+
+    def _region_cited(self, question: str, history: Sequence[Turn]) -> tuple[str, str] | None:
+        """(title, label) of a clause the last answer cites as "四川（二十一）": the one document of that region
+        that has the label (None when none or several have it)."""
+        cited = region_cited_clause(question, history)
+        if cited is None:
+            return None
+        aliases, _ = self._aliases()
+        word, label = cited
+        region = next((aliases[a] for a in sorted(aliases, key=len, reverse=True) if word.endswith(a)), None)
+        if region is None:
+            return None
+        titles = [str(meta.get("title", "")) for meta in self.retriever.load().documents.values()
+                  if meta.get("region") == region and any(u["label"] == label for u in meta.get("units", []))]
+        return (titles[0], label) if len(titles) == 1 else None
 
     def _translate(self, text: str) -> str:
         """The question in Chinese, by the local model ('' when it gives no usable translation)."""
@@ -358,6 +379,10 @@ class Answerer:
         hits, scope = self.retriever.search(standalone, k=n_hits, doc_ids=doc_ids)
         if analysis.followed_clause:
             hits = self._followed_first(hits, analysis.followed_clause, doc_ids)
+        elif self.settings.enabled("letter_first") and LETTER_REFERENCE.search(standalone):
+            letter = self._cover_letter(scope)
+            if letter is not None:  # "那封印发函结尾怎么说": the cover letter is what is asked about
+                hits = self._followed_first(hits, letter, doc_ids)
         t_retrieved = time.perf_counter()
         timings = {"rewrite_ms": (t_analysed - t0) * 1000, "retrieve_ms": (t_retrieved - t_analysed) * 1000}
         evidence_hits = hits[: self.settings.top_k]
@@ -377,8 +402,11 @@ class Answerer:
                 yield StreamEvent("answer", answer=self._refusal(question, standalone, refusal, hits, scope,
                                                                  Timings(**timings, total_ms=total)))
                 return
+        every = (analysis.answer_type == "list" and ASKS_EVERY_ITEM.search(analysis.text)
+                 and self.settings.enabled("every_item"))
         items = build_evidence(standalone, evidence_hits, self.retriever.unit, self.settings.evidence_chars,
-                               keep_best=self.settings.enabled("best_sentence"))
+                               keep_best=self.settings.enabled("best_sentence"),
+                               first_budget=LONG_LIST_CHARS if every else 0)
         quoted = QUOTED_TERM.search(analysis.text)
         if (self.settings.grounding and analysis.answer_type == "which_doc" and quoted
                 and self.settings.enabled("which_doc")):
@@ -441,6 +469,14 @@ class Answerer:
         pinned = Hit(chunk, top.score if top else 1.0, dense_score=top.dense_score if top else None,
                      keyword_score=top.keyword_score if top else None)
         return [pinned, *rest]
+
+    def _cover_letter(self, scope: Scope) -> tuple[str, str] | None:
+        """(title, label) of the cover letter (通知 / 函) of the one document in scope; None otherwise."""
+        if len(scope.doc_ids) != 1:
+            return None
+        meta = self.retriever.load().documents.get(scope.doc_ids[0]) or {}
+        label = next((u["label"] for u in meta.get("units", []) if u["label"] in ("通知", "函")), None)
+        return (str(meta.get("title", "")), label) if label else None
 
     def _answer_parts(self, question: str, analysis: QuestionAnalysis, doc_ids: Sequence[str] | None,
                       cancel: threading.Event | None, t0: float) -> Iterator[StreamEvent]:

@@ -54,8 +54,11 @@ from qa.answer.cues import (
     LISTED_ASK,
     NEGATION,
     PREMISE_COUNT,
+    PREMISE_SHARE,
     QUESTION_NOISE,
     RESTRICTED,
+    ROLE_CLAIM,
+    ROLE_WORDS,
     SOFT_MODAL,
     STRONG_MODAL,
     UNIVERSAL,
@@ -132,6 +135,21 @@ def best_sentence(wanted: set[str], texts: Sequence[str]) -> tuple[float, str]:
     return best
 
 
+#: the longest first sentence of a clause read as its heading ("（二）街区照明改造工程。")
+HEADING_MAX = 30
+
+
+def sentence_words(texts: Sequence[str], *, headed: bool = False) -> list[set[str]]:
+    """The CJK bigrams of each sentence of ``texts``; ``headed``: with those of its clause's heading (a short
+    first sentence) added."""
+    out = []
+    for text in texts:
+        sentences = split_sentences(text)
+        heading = cjk_bigrams(sentences[0].text) if headed and sentences and len(sentences[0].text) <= HEADING_MAX else set()
+        out.extend(cjk_bigrams(s.text) | heading for s in sentences)
+    return out
+
+
 def supporting_sentences(wanted: set[str], texts: Sequence[str], threshold: float) -> list[str]:
     """The sentences of ``texts`` that cover at least ``threshold`` of ``wanted``."""
     return [s.text for text in texts for s in split_sentences(text)
@@ -187,6 +205,17 @@ def another_lead(claim: str, clause: str) -> bool:
         return bool(named) and bool(DEPARTMENT_NAME.search(body))
     leads = re.findall(r"([^（(，,、；;。]{2,20}?)牵头", clause)
     return bool(leads) and not any(body in lead for lead in leads)
+
+
+def another_holder(claim: str, sentence: str) -> bool:
+    """Does ``claim`` put a body in charge ("由X对…负总责", "X为第一责任人") where ``sentence`` gives that role to
+    someone it names instead ("各级政府…负总责，主要领导为第一责任人")?"""
+    for m in ROLE_CLAIM.finditer(claim):
+        holder = re.sub(r"^(?:由|是|规定|要求)", "", m.group(1))
+        role = next(w for k, w in ROLE_WORDS.items() if k in m.group(0))
+        if role in sentence and holder not in sentence:
+            return True
+    return False
 
 
 def assists_only(claim: str, sentence: str) -> bool:
@@ -301,6 +330,8 @@ class RefusalPolicy:
             wrong = [f for f in stated_figures(analysis.premise)
                      if not any(f in x for x in supporting) or (bind and not segment_binds(f, analysis.premise, joined))]
             wrong += [c for c in PREMISE_COUNT.findall(analysis.premise) if not any(c in x for x in supporting)]
+            if self.settings.enabled("premise_share"):
+                wrong += [c for c in PREMISE_SHARE.findall(analysis.premise) if not any(c in x for x in supporting)]
             wrong += unstated_frequencies(analysis.premise, supporting)
             if wrong and self.settings.enabled("premise_figures"):
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
@@ -318,7 +349,8 @@ class RefusalPolicy:
                                quote=sentence)
             if self.settings.enabled("premise_roles") and (
                     any(another_lead(analysis.premise, t) for t in texts if sentence and sentence in t)
-                    or (self.settings.enabled("premise_assist") and assists_only(analysis.premise, sentence))):
+                    or (self.settings.enabled("premise_assist") and assists_only(analysis.premise, sentence))
+                    or (self.settings.enabled("premise_holder") and another_holder(analysis.premise, sentence))):
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
                                quote=sentence)
             if self.settings.enabled("premise_modality") and (
@@ -390,7 +422,10 @@ class RefusalPolicy:
         wanted = content_bigrams(acronyms_in_words(words) if acronyms else words, self._regions())
         if not wanted and not missing:
             return None
-        share, _ = best_sentence(wanted, docs)
+        # each sentence read with its clause's heading ("（二）街区照明改造工程。…推行照明定额管理": the sentence
+        # is about 街区照明 though it does not repeat it)
+        sentences = sentence_words(docs, headed=self.settings.enabled("mention_heading"))
+        share = max((len(pairs & wanted) / len(wanted) for pairs in sentences), default=0.0) if wanted else 1.0
         if self.settings.enabled("mention_weight") and share >= self.settings.mention_threshold:
             # weighted by how rare each word is in the corpus: "危废收运体系" is not mentioned by a sentence on
             # "垃圾收运体系" alone, since 危废 is the word that tells it apart (words no document has, such as a
@@ -399,7 +434,6 @@ class RefusalPolicy:
             known = {b: support.idf(b) for b in wanted if support.df.get(b)}
             total = sum(known.values())
             if total:
-                sentences = (cjk_bigrams(s.text) for t in docs for s in split_sentences(t))
                 share = max((sum(w for b, w in known.items() if b in pairs) / total for pairs in sentences),
                             default=0.0)
         if share >= self.settings.mention_threshold and not missing:

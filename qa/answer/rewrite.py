@@ -16,6 +16,7 @@ from qa.answer.cues import (
     CLAUSE_DEIXIS,
     PROVINCE_PLAN,
     PROVINCE_WORD,
+    REGION_CITED_CLAUSE,
     RESPONSIBILITY,
     STRONG_QUESTION,
 )
@@ -57,6 +58,18 @@ def followed_clause(question: str, history: Sequence[Turn]) -> tuple[str, str] |
     for turn in reversed(history):
         if turn.role == "assistant":
             m = CITED_CLAUSE.search(turn.content)
+            return (m.group(1), m.group(2)) if m else None
+    return None
+
+
+def region_cited_clause(question: str, history: Sequence[Turn]) -> tuple[str, str] | None:
+    """(region word, label) of the clause "这条" points at when the last answer cites it by its region's name
+    ("四川（二十一）：…") rather than by the document's title; None otherwise."""
+    if not CLAUSE_DEIXIS.search(question):
+        return None
+    for turn in reversed(history):
+        if turn.role == "assistant":
+            m = REGION_CITED_CLAUSE.search(turn.content)
             return (m.group(1), m.group(2)) if m else None
     return None
 
