@@ -1517,3 +1517,15 @@ def test_a_question_for_every_item_gets_the_first_clause_whole():
     whole = build_evidence("街区行动有哪些做法", hits, lambda d, label: unit, 120, first_budget=LONG_LIST_CHARS)
     assert sum(map(len, (s.text for s in whole[0].sentences))) > sum(map(len, (s.text for s in short[0].sentences)))
     assert ASKS_EVERY_ITEM.search("请逐条列全") and not ASKS_EVERY_ITEM.search("有哪些做法")
+
+
+def test_the_fallback_quotes_every_sentence_of_the_clause_when_every_item_is_asked():
+    from qa.answer.citations import extractive_answer
+    from qa.answer.cues import EVERY_ITEM_QUOTES
+
+    text = "（二）开展街区行动。" + "".join(f"推进第{n}类路灯改造。" for n in range(1, 7))
+    items = [_synthetic_item(text)]
+    two = extractive_answer(items, "街区行动有哪些做法", [])
+    every = extractive_answer(items, "街区行动有哪些做法", [], n_quotes=EVERY_ITEM_QUOTES)
+    assert len(two.text.splitlines()) == 3  # the prefix and two quotes
+    assert len(every.text.splitlines()) > 3 and all(f"第{n}类" in every.text for n in range(1, 7))

@@ -189,7 +189,7 @@ def _strip(text: str, names: Sequence[str]) -> str:
 def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: Sequence[str] = (),
                  years: Sequence[str] = (), *, bind_years: bool = True, qualifiers: bool = True,
                  cite_missing: bool = False, meaning: Meaning | None = None, segments: bool = True,
-                 respective: bool = True) -> Checked:
+                 respective: bool = True, n_quotes: int = 2) -> Checked:
     """Check and repair citations; fall back to an extractive answer when the text is not grounded.
     `strip`: names (regions) ignored when comparing the claim's wording with the evidence.
     `years`: the years the question asks about; a figure must be stated for the claim's year (or, when
@@ -199,7 +199,7 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
     states a figure or body found in a clause, those clauses are cited for it).
     `meaning`: scores sentences by meaning for the extractive fallback (see :func:`extractive_answer`).
     `segments` / `respective`: a figure of a listing sentence is bound to its own item (:func:`segment_binds`,
-    :func:`respective_binds`)."""
+    :func:`respective_binds`). `n_quotes`: sentences the extractive fallback quotes."""
     by_n = {it.n: it for it in items}
     norms = {it.n: normalize_answer(it.clause_text) for it in items}
     vocab = known_bodies(items)
@@ -224,7 +224,7 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
             missing = next((f for f in facts if not any(_fact_in(f, norms[n]) for n in by_n)), None)
             if missing is not None:
                 notes.append(f"“{missing}”不在任何条款中")
-                return _extractive(items, question, notes, meaning=meaning)
+                return _extractive(items, question, notes, n_quotes, meaning=meaning)
             notes.append(f"“{claim.text[:30]}”中的数字在条款中说的是别的事")
             if respective and _ASKS_QUANTITY.search(question) and asks_unlisted_item(facts, asked, items):
                 # "畜禽粪污回收率是多少" answered with a figure of "秸秆、农膜…回收率分别达到…": the list has no
@@ -234,15 +234,15 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
                                                    False, False) is not None:
                 # the figure was taken from the next item of the same sentence: the sentence has the subject
                 # with its own figure, so it is quoted instead
-                return _extractive(items, question, notes, meaning=meaning)
+                return _extractive(items, question, notes, n_quotes, meaning=meaning)
             if _ASKS_QUANTITY.search(question):  # the figure asked for is not what the clauses state
                 return Checked(raw, [], notes=notes, refused_no_figure=True)
-            return _extractive(items, question, notes, meaning=meaning)
+            return _extractive(items, question, notes, n_quotes, meaning=meaning)
         if (bind_years and not stated_figures(claim.text)
                 and _misdated(claim.text, [by_n[n] for n in (valid or list(by_n))])):
             # "到2030年，…格局基本形成" copied from the clause's 2025 sentence with the year changed
             notes.append(f"“{claim.text[:30]}”的年份与条款原句不符")
-            return _extractive(items, question, notes, meaning=meaning)
+            return _extractive(items, question, notes, n_quotes, meaning=meaning)
         if facts and valid and chosen != valid:
             notes.append(f"引用[{','.join(map(str, valid))}]改为[{','.join(map(str, chosen))}]")
         if not facts:
@@ -268,7 +268,7 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
     uncited = not any(c.cited for c in claims)
     if not any(ch for _, ch, _ in final) or (uncited and (cite_missing or not all(f for _, _, f in final))):
         notes.append("回答没有引用任何条款")
-        return _extractive(items, question, notes, meaning=meaning)
+        return _extractive(items, question, notes, n_quotes, meaning=meaning)
     if uncited:
         # no [n] written, but every figure and body was found in its clause: cite that clause
         notes.append("回答未标注引用，已按核对结果补上")
@@ -276,7 +276,7 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
 
     if asks_who(question) and not any(bodies(c.text, vocab) for c, _, _ in final):
         notes.append("问题问的是负责部门，回答没有给出任何部门")
-        return _extractive(items, question, notes, meaning=meaning)
+        return _extractive(items, question, notes, n_quotes, meaning=meaning)
     # renumber by first appearance and build the citations
     order: dict[int, int] = {}
     quotes: dict[int, tuple[str, list[str]]] = {}
@@ -630,9 +630,9 @@ QUOTE_RANK_PENALTY = 0.1
 
 
 def extractive_answer(items: Sequence[EvidenceItem], question: str, notes: Sequence[str],
-                      meaning: Meaning | None = None, prefix: str = EXTRACTIVE_PREFIX) -> Checked:
+                      meaning: Meaning | None = None, prefix: str = EXTRACTIVE_PREFIX, n_quotes: int = 2) -> Checked:
     """The extractive fallback, for callers outside the checker."""
-    return _extractive(items, question, list(notes), meaning=meaning, prefix=prefix)
+    return _extractive(items, question, list(notes), n_quotes, meaning=meaning, prefix=prefix)
 
 
 def _extractive(items: Sequence[EvidenceItem], question: str, notes: list[str], n_quotes: int = 2,

@@ -239,6 +239,8 @@ ASKS_WHICH_DOC = re.compile(r"哪个(?:文件|方案|文件里|方案里)|(?:哪
 #: (up to LONG_LIST_CHARS), not its few sentences nearest the question
 ASKS_EVERY_ITEM = re.compile(r"全部|全都|全列|列全|一条条|逐条|逐一|所有|完整(?:地)?列|都列|统统|一共|总共|都有哪些|全面列")
 LONG_LIST_CHARS = 360
+#: sentences the extractive fallback quotes for such a question (2 otherwise)
+EVERY_ITEM_QUOTES = 8
 ASKS_LIST = re.compile(r"哪些|有什么|包括什么|包括哪|几个方面|列出|都有|措施|任务|(?i:\bwhat (?:are|measures)\b)")
 #: words that make a figure question ("比例", "达到") worth a figure bonus when choosing sentences ("哪几种"
 #: asks which ones, not how many)

@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from qa.answer import prompts
@@ -59,6 +60,7 @@ from qa.answer.cues import (
     ENGLISH_TERMS,
     ENGLISH_WORD,
     ENTITY_NAME,
+    EVERY_ITEM_QUOTES,
     GENERIC_PLACE_NAMES,
     LATIN_WORD,
     LETTER_REFERENCE,
@@ -402,8 +404,7 @@ class Answerer:
                 yield StreamEvent("answer", answer=self._refusal(question, standalone, refusal, hits, scope,
                                                                  Timings(**timings, total_ms=total)))
                 return
-        every = (analysis.answer_type == "list" and ASKS_EVERY_ITEM.search(analysis.text)
-                 and self.settings.enabled("every_item"))
+        every = self._every_item(analysis) and self.settings.enabled("every_item")
         items = build_evidence(standalone, evidence_hits, self.retriever.unit, self.settings.evidence_chars,
                                keep_best=self.settings.enabled("best_sentence"),
                                first_budget=LONG_LIST_CHARS if every else 0)
@@ -961,15 +962,23 @@ class Answerer:
             return None
         return best if share(best.clause_text) >= cited_share + WHO_TOPIC_MARGIN else None
 
+    @staticmethod
+    def _every_item(analysis: QuestionAnalysis) -> bool:
+        """A list question that asks for every item ("全部列出来", "一条条列")."""
+        return analysis.answer_type == "list" and bool(ASKS_EVERY_ITEM.search(analysis.text))
+
     def _checked(self, question: str, analysis: QuestionAnalysis, raw: str, items: list[EvidenceItem],
                  hits: Sequence[Hit], scope: Scope, timings: dict, t0: float, cancelled: bool) -> Answer:
         standalone = analysis.text
         s = self.settings
         meaning = self._meaning if s.enabled("meaning") else None
+        # every item asked for: the quotes, when the answer falls back to them, are the clause's sentences
+        quotes = EVERY_ITEM_QUOTES if self._every_item(analysis) and s.enabled("every_quote") else 2
+        extractive = partial(extractive_answer, n_quotes=quotes)
         checked = (check_answer(raw, items, standalone, self._regions(), analysis.years,
                                 bind_years=s.enabled("year_binding"), qualifiers=s.enabled("qualifiers"),
                                 meaning=meaning, segments=s.enabled("segment_binding"),
-                                respective=s.enabled("respective"))
+                                respective=s.enabled("respective"), n_quotes=quotes)
                    if s.grounding else unchecked(raw, items))
         total = (time.perf_counter() - t0) * 1000
         t = Timings(**timings, total_ms=total)
@@ -978,12 +987,12 @@ class Answerer:
                 and self._figure_off_topic(standalone, checked.text, checked.citations, items)):
             # "B呢？" answered with the figure of indicator A of the same clause: the figure is true to its
             # sentence but that sentence is about another indicator; quote the sentences that answer instead
-            checked = extractive_answer(items, standalone, [*checked.notes, prompts.NOTE_OFF_TOPIC_FIGURE], meaning)
+            checked = extractive(items, standalone, [*checked.notes, prompts.NOTE_OFF_TOPIC_FIGURE], meaning)
         if (s.grounding and s.enabled("unit_binding") and analysis.asks_quantity and not checked.extractive
                 and other_unit(standalone, _MARK.sub("", checked.text))):
             # "用水总量是多少亿立方米" answered "65%": the figure measures something else. An evidence sentence
             # with a figure in the unit asked is quoted; with none, the plan gives no such figure
-            quoted = (extractive_answer(items, standalone, [*checked.notes, prompts.NOTE_OTHER_UNIT], meaning)
+            quoted = (extractive(items, standalone, [*checked.notes, prompts.NOTE_OTHER_UNIT], meaning)
                       if self._unit_figure_about(standalone, items) else None)
             if quoted is not None and unit_fit(standalone, _quoted(quoted.text)):
                 checked = quoted
@@ -1038,7 +1047,7 @@ class Answerer:
                 refusal = Refusal("no_figure", prompts.REFUSAL_NO_FIGURE_QUALITATIVE, quote=quote)
                 return self._refusal(question, standalone, refusal, hits, scope, t, raw)
             if not checked.extractive:
-                checked = extractive_answer(items, standalone, [*checked.notes, "问的是数字，回答没有给出数字"],
+                checked = extractive(items, standalone, [*checked.notes, "问的是数字，回答没有给出数字"],
                                             meaning)
         if (s.grounding and s.enabled("figure_answer") and analysis.asks_quantity and checked.extractive
                 and self._support().coverage(standalone, [_MARK.sub("", checked.text)])
@@ -1077,10 +1086,10 @@ class Answerer:
         if (s.grounding and s.enabled("restatement") and not checked.extractive and analysis.answer_type != "yesno"
                 and _restates(checked.text, standalone)):
             # "园区污水要处理[1]": the answer only repeats the question; quote the clause instead
-            checked = extractive_answer(items, standalone, [*checked.notes, "回答只是复述了问题"], meaning)
+            checked = extractive(items, standalone, [*checked.notes, "回答只是复述了问题"], meaning)
         if (s.grounding and s.enabled("empty_answer") and not checked.extractive and analysis.answer_type != "yesno"
                 and (empty := _says_nothing(checked.text, items))):
-            checked = extractive_answer(items, standalone, [*checked.notes, empty], meaning)
+            checked = extractive(items, standalone, [*checked.notes, empty], meaning)
         if s.grounding and s.enabled("who_topic") and asks_who(standalone) and (
                 unnamed := self._topic_names_no_body(standalone, checked.citations, items)):
             # "某项总体目标由哪个部门牵头？": the clause about it names no department; the departments
@@ -1093,7 +1102,7 @@ class Answerer:
                 and not self._names_kind(kind, _MARK.sub("", checked.text), standalone)):
             # "哪几个城市" answered with the regions the clause names (a plain, a 示范区): the clause's
             # own words are quoted, and the check below asks whether they name one
-            checked = extractive_answer(items, standalone, [*checked.notes, prompts.NOTE_NO_PLACE_NAME.format(
+            checked = extractive(items, standalone, [*checked.notes, prompts.NOTE_NO_PLACE_NAME.format(
                 kind=kind)], meaning)
         if (s.grounding and s.enabled("entity_answer") and checked.extractive and kind
                 and not self._names_kind(kind, _quoted(checked.text), standalone)):
