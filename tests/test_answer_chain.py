@@ -1529,3 +1529,8 @@ def test_the_fallback_quotes_every_sentence_of_the_clause_when_every_item_is_ask
     every = extractive_answer(items, "街区行动有哪些做法", [], n_quotes=EVERY_ITEM_QUOTES)
     assert len(two.text.splitlines()) == 3  # the prefix and two quotes
     assert len(every.text.splitlines()) > 3 and all(f"第{n}类" in every.text for n in range(1, 7))
+
+
+def test_a_which_grew_more_tail_is_the_comparison_not_part_of_each_ask(analyzer):
+    a = analyzer.analyse("某市方案里 路灯改造数量 和 街区绿化面积 各要求增多少 哪个增得多")
+    assert len(a.parts) == 2 and not any("哪个" in p.text for p in a.parts)

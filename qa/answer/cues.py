@@ -344,7 +344,7 @@ COMPARISON_ONLY = re.compile(r"(?:那|这)?(?:两个|两者|二者|它们|两边
 #: words of a multi-part question that no single part keeps ("分别", "各是", "相比")
 PARTS_WORDS = re.compile(r"分别|各自|各(?=[是为要有提定])|相比|对比|比较")
 #: what a comparison asks, turned into what each part asks ("哪个更高" → "是多少")
-COMPARE_ASK = re.compile(r"(?:哪个|谁)(?:地方|地区|城市|省市|方案|目标|指标)?(?:定得|设得)?(?:更|最)?(?:高|低|多|少|大|小)|(?:相)?差了?(?:多少|几)(?:个百分点)?|差距(?:有)?多大|"
+COMPARE_ASK = re.compile(r"(?:哪个|谁)(?:地方|地区|城市|省市|方案|目标|指标)?(?:[定设降提减增升压]得)?(?:更|最)?(?:高|低|多|少|大|小)|(?:相)?差了?(?:多少|几)(?:个百分点)?|差距(?:有)?多大|"
                          r"(?:是不是|是否)(?:同一个数|同一个|一样|相同)|一样吗|相同吗")
 #: a comparison that asks whether two things are the same (not which is higher)
 SAMENESS = re.compile(r"一样|相同|同一个")
