@@ -1534,3 +1534,14 @@ def test_the_fallback_quotes_every_sentence_of_the_clause_when_every_item_is_ask
 def test_a_which_grew_more_tail_is_the_comparison_not_part_of_each_ask(analyzer):
     a = analyzer.analyse("某市方案里 路灯改造数量 和 街区绿化面积 各要求增多少 哪个增得多")
     assert len(a.parts) == 2 and not any("哪个" in p.text for p in a.parts)
+
+
+def test_the_year_of_the_english_sentence_that_asks_survives_translation(fake_service):
+    fake_service.answerer.generator = _translating_to("某市方案：到2025年路灯改造率达到80%，之后定了多少？\n")
+    q = "Some city plan: street-light retrofit reaches 80% by 2025 — what's the 2035 target?"
+    assert fake_service.answerer.analyse(q).text.startswith("2035年")
+    from qa.service import build_service
+
+    off = build_service(fake_service.answerer.settings.replace(ablate="asked_sentence_year"))
+    off.answerer.generator = _translating_to("某市方案：到2025年路灯改造率达到80%，之后定了多少？\n")
+    assert "2035" not in off.answerer.analyse(q).text

@@ -56,6 +56,9 @@ LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 #: a year in an English question that a figure is measured against, not asked for ("compared with 2020")
 ENGLISH_BASE_YEAR = re.compile(r"(?i)\b(?:compared (?:to|with)|than|relative to|from|since|over|versus|vs\.?)\s+"
                                r"(?:the\s+)?(?:(?:level|end) of\s+)?20\d\d")
+#: where an English question's sentences end ("…by 2025 — what's the 2030 target?"), and its question words
+ENGLISH_SENTENCE = re.compile(r"[?？.;；:：!—]+|\s-\s")
+ENGLISH_QUESTION_WORD = re.compile(r"(?i)\b(?:what|which|how|when|whether|does|do|is|are)\b|what's")
 #: an ordinary English word in lower case ("资阳 fisheries 这块…"): one is enough to translate the question
 #: (acronyms such as CCER, LED, PUE are written in capitals and stay as they are)
 ENGLISH_WORD = re.compile(r"(?<![A-Za-z])[a-z]{4,}(?![A-Za-z])")

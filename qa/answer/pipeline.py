@@ -57,6 +57,8 @@ from qa.answer.cues import (
     DOC_EVENT,
     DOCUMENT_NAME,
     ENGLISH_BASE_YEAR,
+    ENGLISH_QUESTION_WORD,
+    ENGLISH_SENTENCE,
     ENGLISH_TERMS,
     ENGLISH_WORD,
     ENTITY_NAME,
@@ -352,6 +354,13 @@ class Answerer:
                 and self.settings.enabled("translated_year")):
             # "what is the target for 2030?" translated without its year: the year asked is put back, before it
             out = f"{years[0]}年，{out}"
+        elif len(years) >= 2 and self.settings.enabled("translated_year") and self.settings.enabled("asked_sentence_year"):
+            # "X falls 14% by 2025 — what's the 2030 target?": the year of the sentence that asks, when the
+            # translation lost it (the other year only sets the scene)
+            asking = [s for s in ENGLISH_SENTENCE.split(glossed) if ENGLISH_QUESTION_WORD.search(s)]
+            asked = list(dict.fromkeys(re.findall(r"(?<![\d〔\[(（])20\d\d(?![\d〕\])）])", asking[-1]))) if asking else []
+            if len(asked) == 1 and asked[0] not in out:
+                out = f"{asked[0]}年，{out}"
         return out if re.search(r"[\u4e00-\u9fff]{2}", out) and len(out) <= 3 * len(text) else ""
 
     def answer_stream(self, question: str, history: Sequence[Turn] = (), doc_ids: Sequence[str] | None = None,
