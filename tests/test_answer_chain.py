@@ -1545,3 +1545,9 @@ def test_the_year_of_the_english_sentence_that_asks_survives_translation(fake_se
     off = build_service(fake_service.answerer.settings.replace(ablate="asked_sentence_year"))
     off.answerer.generator = _translating_to("某市方案：到2025年路灯改造率达到80%，之后定了多少？\n")
     assert "2035" not in off.answerer.analyse(q).text
+
+
+def test_what_the_plan_would_give_is_the_mention_term():
+    assert mention_term("某市的计划是否对路灯改造给予补助或者电价优惠？") == "补助或者电价优惠"
+    assert mention_term("某市的计划是否对路灯改造给予补助或者电价优惠？", given=False) != "补助或者电价优惠"
+    assert mention_term("某市的计划是否对路灯改造给予什么？") != "什么"

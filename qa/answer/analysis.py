@@ -104,7 +104,7 @@ class QuestionAnalyzer:
 
     def __init__(self, region_aliases: Mapping[str, str], *, script: bool = True, preamble: bool = True,
                  parts: bool = True, described: bool = True, sides: bool = True, tails: bool = True,
-                 postscript: bool = True, measure_basis: bool = True) -> None:
+                 postscript: bool = True, measure_basis: bool = True, mention_given: bool = True) -> None:
         """``script``/``preamble``/``parts``/``described``/``sides``/``tails``/``postscript``: switch a mechanism
         off (ablation runs)."""
         self.aliases = dict(region_aliases)
@@ -114,6 +114,7 @@ class QuestionAnalyzer:
         self.use_tails = tails  # a sentence after the question that only compares, or asks where, is no part
         self.use_postscript = postscript  # a statement about the asker after the question is no part
         self.use_measure_basis = measure_basis  # "下达指标以什么为依据" asks the body, not the card
+        self.use_mention_given = mention_given  # "有没有对X给Y": Y is the term
         self._ordered = sorted(self.aliases, key=lambda a: (-len(a), a))
         shorts: dict[str, str] = {}
         for alias, canon in self.aliases.items():  # the shortest alias is what people write
@@ -210,7 +211,7 @@ class QuestionAnalyzer:
             periods=periods, regions=regions,
             parts=tuple(self.parts(text)) if split and self.use_parts and not asserted else (),
             premise=asserted,
-            mention_term=mention_term(text))
+            mention_term=mention_term(text, given=self.use_mention_given))
 
     def parts(self, text: str) -> list[QuestionPart]:
         """The parts of a multi-part question (regions, then years, then sub-questions); [] if one."""
@@ -549,8 +550,12 @@ def _answer_type(text: str, measure_basis: bool = True, whole: str = "") -> str:
     return "explanation"
 
 
-def mention_term(text: str) -> str:
-    """X of "有没有提到X" / "是否涉及X"; '' when the question is not of that kind."""
+def mention_term(text: str, *, given: bool = True) -> str:
+    """X of "有没有提到X" / "是否涉及X"; '' when the question is not of that kind. ``given``: also Y of
+    "有没有对X给Y"."""
+    offered = cues.MENTION_GIVEN.search(text) if given else None
+    if offered and not cues.MENTION_VAGUE.fullmatch(offered.group(2)):
+        return offered.group(2).strip(" “”\"'")
     about = cues.MENTION_ABOUT.search(text)
     if about:  # "对印染企业有没有什么规定": X is what the plan would have to say something about
         return re.sub(r"^(?:于|关于)", "", about.group(1)).strip(" “”\"'")

@@ -179,6 +179,8 @@ MENTION_TERM_END = re.compile(r"怎么|怎样|如何|哪些|哪个|什么|多少
 ALTERNATIVES = re.compile(r"还是|或者|或是")
 #: "对X有没有什么要求": whether the plan says anything about X at all (X is the object of 对)
 MENTION_ABOUT = re.compile(r"对([^，,。？?]{2,16}?)(?:有没有|是否|有无)(?:什么|任何)?(?:要求|规定|部署|安排|措施|说法)")
+#: "有没有对X给Y": whether the plan gives X a Y at all (a subsidy, a price): Y is what it would have to mention
+MENTION_GIVEN = re.compile(r"(?:有没有|是否|有无)对([^，,。？?]{2,16}?)(?:给予?|提供|安排|实行|出台)(?:了|过)?([^，,。？?]{2,16}?)[吗么？?]*\s*$")
 #: what a "有没有提到X" question may put before X that is not part of X ("发展氢能" asks about 氢能)
 MENTION_LEAD_VERB = re.compile(r"^(?:发展|推进|推动|推广|加强|建设|开展|实施|支持|鼓励|建立|完善|使用|应用)(?=.{2,})")
 #: casual spellings of question words, written the standard way before analysis ("有木有" = 有没有)

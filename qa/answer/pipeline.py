@@ -240,7 +240,8 @@ class Answerer:
                                         parts=s.enabled("parts"), described=s.enabled("described_parts"),
                                         sides=s.enabled("side_parts"), tails=s.enabled("part_tails"),
                                         postscript=s.enabled("postscript"),
-                                        measure_basis=s.enabled("measure_basis"))
+                                        measure_basis=s.enabled("measure_basis"),
+                                        mention_given=s.enabled("mention_given"))
             self._alias_cache = (data, aliases, analyzer)
         return self._alias_cache[1], self._alias_cache[2]
 
