@@ -105,8 +105,8 @@ class QuestionAnalyzer:
     def __init__(self, region_aliases: Mapping[str, str], *, script: bool = True, preamble: bool = True,
                  parts: bool = True, described: bool = True, sides: bool = True, tails: bool = True,
                  postscript: bool = True, measure_basis: bool = True, mention_given: bool = True) -> None:
-        """``script``/``preamble``/``parts``/``described``/``sides``/``tails``/``postscript``: switch a mechanism
-        off (ablation runs)."""
+        """``script``/``preamble``/``parts``/``described``/``sides``/``tails``/``postscript``/``measure_basis``/
+        ``mention_given``: switch a mechanism off (ablation runs)."""
         self.aliases = dict(region_aliases)
         self.use_script, self.use_preamble, self.use_parts = script, preamble, parts
         self.use_described = described  # sides described one after the other; a which-document tail is no part
@@ -207,8 +207,9 @@ class QuestionAnalyzer:
         periods = tuple(dict.fromkeys(cues.PERIOD.findall(text)))
         asserted = premise(text)  # a question built on a premise is answered (or refused) as a whole
         return QuestionAnalysis(
-            original=question, text=text, preamble=preamble, answer_type=answer_type(text, measure_basis=self.use_measure_basis), years=years,
-            periods=periods, regions=regions,
+            original=question, text=text, preamble=preamble,
+            answer_type=answer_type(text, measure_basis=self.use_measure_basis), years=years, periods=periods,
+            regions=regions,
             parts=tuple(self.parts(text)) if split and self.use_parts and not asserted else (),
             premise=asserted,
             mention_term=mention_term(text, given=self.use_mention_given))

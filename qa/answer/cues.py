@@ -59,6 +59,8 @@ ENGLISH_BASE_YEAR = re.compile(r"(?i)\b(?:compared (?:to|with)|than|relative to|
 #: where an English question's sentences end ("…by 2025 — what's the 2030 target?"), and its question words
 ENGLISH_SENTENCE = re.compile(r"[?？.;；:：!—]+|\s-\s")
 ENGLISH_QUESTION_WORD = re.compile(r"(?i)\b(?:what|which|how|when|whether|does|do|is|are)\b|what's")
+#: a year an English question names (not the year of a document number, "〔2022〕")
+ENGLISH_YEAR = re.compile(r"(?<![\d〔\[(（])20\d\d(?![\d〕\])）])")
 #: an ordinary English word in lower case ("资阳 fisheries 这块…"): one is enough to translate the question
 #: (acronyms such as CCER, LED, PUE are written in capitals and stay as they are)
 ENGLISH_WORD = re.compile(r"(?<![A-Za-z])[a-z]{4,}(?![A-Za-z])")
@@ -263,9 +265,9 @@ UNIT_MAGNITUDE = re.compile(r"^(?:万|亿|千)")
 #: question (一 is left out: 一批, 一体化 are not counts)
 CJK_COUNT = re.compile(r"(?<![第十])[两二三四五六七八九十]+(?:级|类|项|大|种|个|批次|方面)")
 #: a count a premise asserts in Chinese numerals ("每季度检查三次", "整改六个月"): it must stand in the sentence too
+PREMISE_COUNT = re.compile(r"(?<![第十])[两二三四五六七八九十百]+(?:次|个月|周|天|倍|级|类|项|种|批)")
 #: a share in words ("有一半可以不算", "三分之一"): like a figure, it must stand in the sentence that states the requirement
 PREMISE_SHARE = re.compile(r"一半|半数|过半|大半|[二三四五六七八九十]分之[一二三四五六七八九]")
-PREMISE_COUNT = re.compile(r"(?<![第十])[两二三四五六七八九十百]+(?:次|个月|周|天|倍|级|类|项|种|批)")
 #: how often something is done ("每个季度考核", "年度评价"): a premise's frequency must stand in the sentence that
 #: gives the requirement a frequency of its own
 FREQUENCY = re.compile(r"季度|月度|年度|每月|每年|每周|半年|五年")

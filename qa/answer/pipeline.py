@@ -61,6 +61,7 @@ from qa.answer.cues import (
     ENGLISH_SENTENCE,
     ENGLISH_TERMS,
     ENGLISH_WORD,
+    ENGLISH_YEAR,
     ENTITY_NAME,
     EVERY_ITEM_QUOTES,
     GENERIC_PLACE_NAMES,
@@ -350,16 +351,17 @@ class Answerer:
             # copied, not translated; a place the model put in its stead is replaced by it
             swapped = [p for p in place_names(out) if p not in glossed]
             out = out.replace(swapped[0], named[0], 1) if swapped else named[0] + out
-        years = list(dict.fromkeys(re.findall(r"(?<![\d〔\[(（])20\d\d(?![\d〕\])）])", glossed)))  # (not 〔2022〕)
+        years = list(dict.fromkeys(ENGLISH_YEAR.findall(glossed)))
         if (len(years) == 1 and years[0] not in out and not ENGLISH_BASE_YEAR.search(glossed)
                 and self.settings.enabled("translated_year")):
             # "what is the target for 2030?" translated without its year: the year asked is put back, before it
             out = f"{years[0]}年，{out}"
-        elif len(years) >= 2 and self.settings.enabled("translated_year") and self.settings.enabled("asked_sentence_year"):
+        elif (len(years) >= 2 and self.settings.enabled("translated_year")
+              and self.settings.enabled("asked_sentence_year")):
             # "X falls 14% by 2025 — what's the 2030 target?": the year of the sentence that asks, when the
             # translation lost it (the other year only sets the scene)
             asking = [s for s in ENGLISH_SENTENCE.split(glossed) if ENGLISH_QUESTION_WORD.search(s)]
-            asked = list(dict.fromkeys(re.findall(r"(?<![\d〔\[(（])20\d\d(?![\d〕\])）])", asking[-1]))) if asking else []
+            asked = list(dict.fromkeys(ENGLISH_YEAR.findall(asking[-1]))) if asking else []
             if len(asked) == 1 and asked[0] not in out:
                 out = f"{asked[0]}年，{out}"
         return out if re.search(r"[\u4e00-\u9fff]{2}", out) and len(out) <= 3 * len(text) else ""
