@@ -1551,3 +1551,9 @@ def test_what_the_plan_would_give_is_the_mention_term():
     assert mention_term("某市的计划是否对路灯改造给予补助或者电价优惠？") == "补助或者电价优惠"
     assert mention_term("某市的计划是否对路灯改造给予补助或者电价优惠？", given=False) != "补助或者电价优惠"
     assert mention_term("某市的计划是否对路灯改造给予什么？") != "什么"
+
+
+def test_a_count_with_its_classifier_asks_for_a_number():
+    assert answer_type("某市路灯改造分几档 每档怎么补") == "figure"
+    assert answer_type("街区方案是第几次会议通过的？") == "figure"
+    assert answer_type("路灯改造分哪几类？") != "figure"  # which kinds, not how many

@@ -103,7 +103,7 @@ ENGLISH_TERMS: tuple[tuple[str, str], ...] = (
 
 # --------------------------------------------------------------------------- answer types
 #: "how much / how many" — but not "哪几个…" (a list) nor "文号是多少" (a document number)
-ASKS_QUANTITY = re.compile(r"(?<!号是)(?<!号)多少|(?<![哪这那])几[个项家座台辆万亿%]|百分之几|百分之多少|具体数字|数值|"
+ASKS_QUANTITY = re.compile(r"(?<!号是)(?<!号)多少|(?<![哪这那])几[个项家座台辆万亿%档类级种批次条处所份名倍]|百分之几|百分之多少|具体数字|数值|"
                            r"(?:定|给|有)(?:了|个|没)?(?:具体)?(?:数|数儿)(?=[吗么呢？?\s]|$)|"
                            r"(?i:\bhow (?:much|many)\b|\bwhat percentage\b|\bwhat share\b)")
 #: who is responsible / who issued it
