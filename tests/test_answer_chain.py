@@ -1557,3 +1557,22 @@ def test_a_count_with_its_classifier_asks_for_a_number():
     assert answer_type("某市路灯改造分几档 每档怎么补") == "figure"
     assert answer_type("街区方案是第几次会议通过的？") == "figure"
     assert answer_type("路灯改造分哪几类？") != "figure"  # which kinds, not how many
+
+
+def test_a_question_whether_the_plan_says_it_is_no_part_of_its_own(analyzer):
+    q = "某市方案里路灯改造率到2025年是80%，那2035年要到多少？方案有写吗？"
+    assert analyzer.analyse(q).parts == ()
+    assert len(QuestionAnalyzer(ALIASES, said_tail=False).analyse(q).parts) == 2
+    assert len(analyzer.analyse("路灯改造率要到多少？绿化面积要到多少？").parts) == 2
+
+
+def test_a_date_asked_of_another_event_is_not_the_documents_date(fake_service):
+    answerer = fake_service.answerer
+    q = "某市方案说将出台路灯管理条例，条例哪天提交审议？"
+    assert not answerer._asks_document_date(q)
+    assert answerer._asks_document_date("某市这份计划哪天印发？")
+    assert answerer._asks_document_date("两份计划谁先印发？各是哪天")  # the date of the event asked before
+    off = answerer.settings.replace(ablate="date_segment")
+    from qa.service import build_service
+
+    assert build_service(off).answerer._asks_document_date(q)

@@ -104,9 +104,10 @@ class QuestionAnalyzer:
 
     def __init__(self, region_aliases: Mapping[str, str], *, script: bool = True, preamble: bool = True,
                  parts: bool = True, described: bool = True, sides: bool = True, tails: bool = True,
-                 postscript: bool = True, measure_basis: bool = True, mention_given: bool = True) -> None:
+                 postscript: bool = True, measure_basis: bool = True, mention_given: bool = True,
+                 said_tail: bool = True) -> None:
         """``script``/``preamble``/``parts``/``described``/``sides``/``tails``/``postscript``/``measure_basis``/
-        ``mention_given``: switch a mechanism off (ablation runs)."""
+        ``mention_given``/``said_tail``: switch a mechanism off (ablation runs)."""
         self.aliases = dict(region_aliases)
         self.use_script, self.use_preamble, self.use_parts = script, preamble, parts
         self.use_described = described  # sides described one after the other; a which-document tail is no part
@@ -115,6 +116,7 @@ class QuestionAnalyzer:
         self.use_postscript = postscript  # a statement about the asker after the question is no part
         self.use_measure_basis = measure_basis  # "下达指标以什么为依据" asks the body, not the card
         self.use_mention_given = mention_given  # "有没有对X给Y": Y is the term
+        self.use_said_tail = said_tail  # "…多少？方案有写吗？": the second question is no part
         self._ordered = sorted(self.aliases, key=lambda a: (-len(a), a))
         shorts: dict[str, str] = {}
         for alias, canon in self.aliases.items():  # the shortest alias is what people write
@@ -440,6 +442,7 @@ class QuestionAnalyzer:
         if len(pieces) < 2 or any(cues.ANAPHOR.match(p) or cues.ANAPHOR_INSIDE.search(p) or _asks_only_who(p)
                                   or _names_nothing(p) or (self.use_described and _asks_only_which_doc(p))
                                   or (self.use_tails and cues.WHERE_ONLY.match(p.strip()))
+                                  or (self.use_said_tail and cues.SAID_ONLY.match(p.strip()))
                                   for p in pieces[1:]):
             return []  # "…？这个由哪个部门负责？" asks about the first question's answer: one question
         first_regions = self.region_mentions(pieces[0])

@@ -129,6 +129,8 @@ ASKS_ISSUER = re.compile(r"(?:哪个|哪些|什么|哪家|谁)(?:部门|单位|�
 ASKS_DATE = re.compile(r"什么时候|哪天|哪一天|何时|日期|几月几[日号]|落款")
 #: the document's own events (a date asked with these is the document's date, not a measure's deadline)
 DOC_EVENT = re.compile(r"印发|发布|出台|签发|落款|成文|发文|下发|公布")
+#: an event that is not the document's own (a measure's step): a date asked of it is not the document's date
+OTHER_EVENT = re.compile(r"提交|审议|建成|完成|启动|开工|投运|投产|实现|开展|推行|实施|试点|验收|评估|考核")
 #: the date a document was signed (落款) as opposed to the date a website published it
 SIGNED_DATE = re.compile(r"落款|成文|签发|签署|印发|下发|发文")
 PUBLISHED_DATE = re.compile(r"网站|网上|上网|挂网|公布|发布时间|发布日期|网页")
@@ -315,6 +317,10 @@ REGION_CITED_CLAUSE = re.compile(r"([\u4e00-\u9fff]{2,8}?)\s*((?:[一二三四�
 #: its clause, so it is no part of its own
 WHERE_ONLY = re.compile(r"^(?:它|这|那|这个|那个)?(?:是|在|出自|见于|写在|来自)?(?:哪(?:一|个)?|第几)"
                         r"(?:条|款|项|部分|章|节|处|个条款|段)(?:里|中|上)?(?:呢|啊|吗)?[？?。]?$")
+#: a question that only asks whether the document says what the question before it asks ("…要达到多少？方案有写吗？"):
+#: no part of its own
+SAID_ONLY = re.compile(r"^(?:那|这)?(?:方案|文件|规划|原文|上面|里面|这份|那份|文中)?(?:里|中|上)?(?:面)?(?:有没有|是否|有)?"
+                       r"(?:写|说|提|规定|定|明确|给)(?:了|过|到|出)?(?:吗|么|没有|没)?[？?。]?$")
 ANAPHOR = re.compile(r"^(?:那么|那)?(?:这个|这些|这项|这一|这块|这部分|该|此|其|上述|以上|它|他们)")
 #: a question that points back at the answer before it from inside ("资阳那份也是这几类吗")
 ANAPHOR_INSIDE = re.compile(r"也是(?:这|那)|这几[个项条类种]|同样的")

@@ -43,6 +43,7 @@ from qa.answer.cues import (
     ASKS_ADMIN_PLACE,
     ASKS_ANNUAL,
     ASKS_BASIS,
+    ASKS_DATE,
     ASKS_DUTY,
     ASKS_ENTITY_KIND,
     ASKS_EVERY_ITEM,
@@ -70,6 +71,7 @@ from qa.answer.cues import (
     LONG_LIST_CHARS,
     MEMBER_KIND,
     MEMBER_PHRASE_CUT,
+    OTHER_EVENT,
     PLACE_AREA,
     PLACE_SUFFIX,
     PUBLISHED_DATE,
@@ -242,7 +244,8 @@ class Answerer:
                                         sides=s.enabled("side_parts"), tails=s.enabled("part_tails"),
                                         postscript=s.enabled("postscript"),
                                         measure_basis=s.enabled("measure_basis"),
-                                        mention_given=s.enabled("mention_given"))
+                                        mention_given=s.enabled("mention_given"),
+                                        said_tail=s.enabled("said_tail"))
             self._alias_cache = (data, aliases, analyzer)
         return self._alias_cache[1], self._alias_cache[2]
 
@@ -664,7 +667,7 @@ class Answerer:
         if kind == "doc_number":
             # "所依据的省级文件文号": the number of the document it is based on, not its own
             return ("basis",) if ASKS_BASIS.search(analysis.text) else ("doc_number",)
-        if kind == "date" and DOC_EVENT.search(analysis.text):
+        if kind == "date" and self._asks_document_date(analysis.text):
             signed, published = SIGNED_DATE.search(analysis.text), PUBLISHED_DATE.search(analysis.text)
             if signed and not published:
                 return ("signed",)
@@ -678,6 +681,15 @@ class Answerer:
         if kind == "body" and ASKS_ISSUER.search(analysis.text):
             return ("issuers",)
         return ()
+
+    def _asks_document_date(self, text: str) -> bool:
+        """Does a date question ask when the document was issued or published? Not when the segment with the time
+        word asks about another event ("…将出台X，X哪天报送审议": the ``date_segment`` switch)."""
+        if not DOC_EVENT.search(text):
+            return False
+        asking = [x for x in re.split(r"[，,；;。？?]", text) if ASKS_DATE.search(x)]
+        return not (self.settings.enabled("date_segment") and asking and not DOC_EVENT.search(asking[-1])
+                    and OTHER_EVENT.search(asking[-1]))
 
     def _card_answer(self, question: str, analysis: QuestionAnalysis, hits: Sequence[Hit], scope: Scope,
                      timings: dict, t0: float) -> Answer | None:
