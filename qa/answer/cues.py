@@ -56,7 +56,7 @@ LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 #: a year in an English question that a figure is measured against, not asked for ("compared with 2020")
 ENGLISH_BASE_YEAR = re.compile(r"(?i)\b(?:compared (?:to|with)|than|relative to|from|since|over|versus|vs\.?)\s+"
                                r"(?:the\s+)?(?:(?:level|end) of\s+)?20\d\d")
-#: where an English question's sentences end ("…by 2025 — what's the 2030 target?"), and its question words
+#: where an English question's sentences end ("…reaches 80% by 2025 — and by 2035?"), and its question words
 ENGLISH_SENTENCE = re.compile(r"[?？.;；:：!—]+|\s-\s")
 ENGLISH_QUESTION_WORD = re.compile(r"(?i)\b(?:what|which|how|when|whether|does|do|is|are)\b|what's")
 #: a year an English question names (not the year of a document number, "〔2022〕")

@@ -361,7 +361,7 @@ class Answerer:
             out = f"{years[0]}年，{out}"
         elif (len(years) >= 2 and self.settings.enabled("translated_year")
               and self.settings.enabled("asked_sentence_year")):
-            # "X falls 14% by 2025 — what's the 2030 target?": the year of the sentence that asks, when the
+            # "X reaches 80% by 2025 — which level by 2035?": the year of the sentence that asks, when the
             # translation lost it (the other year only sets the scene)
             asking = [s for s in ENGLISH_SENTENCE.split(glossed) if ENGLISH_QUESTION_WORD.search(s)]
             asked = list(dict.fromkeys(ENGLISH_YEAR.findall(asking[-1]))) if asking else []
@@ -1071,8 +1071,7 @@ class Answerer:
                 refusal = Refusal("no_figure", prompts.REFUSAL_NO_FIGURE_QUALITATIVE, quote=quote)
                 return self._refusal(question, standalone, refusal, hits, scope, t, raw)
             if not checked.extractive:
-                checked = extractive(items, standalone, [*checked.notes, "问的是数字，回答没有给出数字"],
-                                            meaning)
+                checked = extractive(items, standalone, [*checked.notes, "问的是数字，回答没有给出数字"], meaning)
         if (s.grounding and s.enabled("figure_answer") and analysis.asks_quantity and checked.extractive
                 and self._support().coverage(standalone, [_MARK.sub("", checked.text)])
                 < s.figure_support_threshold):

@@ -53,23 +53,22 @@ def followed_clause(question: str, history: Sequence[Turn]) -> tuple[str, str] |
     """(title, label) of the clause "这条 / 该项措施" points at: the first clause the last answer cites, written
     "《title》label" (our answers and the turns the chat page keeps carry them); None when the question
     points at no clause or the last answer cites none."""
-    if not CLAUSE_DEIXIS.search(question):
-        return None
-    for turn in reversed(history):
-        if turn.role == "assistant":
-            m = CITED_CLAUSE.search(turn.content)
-            return (m.group(1), m.group(2)) if m else None
-    return None
+    return _pointed_clause(question, history, CITED_CLAUSE)
 
 
 def region_cited_clause(question: str, history: Sequence[Turn]) -> tuple[str, str] | None:
     """(region word, label) of the clause "这条" points at when the last answer cites it by its region's name
     ("四川（二十一）：…") rather than by the document's title; None otherwise."""
+    return _pointed_clause(question, history, REGION_CITED_CLAUSE)
+
+
+def _pointed_clause(question: str, history: Sequence[Turn], cited: re.Pattern[str]) -> tuple[str, str] | None:
+    """The two groups of ``cited`` in the last answer, when the question points at a clause ("这条")."""
     if not CLAUSE_DEIXIS.search(question):
         return None
     for turn in reversed(history):
         if turn.role == "assistant":
-            m = REGION_CITED_CLAUSE.search(turn.content)
+            m = cited.search(turn.content)
             return (m.group(1), m.group(2)) if m else None
     return None
 
