@@ -1576,3 +1576,50 @@ def test_a_date_asked_of_another_event_is_not_the_documents_date(fake_service):
     from qa.service import build_service
 
     assert build_service(off).answerer._asks_document_date(q)
+
+
+def test_a_claim_that_repeats_the_document_name_is_judged_without_it():
+    from qa.answer.support import document_mentions
+
+    titles = ["某省减污降碳协同增效行动方案", "某市“十四五”节能减排综合工作方案"]
+    assert document_mentions("省减污降碳方案里路灯节电率的上限是多少", titles) == ["省减污降碳方案"]
+    assert document_mentions("某市十四五节能方案里", titles) == ["某市十四五节能方案"]
+    assert document_mentions("各街区要编制改造计划", titles) == []  # no 方案/文件 named
+    assert document_mentions("请把文件发我", titles) == []  # 方案/文件 with no title word before it
+    item = _synthetic_item("到2025年，全省路灯用电比重降至20%以内。")
+    q = "省减污降碳方案2025年路灯比重的上限是多少？"
+    raw = "省减污降碳方案2025年路灯比重的上限是20%[1]。"
+    # the plan's name, repeated from the question, dilutes the claim's words below what its sentence shares
+    assert check_answer(raw, [item], q).refused_no_figure
+    words = document_mentions(f"{q}\n{raw}", titles)
+    judged = check_answer(raw, [item], q, document_words=words)
+    assert not judged.refused_no_figure and judged.citations and "20%以内" in judged.text
+    # a figure about another subject is still caught with the name set aside
+    q2 = "省减污降碳方案2025年路灯节能改造比重的上限是多少？"
+    other = check_answer("省减污降碳方案2025年路灯节能改造比重的上限是20%[1]。", [item], q2,
+                         document_words=document_mentions(q2, titles))
+    assert other.refused_no_figure or other.extractive
+
+
+def test_a_listed_figure_is_bound_to_the_head_word_of_its_item(fake_service):
+    from qa.answer.citations import item_head
+    from qa.types import Citation
+
+    assert item_head("全市路灯单位里程能耗下降4%") == "能耗"
+    assert item_head("单位里程碳排放比2020年下降7%") == "排放"
+    assert item_head("街区绿化率力争达到60%") == "化率"
+    assert item_head("达到新车销售量的40%以上") == ""  # the figure does not follow its indicator
+    text = "“十四五”时期，全市路灯单位里程能耗下降4%、人均照明用电下降5%、单位里程碳排放下降7%。"
+    item = _synthetic_item(text)
+    cite = [Citation(1, "某省行动方案", "（三）", text, "d-1", "d", 0, len(text))]
+    q = "某市路灯单位里程碳排放要降多少？"
+    answerer = fake_service.answerer
+    assert answerer._figure_off_topic(q, "全市路灯单位里程能耗下降4%[1]。", cite, [item])
+    assert not answerer._figure_off_topic(q, "全市路灯单位里程碳排放下降7%[1]。", cite, [item])
+    assert not answerer._figure_off_topic("某市路灯单位里程能耗要降多少？", "全市路灯单位里程能耗下降4%[1]。", cite, [item])
+    settings = answerer.settings
+    answerer.settings = settings.replace(ablate="item_head")
+    try:
+        assert not answerer._figure_off_topic(q, "全市路灯单位里程能耗下降4%[1]。", cite, [item])
+    finally:
+        answerer.settings = settings

@@ -250,3 +250,16 @@ def test_a_city_whose_name_ends_like_a_river_is_not_taken_for_the_river(fake_ind
     detector = ScopeDetector(docs, "打造成都—镇江—重庆发展轴，加强岷江流域治理。")
     assert detector.detect("镇江的方案对光伏有什么目标？")[0].out_of_scope == ("镇江",)
     assert detector.detect("岷江的治理有什么要求？")[0].out_of_scope == ()
+
+
+def test_the_words_that_name_the_plan_choose_it_over_a_title_word_used_as_topic(fake_index):
+    from qa.index.scope import ScopeDetector
+
+    docs = Retriever(fake_index, make_embedder(fake_index)).load().documents
+    # "节能" of the body is the topic (路灯节能); the plan is named "省…减污降碳…方案"
+    q = "省级减污降碳方案对路灯节能改造有何安排？"
+    assert ScopeDetector(docs, "").detect(q)[0].doc_ids == ("sichuan_jianwu_jiangtan_2023",)
+    assert ScopeDetector(docs, "", mentions=False).detect(q)[0].doc_ids == ("sichuan_14th_fyp_energy_saving_2022",)
+    # words that name no document in particular ("工作方案") leave the whole question to decide
+    assert ScopeDetector(docs, "").detect("四川十四五节能减排那份工作方案对路灯有何安排？")[0].doc_ids == (
+        "sichuan_14th_fyp_energy_saving_2022",)

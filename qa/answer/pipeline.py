@@ -26,6 +26,7 @@ from qa.answer.citations import (
     check_answer,
     extractive_answer,
     figures,
+    item_head,
     names_rate,
     normalize_answer,
     other_unit,
@@ -102,7 +103,14 @@ from qa.answer.policy import (
     unstated_year,
 )
 from qa.answer.rewrite import followed_clause, region_cited_clause, rewrite
-from qa.answer.support import FigureSupport, cjk_bigrams, content_bigrams, word_bigrams, writes_apart
+from qa.answer.support import (
+    FigureSupport,
+    cjk_bigrams,
+    content_bigrams,
+    document_mentions,
+    word_bigrams,
+    writes_apart,
+)
 from qa.errors import QAError
 from qa.index.scope import city_name, place_names, region_aliases
 from qa.settings import Settings
@@ -251,6 +259,9 @@ class Answerer:
 
     def _regions(self) -> list[str]:
         return sorted(self._aliases()[0])
+
+    def _titles(self) -> list[str]:
+        return [str(meta.get("title", "")) for meta in self.retriever.load().documents.values()]
 
     def _document_texts(self, doc_ids) -> list[str]:
         """The clause texts of the given documents (all documents when none is given)."""
@@ -833,6 +844,16 @@ class Answerer:
             other = [support.share(question, x, within=flat) for x in pieces if not given & set(stated_figures(x))]
             if own and other and max(own) < RELEVANCE_MIN and max(other) >= max(own) + RELEVANCE_MARGIN:
                 return True
+            if self.settings.enabled("item_head") and len(pieces) >= 2:
+                # "…能耗下降4%、…、碳排放下降7%" asked for 碳排放: the question names the head word of another
+                # listed item and not the one whose figure the answer gives
+                heads = {x: item_head(x) for x in pieces}
+                own_heads = {heads[x] for x in pieces if given & set(stated_figures(x))}
+                other_heads = {heads[x] for x in pieces if not given & set(stated_figures(x))} - own_heads
+                asked = normalize_answer(question)
+                if (own_heads and "" not in own_heads and not any(h in asked for h in own_heads)
+                        and any(h and h in asked for h in other_heads)):
+                    return True
         return False
 
     def _unquantified_subject(self, question: str, extractive_text: str) -> str:
@@ -1002,7 +1023,9 @@ class Answerer:
         checked = (check_answer(raw, items, standalone, self._regions(), analysis.years,
                                 bind_years=s.enabled("year_binding"), qualifiers=s.enabled("qualifiers"),
                                 meaning=meaning, segments=s.enabled("segment_binding"),
-                                respective=s.enabled("respective"), n_quotes=quotes)
+                                respective=s.enabled("respective"), n_quotes=quotes,
+                                document_words=(document_mentions(f"{standalone}\n{raw}", self._titles())
+                                                if s.enabled("document_words") else ()))
                    if s.grounding else unchecked(raw, items))
         total = (time.perf_counter() - t0) * 1000
         t = Timings(**timings, total_ms=total)

@@ -137,3 +137,25 @@ class FigureSupport:
         best = max(sents, key=weight)
         pair = max((weight(best | s) for s in sents), default=weight(best))
         return max(weight(best), pair)
+
+
+def document_mentions(text: str, titles: Iterable[str]) -> list[str]:
+    """The spans of ``text`` that name a document by words of its title and end in 方案/文件 ("省减污降碳方案",
+    "某市十四五节能方案" when the title is "某市“十四五”节能工作方案"): every character before 方案 is one of
+    that title's. They say which document, not what a figure measures; a claim that repeats them ("某方案X要达到
+    N%") is judged by the rest of its words."""
+    charsets = [set(re.sub(r"[^\u4e00-\u9fff]", "", t)) for t in titles]
+    found: list[str] = []
+    for m in re.finditer(r"方案|文件", text):
+        start = m.start()
+        longest = 0
+        for chars in charsets:
+            i = start
+            while i > 0 and text[i - 1] in chars:
+                i -= 1
+            longest = max(longest, start - i)
+        if longest >= 2:
+            span = text[start - longest:m.end()]
+            if span not in found:
+                found.append(span)
+    return found

@@ -77,8 +77,11 @@ def region_aliases(region: str) -> set[str]:
 
 
 class ScopeDetector:
-    def __init__(self, documents: Mapping[str, Mapping[str, Any]], corpus_text: str) -> None:
+    def __init__(self, documents: Mapping[str, Mapping[str, Any]], corpus_text: str, mentions: bool = True) -> None:
+        """``mentions``: title words are looked for in the words that name a document ("省减污降碳行动方案"),
+        when the question has such words, not in the rest of it (switched off for an ablation run)."""
         self.documents = documents
+        self.mentions = mentions
         self.corpus_text = corpus_text
         self.alias_to_docs: dict[str, set[str]] = {}
         self.title_words: dict[str, set[str]] = {}
@@ -176,13 +179,22 @@ class ScopeDetector:
         numbered = {d for number, d in self.numbers.items() if number in flat}
         if numbered:
             docs = numbered
-        titled = {d for d, words in self.title_words.items() if any(w in question for w in words)}
+        # "省减污降碳行动方案里，…节能降碳措施": the words that name the document say which one it is; a title
+        # word of another document in the rest of the question ("节能") is its topic
+        from qa.answer.support import document_mentions
+
+        spans = document_mentions(named, [str(m.get("title", "")) for m in self.documents.values()]) \
+            if self.mentions else []
+        naming = "，".join(spans)
+        if not any(w in naming for words in self.own_title_words.values() for w in words):
+            naming = question  # ("工作方案" names no document in particular)
+        titled = {d for d, words in self.title_words.items() if any(w in naming for w in words)}
         if docs and titled & docs:
             docs &= titled
         if len(docs) > 1:
             # "四川的减污降碳那份": a title word shared by most of the corpus ("减污降碳") still tells
             # apart the documents of the region named
-            docs = self._told_apart(question, docs)
+            docs = self._told_apart(naming, docs)
         boosted = titled if not docs else set()
         scope = Scope(doc_ids=tuple(sorted(docs)), regions=tuple(regions), out_of_scope=tuple(out))
         return scope, boosted
