@@ -29,7 +29,7 @@ PROVINCE_ABBREVIATIONS = {
     "滇": "云南", "云": "云南", "陕": "陕西", "秦": "陕西", "甘": "甘肃", "陇": "甘肃", "青": "青海", "蒙": "内蒙古",
     "桂": "广西", "藏": "西藏", "宁": "宁夏", "新": "新疆",
 }
-ABBREVIATION_CONTEXT = r"(?:(?<=^)|(?<=[\s，,：:和与跟及比]))({chars})(?=[\s，,的省市和与跟、]|方案|减污|节能|十四五|到?20\d\d|到?\d\d年)"
+ABBREVIATION_CONTEXT = r"(?:(?<=^)|(?<=[\s，,：:和与跟及比、；;]))({chars})(?=[\s，,的省市和与跟、]|方案|减污|节能|十四五|到?20\d\d|到?\d\d年)"
 #: Two or three abbreviations written together for the regions they join ("川渝两地", "京津冀的"): each
 #: stands for its region; the run must stand alone as a word (same boundaries as a single one); "川 渝" and
 #: "川、渝" are runs too.
@@ -162,7 +162,9 @@ MENTION_VERB = re.compile(r"(?:有没有|是否|有无)?(?:提到|提及|涉及|
                           # "有没有点名X" / "有没有推X这种模式" (推 for 推广/推行 in casual writing)
                           r"(?:有没有|是否|有无)(?:点名|点到|推行|推(?![动进广出迟后荐]))(?:了|过)?|"
                           # "有没有讲X怎么处理": 讲/说/写 alone, with the question word right before it
-                          r"(?:有没有|是否|有无)(?:讲|说|写)(?:了|过)?(?![到及出明清])")
+                          r"(?:有没有|是否|有无)(?:讲|说|写)(?:了|过)?(?![到及出明清])|"
+                          # "…那条也写了X吗": 写了/讲了/提了 with the question ending at 吗 right after X
+                          r"(?<![没未])(?:写|讲|提)(?:了|过)(?=[^，,。？?\s]{2,16}?(?:吗|么|没有?)[？?]*\s*$)")
 #: "有没有把X算进去" / "是否将X纳入": whether X is among what the plan lists (X: "陶瓷")
 MENTION_INCLUDED = re.compile(r"(?:有没有|是否|有无)(?:把|将)([^，,。？?]{2,12}?)(?:也)?(?:算进去|算在内|算进|列进去|列入|列进|纳入|包括进去|包括在内|包含在内|放进去)|"
                               r"(?:有没有|是否)(?:包括|包含|涵盖)了?([^，,。？?]{2,16}?)[吗？?]*$")

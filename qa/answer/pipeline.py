@@ -253,7 +253,8 @@ class Answerer:
                                         postscript=s.enabled("postscript"),
                                         measure_basis=s.enabled("measure_basis"),
                                         mention_given=s.enabled("mention_given"),
-                                        said_tail=s.enabled("said_tail"))
+                                        said_tail=s.enabled("said_tail"),
+                                        listed_questions=s.enabled("listed_questions"))
             self._alias_cache = (data, aliases, analyzer)
         return self._alias_cache[1], self._alias_cache[2]
 

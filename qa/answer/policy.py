@@ -76,6 +76,7 @@ from qa.answer.support import (
     word_bigrams,
     writes_apart,
 )
+from qa.index.scope import place_names
 from qa.settings import Settings
 from qa.types import Hit, Scope
 
@@ -148,6 +149,40 @@ def sentence_words(texts: Sequence[str], *, headed: bool = False) -> list[set[st
         heading = cjk_bigrams(sentences[0].text) if headed and sentences and len(sentences[0].text) <= HEADING_MAX else set()
         out.extend(cjk_bigrams(s.text) | heading for s in sentences)
     return out
+
+
+#: parts of speech (jieba) that carry no content of a term: pronouns, particles, prepositions, conjunctions,
+#: adverbs, modal and auxiliary words, measure words, punctuation
+_GLUE_FLAGS = ("r", "u", "p", "c", "d", "y", "e", "x", "w", "q")
+
+
+def term_words(term: str) -> list[str]:
+    """The content words of a term, by jieba's segmentation ("锅炉、电机这类高耗能设备要提效升级" → 锅炉, 电机,
+    高耗能, 设备, 提效, 升级): nouns, verbs and adjectives, not the pronouns and particles that join them."""
+    import jieba.posseg as pseg
+
+    from qa.index.scope import jieba_lock
+
+    with jieba_lock():
+        pairs = [(w.word, w.flag) for w in pseg.cut(term)]
+    return [w for w, flag in pairs if re.search(r"[\u4e00-\u9fffA-Za-z0-9]", w)
+            and not flag.startswith(_GLUE_FLAGS) and w not in ("要", "是", "有", "会", "能", "说")]
+
+
+def word_share(term: str, texts: Sequence[str], headed: bool = False) -> float:
+    """The largest share of ``term``'s content words (:func:`term_words`) that one sentence of ``texts`` has
+    (with its clause's heading when ``headed``)."""
+    words = term_words(term)
+    if not words:
+        return 0.0
+    best = 0.0
+    for text in texts:
+        sentences = split_sentences(text)
+        heading = sentences[0].text if headed and sentences and len(sentences[0].text) <= HEADING_MAX else ""
+        for sent in sentences:
+            flat = heading + sent.text
+            best = max(best, sum(w in flat for w in words) / len(words))
+    return best
 
 
 def supporting_sentences(wanted: set[str], texts: Sequence[str], threshold: float) -> list[str]:
@@ -333,6 +368,11 @@ class RefusalPolicy:
             if self.settings.enabled("premise_share"):
                 wrong += [c for c in PREMISE_SHARE.findall(analysis.premise) if not any(c in x for x in supporting)]
             wrong += unstated_frequencies(analysis.premise, supporting)
+            if self.settings.enabled("premise_places") and sentence:
+                # "要求万州X打造Y" where the sentence on Y names another place ("打造重庆X等Y"): a place the
+                # premise puts in it that the sentence supporting it does not name
+                wrong += [p for p in place_names(analysis.premise)
+                          if p not in normalize_answer(sentence) and not any(p in r or r in p for r in self._regions())]
             if wrong and self.settings.enabled("premise_figures"):
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
                                quote=sentence)
@@ -437,6 +477,11 @@ class RefusalPolicy:
                 share = max((sum(w for b, w in known.items() if b in pairs) / total for pairs in sentences),
                             default=0.0)
         if share >= self.settings.mention_threshold and not missing:
+            return None
+        if (not missing and self.settings.enabled("mention_words")
+                and word_share(words, docs, self.settings.enabled("mention_heading")) >= self.settings.mention_threshold):
+            # "锅炉、电机这类高耗能设备要提效升级" is said by "推动锅炉、电机等高耗能设备提效升级": counted in
+            # words, the user's own glue ("这类…要") is no part of it, as it is of its bigrams
             return None
         where = "、".join(scope.regions) if scope.regions else "已索引"
         return Refusal("not_mentioned", prompts.REFUSAL_NOT_MENTIONED.format(where=where, term=term))
