@@ -1679,3 +1679,27 @@ def test_a_premise_that_puts_another_place_in_the_requirement_is_false(fake_serv
         assert policy.before_generation(analysis, Scope(), hits, [text]) is None
     finally:
         policy.settings = settings
+
+
+def test_the_deciding_sentence_is_weighed_by_meaning_and_not_by_the_plans_name(fake_service):
+    from qa.types import Citation
+
+    text = "（五）街区照明。将某省减污降碳工作纳入街区考核，鼓励路灯企业参与。鼓励夜市活动使用节能灯具，支持开展节能活动。"
+    item = _synthetic_item(text)
+    cite = Citation(1, "某省行动方案", "（三）", "", "d-1", "d", 0, len(text))
+    answerer = fake_service.answerer
+    sims = {"将某省减污降碳工作纳入街区考核，鼓励路灯企业参与。": 0.80, "鼓励夜市活动使用节能灯具，支持开展节能活动。": 0.93}
+    original = answerer._meaning
+    answerer._meaning = lambda q, sentences: [sims.get(x, 0.5) for x in sentences]
+    try:
+        words = "四川省减污降碳行动方案对这类活动有没有鼓励的说法？有鼓励的说法[1]。"
+        chosen = answerer._deciding_sentence(words, cite, [item], "夜市想用节能灯，方案对这类活动有没有鼓励？")
+        assert chosen.startswith("鼓励夜市活动")
+        settings = answerer.settings
+        answerer.settings = settings.replace(ablate="deciding_meaning,document_words")
+        try:  # by words alone, the plan's name (减污降碳) decides for the other sentence
+            assert answerer._deciding_sentence(words, cite, [item], "夜市想用节能灯…").startswith("将某省减污降碳")
+        finally:
+            answerer.settings = settings
+    finally:
+        answerer._meaning = original

@@ -22,6 +22,7 @@ from qa.answer import prompts
 from qa.answer.analysis import QuestionAnalysis, QuestionAnalyzer
 from qa.answer.cards import DocumentCard, build_card, with_references
 from qa.answer.citations import (
+    MEANING_WEIGHT,
     asked_rates,
     check_answer,
     extractive_answer,
@@ -783,16 +784,27 @@ class Answerer:
                       rewritten_question=standalone, scope=scope, raw_text=raw,
                       notes=("文件只作了定性表述，引用原文作答",), timings=timings)
 
-    @staticmethod
-    def _deciding_sentence(words: str, citation: Citation, items: Sequence[EvidenceItem]) -> str:
+    def _deciding_sentence(self, words: str, citation: Citation, items: Sequence[EvidenceItem],
+                           question: str = "") -> str:
         """The sentence of the cited clause that shares most wording with the question and the answer
-        (never a department parenthesis)."""
+        (never a department parenthesis); with ``question``, weighed by meaning as well (the embedding model,
+        as the extractive fallback does): a paraphrase shares few words with the sentence that decides it."""
         item = next((it for it in items if it.hit.chunk.chunk_id == citation.chunk_id), None)
         if item is None:
             return citation.quote
-        wanted = content_bigrams(words)
+        # (the words that name the plan are no part of what the sentence must say)
+        named = document_mentions(words, self._titles()) if self.settings.enabled("document_words") else []
+        wanted = content_bigrams(words, named)
         scored = [(len(content_bigrams(x.text) & wanted), -i, x.text) for i, x in enumerate(item.all_sentences)
                   if not item.answers_nothing(x.text)]
+        eligible = [x for x in scored if x[0] >= 2]
+        if (question and len(eligible) >= 2 and self.settings.enabled("deciding_meaning")
+                and self.settings.enabled("meaning")):
+            sims = self._meaning(question, [x[2] for x in eligible])
+            top = max(sims)
+            ranked = [(n / max(len(wanted), 1) + MEANING_WEIGHT * (sim - top), i, text)
+                      for (n, i, text), sim in zip(eligible, sims, strict=True)]
+            return max(ranked)[2]
         best = max(scored, default=(0, 0, ""))
         return best[2] if best[0] >= 2 else ""
 
@@ -1183,7 +1195,8 @@ class Answerer:
             # a yes/no or a how/what answer in the model's words: the sentence it rests on, as the plan words it
             # (a yes or a no is only as good as the sentence that decides it; policy wording is precise)
             c = checked.citations[0]
-            sentence = self._deciding_sentence(standalone + raw, c, items)
+            # (with the preamble: "…大型展会搞成零碳的，想问下：对这类活动有没有鼓励" says what 这类 is)
+            sentence = self._deciding_sentence(standalone + raw, c, items, f"{analysis.preamble}{standalone}")
             if sentence and sentence not in text:
                 text += prompts.DECIDING_SENTENCE.format(title=c.doc_title, label=c.clause, quote=sentence, n=c.n)
         if scope.out_of_scope and not scope.is_out_of_scope:
