@@ -1625,41 +1625,6 @@ def test_a_listed_figure_is_bound_to_the_head_word_of_its_item(fake_service):
         answerer.settings = settings
 
 
-def test_a_mentioned_term_is_counted_in_its_words_not_in_the_users_glue():
-    from qa.answer.policy import content_bigrams, term_words, word_share
-
-    term = "路灯、信号灯这类老旧设备要节能改造"
-    words = term_words(term)
-    assert {"路灯", "信号灯", "设备", "节能", "改造"} <= set(words) and "这类" not in words
-    texts = ["（二）街区照明改造。推动路灯、信号灯等老旧设备节能改造，推广智能照明。"]
-    assert word_share(term, texts) == 1.0
-    # by bigrams the glue ("这类", "类老", "备要") keeps the share below the mention threshold (0.75)
-    sentence = content_bigrams(texts[0])
-    wanted = content_bigrams(term)
-    assert len(wanted & sentence) / len(wanted) < 0.75
-    # a word no sentence has is still missing
-    assert word_share("路灯智慧大脑", texts) < 0.75
-
-
-def test_questions_listed_with_the_enumeration_comma_are_parts(analyzer):
-    a = analyzer.analyse("路灯这块放一起看：四川路灯25年改造多少、渝25年新建多少、资阳23年更换多少")
-    assert a.regions == ("四川省", "重庆市", "资阳市")  # 渝 after 、 stands alone
-    assert [p.text for p in a.parts][1:] == ["重庆2025年新建多少？", "资阳2023年更换多少？"]
-    assert QuestionAnalyzer(ALIASES, listed_questions=False).analyse(
-        "四川路灯25年改造多少、重庆25年新建多少").parts == ()
-    # items listed with 、 under one question are one question
-    assert analyzer.analyse("四川路灯、信号灯、灯箱各改造多少").parts == ()
-
-
-def test_a_mention_question_ending_at_its_term():
-    from qa.answer.analysis import mention_term
-
-    assert mention_term("某方案街区那条也写了智慧灯杆吗") == "智慧灯杆"
-    assert mention_term("某方案里讲了路灯改造没有？") == "路灯改造"
-    assert mention_term("某方案提到路灯改造了没？") == "路灯改造"
-    assert mention_term("某方案写了哪些措施？") == ""  # asks what, not whether
-
-
 def test_a_premise_that_puts_another_place_in_the_requirement_is_false(fake_service):
     from qa.types import Scope
 

@@ -151,40 +151,6 @@ def sentence_words(texts: Sequence[str], *, headed: bool = False) -> list[set[st
     return out
 
 
-#: parts of speech (jieba) that carry no content of a term: pronouns, particles, prepositions, conjunctions,
-#: adverbs, modal and auxiliary words, measure words, punctuation
-_GLUE_FLAGS = ("r", "u", "p", "c", "d", "y", "e", "x", "w", "q")
-
-
-def term_words(term: str) -> list[str]:
-    """The content words of a term, by jieba's segmentation ("锅炉、电机这类高耗能设备要提效升级" → 锅炉, 电机,
-    高耗能, 设备, 提效, 升级): nouns, verbs and adjectives, not the pronouns and particles that join them."""
-    import jieba.posseg as pseg
-
-    from qa.index.scope import jieba_lock
-
-    with jieba_lock():
-        pairs = [(w.word, w.flag) for w in pseg.cut(term)]
-    return [w for w, flag in pairs if re.search(r"[\u4e00-\u9fffA-Za-z0-9]", w)
-            and not flag.startswith(_GLUE_FLAGS) and w not in ("要", "是", "有", "会", "能", "说")]
-
-
-def word_share(term: str, texts: Sequence[str], headed: bool = False) -> float:
-    """The largest share of ``term``'s content words (:func:`term_words`) that one sentence of ``texts`` has
-    (with its clause's heading when ``headed``)."""
-    words = term_words(term)
-    if not words:
-        return 0.0
-    best = 0.0
-    for text in texts:
-        sentences = split_sentences(text)
-        heading = sentences[0].text if headed and sentences and len(sentences[0].text) <= HEADING_MAX else ""
-        for sent in sentences:
-            flat = heading + sent.text
-            best = max(best, sum(w in flat for w in words) / len(words))
-    return best
-
-
 def supporting_sentences(wanted: set[str], texts: Sequence[str], threshold: float) -> list[str]:
     """The sentences of ``texts`` that cover at least ``threshold`` of ``wanted``."""
     return [s.text for text in texts for s in split_sentences(text)
@@ -477,11 +443,6 @@ class RefusalPolicy:
                 share = max((sum(w for b, w in known.items() if b in pairs) / total for pairs in sentences),
                             default=0.0)
         if share >= self.settings.mention_threshold and not missing:
-            return None
-        if (not missing and self.settings.enabled("mention_words")
-                and word_share(words, docs, self.settings.enabled("mention_heading")) >= self.settings.mention_threshold):
-            # "锅炉、电机这类高耗能设备要提效升级" is said by "推动锅炉、电机等高耗能设备提效升级": counted in
-            # words, the user's own glue ("这类…要") is no part of it, as it is of its bigrams
             return None
         where = "、".join(scope.regions) if scope.regions else "已索引"
         return Refusal("not_mentioned", prompts.REFUSAL_NOT_MENTIONED.format(where=where, term=term))

@@ -28,11 +28,6 @@ _jieba_lock = threading.Lock()
 _TITLE_TOKENIZER = None
 
 
-def jieba_lock() -> threading.Lock:
-    """The lock every use of jieba's global tokenizer holds (it is not thread-safe while it loads)."""
-    return _jieba_lock
-
-
 def without_quoted_names(text: str) -> str:
     """``text`` with each quoted name blanked out (same length): a region inside one ("“美丽四川”建设") is not a
     region the question is about; a quoted plan name is kept (``QUOTED_NAME``)."""
