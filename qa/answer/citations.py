@@ -189,7 +189,7 @@ def _strip(text: str, names: Sequence[str]) -> str:
 def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: Sequence[str] = (),
                  years: Sequence[str] = (), *, bind_years: bool = True, qualifiers: bool = True,
                  cite_missing: bool = False, meaning: Meaning | None = None, segments: bool = True,
-                 respective: bool = True, n_quotes: int = 2, document_words: Sequence[str] = ()) -> Checked:
+                 respective: bool = True, n_quotes: int = 2) -> Checked:
     """Check and repair citations; fall back to an extractive answer when the text is not grounded.
     `strip`: names (regions) ignored when comparing the claim's wording with the evidence.
     `years`: the years the question asks about; a figure must be stated for the claim's year (or, when
@@ -199,9 +199,7 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
     states a figure or body found in a clause, those clauses are cited for it).
     `meaning`: scores sentences by meaning for the extractive fallback (see :func:`extractive_answer`).
     `segments` / `respective`: a figure of a listing sentence is bound to its own item (:func:`segment_binds`,
-    :func:`respective_binds`). `n_quotes`: sentences the extractive fallback quotes. `document_words`: the words
-    that name a document (:func:`qa.answer.support.document_mentions`); a claim repeating them is judged without
-    them, since they are not part of what its figure measures."""
+    :func:`respective_binds`). `n_quotes`: sentences the extractive fallback quotes."""
     by_n = {it.n: it for it in items}
     norms = {it.n: normalize_answer(it.clause_text) for it in items}
     vocab = known_bodies(items)
@@ -220,9 +218,8 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
             if n not in by_n:
                 notes.append(f"删除不存在的引用[{n}]")
         claim_years = target_years(claim.text) or set(years)
-        asked, bound_years = _strip(question, [*strip, *document_words]), (claim_years if bind_years else set())
-        judged = _strip(claim.text, document_words)
-        chosen = _cover(facts, valid, by_n, norms, judged, asked, bound_years, segments, respective)
+        asked, bound_years = _strip(question, strip), (claim_years if bind_years else set())
+        chosen = _cover(facts, valid, by_n, norms, claim.text, asked, bound_years, segments, respective)
         if chosen is None:
             missing = next((f for f in facts if not any(_fact_in(f, norms[n]) for n in by_n)), None)
             if missing is not None:
@@ -233,7 +230,7 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
                 # "畜禽粪污回收率是多少" answered with a figure of "秸秆、农膜…回收率分别达到…": the list has no
                 # figure for what was asked
                 return Checked(raw, [], notes=notes, refused_no_figure=True)
-            if (segments or respective) and _cover(facts, valid, by_n, norms, judged, asked, bound_years,
+            if (segments or respective) and _cover(facts, valid, by_n, norms, claim.text, asked, bound_years,
                                                    False, False) is not None:
                 # the figure was taken from the next item of the same sentence: the sentence has the subject
                 # with its own figure, so it is quoted instead

@@ -793,7 +793,7 @@ class Answerer:
         if item is None:
             return citation.quote
         # (the words that name the plan are no part of what the sentence must say)
-        named = document_mentions(words, self._titles()) if self.settings.enabled("document_words") else []
+        named = document_mentions(words, self._titles()) if self.settings.enabled("deciding_meaning") else []
         wanted = content_bigrams(words, named)
         scored = [(len(content_bigrams(x.text) & wanted), -i, x.text) for i, x in enumerate(item.all_sentences)
                   if not item.answers_nothing(x.text)]
@@ -1036,9 +1036,7 @@ class Answerer:
         checked = (check_answer(raw, items, standalone, self._regions(), analysis.years,
                                 bind_years=s.enabled("year_binding"), qualifiers=s.enabled("qualifiers"),
                                 meaning=meaning, segments=s.enabled("segment_binding"),
-                                respective=s.enabled("respective"), n_quotes=quotes,
-                                document_words=(document_mentions(f"{standalone}\n{raw}", self._titles())
-                                                if s.enabled("document_words") else ()))
+                                respective=s.enabled("respective"), n_quotes=quotes)
                    if s.grounding else unchecked(raw, items))
         total = (time.perf_counter() - t0) * 1000
         t = Timings(**timings, total_ms=total)

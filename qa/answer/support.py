@@ -142,8 +142,8 @@ class FigureSupport:
 def document_mentions(text: str, titles: Iterable[str]) -> list[str]:
     """The spans of ``text`` that name a document by words of its title and end in 方案/文件 ("省减污降碳方案",
     "某市十四五节能方案" when the title is "某市“十四五”节能工作方案"): every character before 方案 is one of
-    that title's. They say which document, not what a figure measures; a claim that repeats them ("某方案X要达到
-    N%") is judged by the rest of its words."""
+    that title's. They say which document is asked of (scope detection reads the title words in them), not what the
+    question is about (the sentence a yes/no answer rests on is chosen without them)."""
     charsets = [set(re.sub(r"[^\u4e00-\u9fff]", "", t)) for t in titles]
     found: list[str] = []
     for m in re.finditer(r"方案|文件", text):
