@@ -1588,30 +1588,6 @@ def test_the_words_that_name_a_document():
     assert document_mentions("请把文件发我", titles) == []  # 方案/文件 with no title word before it
 
 
-def test_a_listed_figure_is_bound_to_the_head_word_of_its_item(fake_service):
-    from qa.answer.citations import item_head
-    from qa.types import Citation
-
-    assert item_head("全市路灯单位里程能耗下降4%") == "能耗"
-    assert item_head("单位里程碳排放比2020年下降7%") == "排放"
-    assert item_head("街区绿化率力争达到60%") == "化率"
-    assert item_head("达到新车销售量的40%以上") == ""  # the figure does not follow its indicator
-    text = "“十四五”时期，全市路灯单位里程能耗下降4%、人均照明用电下降5%、单位里程碳排放下降7%。"
-    item = _synthetic_item(text)
-    cite = [Citation(1, "某省行动方案", "（三）", text, "d-1", "d", 0, len(text))]
-    q = "某市路灯单位里程碳排放要降多少？"
-    answerer = fake_service.answerer
-    assert answerer._figure_off_topic(q, "全市路灯单位里程能耗下降4%[1]。", cite, [item])
-    assert not answerer._figure_off_topic(q, "全市路灯单位里程碳排放下降7%[1]。", cite, [item])
-    assert not answerer._figure_off_topic("某市路灯单位里程能耗要降多少？", "全市路灯单位里程能耗下降4%[1]。", cite, [item])
-    settings = answerer.settings
-    answerer.settings = settings.replace(ablate="item_head")
-    try:
-        assert not answerer._figure_off_topic(q, "全市路灯单位里程能耗下降4%[1]。", cite, [item])
-    finally:
-        answerer.settings = settings
-
-
 def test_a_premise_that_puts_another_place_in_the_requirement_is_false(fake_service):
     from qa.types import Scope
 
@@ -1655,3 +1631,12 @@ def test_the_deciding_sentence_is_weighed_by_meaning_and_not_by_the_plans_name(f
             answerer.settings = settings
     finally:
         answerer._meaning = original
+
+
+def test_a_mention_question_ending_at_its_term():
+    from qa.answer.analysis import mention_term
+
+    assert mention_term("某方案街区那条也写了智慧灯杆吗") == "智慧灯杆"
+    assert mention_term("某方案里讲了路灯改造没有？") == "路灯改造"
+    assert mention_term("某方案提到路灯改造了没？") == "路灯改造"
+    assert mention_term("某方案写了哪些措施？") == ""  # asks what, not whether

@@ -105,9 +105,9 @@ class QuestionAnalyzer:
     def __init__(self, region_aliases: Mapping[str, str], *, script: bool = True, preamble: bool = True,
                  parts: bool = True, described: bool = True, sides: bool = True, tails: bool = True,
                  postscript: bool = True, measure_basis: bool = True, mention_given: bool = True,
-                 said_tail: bool = True, listed_questions: bool = True) -> None:
+                 said_tail: bool = True) -> None:
         """``script``/``preamble``/``parts``/``described``/``sides``/``tails``/``postscript``/``measure_basis``/
-        ``mention_given``/``said_tail``/``listed_questions``: switch a mechanism off (ablation runs)."""
+        ``mention_given``/``said_tail``: switch a mechanism off (ablation runs)."""
         self.aliases = dict(region_aliases)
         self.use_script, self.use_preamble, self.use_parts = script, preamble, parts
         self.use_described = described  # sides described one after the other; a which-document tail is no part
@@ -117,7 +117,6 @@ class QuestionAnalyzer:
         self.use_measure_basis = measure_basis  # "下达指标以什么为依据" asks the body, not the card
         self.use_mention_given = mention_given  # "有没有对X给Y": Y is the term
         self.use_said_tail = said_tail  # "…多少？方案有写吗？": the second question is no part
-        self.use_listed_questions = listed_questions  # "A市X要多少、B市Y要多少": two questions
         self._ordered = sorted(self.aliases, key=lambda a: (-len(a), a))
         shorts: dict[str, str] = {}
         for alias, canon in self.aliases.items():  # the shortest alias is what people write
@@ -422,18 +421,11 @@ class QuestionAnalyzer:
                 out[k] += sentence
         return out[0], out[1]
 
-    def _comma_questions(self, text: str) -> list[str]:
-        """"重庆方案里，哪些区县搞A，哪些区县搞B？": two or more comma-separated segments that each ask with
-        a question word; a leading segment that asks nothing ("重庆方案里，") is put before each. Segments
-        listed with 、 count too ("A市X要多少、B市Y要多少"), when no comma parts them."""
-        found = self._separated_questions(text, r"[，,；;]")
-        if not found and self.use_listed_questions:
-            found = self._separated_questions(text, r"[，,；;、]")
-        return found
-
     @staticmethod
-    def _separated_questions(text: str, separators: str) -> list[str]:
-        segments = [x.strip() for x in re.split(separators, text.rstrip("？?。 ")) if x.strip()]
+    def _comma_questions(text: str) -> list[str]:
+        """"重庆方案里，哪些区县搞A，哪些区县搞B？": two or more comma-separated segments that each ask with
+        a question word; a leading segment that asks nothing ("重庆方案里，") is put before each."""
+        segments = [x.strip() for x in re.split(r"[，,；;]", text.rstrip("？?。 ")) if x.strip()]
         asking = [i for i, x in enumerate(segments)
                   if cues.STRONG_QUESTION.search(x) and len(x) >= 5 and not _asks_only_who(x)]
         if len(asking) < 2 or asking != list(range(asking[0], len(segments))):

@@ -412,24 +412,6 @@ def segment_binds(fact: str, claim: str, sentence: str) -> bool:
     return not others or max(others) < max(own) + SEGMENT_MARGIN
 
 
-def item_head(piece: str) -> str:
-    """The head word of the indicator a listed item states a figure for: the last two Chinese characters
-    before the verb that binds its figure ("人均用水量下降7%" → 水量, "能耗比2020年下降14%" → 能耗); '' when the
-    figure does not follow its indicator and verb directly ("达到新车销售量的40%")."""
-    facts = [f for f in stated_figures(piece) if not _YEAR_FACT.match(f)]
-    at = normalize_answer(piece).find(facts[0]) if facts else -1
-    if at < 0:
-        return ""
-    before = re.sub(r"(?:力争|约|累计|不低于|不高于|不少于|不超过)$", "", normalize_answer(piece)[:at].rstrip())
-    verb = re.search(rf"(?:{FIGURE_VERB.pattern})$", before)
-    if verb is None:
-        return ""
-    before = re.sub(r"(?:比|较)\d{4}年底?$", "", before[:verb.start()])
-    before = re.sub(r"(?:力争|要|将|可|基本)$", "", before)  # ("治理率力争达到60%")
-    run = re.search(r"[\u4e00-\u9fff]{2,}$", before)
-    return run.group(0)[-2:] if run else ""
-
-
 #: the share of a rate's own words (its bigrams before the rate word) a segment must have to name it
 RATE_NAMED = 0.5
 

@@ -29,7 +29,7 @@ PROVINCE_ABBREVIATIONS = {
     "滇": "云南", "云": "云南", "陕": "陕西", "秦": "陕西", "甘": "甘肃", "陇": "甘肃", "青": "青海", "蒙": "内蒙古",
     "桂": "广西", "藏": "西藏", "宁": "宁夏", "新": "新疆",
 }
-ABBREVIATION_CONTEXT = r"(?:(?<=^)|(?<=[\s，,：:和与跟及比、；;]))({chars})(?=[\s，,的省市和与跟、]|方案|减污|节能|十四五|到?20\d\d|到?\d\d年)"
+ABBREVIATION_CONTEXT = r"(?:(?<=^)|(?<=[\s，,：:和与跟及比]))({chars})(?=[\s，,的省市和与跟、]|方案|减污|节能|十四五|到?20\d\d|到?\d\d年)"
 #: Two or three abbreviations written together for the regions they join ("川渝两地", "京津冀的"): each
 #: stands for its region; the run must stand alone as a word (same boundaries as a single one); "川 渝" and
 #: "川、渝" are runs too.

@@ -27,7 +27,6 @@ from qa.answer.citations import (
     check_answer,
     extractive_answer,
     figures,
-    item_head,
     names_rate,
     normalize_answer,
     other_unit,
@@ -254,8 +253,7 @@ class Answerer:
                                         postscript=s.enabled("postscript"),
                                         measure_basis=s.enabled("measure_basis"),
                                         mention_given=s.enabled("mention_given"),
-                                        said_tail=s.enabled("said_tail"),
-                                        listed_questions=s.enabled("listed_questions"))
+                                        said_tail=s.enabled("said_tail"))
             self._alias_cache = (data, aliases, analyzer)
         return self._alias_cache[1], self._alias_cache[2]
 
@@ -857,16 +855,6 @@ class Answerer:
             other = [support.share(question, x, within=flat) for x in pieces if not given & set(stated_figures(x))]
             if own and other and max(own) < RELEVANCE_MIN and max(other) >= max(own) + RELEVANCE_MARGIN:
                 return True
-            if self.settings.enabled("item_head") and len(pieces) >= 2:
-                # "…能耗下降4%、…、碳排放下降7%" asked for 碳排放: the question names the head word of another
-                # listed item and not the one whose figure the answer gives
-                heads = {x: item_head(x) for x in pieces}
-                own_heads = {heads[x] for x in pieces if given & set(stated_figures(x))}
-                other_heads = {heads[x] for x in pieces if not given & set(stated_figures(x))} - own_heads
-                asked = normalize_answer(question)
-                if (own_heads and "" not in own_heads and not any(h in asked for h in own_heads)
-                        and any(h and h in asked for h in other_heads)):
-                    return True
         return False
 
     def _unquantified_subject(self, question: str, extractive_text: str) -> str:
