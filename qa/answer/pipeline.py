@@ -1181,7 +1181,7 @@ class Answerer:
             # a yes/no or a how/what answer in the model's words: the sentence it rests on, as the plan words it
             # (a yes or a no is only as good as the sentence that decides it; policy wording is precise)
             c = checked.citations[0]
-            # (with the preamble: "…大型展会搞成零碳的，想问下：对这类活动有没有鼓励" says what 这类 is)
+            # (with the preamble: "…夜市想换节能灯，想问下：方案支持这类做法吗" says what 这类 is)
             sentence = self._deciding_sentence(standalone + raw, c, items, f"{analysis.preamble}{standalone}")
             if sentence and sentence not in text:
                 text += prompts.DECIDING_SENTENCE.format(title=c.doc_title, label=c.clause, quote=sentence, n=c.n)

@@ -335,7 +335,7 @@ class RefusalPolicy:
                 wrong += [c for c in PREMISE_SHARE.findall(analysis.premise) if not any(c in x for x in supporting)]
             wrong += unstated_frequencies(analysis.premise, supporting)
             if self.settings.enabled("premise_places") and sentence:
-                # "要求万州X打造Y" where the sentence on Y names another place ("打造重庆X等Y"): a place the
+                # "要求甲区X打造Y" where the sentence on Y names another place ("打造乙区X等Y"): a place the
                 # premise puts in it that the sentence supporting it does not name
                 wrong += [p for p in place_names(analysis.premise)
                           if p not in normalize_answer(sentence) and not any(p in r or r in p for r in self._regions())]

@@ -179,7 +179,7 @@ class ScopeDetector:
         numbered = {d for number, d in self.numbers.items() if number in flat}
         if numbered:
             docs = numbered
-        # "省减污降碳行动方案里，…节能降碳措施": the words that name the document say which one it is; a title
+        # "省减污降碳行动方案里，…路灯节能要求": the words that name the document say which one it is; a title
         # word of another document in the rest of the question ("节能") is its topic
         from qa.answer.support import document_mentions
 
