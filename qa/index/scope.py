@@ -13,6 +13,7 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
+from qa.answer.support import document_mentions
 from qa.answer.cues import GENERIC_PLACES, PROVINCE_PLAN, PROVINCE_WORDS, QUOTED_NAME  # "哪个城市" names no region
 from qa.types import Scope
 
@@ -82,6 +83,7 @@ class ScopeDetector:
         when the question has such words, not in the rest of it (switched off for an ablation run)."""
         self.documents = documents
         self.mentions = mentions
+        self.titles = [str(m.get("title", "")) for m in documents.values()]
         self.corpus_text = corpus_text
         self.alias_to_docs: dict[str, set[str]] = {}
         self.title_words: dict[str, set[str]] = {}
@@ -181,10 +183,7 @@ class ScopeDetector:
             docs = numbered
         # "省减污降碳行动方案里，…路灯节能要求": the words that name the document say which one it is; a title
         # word of another document in the rest of the question ("节能") is its topic
-        from qa.answer.support import document_mentions
-
-        spans = document_mentions(named, [str(m.get("title", "")) for m in self.documents.values()]) \
-            if self.mentions else []
+        spans = document_mentions(named, self.titles) if self.mentions else []
         naming = "，".join(spans)
         if not any(w in naming for words in self.own_title_words.values() for w in words):
             naming = question  # ("工作方案" names no document in particular)
