@@ -790,14 +790,13 @@ class Answerer:
         item = next((it for it in items if it.hit.chunk.chunk_id == citation.chunk_id), None)
         if item is None:
             return citation.quote
+        weighed = self.settings.enabled("deciding_meaning")
         # (the words that name the plan are no part of what the sentence must say)
-        named = document_mentions(words, self._titles()) if self.settings.enabled("deciding_meaning") else []
-        wanted = content_bigrams(words, named)
+        wanted = content_bigrams(words, document_mentions(words, self._titles()) if weighed else ())
         scored = [(len(content_bigrams(x.text) & wanted), -i, x.text) for i, x in enumerate(item.all_sentences)
                   if not item.answers_nothing(x.text)]
         eligible = [x for x in scored if x[0] >= 2]
-        if (question and len(eligible) >= 2 and self.settings.enabled("deciding_meaning")
-                and self.settings.enabled("meaning")):
+        if question and weighed and self.settings.enabled("meaning") and len(eligible) >= 2:
             sims = self._meaning(question, [x[2] for x in eligible])
             top = max(sims)
             ranked = [(n / max(len(wanted), 1) + MEANING_WEIGHT * (sim - top), i, text)
