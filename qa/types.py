@@ -68,6 +68,36 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class IndexedUnit:
+    """One clause (or cover letter, preamble) of an indexed document, as the answer stage reads it."""
+
+    label: str  # "（五）", "三、（二）", "通知", "序言"
+    text: str  # normalised text
+    start: int = 0  # offset in the document's normalised text
+    kind: str = ""  # "clause", "section", "cover", "preamble", …
+    section: str = ""  # the section a clause stands in ("三、")
+    heading: str = ""
+
+
+@dataclass(frozen=True)
+class IndexedDocument:
+    """An indexed document as the answer stage reads it: its title, region and clauses, in index order."""
+
+    doc_id: str
+    title: str
+    region: str
+    units: tuple[IndexedUnit, ...] = ()
+    issuer: str = ""  # as the parser read it (the card reads the cover letter's own signature first)
+    doc_number: str = ""
+    date: str = ""
+    path: str = ""  # the source file (relative to the corpus folder's parent when not absolute)
+    n_chunks: int = 0
+
+    def unit(self, label: str) -> IndexedUnit | None:
+        return next((u for u in self.units if u.label == label), None)
+
+
+@dataclass(frozen=True)
 class Scope:
     """Which documents/regions a question names, as detected by retrieval."""
 

@@ -5,6 +5,7 @@ and qualifier, and the evaluation's own count of unsupported figures."""
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import replace
 
 import pytest
@@ -26,6 +27,17 @@ SICHUAN = "四川省减污降碳协同增效行动方案"
 @pytest.fixture(scope="module")
 def analyzer() -> QuestionAnalyzer:
     return QuestionAnalyzer(ALIASES)
+
+
+@contextmanager
+def switched_off(holder, ablate: str):
+    """``holder`` (an answerer or a policy) with the mechanisms ``ablate`` switched off, its settings put back after."""
+    settings = holder.settings
+    holder.settings = settings.replace(ablate=ablate)
+    try:
+        yield holder
+    finally:
+        holder.settings = settings
 
 
 # -- analysis ---------------------------------------------------------------------------------
@@ -237,11 +249,8 @@ def test_figure_question_answered_in_words(fake_service):
     q = "雅安在工业生产、交通运输等领域实施电能替代的比例要达到百分之多少？"
     b = fake_service.ask(q)
     assert b.refused and b.refusal_reason == "no_figure"
-    fake_service.answerer.settings = fake_service.answerer.settings.replace(ablate="figure_answer")
-    try:
+    with switched_off(fake_service.answerer, "figure_answer"):
         assert "58%" not in fake_service.ask("雅安到2025年非化石能源消费比重要达到多少？").text
-    finally:
-        fake_service.answerer.settings = fake_service.answerer.settings.replace(ablate="")
 
 
 def test_metadata_questions_are_answered_from_the_document_card(fake_service):
@@ -278,6 +287,9 @@ def test_unsupported_figures_counted_by_the_evaluation():
     assert unsupported_figures("到2030年比重达到65%[1]。", cite, texts) == []
     assert unsupported_figures("比重达到70%[1]。", cite, texts) == ["70%"]  # in no cited clause
     assert unsupported_figures("比重达到58%。", [], texts) == ["58%"]  # not cited at all
+    # a part's heading repeats what was asked: a question asserts nothing
+    assert unsupported_figures("（1）比重是70%吗？：比重达到58%左右[1]。", cite, texts) == []
+    assert unsupported_figures("（1）比重是多少？：比重达到70%[1]。", cite, texts) == ["70%"]
     quote = "以下为文件原文摘录：\n《A》（五）：到2025年，非化石能源消费比重达到58%左右。[1]"
     assert unsupported_figures(quote, cite, texts) == []  # a quote's marker follows its 。
     # a gap computed from two supported figures is derived, not invented; a wrong gap is not
@@ -308,11 +320,8 @@ def test_an_answer_that_only_restates_the_question_is_replaced_by_the_clause(fak
     fake_service.answerer.generator = FakeGenerator(reply="园区污水要处理[1]。")
     a = fake_service.ask(q)
     assert a.extractive and any("复述" in n for n in a.notes)
-    fake_service.answerer.settings = fake_service.answerer.settings.replace(ablate="restatement")
-    try:
+    with switched_off(fake_service.answerer, "restatement"):
         assert not fake_service.ask(q).extractive
-    finally:
-        fake_service.answerer.settings = fake_service.answerer.settings.replace(ablate="")
 
 
 def test_extractive_fallback_ranks_by_meaning_when_given(fake_service):
@@ -454,11 +463,8 @@ def test_yes_no_answer_shows_the_sentence_that_decides_it(fake_service):
     assert not a.refused and "\n原文：《" in a.text
     quoted = a.text.split("原文：", 1)[1]
     assert "新能源汽车" in quoted and "按职责分工负责" not in quoted
-    fake_service.answerer.settings = fake_service.answerer.settings.replace(ablate="source_sentence")
-    try:
+    with switched_off(fake_service.answerer, "source_sentence"):
         assert "原文：" not in fake_service.ask("雅安是否要求加快推广应用新能源汽车？").text
-    finally:
-        fake_service.answerer.settings = fake_service.answerer.settings.replace(ablate="")
 
 
 # -- session 3: checks fitted on the third round of dev questions ------------------------------------
@@ -495,11 +501,8 @@ def test_premises_contradicted_by_polarity_year_or_an_unknown_figure(fake_servic
     known = fake_service.ask("雅安非化石能源消费比重达到58%左右以后，还有哪些措施？")
     assert known.refusal_reason != "false_premise"
     policy = fake_service.answerer.policy
-    policy.settings = policy.settings.replace(ablate="question_figures")
-    try:
+    with switched_off(policy, "question_figures"):
         assert fake_service.ask(q).refusal_reason != "false_premise"
-    finally:
-        policy.settings = policy.settings.replace(ablate="")
 
 
 def test_an_answer_that_only_names_a_clause_or_leaves_english_is_replaced(fake_service):
@@ -1405,8 +1408,10 @@ def test_copies_are_not_recipients_and_an_abridged_note_does_not_say_what_was_le
     from qa.answer.cards import build_card
 
     assert answer_type("这个函抄送给了谁") == "cc" and answer_type("这个函主送给了谁") == "recipients"
-    cover = {"label": "函", "kind": "cover", "text": "某市某局\n某字〔2024〕1号\n各区县：\n现印发给你们。\n抄送：市委办公厅。\n2024年1月2日"}
-    card = build_card("d", {"title": "某市方案", "units": [cover]}, head="")
+    from qa.types import IndexedDocument, IndexedUnit
+
+    cover = IndexedUnit("函", "某市某局\n某字〔2024〕1号\n各区县：\n现印发给你们。\n抄送：市委办公厅。\n2024年1月2日", kind="cover")
+    card = build_card(IndexedDocument("d", "某市方案", "", (cover,)), head="")
     assert card.cc.value == "市委办公厅" and card.recipients.value == "各区县"
     # no 抄送 line in the corpus's cover letters: not stated, rather than the recipients given as copies
     a = fake_service.ask("重庆市的印发函有没有抄送，抄送给谁？")
@@ -1601,12 +1606,8 @@ def test_a_premise_that_puts_another_place_in_the_requirement_is_false(fake_serv
     assert refusal is not None and refusal.code == "false_premise" and "德阳" in refusal.quote
     right = replace(analysis, premise="德阳高新区打造绿色照明示范街区")
     assert policy.before_generation(right, Scope(), hits, [text]) is None
-    settings = policy.settings
-    policy.settings = settings.replace(ablate="premise_places")
-    try:
+    with switched_off(policy, "premise_places"):
         assert policy.before_generation(analysis, Scope(), hits, [text]) is None
-    finally:
-        policy.settings = settings
 
 
 def test_the_deciding_sentence_is_weighed_by_meaning_and_not_by_the_plans_name(fake_service):
@@ -1622,12 +1623,9 @@ def test_the_deciding_sentence_is_weighed_by_meaning_and_not_by_the_plans_name(f
     try:
         words = "某省减污方案对夜市灯具更新鼓励吗？鼓励[1]。"
         assert answerer._deciding_sentence(words, cite, [item], "想换节能灯，方案鼓励这么做吗？") == second
-        settings = answerer.settings
-        answerer.settings = settings.replace(ablate="deciding_meaning")
-        try:  # by words alone, the plan's name (减污方案) decides for the other sentence
+        # by words alone, the plan's name (减污方案) decides for the other sentence
+        with switched_off(answerer, "deciding_meaning"):
             assert answerer._deciding_sentence(words, cite, [item], "想换节能灯…") == first
-        finally:
-            answerer.settings = settings
     finally:
         answerer._meaning = original
 
@@ -1639,3 +1637,96 @@ def test_a_mention_question_ending_at_its_term():
     assert mention_term("某方案里讲了路灯改造没有？") == "路灯改造"
     assert mention_term("某方案提到路灯改造了没？") == "路灯改造"
     assert mention_term("某方案写了哪些措施？") == ""  # asks what, not whether
+
+
+# -- session 19 ------------------------------------------------------------------------------------------
+def test_years_listed_before_the_questions_are_theirs_in_turn(analyzer):
+    a = analyzer.analyse("雅安方案，先问2023年的、再问2025年的：路灯改造多少盏，夜市建成多少个？")
+    assert [p.text for p in a.parts] == ["雅安方案2023年路灯改造多少盏？", "雅安方案2025年夜市建成多少个？"]
+    # one year before the questions is each one's; two years and no order to read: none is given a year
+    one = analyzer.analyse("雅安方案2025年：路灯改造多少盏？夜市建成多少个？")
+    assert [p.text for p in one.parts][1].startswith("雅安方案2025年")
+    off = QuestionAnalyzer(ALIASES, part_years=False).analyse("雅安方案，先问2023年的、再问2025年的：路灯改造多少盏，夜市建成多少个？")
+    assert "2023年" in off.parts[1].text  # the first year for every later question
+
+
+def test_words_that_join_a_mention_term_are_no_part_of_it(fake_service):
+    from qa.service import build_service
+    from qa.types import Scope
+
+    scope = Scope(doc_ids=(), regions=(), out_of_scope=(), explicit=False)
+    # the plans write "光伏组件、…等新型废弃物回收利用"
+    assert fake_service.answerer.policy.not_mentioned("光伏组件这种废弃物要回收", scope) is None
+    assert fake_service.answerer.policy.not_mentioned("光伏组件这种核废料要深埋", scope) is not None
+    off = build_service(fake_service.answerer.settings.replace(ablate="mention_glue")).answerer.policy
+    assert off.not_mentioned("光伏组件这种废弃物要回收", scope) is not None
+
+
+def test_who_leads_asserted_as_a_tag_question_is_a_premise():
+    assert premise("路灯这事是城管委牵头负责的，那名单啥时候下") == "路灯这事是城管委牵头负责的"
+    assert premise("这项工作是市城管局牵头的吧？路灯名单啥时候下") == "这项工作是市城管局牵头的"
+
+
+def test_a_figure_restated_in_other_words_is_shown_with_its_sentence(fake_service):
+    from qa.answer.citations import restated_figure
+
+    assert restated_figure("路灯改造率目标是38%", "到2025年，路灯改造率达到38%。")
+    assert not restated_figure("到2025年路灯改造率达到38%左右", "到2025年，路灯改造率达到38%左右。")
+    assert not restated_figure("路灯改造率达到38%", "到2025年，夜市数量达到12个。")  # not its figure
+    fake_service.answerer.generator = FakeGenerator(reply="雅安定的是58%左右[1]。")
+    a = fake_service.ask("雅安那个非化石能源，到2025年比例定成百分之几？")
+    assert not a.refused and "\n原文：《雅安市" in a.text and "达到58%左右" in a.text.split("原文：")[1]
+    with switched_off(fake_service.answerer, "figure_wording"):
+        assert "原文：" not in fake_service.ask("雅安那个非化石能源，到2025年比例定成百分之几？").text
+
+
+def test_an_echoed_figure_is_read_in_the_unit_the_question_names(fake_service):
+    from types import SimpleNamespace
+
+    answerer = fake_service.answerer
+    quote = "到2025年，全省新建夜市垃圾管道1.3万公里，新增夜市垃圾处理能力30万吨/日。"
+    checked = SimpleNamespace(extractive=False, text="全省新建管道1.3万公里，新增处理能力30万吨/日[1]。",
+                              citations=(SimpleNamespace(quote=quote),))
+    question = "夜市垃圾这块，新增处理能力给了多少万吨/日？省里定的30万已经查到了"
+    assert answerer._echoed_figure(question, checked) == quote  # 1.3万公里 answers nothing asked
+    with switched_off(answerer, "echoed_unit"):
+        assert answerer._echoed_figure(question, checked) == ""
+
+
+def test_questions_or_items_listed_with_a_pause_mark_are_asked_one_by_one(analyzer):
+    a = analyzer.analyse("路灯改造对照比较一下：四川改造多少盏、雅安哪一年完成改造、资阳安排在哪些县？")
+    assert [p.text for p in a.parts] == ["路灯改造，四川改造多少盏？", "路灯改造，雅安哪一年完成改造？", "路灯改造，资阳安排在哪些县？"]
+    b = analyzer.analyse("雅安方案里2025年挑三个：路灯覆盖率、夜市个数、灯杆总数各是多少？")
+    assert [p.text for p in b.parts] == ["雅安方案2025年路灯覆盖率是多少？", "雅安方案2025年夜市个数是多少？",
+                                         "雅安方案2025年灯杆总数是多少？"]
+    c = analyzer.analyse("雅安夜市在照明、用水和垃圾方面各自减少多少？")  # the words before and after the items
+    assert [p.text for p in c.parts] == ["雅安夜市在照明方面减少多少？", "雅安夜市在用水方面减少多少？",
+                                         "雅安夜市在垃圾方面减少多少？"]
+    off = QuestionAnalyzer(ALIASES, listed_asks=False)
+    assert off.analyse("路灯改造对照比较一下：四川改造多少盏、雅安哪一年完成改造、资阳安排在哪些县？").parts == ()
+
+
+
+def test_a_quoted_word_that_begins_a_plans_name_is_no_mention_term():
+    assert mention_term("某省「十四五」路灯节能方案有没有提到「智慧灯杆」？") == "智慧灯杆"
+    assert mention_term("某省“十四五”路灯节能方案有没有提到夜市照明？") == "夜市照明"
+    assert mention_term("某省「十四五」路灯节能方案有没有提到「智慧灯杆」？", titled=False) == "十四五"
+    assert mention_term("方案有没有提到“智慧灯杆”的方案？") == "智慧灯杆"  # "“X”的方案" names no plan
+
+
+def test_simplified_characters_are_kept_as_written():
+    from qa.answer.analysis import to_simplified
+
+    assert to_simplified("夜市照明覆盖率") == "夜市照明覆盖率"  # OpenCC's phrase rule would write 复盖
+    assert to_simplified("夜市照明覆蓋率要到幾成") == "夜市照明覆盖率要到几成"
+
+
+def test_a_follow_up_that_names_another_plan_is_asked_of_that_plan():
+    from qa.answer.rewrite import rewrite
+
+    regions = ["四川", "四川省", "资阳", "资阳市"]
+    history = [Turn("user", "川十四五夜市照明方案 路灯25年要改造多少盏"), Turn("assistant", "某答案[1]。")]
+    out = rewrite("资阳那份路灯节能方案里呢 给盏数没", history, regions)
+    assert out.startswith("资阳路灯节能方案 路灯25年要改造多少盏") and "十四五夜市照明" not in out
+    assert "十四五夜市照明" in rewrite("资阳那份路灯节能方案里呢 给盏数没", history, regions, document=False)
+    assert answer_type("资阳方案里呢 路灯给盏数没") == "figure"  # "给X数没" asks for a number

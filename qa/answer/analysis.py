@@ -32,14 +32,19 @@ _converter_lock = threading.Lock()
 
 
 def to_simplified(text: str) -> str:
-    """Traditional → simplified Chinese with OpenCC (phrase-aware); other text unchanged."""
+    """Traditional → simplified Chinese with OpenCC (phrase-aware); other text unchanged. A character that OpenCC
+    leaves as it is on its own is kept where a phrase rule would change it ("照明覆盖率" stays, not "照明复盖率")."""
     global _converter
     with _converter_lock:
         if _converter is None:
             import opencc
 
             _converter = opencc.OpenCC("t2s")
-        return _converter.convert(text)
+        out = _converter.convert(text)
+        if len(out) != len(text):
+            return out
+        return "".join(new if new == old or _converter.convert(old) != old else old
+                       for old, new in zip(text, out, strict=True))
 
 
 def _part_ask(text: str) -> str:
@@ -105,9 +110,11 @@ class QuestionAnalyzer:
     def __init__(self, region_aliases: Mapping[str, str], *, script: bool = True, preamble: bool = True,
                  parts: bool = True, described: bool = True, sides: bool = True, tails: bool = True,
                  postscript: bool = True, measure_basis: bool = True, mention_given: bool = True,
-                 said_tail: bool = True) -> None:
+                 said_tail: bool = True, part_years: bool = True, listed_asks: bool = True,
+                 quoted_title: bool = True) -> None:
         """``script``/``preamble``/``parts``/``described``/``sides``/``tails``/``postscript``/``measure_basis``/
-        ``mention_given``/``said_tail``: switch a mechanism off (ablation runs)."""
+        ``mention_given``/``said_tail``/``part_years``/``listed_asks``/``quoted_title``: switch a mechanism off
+        (ablation runs)."""
         self.aliases = dict(region_aliases)
         self.use_script, self.use_preamble, self.use_parts = script, preamble, parts
         self.use_described = described  # sides described one after the other; a which-document tail is no part
@@ -117,6 +124,9 @@ class QuestionAnalyzer:
         self.use_measure_basis = measure_basis  # "下达指标以什么为依据" asks the body, not the card
         self.use_mention_given = mention_given  # "有没有对X给Y": Y is the term
         self.use_said_tail = said_tail  # "…多少？方案有写吗？": the second question is no part
+        self.use_part_years = part_years  # years listed before the questions are the questions' in turn
+        self.use_listed_asks = listed_asks  # questions or items listed with 、 are asked one by one
+        self.use_quoted_title = quoted_title  # a quoted word of a plan's name is no mention term
         self._ordered = sorted(self.aliases, key=lambda a: (-len(a), a))
         shorts: dict[str, str] = {}
         for alias, canon in self.aliases.items():  # the shortest alias is what people write
@@ -214,7 +224,7 @@ class QuestionAnalyzer:
             regions=regions,
             parts=tuple(self.parts(text)) if split and self.use_parts and not asserted else (),
             premise=asserted,
-            mention_term=mention_term(text, given=self.use_mention_given))
+            mention_term=mention_term(text, given=self.use_mention_given, titled=self.use_quoted_title))
 
     def parts(self, text: str) -> list[QuestionPart]:
         """The parts of a multi-part question (regions, then years, then sub-questions); [] if one."""
@@ -234,6 +244,9 @@ class QuestionAnalyzer:
         by_year = self._listed_parts(text, years, distinct=lambda label: label)
         if by_year:
             return by_year
+        by_listed = self._enumerated_parts(text) if self.use_listed_asks else []
+        if by_listed:
+            return by_listed
         by_item = self._conjunct_parts(text)
         if by_item:
             return by_item
@@ -439,6 +452,10 @@ class QuestionAnalyzer:
         pieces = [p for p in pieces if cues.QUESTION_CUE.search(p) and len(p) >= 4]
         if len(pieces) < 2:
             pieces = self._comma_questions(text)
+        if len(pieces) < 2 and self.use_listed_asks:
+            listed = self._listed_asks(text)
+            if listed:
+                return listed
         if len(pieces) < 2 or any(cues.ANAPHOR.match(p) or cues.ANAPHOR_INSIDE.search(p) or _asks_only_who(p)
                                   or _names_nothing(p) or (self.use_described and _asks_only_which_doc(p))
                                   or (self.use_tails and cues.WHERE_ONLY.match(p.strip()))
@@ -451,7 +468,13 @@ class QuestionAnalyzer:
             start, end, _ = first_regions[0]
             named = cues.DOCUMENT_NAME.match(pieces[0][end:])
             lead = pieces[0][start:end + (named.end() if named else 0)]
+        listed = self._listed_years(pieces) if self.use_part_years else []
+        if listed:  # (a later piece repeats the lead before its comma: "某方案，B多少？")
+            asks = [(year, re.sub(rf"^{re.escape(lead)}[，,\s]*", "", ask) if lead else ask) for year, ask in listed]
+            return [QuestionPart(f"{lead}{year}{ask}", f"{year}{ask}") for year, ask in asks]
         years = cues.YEAR.search(pieces[0])
+        if self.use_part_years and len(set(cues.YEAR.findall(pieces[0]))) > 1:
+            years = None  # (which of the first question's years a later one means is not said)
         out = []
         for i, piece in enumerate(pieces):
             q = piece
@@ -461,6 +484,66 @@ class QuestionAnalyzer:
                 q = f"{years.group(0)}{q}" if not lead else q.replace(lead, f"{lead}{years.group(0)}", 1)
             out.append(QuestionPart(q, piece))
         return out
+
+    def _listed_asks(self, text: str) -> list[QuestionPart]:
+        """"路灯这件事对一下：省里改造多少盏、A市哪年启动、B市在哪些区搞": questions listed with 、, each with its
+        own question word and at least two with their own region: each asked on its own, after the topic the
+        question names before the colon (less the request to compare)."""
+        body = text.rstrip("？?。 ")
+        colon = re.search(r"[：:]", body)
+        head, rest = (body[:colon.start()], body[colon.end():]) if colon else ("", body)
+        segments = [x.strip(" ，,") for x in rest.split("、")]
+        if (len(segments) < 2 or not all(cues.STRONG_QUESTION.search(x) and len(x) >= 5 for x in segments)
+                or sum(bool(self.region_mentions(x)) for x in segments) < 2):
+            return []
+        topic = cues.COMPARE_REQUEST.sub("", head.strip(" ，,"))
+        return [QuestionPart(f"{topic}，{x}？" if topic else f"{x}？", x) for x in segments]
+
+    def _enumerated_parts(self, text: str) -> list[QuestionPart]:
+        """"某方案里2025年…：A、B、C分别是多少": items listed with 、 (three or more, or two with no 和) right
+        before 分别/各: each asked on its own, with the document the question opens with and its one year."""
+        found = list(re.finditer(r"([^，,：:。？?\s]+)(?:分别|各自|各(?=是|为|要|定|多少|几))", text))
+        if not found:
+            return []
+        m = found[-1]
+        listing = m.group(1)
+        items = [x for x in re.split(r"、|和|以及|及", listing) if x]
+        two_joined = len(items) == 2 and not re.fullmatch(r"[^、]+、[^、]+", listing)  # (two only as "A、B")
+        if len(items) < 2 or "、" not in listing or two_joined or any(len(x) < 2 for x in items):
+            return []
+        # what the items share: the words before the first ("…夜市在照明、用水和垃圾方面")
+        cut = max(items[0].rfind(w) for w in ("在", "的", "里", "中", "对"))
+        head, items[0] = (items[0][:cut + 1], items[0][cut + 1:]) if cut >= 0 else ("", items[0])
+        tail = re.search(r"(?:等)?(?:方面|领域|环节)$", items[-1])
+        if tail:
+            items[-1] = items[-1][:tail.start()]
+        if any(len(x) < 2 for x in items):
+            return []
+        if not head:  # (after a colon: the document the question opens with, and its one year)
+            named = cues.DOCUMENT_NAME.match(text)
+            head = re.sub(r"(?:里|中)$", "", named.group(0)) if named and named.end() <= m.start() else ""
+            years = list(dict.fromkeys(cues.YEAR.findall(text[:m.start()])))
+            head += f"{years[0]}年" if len(years) == 1 and not cues.YEAR.search(listing) else ""
+        ask = re.sub(r"^(?:分别|各自|各)", "", text[m.end(1):]).strip() or "是什么？"
+        more = tail.group(0) if tail else ""
+        return [QuestionPart(f"{head}{item}{more}{ask}", item) for item in items]
+
+    @staticmethod
+    def _listed_years(pieces: Sequence[str]) -> list[tuple[str, str]]:
+        """"某方案2023年、2025年各一项：A多少，B多少": as many years as questions, all listed
+        before the first question asks, and no question names its own: (year, ask) in turn."""
+        years = list(dict.fromkeys(cues.YEAR.findall(pieces[0])))
+        if len(years) != len(pieces) or any(cues.YEAR.search(p) for p in pieces[1:]):
+            return []
+        last_year = max(m.end() for m in cues.YEAR.finditer(pieces[0]))
+        cut = max((pieces[0].rfind(c) for c in "：:，,"), default=-1)
+        if cut < last_year:
+            return []
+        asks = [pieces[0][cut + 1:].strip(), *pieces[1:]]
+        if any(len(ask) < 3 for ask in asks):
+            return []
+        return [(f"{year}年", ask if ask.endswith(("？", "?")) else f"{ask}？")
+                for year, ask in zip(years, asks, strict=True)]
 
 
 def _split_postscript(text: str) -> tuple[str, str]:
@@ -554,9 +637,9 @@ def _answer_type(text: str, measure_basis: bool = True, whole: str = "") -> str:
     return "explanation"
 
 
-def mention_term(text: str, *, given: bool = True) -> str:
+def mention_term(text: str, *, given: bool = True, titled: bool = True) -> str:
     """X of "有没有提到X" / "是否涉及X"; '' when the question is not of that kind. ``given``: also Y of
-    "有没有对X给Y"."""
+    "有没有对X给Y". ``titled``: a quoted word that begins a plan's name ("“十四五”节能方案有没有提到Y") is not X."""
     offered = cues.MENTION_GIVEN.search(text) if given else None
     if offered and not cues.MENTION_VAGUE.fullmatch(offered.group(2)):
         return offered.group(2).strip(" “”\"'")
@@ -574,7 +657,8 @@ def mention_term(text: str, *, given: bool = True) -> str:
         if len(x) >= 2 and not cues.STRONG_QUESTION.search(x):
             return _glossed(cues.MENTION_FILLER.sub("", x))
     m = cues.MENTION_VERB.search(text)
-    quoted = cues.QUOTED_TERM.search(text)
+    quoted = next((q for q in cues.QUOTED_TERM.finditer(text)
+                   if not (titled and cues.TITLE_AFTER_QUOTE.match(text, q.end()))), None)
     if quoted and re.search(r"有没有|是否|有无", text):
         return quoted.group(1)  # "有没有要求对“X”…": a term the user quotes must be found as written
     if not m or not re.search(r"有没有|是否|有无|提没提|吗|(?<![什怎这那多])么|没有?[？?]*\s*$", text):

@@ -11,11 +11,13 @@ never a quote of the wrong lines.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from qa.answer.evidence import _SIGNATURE, cover_numbers
+from qa.types import IndexedDocument, IndexedUnit
 
 _DATE = re.compile(r"(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _PUBLISHED = re.compile(r"发布(?:时间|日期)[：:]\s*(20\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})")
@@ -66,24 +68,23 @@ def _fmt_date(y: str, m: str, d: str) -> str:
 
 def card_of_document(doc: Any) -> DocumentCard:
     """The card of a parsed document (``qa.corpus`` Document), as `qa corpus inspect` shows it."""
-    meta = {"title": doc.title, "region": doc.region, "issuer": doc.issuer,
-            "units": [{"label": u.label, "kind": u.kind, "text": u.text} for u in doc.units]}
-    return build_card(doc.doc_id, meta, head=doc.original[:3000])
+    indexed = IndexedDocument(doc.doc_id, doc.title, doc.region,
+                              tuple(IndexedUnit(u.label, u.text, kind=u.kind) for u in doc.units), issuer=doc.issuer)
+    return build_card(indexed, head=doc.original[:3000])
 
 
-def build_card(doc_id: str, meta: dict[str, Any], root: Path | None = None, head: str | None = None) -> DocumentCard:
-    """The card of one document of the index (``meta``: its documents.json entry). ``head``: the start of
-    the source file (read from ``meta["path"]`` when not given), where a web page states its 发布时间."""
-    units = meta.get("units", [])
-    cover = next((u for u in units if u.get("kind") == "cover"), None)
-    preamble = next((u for u in units if u.get("kind") == "preamble"), None)
+def build_card(doc: IndexedDocument, root: Path | None = None, head: str | None = None) -> DocumentCard:
+    """The card of one indexed document. ``head``: the start of the source file (read from ``doc.path`` when
+    not given), where a web page states its 发布时间."""
+    cover = next((u for u in doc.units if u.kind == "cover"), None)
+    preamble = next((u for u in doc.units if u.kind == "preamble"), None)
     card: dict[str, Any] = {}
     notes: list[str] = []
     if cover is not None:
-        label = cover["label"]
-        lines = [x.strip() for x in cover["text"].split("\n") if x.strip()]
+        label = cover.label
+        lines = [x.strip() for x in cover.text.split("\n") if x.strip()]
         # the document's own number stands on a line of its own (numbers inside sentences are cited ones)
-        numbers = cover_numbers(cover["text"])
+        numbers = cover_numbers(cover.text)
         if numbers:
             number = next(ln for ln in lines if re.sub(r"\s+", "", ln) == numbers[0])
             card["doc_number"] = CardFact(numbers[0], number, label)
@@ -106,42 +107,41 @@ def build_card(doc_id: str, meta: dict[str, Any], root: Path | None = None, head
             note = next(((ln, m.group(1)) for ln in lines if (m := _NOTE.match(ln)) and kind.search(m.group(1))), None)
             if note:
                 card[field_name] = CardFact(note[1], note[0], label)
-        approval = _APPROVAL.search(cover["text"])
+        approval = _APPROVAL.search(cover.text)
         if approval:
             line = next((ln for ln in lines if approval.group(0) in ln), approval.group(0))
             card["approval"] = CardFact(approval.group(0), line, label)
     for unit in (cover, preamble):
         if unit is None or "basis" in card:
             continue
-        sentence = _BASIS_SENTENCE.search(unit["text"])
+        sentence = _BASIS_SENTENCE.search(unit.text)
         if sentence is None or not _TITLE_REF.search(sentence.group(0)):
             continue
         # the basis as the document words it: from 根据 to the end of what it names ("…决策部署")
         phrase = sentence.group(0)[2:]
         cut = _BASIS_END.search(phrase)
-        card["basis"] = CardFact(phrase[:cut.start()] if cut else phrase, sentence.group(0), unit["label"])
-    if "issuers" not in card and meta.get("issuer") and cover is not None:
-        issuer = str(meta["issuer"])
-        if issuer in cover["text"]:
-            card["issuers"] = CardFact(issuer, issuer, cover["label"])
+        card["basis"] = CardFact(phrase[:cut.start()] if cut else phrase, sentence.group(0), unit.label)
+    if "issuers" not in card and doc.issuer and cover is not None:
+        if doc.issuer in cover.text:
+            card["issuers"] = CardFact(doc.issuer, doc.issuer, cover.label)
     if head is None:
-        path = Path(str(meta.get("path", "")))
+        path = Path(doc.path)
         if root is not None and not path.is_absolute():
             path = root / path
         try:
-            head = path.read_text(encoding="utf-8", errors="replace")[:3000] if meta.get("path") else ""
+            head = path.read_text(encoding="utf-8", errors="replace")[:3000] if doc.path else ""
         except OSError:
             head = ""
     published = _PUBLISHED.search(head)
     if published and cover is not None:
-        card["published"] = CardFact(_fmt_date(*published.groups()), published.group(0), cover["label"])
-    return DocumentCard(doc_id, str(meta.get("title", "")), str(meta.get("region", "")), notes=tuple(notes), **card)
+        card["published"] = CardFact(_fmt_date(*published.groups()), published.group(0), cover.label)
+    return DocumentCard(doc.doc_id, doc.title, doc.region, notes=tuple(notes), **card)
 
 
 _REFERENCE = r"(?:(?P<issuer>[^，。；、《》]{{2,24}}?)(?:联合)?印发)?《(?:关于印发)?[〈<]?{title}[〉>]?(?:的通知)?》（(?P<number>[^（）]*〔\d{{4}}〕[^（）]*号)）"
 
 
-def with_references(cards: dict[str, DocumentCard], metas: dict[str, dict[str, Any]]) -> dict[str, DocumentCard]:
+def with_references(cards: dict[str, DocumentCard], docs: Sequence[IndexedDocument]) -> dict[str, DocumentCard]:
     """Cards completed from other documents that cite them: a plan without a cover letter gets its 文号
     and issuer from a document that writes "省生态环境厅等七部印发《关于印发〈X〉的通知》（川环发〔2023〕15号）"
     (the fact is cited to the sentence of the document that states it)."""
@@ -150,21 +150,22 @@ def with_references(cards: dict[str, DocumentCard], metas: dict[str, dict[str, A
         if (card.doc_number is not None and card.issuers is not None) or len(card.title) < 4:
             continue
         pattern = re.compile(_REFERENCE.format(title=re.escape(card.title)))
-        for other, meta in metas.items():
+        for other_doc in docs:
+            other = other_doc.doc_id
             if other == doc_id:
                 continue
-            for unit in meta.get("units", []):
-                m = pattern.search(unit.get("text", ""))
+            for unit in other_doc.units:
+                m = pattern.search(unit.text)
                 if m is None:
                     continue
-                sentence = next((x for x in re.split(r"(?<=。)", unit["text"]) if m.group(0) in x), m.group(0))
+                sentence = next((x for x in re.split(r"(?<=。)", unit.text) if m.group(0) in x), m.group(0))
                 updates: dict[str, CardFact] = {}
                 if card.doc_number is None:
-                    updates["doc_number"] = CardFact(m.group("number"), sentence, unit["label"], other)
+                    updates["doc_number"] = CardFact(m.group("number"), sentence, unit.label, other)
                 issuer = (m.group("issuer") or "").strip()
                 issuer = re.sub(r"^.*(?:）|和|及)", "", issuer)
                 if card.issuers is None and issuer:
-                    updates["issuers"] = CardFact(issuer, sentence, unit["label"], other)
+                    updates["issuers"] = CardFact(issuer, sentence, unit.label, other)
                 if updates:
                     card = DocumentCard(**{**{f: getattr(card, f) for f in card.__dataclass_fields__}, **updates})
                     out[doc_id] = card

@@ -80,6 +80,19 @@ def stated_figures(text: str) -> list[str]:
     return [f for f in figures(text) if not re.fullmatch(r"20\d\d年", f)]
 
 
+def restated_figure(answer: str, sentence: str) -> bool:
+    """Does ``answer`` give a figure of ``sentence`` in other words than the sentence's own ("路灯亮灯率定的是60%"
+    for "路灯亮灯率保持在60%以上"): the stretch of the sentence that states it, from the punctuation before to the
+    figure, is not in the answer as written?"""
+    given = set(stated_figures(answer))
+    for m in re.finditer(r"[^，,；;：:。（）()]+", sentence):
+        stretch = m.group(0).strip()
+        for f in stated_figures(stretch):
+            if f in given and stretch[:stretch.find(f) + len(f)] not in answer:
+                return True
+    return False
+
+
 def asked_unit(question: str) -> str:
     """The unit a how-much question names, without its magnitude ("多少万吨" → 吨; a share → %); '' if none."""
     m = ASKED_UNIT.search(question)

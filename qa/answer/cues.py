@@ -40,6 +40,8 @@ ABBREVIATION_RUN = (r"(?:(?<=^)|(?<=[\s，,：:和与及]))([{chars}](?:[ 、/�
 ENGLISH_PERIOD = re.compile(r"(?i)\b(?:the\s+)?(1[0-9])(?:th)?\s*(?:five[-\s]year\s+plan|FYP)(?:\s+period)?\b")
 #: a term the question quotes ("“碳惠通”平台"): it must be found as written
 QUOTED_TERM = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")
+#: what follows a quoted word that begins a plan's name ("“十四五”节能减排综合工作方案"), not 的 ("“X”的方案")
+TITLE_AFTER_QUOTE = re.compile(r"(?!的)[\u4e00-\u9fff]{0,16}?(?:方案|规划|文件)")
 #: a quoted term that is a name of its own ("“美丽四川”建设"): a region inside it is not a region the question
 #: is about; a quoted plan name ("“四川省…方案”") is
 QUOTED_NAME = re.compile(r"[“\"「『](?![^”\"」』]*(?:方案|规划|通知|意见|办法|文件))([^”\"」』]{2,20})[”\"」』]")
@@ -104,7 +106,7 @@ ENGLISH_TERMS: tuple[tuple[str, str], ...] = (
 # --------------------------------------------------------------------------- answer types
 #: "how much / how many" — but not "哪几个…" (a list) nor "文号是多少" (a document number)
 ASKS_QUANTITY = re.compile(r"(?<!号是)(?<!号)多少|(?<![哪这那])几[个项家座台辆万亿%档类级种批次条处所份名倍]|百分之几|百分之多少|具体数字|数值|"
-                           r"(?:定|给|有)(?:了|个|没)?(?:具体)?(?:数|数儿)(?=[吗么呢？?\s]|$)|"
+                           r"(?:定|给|有)(?:了|个|没)?(?:具体)?(?:[\u4e00-\u9fff]{0,3}?)(?:数|数儿)(?=[吗么呢没？?\s]|$)|"
                            r"(?i:\bhow (?:much|many)\b|\bwhat percentage\b|\bwhat share\b)")
 #: who is responsible / who issued it
 RESPONSIBILITY = re.compile(r"(?<!各)(?<!有关)部门|负责|牵头|谁(?!(?:定得|设得|的)?更?(?:高|低|多|少|大|小|快|慢|强|弱|严))|(?:哪些|哪个|哪几个|什么|责任|参与|牵头|配合)单位|配合|职责|主管|印发(?!通知)|发布(?!日期|时间)|"
@@ -177,6 +179,10 @@ MENTION_VAGUE = re.compile(r"(?:什么|任何|具体|明确|相关|专门|特别
 #: words after X of "有没有提X这块" that are not part of X
 MENTION_FILLER = re.compile(r"(?:这块|这一块|这方面|这一方面|方面|这些|这类|之类|等等|"
                             r"(?:这种|这类|这样的|此类)(?:模式|做法|方式|机制|形式)?|(?<=..)(?:行业|领域))$")
+#: words inside X of "有没有提到X" that join its words without being one ("路灯、灯杆这类照明设施要节能改造": a
+#: plan writes "路灯、灯杆等照明设施节能改造"); X's words are read on each side of them
+MENTION_GLUE = re.compile(r"这类|这种|这些|那些|之类|此类|(?<=[\u4e00-\u9fff])(?<![主重只需必想摘纲概])要(?![求素点闻害])|"
+                          r"(?<=[\u4e00-\u9fff])(?:需要|应当|必须)")
 #: where the X of "有没有讲X" ends: the question about X that follows it ("X怎么处置", "X如何管理")
 MENTION_TERM_END = re.compile(r"怎么|怎样|如何|哪些|哪个|什么|多少|"
                               # "有没有点名X要做Y": X is what the plan would have to name
@@ -356,6 +362,9 @@ COMPARISON_ONLY = re.compile(r"(?:那|这)?(?:两个|两者|二者|它们|两边
                              r"(?:(?:哪个|哪一个|谁)[^，,；;？?]{0,6}?(?:更|最)?(?:高|低|多|少|大|小|快|慢|严)|"
                              r"(?:高|低|多|少|大|小|严|松)还是(?:高|低|多|少|大|小|严|松)|(?:相)?差了?(?:多少|几)(?:个百分点)?|"
                              r"差距(?:有)?多大|(?:是不是|是否)?(?:一样|相同)|一样吗|相同吗)(?:呢|吗|啊)?[？?。]?")
+#: a request to compare what follows, at the end of the words before a list of questions ("…对照比较一下")
+COMPARE_REQUEST = re.compile(r"(?:(?:这)?[两三四五](?:份|个)(?:方案|文件))?(?:放一起|放在一起|一起|对照)?"
+                             r"(?:比|对|对比|比较)(?:一下|下)?$")
 #: words of a multi-part question that no single part keeps ("分别", "各是", "相比")
 PARTS_WORDS = re.compile(r"分别|各自|各(?=[是为要有提定])|相比|对比|比较")
 #: what a comparison asks, turned into what each part asks ("哪个更高" → "是多少")
@@ -415,8 +424,8 @@ PREMISE_OPENER = re.compile(r"^(?:既然|听说|据说|我听说|都说)(?:[\u4e
                             r"(?:已经|都)?(?:把|将|要求|规定|提出|明确|说)?了?")
 #: the name of a government department ("市林业局", "省发展改革委", "生态环境厅")
 DEPARTMENT_NAME = re.compile(r"(?:局|委|厅|办|委员会|办公室)$")
-#: a statement of who leads something ("…治理是市水利局牵头的"): a premise about the lead body
-LEAD_CLAIM = re.compile(r"(?:是|由)([\u4e00-\u9fff]{2,14}?)(?:来)?牵头(?:的|负责)?$")
+#: a statement of who leads something ("…治理是市城管局牵头的", "…是X牵头负责的"): a premise about the lead body
+LEAD_CLAIM = re.compile(r"(?:是|由)([\u4e00-\u9fff]{2,14}?)(?:来)?牵头(?:负责)?的?$")
 #: a premise that puts someone in charge ("由X对辖区工作负总责", "X为第一责任人"): the holder and the role
 ROLE_CLAIM = re.compile(r"([\u4e00-\u9fff]{2,14}?(?:部门|局|委|厅|办|政府|同志|领导|局长|厅长|主任|书记|单位|机构|中心))"
                         r"(?:对[^，,、；;。]{0,24}?)?(?:负总责|总负责|(?:是|为)第一责任人)")

@@ -31,6 +31,7 @@ from qa.answer.citations import (
     normalize_answer,
     other_unit,
     rate_segments,
+    restated_figure,
     stated_figures,
     unchecked,
     unit_fit,
@@ -242,10 +243,9 @@ class Answerer:
         data = self.retriever.load()
         if self._alias_cache is None or self._alias_cache[0] is not data:
             aliases: dict[str, str] = {}
-            for meta in data.documents.values():
-                region = str(meta.get("region", ""))
-                for alias in region_aliases(region):
-                    aliases[alias] = region
+            for doc in self.retriever.indexed_documents():
+                for alias in region_aliases(doc.region):
+                    aliases[alias] = doc.region
             s = self.settings
             analyzer = QuestionAnalyzer(aliases, script=s.enabled("script"), preamble=s.enabled("preamble"),
                                         parts=s.enabled("parts"), described=s.enabled("described_parts"),
@@ -253,7 +253,10 @@ class Answerer:
                                         postscript=s.enabled("postscript"),
                                         measure_basis=s.enabled("measure_basis"),
                                         mention_given=s.enabled("mention_given"),
-                                        said_tail=s.enabled("said_tail"))
+                                        said_tail=s.enabled("said_tail"),
+                                        part_years=s.enabled("part_years"),
+                                        listed_asks=s.enabled("listed_asks"),
+                                        quoted_title=s.enabled("quoted_title"))
             self._alias_cache = (data, aliases, analyzer)
         return self._alias_cache[1], self._alias_cache[2]
 
@@ -261,13 +264,13 @@ class Answerer:
         return sorted(self._aliases()[0])
 
     def _titles(self) -> list[str]:
-        return [str(meta.get("title", "")) for meta in self.retriever.load().documents.values()]
+        return [doc.title for doc in self.retriever.indexed_documents()]
 
     def _document_texts(self, doc_ids) -> list[str]:
         """The clause texts of the given documents (all documents when none is given)."""
-        docs = self.retriever.load().documents
-        wanted = set(doc_ids) if doc_ids else set(docs)
-        return [u["text"] for d, meta in docs.items() if d in wanted for u in meta.get("units", [])]
+        wanted = set(doc_ids)
+        return [u.text for doc in self.retriever.indexed_documents() if not wanted or doc.doc_id in wanted
+                for u in doc.units]
 
     def _support(self) -> FigureSupport:
         """Figure-support statistics of the indexed documents (rebuilt only when the index is reloaded)."""
@@ -275,7 +278,7 @@ class Answerer:
         acronyms = self.settings.enabled("acronyms")
         if (self._figure_support is None or self._figure_support[0] is not data
                 or self._figure_support[1].acronyms != acronyms):
-            texts = (u["text"] for d in data.documents.values() for u in d.get("units", []))
+            texts = (u.text for doc in self.retriever.indexed_documents() for u in doc.units)
             self._figure_support = (data, FigureSupport(texts, self._regions(), acronyms))
         return self._figure_support[1]
 
@@ -304,7 +307,8 @@ class Answerer:
                 return replace(analyzer.analyse(analysis.text, split=False), figure_asked=analysis.asks_quantity,
                                followed_clause=cited, notes=analysis.notes)
             standalone = rewrite(analysis.text, history, self._regions(),
-                                 inherit=self.settings.enabled("follow_context"))
+                                 inherit=self.settings.enabled("follow_context"),
+                                 document=self.settings.enabled("follow_document"))
             if standalone != analysis.text:
                 asked = analysis.asks_quantity
                 analysis = replace(analyzer.analyse(standalone), figure_asked=asked)
@@ -349,8 +353,8 @@ class Answerer:
         region = next((aliases[a] for a in sorted(aliases, key=len, reverse=True) if word.endswith(a)), None)
         if region is None:
             return None
-        titles = [str(meta.get("title", "")) for meta in self.retriever.load().documents.values()
-                  if meta.get("region") == region and any(u["label"] == label for u in meta.get("units", []))]
+        titles = [doc.title for doc in self.retriever.indexed_documents()
+                  if doc.region == region and doc.unit(label) is not None]
         return (titles[0], label) if len(titles) == 1 else None
 
     def _translate(self, text: str) -> str:
@@ -501,9 +505,9 @@ class Answerer:
         """(title, label) of the cover letter (通知 / 函) of the one document in scope; None otherwise."""
         if len(scope.doc_ids) != 1:
             return None
-        meta = self.retriever.load().documents.get(scope.doc_ids[0]) or {}
-        label = next((u["label"] for u in meta.get("units", []) if u["label"] in ("通知", "函")), None)
-        return (str(meta.get("title", "")), label) if label else None
+        doc = next((d for d in self.retriever.indexed_documents() if d.doc_id == scope.doc_ids[0]), None)
+        label = next((u.label for u in doc.units if u.label in ("通知", "函")), None) if doc else None
+        return (doc.title, label) if doc and label else None
 
     def _answer_parts(self, question: str, analysis: QuestionAnalysis, doc_ids: Sequence[str] | None,
                       cancel: threading.Event | None, t0: float) -> Iterator[StreamEvent]:
@@ -625,7 +629,7 @@ class Answerer:
         writes it as such, the sentences that have nearly all its words in another order ("优先采用A等措施推进B治理"
         for "B治理优先采用A"; ``TERM_WORDS_MIN``), or its two words close together (``mention_apart``)."""
         data = self.retriever.load()
-        wanted = set(scope.doc_ids) or set(data.documents)
+        wanted = set(scope.doc_ids) or {doc.doc_id for doc in self.retriever.indexed_documents()}
         chunks = {(c.doc_id, c.label): c for c in data.chunks}
         words = content_bigrams(term)
         apart = self.settings.enabled("mention_apart")
@@ -639,13 +643,13 @@ class Answerer:
         lines = [prefix]
         citations: list[Citation] = []
         for exact in (True, False) if loose else (True,):
-            for doc_id, meta in data.documents.items():
+            for doc in self.retriever.indexed_documents():
+                doc_id = doc.doc_id
                 if doc_id not in wanted or len(citations) >= _MAX_TERM_QUOTES:
                     continue
-                for unit in meta.get("units", []):
-                    chunk = chunks.get((doc_id, unit["label"]))
-                    sentence = next((x for x in split_sentences(unit["text"], int(unit.get("start", 0)))
-                                     if writes(x.text, exact)), None)
+                for unit in doc.units:
+                    chunk = chunks.get((doc_id, unit.label))
+                    sentence = next((x for x in split_sentences(unit.text, unit.start) if writes(x.text, exact)), None)
                     if chunk is None or sentence is None:
                         continue
                     n = len(citations) + 1
@@ -668,8 +672,9 @@ class Answerer:
         data = self.retriever.load()
         if self._card_cache is None or self._card_cache[0] is not data:
             root = Path(self.settings.corpus_dir).resolve().parent
-            cards = {d: build_card(d, meta, root) for d, meta in data.documents.items()}
-            self._card_cache = (data, with_references(cards, data.documents))
+            docs = self.retriever.indexed_documents()
+            cards = {doc.doc_id: build_card(doc, root) for doc in docs}
+            self._card_cache = (data, with_references(cards, docs))
         return self._card_cache[1]
 
     def _card_fields(self, analysis: QuestionAnalysis) -> tuple[str, ...]:
@@ -869,14 +874,18 @@ class Answerer:
         share, sentence = max(worded)
         return sentence if share >= max(figured) + QUOTED_SUBJECT_MARGIN else ""
 
-    @staticmethod
-    def _echoed_figure(question: str, checked) -> str:
+    def _echoed_figure(self, question: str, checked) -> str:
         """The sentence an answer to a how-much question takes its figures from, when every figure it gives is one
-        the question itself states ("X那个N%我知道了"); '' when it gives a figure of its own, or none."""
+        the question itself states ("X那个N%我知道了"); '' when it gives a figure of its own, or none. A question
+        that names a unit ("多少万盏") is answered by the figures in that unit, when the answer gives any: another
+        figure of the same sentence ("…灯杆改造1.3万公里") answers nothing asked."""
         asked = {n for f in stated_figures(question) for n in _NUMBER.findall(f)}
         if not asked:
             return ""
         sentences, given = _answer_figures(checked)
+        fitting = [f for f in given if unit_fit(question, f)]
+        if fitting and self.settings.enabled("echoed_unit"):
+            given = fitting
         numbers = {n for f in given for n in _NUMBER.findall(f)}
         if not numbers or not numbers <= asked:
             return ""
@@ -1184,6 +1193,13 @@ class Answerer:
             sentence = self._deciding_sentence(standalone + raw, c, items, f"{analysis.preamble}{standalone}")
             if sentence and sentence not in text:
                 text += prompts.DECIDING_SENTENCE.format(title=c.doc_title, label=c.clause, quote=sentence, n=c.n)
+        elif (s.grounding and s.enabled("figure_wording") and analysis.answer_type == "figure"
+              and not checked.extractive):
+            # a figure restated in the model's words ("路灯亮灯率定的是60%"): the sentence that states it, as the plan
+            # words it ("路灯亮灯率保持在60%以上": the verb and the qualifier are part of a target)
+            for c in checked.citations:
+                if c.quote not in text and restated_figure(_MARK.sub("", text), c.quote):
+                    text += prompts.DECIDING_SENTENCE.format(title=c.doc_title, label=c.clause, quote=c.quote, n=c.n)
         if scope.out_of_scope and not scope.is_out_of_scope:
             text += prompts.PARTIAL_SCOPE_NOTE.format(names="、".join(scope.out_of_scope))
         notes = list(checked.notes) + (["生成被取消"] if cancelled else [])

@@ -52,6 +52,7 @@ from qa.answer.cues import (
     LEADS_ON_OWN,
     LEVEL,
     LISTED_ASK,
+    MENTION_GLUE,
     NEGATION,
     PREMISE_COUNT,
     PREMISE_SHARE,
@@ -425,6 +426,8 @@ class RefusalPolicy:
         missing = missing_acronyms(term, flat) if acronyms else []
         # (read without 的 and a leading 对/把: "对排放超标的锅炉实行清单管理" is said by "排放超标锅炉清单管理")
         words = re.sub(r"^(?:对|把|将)|的", "", term)
+        if self.settings.enabled("mention_glue"):
+            words = MENTION_GLUE.sub(" ", words)
         wanted = content_bigrams(acronyms_in_words(words) if acronyms else words, self._regions())
         if not wanted and not missing:
             return None

@@ -96,6 +96,8 @@ _ASK_TAIL = re.compile(r"(?:说了|提了|有|是|要|针对|包括|对|在|由|
 _NAMES_DOCUMENT = re.compile(r"方案|规划|计划|文件|通知|意见")
 #: question words, left out when counting what a question names of its own
 _ASK_WORDS = re.compile(r"哪些|哪个|哪几|哪|什么|多少|几|如何|怎么|怎样|谁|重点|主要|具体|都|有|是|要|吗|呢|[？?，,]")
+#: the plan a follow-up names right after its region: "(那份|的) 减污降碳 方案" (two title characters at least)
+_PLAN_AFTER_REGION = re.compile(r"(?:那份|这份|那个|的)?([\u4e00-\u9fff“”]{2,12}?)(方案|规划|文件)")
 #: a follow-up naming fewer content bigrams than this has no topic of its own
 _OWN_TOPIC_MIN = 3
 #: a scope of its own that no document is named by ("全国的…", "国家层面…")
@@ -116,10 +118,12 @@ def _topic(prev: str) -> str:
     return prev[:m.start()].rstrip("，, 的") if m else ""
 
 
-def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str], inherit: bool = True) -> str:
+def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str], inherit: bool = True,
+            document: bool = True) -> str:
     """Standalone form of `question` (unchanged when it is not a follow-up or there is no history).
     ``inherit``: a question that names no region or document inherits the previous question's
-    (switch ``follow_context``)."""
+    (switch ``follow_context``). ``document``: "那B的X方案呢" asks the previous question of B's X plan, in
+    place of the plan the previous question named (switch ``follow_document``)."""
     q = _ADD_ON.sub("呢，", question.strip())  # "X呢？有数字吗" asks one thing
     prev = last_user_question(history)
     names = sorted(set(regions), key=len, reverse=True)
@@ -139,9 +143,13 @@ def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str], inhe
         old_regions = [word.group(0)]  # "那资阳呢" after a question about "省里的方案": the province word is its region
     core = re.sub(r"^(那么?|那|还有|另外|再)", "", q)
     core = _ELLIPSIS_END.sub("", re.sub(r"呢(?=[，,])", "", core)).strip("，, ")
-    if new_regions and old_regions:
+    named = _named_plan(q, new_regions[0]) if document and new_regions else ""
+    context = _CONTEXT.match(prev) if named else None
+    if new_regions and (old_regions or context):
         # "那雅安呢？": the previous question, asked of the new region
         out = prev
+        if context:  # "B那份路灯节能方案里呢": of that plan, in place of the plan the previous question named
+            out, old_regions = named + prev[context.end():], []
         for old in old_regions:
             if not any(old in n for n in new_regions):
                 # (the bare 省 of "省…方案" is replaced once, where it stands first; a region's name everywhere)
@@ -186,6 +194,14 @@ def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str], inhe
         if on_topic:
             return on_topic
     return f"{_QUESTION_TAIL.sub('', prev)}，{tail}？"
+
+
+def _named_plan(q: str, region: str) -> str:
+    """The plan a follow-up names after its region with words of a title ("B那份路灯节能方案里呢" → "B路灯节能方案");
+    '' when it names the region alone ("那B呢", "B那份呢")."""
+    at = q.find(region)
+    m = _PLAN_AFTER_REGION.match(q, at + len(region)) if at >= 0 else None
+    return f"{region}{m.group(1)}{m.group(2)}" if m else ""
 
 
 def _on_previous_topic(q: str, prev: str) -> str:

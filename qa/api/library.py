@@ -80,17 +80,15 @@ class Library:
             return self._cache[1]
         root = Path(self.settings.corpus_dir).resolve().parent
         entries: dict[str, LibraryEntry] = {}
-        for doc_id, meta in sorted(data.documents.items()):
-            card = build_card(doc_id, meta, root)
-            units = meta.get("units", [])
-            signed = _fact(card, "signed") or str(meta.get("date", ""))
-            entries[doc_id] = LibraryEntry(
-                doc_id=doc_id, title=str(meta.get("title", "")), region=str(meta.get("region", "")),
-                doc_number=_fact(card, "doc_number") or str(meta.get("doc_number", "")),
-                issuers=_fact(card, "issuers") or str(meta.get("issuer", "")),
-                signed=signed, published=_fact(card, "published"),
-                n_clauses=sum(1 for u in units if u.get("kind") in CLAUSE_KINDS),
-                n_chunks=int(meta.get("n_chunks", 0)))
+        for doc in sorted(self.retriever.indexed_documents(), key=lambda d: d.doc_id):
+            card = build_card(doc, root)
+            entries[doc.doc_id] = LibraryEntry(
+                doc_id=doc.doc_id, title=doc.title, region=doc.region,
+                doc_number=_fact(card, "doc_number") or doc.doc_number,
+                issuers=_fact(card, "issuers") or doc.issuer,
+                signed=_fact(card, "signed") or doc.date, published=_fact(card, "published"),
+                n_clauses=sum(1 for u in doc.units if u.kind in CLAUSE_KINDS),
+                n_chunks=doc.n_chunks)
         self._cache = (data, entries)
         return entries
 
@@ -102,8 +100,6 @@ class Library:
         if entry is None:
             raise InputError(f"没有这个文件 / unknown document '{doc_id}'",
                              hint="可用的文件见 GET /api/documents / see GET /api/documents")
-        meta = self.retriever.load().documents[doc_id]
-        units = tuple(DocumentUnit(str(u.get("label", "")), str(u.get("kind", "")), str(u.get("section", "")),
-                                   str(u.get("heading", "")), str(u.get("text", "")))
-                      for u in meta.get("units", []))
+        doc = next(d for d in self.retriever.indexed_documents() if d.doc_id == doc_id)
+        units = tuple(DocumentUnit(u.label, u.kind, u.section, u.heading, u.text) for u in doc.units)
         return DocumentView(entry, units)

@@ -176,6 +176,8 @@ def unsupported_figures(answer: str, citations: Sequence[Mapping], clause_texts:
     text = re.sub(r"([。！？；;!?])((?:\[\d{1,2}\])+)", r"\2\1", normalize_fact(answer))
     for sentence in _EVAL_SENT.findall(text):
         cited = [by_n[int(n)] for n in _EVAL_MARK.findall(sentence) if int(n) in by_n]
+        if not cited and sentence.rstrip().endswith(("？", "?")):
+            continue  # a question asserts nothing: a part's heading repeats what was asked ("（1）X是135万吗？")
         body = _EVAL_MARK.sub("", sentence)
         years = _years(body)
         year = next(iter(years)) if len(years) == 1 else None

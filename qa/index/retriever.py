@@ -24,7 +24,7 @@ from qa.index.embedders import Embedder
 from qa.index.scope import ScopeDetector
 from qa.index.store import IndexData, current_version, load_index
 from qa.settings import Settings
-from qa.types import Chunk, Hit, Scope
+from qa.types import Chunk, Hit, IndexedDocument, IndexedUnit, Scope
 
 log = logging.getLogger("qa.index")
 
@@ -39,6 +39,7 @@ class _Loaded:
     scope: ScopeDetector
     rows_by_doc: dict[str, np.ndarray]
     version: str  # the version folder's name (changes with every build/update)
+    documents: tuple[IndexedDocument, ...] = ()  # the typed view of data.documents, in index order
 
 
 class Retriever:
@@ -74,7 +75,17 @@ class Retriever:
         scope = ScopeDetector(data.documents, corpus_text, mentions=self.settings.enabled("mention_scope"))
         scope.detect("预热")  # loads jieba's dictionary now, not on the first question
         name = version.name if version is not None else folder.name
-        return _Loaded(data, scope, {d: np.asarray(r, dtype=np.int64) for d, r in rows.items()}, name)
+        documents = tuple(
+            IndexedDocument(d, str(m.get("title", "")), str(m.get("region", "")),
+                            tuple(IndexedUnit(str(u["label"]), str(u["text"]), int(u.get("start", 0)),
+                                              str(u.get("kind", "")), str(u.get("section", "")),
+                                              str(u.get("heading", "")))
+                                  for u in m.get("units", [])),
+                            issuer=str(m.get("issuer", "") or ""), doc_number=str(m.get("doc_number", "") or ""),
+                            date=str(m.get("date", "") or ""), path=str(m.get("path", "") or ""),
+                            n_chunks=int(m.get("n_chunks", 0)))
+            for d, m in data.documents.items())
+        return _Loaded(data, scope, {d: np.asarray(r, dtype=np.int64) for d, r in rows.items()}, name, documents)
 
     def _current(self) -> _Loaded:
         pinned = getattr(self._local, "snap", None)
@@ -272,6 +283,10 @@ class Retriever:
         return [int(i) for i in sorted(top, key=lambda i: (-scores[i], i))]
 
     # -- documents and clauses --------------------------------------------
+    def indexed_documents(self) -> tuple[IndexedDocument, ...]:
+        """The indexed documents with their clauses, typed (the answer stage reads these, not the index's dicts)."""
+        return self._current().documents
+
     def documents(self):
         from qa.service import DocumentInfo
 
