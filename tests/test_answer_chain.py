@@ -172,11 +172,14 @@ def test_figure_bound_to_another_year_is_not_accepted():
     q = "某省到2030年非化石能源消费比重要达到多少？"
     wrong = "到2030年，全省非化石能源消费比重达到40%[1]。"
     assert not check_answer(wrong, [item], q, years=("2030",), bind_years=False).extractive  # the old check
-    bound = check_answer(wrong, [item], q, years=("2030",))
+    bound = check_answer(wrong, [item], q, years=("2030",), quote_unbound=False)
     assert bound.refused_no_figure and not bound.citations
     # the year may come from the question only ("2030年呢？" rewritten): still bound
-    elliptic = check_answer("全省非化石能源消费比重达到40%[1]。", [item], q, years=("2030",))
+    elliptic = check_answer("全省非化石能源消费比重达到40%[1]。", [item], q, years=("2030",), quote_unbound=False)
     assert elliptic.refused_no_figure
+    # the clause states a figure for the year asked: it is quoted, not "no such figure" (switch quote_unbound)
+    quoted = check_answer(wrong, [item], q, years=("2030",))
+    assert quoted.extractive and not quoted.refused_no_figure and "45%" in quoted.text
     right = check_answer("到2030年，全省非化石能源消费比重达到45%[1]。", [item], q, years=("2030",))
     assert not right.extractive and right.citations and "45%" in right.text
     # a baseline year ("比2020年下降") is not the year a figure is set for
@@ -1384,7 +1387,8 @@ def test_the_previous_question_put_to_another_region_is_no_part_of_its_own(fake_
     history = [Turn("user", "重庆方案 智慧路灯示范街区 列了哪几条"), Turn("assistant", "某答案[1]。")]
     a = fake_service.answerer.analyse("那雅安呢 列了哪几条街区", history)
     assert a.parts == () and "雅安" in a.text and "重庆" not in a.text
-    fake_service.answerer.settings = replace(fake_service.answerer.settings, ablate="follow_region")
+    # (the old reading: "呢 " not yet read as "呢？", switch spaced_ask)
+    fake_service.answerer.settings = replace(fake_service.answerer.settings, ablate="follow_region,spaced_ask")
     b = fake_service.answerer.analyse("那雅安呢 列了哪几条街区", history)
     assert len(b.parts) == 2
 
@@ -1730,3 +1734,50 @@ def test_a_follow_up_that_names_another_plan_is_asked_of_that_plan():
     assert out.startswith("资阳路灯节能方案 路灯25年要改造多少盏") and "十四五夜市照明" not in out
     assert "十四五夜市照明" in rewrite("资阳那份路灯节能方案里呢 给盏数没", history, regions, document=False)
     assert answer_type("资阳方案里呢 路灯给盏数没") == "figure"  # "给X数没" asks for a number
+
+
+def test_a_figure_for_another_year_or_item_falls_back_to_the_sentence_with_the_asked_years_figure():
+    item = _synthetic_item("到2025年，全市改造路灯12万盏，夜市亮灯率达到90%以上。到2030年，节能路灯占比达到60%以上。")
+    q = "某省行动方案2025年路灯改造量是多少？"
+    wrong = "到2025年，节能路灯占比达到60%[1]。"  # the 2030 figure of another indicator, dated 2025
+    out = check_answer(wrong, [item], q, years=("2025",))
+    assert out.extractive and "12万盏" in out.text and not out.refused_no_figure
+    assert check_answer(wrong, [item], q, years=("2025",), quote_unbound=False).refused_no_figure
+    # no listed item of the asked year speaks of what is asked: still "no such figure"
+    other = check_answer(wrong, [item], "某省行动方案2025年充电桩建设量是多少？", years=("2025",))
+    assert other.refused_no_figure
+
+
+def test_the_cited_plans_title_is_no_term_its_sentence_must_write():
+    item = _synthetic_item("到2025年，夜市亮灯率达到90%以上，路灯节能改造率达到60%。")
+    q = "某省行动方案2025年夜市亮灯率是多少？"
+    claim = "某省行动方案2025年夜市亮灯率达到90%以上[1]。"  # the answer repeats the plan's name
+    assert not check_answer(claim, [item], q, years=("2025",)).extractive
+    assert check_answer(claim, [item], q, years=("2025",), title_terms=False).extractive
+
+
+def test_a_follow_up_typed_with_a_space_for_its_question_mark_is_one_question():
+    from qa.answer.rewrite import rewrite
+
+    regions = ["重庆", "重庆市"]
+    history = [Turn("user", "重庆方案夜市照明那条 路灯这块有啥要求"), Turn("assistant", "某答案[1]。")]
+    out = rewrite("广告牌亮化呢 怎么管", history, regions)
+    assert out.startswith("重庆") and "广告牌亮化" in out and "路灯这块" not in out
+    assert "路灯这块" in rewrite("广告牌亮化呢 怎么管", history, regions, spaced=False)
+
+
+def test_later_questions_are_asked_where_the_first_one_is(analyzer):
+    a = analyzer.analyse("四川省夜市照明方案的路灯改造工程里，鼓励哪两类灯具？广告牌亮化主要管哪些时段？")
+    assert len(a.parts) == 2 and a.parts[1].text.startswith("四川省夜市照明方案的路灯改造工程里，")
+    # a document named by its number, and "这份函" pointing back at it
+    b = analyzer.analyse("川照〔2023〕9号那份函主送谁？除了市政府，还点了哪些部门？这份函公开发布了吗？")
+    assert [p.text.startswith("川照〔2023〕9号那份函") for p in b.parts] == [True, True, True]
+    assert "这份函" not in b.parts[2].text
+    plain = QuestionAnalyzer(analyzer.aliases, part_scope=False)
+    assert not plain.analyse("川照〔2023〕9号那份函主送谁？除了市政府，还点了哪些部门？").parts[1].text.startswith("川照")
+
+
+def test_a_statement_typed_with_spaces_for_commas_is_a_premise():
+    q = "某方案规定夜市每个季度检查一次亮灯率 年底还要通报 那区县每季度要报些什么"
+    assert premise(q) == "夜市每个季度检查一次亮灯率"
+    assert premise(q, spaced=False) == ""

@@ -111,10 +111,10 @@ class QuestionAnalyzer:
                  parts: bool = True, described: bool = True, sides: bool = True, tails: bool = True,
                  postscript: bool = True, measure_basis: bool = True, mention_given: bool = True,
                  said_tail: bool = True, part_years: bool = True, listed_asks: bool = True,
-                 quoted_title: bool = True) -> None:
+                 quoted_title: bool = True, spaced_premise: bool = True, part_scope: bool = True) -> None:
         """``script``/``preamble``/``parts``/``described``/``sides``/``tails``/``postscript``/``measure_basis``/
-        ``mention_given``/``said_tail``/``part_years``/``listed_asks``/``quoted_title``: switch a mechanism off
-        (ablation runs)."""
+        ``mention_given``/``said_tail``/``part_years``/``listed_asks``/``quoted_title``/``spaced_premise``/
+        ``part_scope``: switch a mechanism off (ablation runs)."""
         self.aliases = dict(region_aliases)
         self.use_script, self.use_preamble, self.use_parts = script, preamble, parts
         self.use_described = described  # sides described one after the other; a which-document tail is no part
@@ -127,6 +127,8 @@ class QuestionAnalyzer:
         self.use_part_years = part_years  # years listed before the questions are the questions' in turn
         self.use_listed_asks = listed_asks  # questions or items listed with 、 are asked one by one
         self.use_quoted_title = quoted_title  # a quoted word of a plan's name is no mention term
+        self.use_spaced_premise = spaced_premise  # statements set apart by spaces, not commas, are read as such
+        self.use_part_scope = part_scope  # later questions are asked where the first one is (its document, its part)
         self._ordered = sorted(self.aliases, key=lambda a: (-len(a), a))
         shorts: dict[str, str] = {}
         for alias, canon in self.aliases.items():  # the shortest alias is what people write
@@ -217,7 +219,8 @@ class QuestionAnalyzer:
         regions = tuple(dict.fromkeys(r for _, _, r in self.region_mentions(text)))
         years = tuple(dict.fromkeys(cues.YEAR.findall(text)))
         periods = tuple(dict.fromkeys(cues.PERIOD.findall(text)))
-        asserted = premise(text)  # a question built on a premise is answered (or refused) as a whole
+        # (a question built on a premise is answered, or refused, as a whole)
+        asserted = premise(text, spaced=self.use_spaced_premise)
         return QuestionAnalysis(
             original=question, text=text, preamble=preamble,
             answer_type=answer_type(text, measure_basis=self.use_measure_basis), years=years, periods=periods,
@@ -468,6 +471,8 @@ class QuestionAnalyzer:
             start, end, _ = first_regions[0]
             named = cues.DOCUMENT_NAME.match(pieces[0][end:])
             lead = pieces[0][start:end + (named.end() if named else 0)]
+        if self.use_part_scope:
+            lead = self._part_scope(pieces[0], lead)
         listed = self._listed_years(pieces) if self.use_part_years else []
         if listed:  # (a later piece repeats the lead before its comma: "某方案，B多少？")
             asks = [(year, re.sub(rf"^{re.escape(lead)}[，,\s]*", "", ask) if lead else ask) for year, ask in listed]
@@ -479,11 +484,24 @@ class QuestionAnalyzer:
         for i, piece in enumerate(pieces):
             q = piece
             if i and lead and not self.region_mentions(q) and not cues.PROVINCE_WORD.search(q):
+                if self.use_part_scope and not cues.DOCUMENT_NUMBER_REF.search(q):
+                    q = cues.DOCUMENT_DEICTIC.sub("", q)  # "这份函公开发布了吗" after "X号那份函…": of X号那份函
                 q = f"{lead}{q}"
             if i and years and not cues.YEAR.search(q) and answer_type(q) == "figure":
                 q = f"{years.group(0)}{q}" if not lead else q.replace(lead, f"{lead}{years.group(0)}", 1)
             out.append(QuestionPart(q, piece))
         return out
+
+    @staticmethod
+    def _part_scope(first: str, lead: str) -> str:
+        """Where the first of several questions is asked, for the later ones: its document and the part of it
+        the first names before a comma ("某方案的X工程里，A？B？": B is asked of X工程 too); with no region named,
+        a document named by its number ("渝环〔2023〕71号那份函的…？…？")."""
+        if not lead:
+            numbered = cues.DOCUMENT_NUMBER_REF.search(first)
+            return numbered.group(0) if numbered else ""
+        where = cues.PART_LOCATIVE.match(first, first.find(lead) + len(lead))
+        return first[first.find(lead):where.end()] if where else lead
 
     def _listed_asks(self, text: str) -> list[QuestionPart]:
         """"路灯这件事对一下：省里改造多少盏、A市哪年启动、B市在哪些区搞": questions listed with 、, each with its
@@ -685,9 +703,12 @@ def _glossed(term: str) -> str:
     return term
 
 
-def premise(text: str) -> str:
+def premise(text: str, *, spaced: bool = True) -> str:
     """The requirement a question asserts before asking about it ("方案要求全部关停X，名单怎么定的？",
-    "方案不是要求X吗？为什么…")."""
+    "方案不是要求X吗？为什么…"). ``spaced``: statements typed with a space for the comma
+    ("方案规定X每季度调度一次 那Y要报什么") are read as if the comma were there."""
+    if spaced:
+        text = cues.SPACED_CLAUSES.sub("，", text)
     rhetorical = cues.RHETORICAL_PREMISE.search(text)
     if rhetorical:
         return rhetorical.group(1).strip(" ，,")

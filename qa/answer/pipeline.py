@@ -256,7 +256,9 @@ class Answerer:
                                         said_tail=s.enabled("said_tail"),
                                         part_years=s.enabled("part_years"),
                                         listed_asks=s.enabled("listed_asks"),
-                                        quoted_title=s.enabled("quoted_title"))
+                                        quoted_title=s.enabled("quoted_title"),
+                                        spaced_premise=s.enabled("spaced_premise"),
+                                        part_scope=s.enabled("part_scope"))
             self._alias_cache = (data, aliases, analyzer)
         return self._alias_cache[1], self._alias_cache[2]
 
@@ -308,7 +310,8 @@ class Answerer:
                                followed_clause=cited, notes=analysis.notes)
             standalone = rewrite(analysis.text, history, self._regions(),
                                  inherit=self.settings.enabled("follow_context"),
-                                 document=self.settings.enabled("follow_document"))
+                                 document=self.settings.enabled("follow_document"),
+                                 spaced=self.settings.enabled("spaced_ask"))
             if standalone != analysis.text:
                 asked = analysis.asks_quantity
                 analysis = replace(analyzer.analyse(standalone), figure_asked=asked)
@@ -1032,7 +1035,8 @@ class Answerer:
         checked = (check_answer(raw, items, standalone, self._regions(), analysis.years,
                                 bind_years=s.enabled("year_binding"), qualifiers=s.enabled("qualifiers"),
                                 meaning=meaning, segments=s.enabled("segment_binding"),
-                                respective=s.enabled("respective"), n_quotes=quotes)
+                                respective=s.enabled("respective"), n_quotes=quotes,
+                                title_terms=s.enabled("title_terms"), quote_unbound=s.enabled("quote_unbound"))
                    if s.grounding else unchecked(raw, items))
         total = (time.perf_counter() - t0) * 1000
         t = Timings(**timings, total_ms=total)
