@@ -202,8 +202,7 @@ def _strip(text: str, names: Sequence[str]) -> str:
 def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: Sequence[str] = (),
                  years: Sequence[str] = (), *, bind_years: bool = True, qualifiers: bool = True,
                  cite_missing: bool = False, meaning: Meaning | None = None, segments: bool = True,
-                 respective: bool = True, n_quotes: int = 2, title_terms: bool = True,
-                 quote_unbound: bool = True) -> Checked:
+                 respective: bool = True, n_quotes: int = 2) -> Checked:
     """Check and repair citations; fall back to an extractive answer when the text is not grounded.
     `strip`: names (regions) ignored when comparing the claim's wording with the evidence.
     `years`: the years the question asks about; a figure must be stated for the claim's year (or, when
@@ -213,11 +212,7 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
     states a figure or body found in a clause, those clauses are cited for it).
     `meaning`: scores sentences by meaning for the extractive fallback (see :func:`extractive_answer`).
     `segments` / `respective`: a figure of a listing sentence is bound to its own item (:func:`segment_binds`,
-    :func:`respective_binds`). `n_quotes`: sentences the extractive fallback quotes.
-    `title_terms`: words of the cited document's title ("省减污降碳行动方案2025年…") are not terms the
-    claim's sentence must write. `quote_unbound`: a figure the clauses state for another subject or year,
-    where the evidence has a sentence stating a figure for the asked year, falls back to quoting the
-    sentences that answer (the caller's figure checks then judge them) instead of "no such figure"."""
+    :func:`respective_binds`). `n_quotes`: sentences the extractive fallback quotes."""
     by_n = {it.n: it for it in items}
     norms = {it.n: normalize_answer(it.clause_text) for it in items}
     vocab = known_bodies(items)
@@ -237,8 +232,7 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
                 notes.append(f"删除不存在的引用[{n}]")
         claim_years = target_years(claim.text) or set(years)
         asked, bound_years = _strip(question, strip), (claim_years if bind_years else set())
-        chosen = _cover(facts, valid, by_n, norms, claim.text, asked, bound_years, segments, respective,
-                        title_terms)
+        chosen = _cover(facts, valid, by_n, norms, claim.text, asked, bound_years, segments, respective)
         if chosen is None:
             missing = next((f for f in facts if not any(_fact_in(f, norms[n]) for n in by_n)), None)
             if missing is not None:
@@ -250,12 +244,11 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
                 # figure for what was asked
                 return Checked(raw, [], notes=notes, refused_no_figure=True)
             if (segments or respective) and _cover(facts, valid, by_n, norms, claim.text, asked, bound_years,
-                                                   False, False, title_terms) is not None:
+                                                   False, False) is not None:
                 # the figure was taken from the next item of the same sentence: the sentence has the subject
                 # with its own figure, so it is quoted instead
                 return _extractive(items, question, notes, n_quotes, meaning=meaning)
-            if _ASKS_QUANTITY.search(question) and not (quote_unbound and _states_for(items, claim_years, asked)):
-                # the figure asked for is not what the clauses state
+            if _ASKS_QUANTITY.search(question):  # the figure asked for is not what the clauses state
                 return Checked(raw, [], notes=notes, refused_no_figure=True)
             return _extractive(items, question, notes, n_quotes, meaning=meaning)
         if (bind_years and not stated_figures(claim.text)
@@ -358,17 +351,15 @@ _YEAR_FACT = re.compile(r"^\d{4}年$")
 
 
 
-def _missing_term(claim: str, sentence: str, question: str, title: str = "") -> str | None:
+def _missing_term(claim: str, sentence: str, question: str) -> str | None:
     """A term the claim takes from the question but the sentence lacks: three or more consecutive
     character bigrams, each in the question and none in the sentence ("二氧化碳排放" claimed with a
-    figure from a sentence about 能源消耗). Function words ("比重要达到" vs "比重达到") stay below, and so
-    do the words of ``title``, the name of the sentence's document, which its sentences do not repeat."""
+    figure from a sentence about 能源消耗). Function words ("比重要达到" vs "比重达到") stay below."""
     for run in re.findall(r"[\u4e00-\u9fff]{4,}", claim):
         start, length = 0, 0
         for i in range(len(run) - 1):
             bigram = run[i:i + 2]
-            if (not _FUNCTION_CHARS.intersection(bigram) and bigram in question and bigram not in sentence
-                    and bigram not in title):
+            if not _FUNCTION_CHARS.intersection(bigram) and bigram in question and bigram not in sentence:
                 if length == 0:
                     start = i
                 length += 1
@@ -396,24 +387,6 @@ def governing_years(sentences: Sequence[str], index: int) -> set[str]:
 
 def _year_context(item: EvidenceItem, index: int) -> set[str]:
     return governing_years([s.text for s in item.all_sentences], index)
-
-
-#: bigrams of the question's subject a listed item must share to count as stating a figure about it
-STATES_FOR_MIN = 2
-
-
-def _states_for(items: Sequence[EvidenceItem], years: set[str], question: str) -> bool:
-    """Does an evidence sentence state a figure for one of ``years`` (any year when none) in a listed item
-    that shares the question's subject words (the documents' titles left out)?"""
-    for it in items:
-        asked = _subject_bigrams(question) - _bigrams(it.doc_title)
-        for i, sent in enumerate(it.all_sentences or ()):
-            if years and not (_year_context(it, i) & years):
-                continue
-            for seg in _SEGMENT_SPLIT.split(normalize_answer(sent.text)):
-                if stated_figures(seg) and len(asked & _bigrams(seg)) >= STATES_FOR_MIN:
-                    return True
-    return False
 
 
 #: a figure is bound to the listed item ("…，秸秆综合利用率稳定在90%以上，畜禽粪污综合利用率达到80%以上，…")
@@ -564,7 +537,7 @@ def _misdated(claim: str, cited: Sequence[EvidenceItem]) -> bool:
 
 def _in_context(fact: str, claim_tokens: set[str], item: EvidenceItem, claim: str = "", question: str = "",
                 years: set[str] | frozenset[str] = frozenset(), segments: bool = True,
-                respective: bool = True, title_terms: bool = True) -> bool:
+                respective: bool = True) -> bool:
     """Is `fact` stated in `item` in a sentence about what the claim says, and for the claim's year?
     Years and bodies always pass; the wording check is skipped for claims too short to judge."""
     if _YEAR_FACT.match(fact) or not re.match(r"\d", fact):
@@ -575,8 +548,7 @@ def _in_context(fact: str, claim_tokens: set[str], item: EvidenceItem, claim: st
         if years and (context := _year_context(item, i)) and not (context & years):
             continue  # the figure is stated for another year
         if len(claim_tokens) < 4 or (overlap(claim_tokens, sent.text) >= CONTEXT_MIN
-                                     and not _missing_term(claim, sent.text, question,
-                                                           item.doc_title if title_terms else "")
+                                     and not _missing_term(claim, sent.text, question)
                                      and (not segments or segment_binds(fact, claim, sent.text))
                                      and (not respective or respective_binds(fact, claim, sent.text))):
             return True
@@ -607,7 +579,7 @@ def _bind_qualifiers(text: str, facts: Sequence[str], items: Sequence[EvidenceIt
 
 def _cover(facts: Sequence[str], cited: Sequence[int], by_n: dict, norms: dict[int, str],
            claim: str, question: str = "", years: set[str] | frozenset[str] = frozenset(),
-           segments: bool = True, respective: bool = True, title_terms: bool = True) -> list[int] | None:
+           segments: bool = True, respective: bool = True) -> list[int] | None:
     """The fewest evidence items that hold every fact, preferring the ones the model cited.
     None if some fact is in no item at all."""
     if not facts:
@@ -617,13 +589,13 @@ def _cover(facts: Sequence[str], cited: Sequence[int], by_n: dict, norms: dict[i
     def holds(f: str, n: int) -> bool:
         if not _fact_in(f, norms[n]):
             return False
-        if _in_context(f, toks, by_n[n], claim, question, years, segments, respective, title_terms):
+        if _in_context(f, toks, by_n[n], claim, question, years, segments, respective):
             return True
         # "A和B，2025年A稳定在90%以上": a claim that first restates the question is judged by the words that
         # state the figure (its own comma-separated piece, with the pieces before it while it names too little)
         own = _own_piece(f, claim)
         return bool(own) and own != claim and _in_context(f, _bigrams(own), by_n[n], own, question, years, segments,
-                                                          respective, title_terms)
+                                                          respective)
 
     holders = {f: {n for n in by_n if holds(f, n)} for f in facts}
     if any(not h for h in holders.values()):

@@ -1035,8 +1035,7 @@ class Answerer:
         checked = (check_answer(raw, items, standalone, self._regions(), analysis.years,
                                 bind_years=s.enabled("year_binding"), qualifiers=s.enabled("qualifiers"),
                                 meaning=meaning, segments=s.enabled("segment_binding"),
-                                respective=s.enabled("respective"), n_quotes=quotes,
-                                title_terms=s.enabled("title_terms"), quote_unbound=s.enabled("quote_unbound"))
+                                respective=s.enabled("respective"), n_quotes=quotes)
                    if s.grounding else unchecked(raw, items))
         total = (time.perf_counter() - t0) * 1000
         t = Timings(**timings, total_ms=total)
