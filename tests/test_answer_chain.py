@@ -1384,8 +1384,7 @@ def test_the_previous_question_put_to_another_region_is_no_part_of_its_own(fake_
     history = [Turn("user", "重庆方案 智慧路灯示范街区 列了哪几条"), Turn("assistant", "某答案[1]。")]
     a = fake_service.answerer.analyse("那雅安呢 列了哪几条街区", history)
     assert a.parts == () and "雅安" in a.text and "重庆" not in a.text
-    # (the old reading: "呢 " not yet read as "呢？", switch spaced_ask)
-    fake_service.answerer.settings = replace(fake_service.answerer.settings, ablate="follow_region,spaced_ask")
+    fake_service.answerer.settings = replace(fake_service.answerer.settings, ablate="follow_region")
     b = fake_service.answerer.analyse("那雅安呢 列了哪几条街区", history)
     assert len(b.parts) == 2
 
@@ -1733,16 +1732,6 @@ def test_a_follow_up_that_names_another_plan_is_asked_of_that_plan():
     assert answer_type("资阳方案里呢 路灯给盏数没") == "figure"  # "给X数没" asks for a number
 
 
-def test_a_follow_up_typed_with_a_space_for_its_question_mark_is_one_question():
-    from qa.answer.rewrite import rewrite
-
-    regions = ["重庆", "重庆市"]
-    history = [Turn("user", "重庆方案夜市照明那条 路灯这块有啥要求"), Turn("assistant", "某答案[1]。")]
-    out = rewrite("广告牌亮化呢 怎么管", history, regions)
-    assert out.startswith("重庆") and "广告牌亮化" in out and "路灯这块" not in out
-    assert "路灯这块" in rewrite("广告牌亮化呢 怎么管", history, regions, spaced=False)
-
-
 def test_later_questions_are_asked_where_the_first_one_is(analyzer):
     a = analyzer.analyse("四川省夜市照明方案的路灯改造工程里，鼓励哪两类灯具？广告牌亮化主要管哪些时段？")
     assert len(a.parts) == 2 and a.parts[1].text.startswith("四川省夜市照明方案的路灯改造工程里，")
@@ -1752,9 +1741,3 @@ def test_later_questions_are_asked_where_the_first_one_is(analyzer):
     assert "这份函" not in b.parts[2].text
     plain = QuestionAnalyzer(analyzer.aliases, part_scope=False)
     assert not plain.analyse("川照〔2023〕9号那份函主送谁？除了市政府，还点了哪些部门？").parts[1].text.startswith("川照")
-
-
-def test_a_statement_typed_with_spaces_for_commas_is_a_premise():
-    q = "某方案规定夜市每个季度检查一次亮灯率 年底还要通报 那区县每季度要报些什么"
-    assert premise(q) == "夜市每个季度检查一次亮灯率"
-    assert premise(q, spaced=False) == ""

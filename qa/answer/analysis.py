@@ -111,10 +111,10 @@ class QuestionAnalyzer:
                  parts: bool = True, described: bool = True, sides: bool = True, tails: bool = True,
                  postscript: bool = True, measure_basis: bool = True, mention_given: bool = True,
                  said_tail: bool = True, part_years: bool = True, listed_asks: bool = True,
-                 quoted_title: bool = True, spaced_premise: bool = True, part_scope: bool = True) -> None:
+                 quoted_title: bool = True, part_scope: bool = True) -> None:
         """``script``/``preamble``/``parts``/``described``/``sides``/``tails``/``postscript``/``measure_basis``/
-        ``mention_given``/``said_tail``/``part_years``/``listed_asks``/``quoted_title``/``spaced_premise``/
-        ``part_scope``: switch a mechanism off (ablation runs)."""
+        ``mention_given``/``said_tail``/``part_years``/``listed_asks``/``quoted_title``/``part_scope``: switch a
+        mechanism off (ablation runs)."""
         self.aliases = dict(region_aliases)
         self.use_script, self.use_preamble, self.use_parts = script, preamble, parts
         self.use_described = described  # sides described one after the other; a which-document tail is no part
@@ -127,7 +127,6 @@ class QuestionAnalyzer:
         self.use_part_years = part_years  # years listed before the questions are the questions' in turn
         self.use_listed_asks = listed_asks  # questions or items listed with 、 are asked one by one
         self.use_quoted_title = quoted_title  # a quoted word of a plan's name is no mention term
-        self.use_spaced_premise = spaced_premise  # statements set apart by spaces, not commas, are read as such
         self.use_part_scope = part_scope  # later questions are asked where the first one is (its document, its part)
         self._ordered = sorted(self.aliases, key=lambda a: (-len(a), a))
         shorts: dict[str, str] = {}
@@ -219,8 +218,7 @@ class QuestionAnalyzer:
         regions = tuple(dict.fromkeys(r for _, _, r in self.region_mentions(text)))
         years = tuple(dict.fromkeys(cues.YEAR.findall(text)))
         periods = tuple(dict.fromkeys(cues.PERIOD.findall(text)))
-        # (a question built on a premise is answered, or refused, as a whole)
-        asserted = premise(text, spaced=self.use_spaced_premise)
+        asserted = premise(text)  # a question built on a premise is answered (or refused) as a whole
         return QuestionAnalysis(
             original=question, text=text, preamble=preamble,
             answer_type=answer_type(text, measure_basis=self.use_measure_basis), years=years, periods=periods,
@@ -703,12 +701,9 @@ def _glossed(term: str) -> str:
     return term
 
 
-def premise(text: str, *, spaced: bool = True) -> str:
+def premise(text: str) -> str:
     """The requirement a question asserts before asking about it ("方案要求全部关停X，名单怎么定的？",
-    "方案不是要求X吗？为什么…"). ``spaced``: statements typed with a space for the comma
-    ("方案规定X每季度调度一次 那Y要报什么") are read as if the comma were there."""
-    if spaced:
-        text = cues.SPACED_CLAUSES.sub("，", text)
+    "方案不是要求X吗？为什么…")."""
     rhetorical = cues.RHETORICAL_PREMISE.search(text)
     if rhetorical:
         return rhetorical.group(1).strip(" ，,")

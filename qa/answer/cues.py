@@ -416,8 +416,6 @@ PROVINCE_WORD = re.compile("|".join(PROVINCE_WORDS))
 PROVINCE_PLAN = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[的在和与跟看问查里对按照据]))省(?=[\u4e00-\u9fff“”\"]{0,14}?(?:方案|规划|文件))")
 #: an attribution standing alone before a statement: "按照某方案，…" / "根据省里的文件，…"
 PREMISE_SOURCE = re.compile(r"(?:按照|根据|依照|依据|按)[\u4e00-\u9fff“”\"]{0,16}(?:方案|文件|规定|要求|政策)(?:的?要求|的?规定)?")
-#: a space typed for a comma between two statements ("方案规定X每季度调度一次 那Y要报什么")
-SPACED_CLAUSES = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 #: a document named by its number, as people refer to it ("渝环〔2023〕71号那份函", "川办发〔2022〕17号文")
 DOCUMENT_NUMBER_REF = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\d{4}[〕\]］)）]\d+号(?:那份|这份|的)?(?:函|通知|文件|文|方案)?")
 #: a later question's pointer back at the document the first one named ("这份函…", "该文件…")

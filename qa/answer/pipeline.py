@@ -257,7 +257,6 @@ class Answerer:
                                         part_years=s.enabled("part_years"),
                                         listed_asks=s.enabled("listed_asks"),
                                         quoted_title=s.enabled("quoted_title"),
-                                        spaced_premise=s.enabled("spaced_premise"),
                                         part_scope=s.enabled("part_scope"))
             self._alias_cache = (data, aliases, analyzer)
         return self._alias_cache[1], self._alias_cache[2]
@@ -310,8 +309,7 @@ class Answerer:
                                followed_clause=cited, notes=analysis.notes)
             standalone = rewrite(analysis.text, history, self._regions(),
                                  inherit=self.settings.enabled("follow_context"),
-                                 document=self.settings.enabled("follow_document"),
-                                 spaced=self.settings.enabled("spaced_ask"))
+                                 document=self.settings.enabled("follow_document"))
             if standalone != analysis.text:
                 asked = analysis.asks_quantity
                 analysis = replace(analyzer.analyse(standalone), figure_asked=asked)

@@ -75,8 +75,6 @@ def _pointed_clause(question: str, history: Sequence[Turn], cited: re.Pattern[st
 
 #: "X呢？" followed by more words: one follow-up, not two questions
 _ADD_ON = re.compile(r"呢[？?]\s*(?=\S)")
-#: the same typed without punctuation, words set apart by a space ("X呢 怎么处理")
-_SPACED_ADD_ON = re.compile(r"呢(?:[？?]\s*|\s+)(?=\S)")
 _YEAR_PHRASE = re.compile(r"(?:到|在|至)?20\d\d年")
 _HOW_MUCH_TAIL = re.compile(r"((?:要|预计|应|需要|需|将)?(?:达到|下降|降低|提高|提升|降至|降到|控制在|增加|减少|是|为|有)多少)[？?]?$")
 
@@ -121,13 +119,12 @@ def _topic(prev: str) -> str:
 
 
 def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str], inherit: bool = True,
-            document: bool = True, spaced: bool = True) -> str:
+            document: bool = True) -> str:
     """Standalone form of `question` (unchanged when it is not a follow-up or there is no history).
     ``inherit``: a question that names no region or document inherits the previous question's
     (switch ``follow_context``). ``document``: "那B的X方案呢" asks the previous question of B's X plan, in
-    place of the plan the previous question named (switch ``follow_document``). ``spaced``: "X呢 怎么处理",
-    typed with a space for the question mark, is "X呢？怎么处理" (switch ``spaced_ask``)."""
-    q = (_SPACED_ADD_ON if spaced else _ADD_ON).sub("呢，", question.strip())  # "X呢？有数字吗" asks one thing
+    place of the plan the previous question named (switch ``follow_document``)."""
+    q = _ADD_ON.sub("呢，", question.strip())  # "X呢？有数字吗" asks one thing
     prev = last_user_question(history)
     names = sorted(set(regions), key=len, reverse=True)
     if not prev:
