@@ -483,7 +483,7 @@ class QuestionAnalyzer:
             q = piece
             if i and lead and not self.region_mentions(q) and not cues.PROVINCE_WORD.search(q):
                 if self.use_part_scope and not cues.DOCUMENT_NUMBER_REF.search(q):
-                    q = cues.DOCUMENT_DEICTIC.sub("", q)  # "这份函公开发布了吗" after "X号那份函…": of X号那份函
+                    q = cues.DOCUMENT_DEICTIC.sub("", q)  # "这份函主送谁" after "X号那份函…": of X号那份函
                 q = f"{lead}{q}"
             if i and years and not cues.YEAR.search(q) and answer_type(q) == "figure":
                 q = f"{years.group(0)}{q}" if not lead else q.replace(lead, f"{lead}{years.group(0)}", 1)
@@ -494,7 +494,7 @@ class QuestionAnalyzer:
     def _part_scope(first: str, lead: str) -> str:
         """Where the first of several questions is asked, for the later ones: its document and the part of it
         the first names before a comma ("某方案的X工程里，A？B？": B is asked of X工程 too); with no region named,
-        a document named by its number ("渝环〔2023〕71号那份函的…？…？")."""
+        a document named by its number ("川照〔2023〕9号那份函的…？…？")."""
         if not lead:
             numbered = cues.DOCUMENT_NUMBER_REF.search(first)
             return numbered.group(0) if numbered else ""
