@@ -56,6 +56,24 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
+def _wal(cur: Any) -> None:
+    """Switch a SQLite database to WAL (persistent, so once per file). Switching needs the file to itself, and
+    SQLite answers "database is locked" at once, without waiting out busy_timeout, while another process is
+    connecting or migrating: the switch is retried until it goes through or that timeout has passed."""
+    import sqlite3
+
+    deadline = time.monotonic() + SQLITE_BUSY_MS / 1000
+    while True:
+        try:
+            if str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class Store:
     """The database of one process (thread-safe; open one per process)."""
 
@@ -79,8 +97,8 @@ class Store:
                 @event.listens_for(self.engine, "connect")
                 def _pragmas(dbapi_conn: Any, _record: Any) -> None:
                     cur = dbapi_conn.cursor()
-                    cur.execute("PRAGMA journal_mode=WAL")
                     cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+                    _wal(cur)
                     cur.execute("PRAGMA synchronous=NORMAL")
                     cur.close()
             else:
@@ -132,14 +150,22 @@ class Store:
                 return self.revision()
             cfg = Config()
             cfg.set_main_option("script_location", str(MIGRATIONS))
-            try:
-                with self.engine.connect() as conn, self._migration_lock(conn):
-                    cfg.attributes["connection"] = conn
-                    command.upgrade(cfg, "head")
-                    conn.commit()
-            except OperationalError as exc:
-                raise ConfigError(f"无法连接数据库 / cannot reach the database: {exc.orig}",
-                                  hint="check database_url (QA_DATABASE_URL) and that the server is running") from None
+            deadline = time.monotonic() + SQLITE_BUSY_MS / 1000
+            while True:
+                try:
+                    with self.engine.connect() as conn, self._migration_lock(conn):
+                        cfg.attributes["connection"] = conn
+                        command.upgrade(cfg, "head")
+                        conn.commit()
+                    break
+                except OperationalError as exc:
+                    # (SQLite may answer "locked" at once while another process connects to a fresh file; the
+                    # upgrade is idempotent, so it is tried again)
+                    if self.dialect == "sqlite" and "locked" in str(exc.orig) and time.monotonic() < deadline:
+                        time.sleep(0.1)
+                        continue
+                    raise ConfigError(f"无法连接数据库 / cannot reach the database: {exc.orig}",
+                                      hint="check database_url (QA_DATABASE_URL) and that the server is running") from None
             self._migrated = True
         return self.revision()
 
