@@ -725,7 +725,9 @@ def test_a_premise_frequency_must_be_the_one_the_plan_gives():
     plan = ["重点用能单位能源审计实行年度报告、三年复核。"]
     assert unstated_frequencies("重点用能单位每个季度报告一次能源审计", plan) == ["季度"]
     assert unstated_frequencies("重点用能单位要年度报告能源审计", plan) == []
-    assert unstated_frequencies("每个季度报告一次", ["重点用能单位开展能源审计。"]) == []  # the plan gives none
+    # the plan gives none: a frequency the question adds is a requirement the plan does not make
+    assert unstated_frequencies("每个季度报告一次", ["重点用能单位开展能源审计。"]) == ["季度"]
+    assert unstated_frequencies("每个季度报告一次", ["重点用能单位开展能源审计。"], anywhere=False) == []
 
 
 def test_yes_no_questions_with_an_action_verb_have_a_mention_term():
@@ -1741,3 +1743,31 @@ def test_later_questions_are_asked_where_the_first_one_is(analyzer):
     assert "这份函" not in b.parts[2].text
     plain = QuestionAnalyzer(analyzer.aliases, part_scope=False)
     assert not plain.analyse("川照〔2023〕9号那份函主送谁？除了市政府，还点了哪些部门？").parts[1].text.startswith("川照")
+
+
+def test_the_value_of_what_the_first_question_asks_is_no_part(analyzer):
+    # "有没有定X？到某年要达到多少？" asks one thing: the figure is X's, not any figure of the document
+    a = analyzer.analyse("资阳夜市照明方案对路灯节能率有没有定目标？到2025年要达到多少？")
+    assert a.parts == () and a.answer_type == "figure"
+    b = analyzer.analyse("四川省路灯方案给2025年路灯改造定的是多少？是不是那个12.5%？")
+    assert b.parts == ()
+    # a later question with a year of its own, or a subject of its own, stays a part
+    c = analyzer.analyse("四川省路灯方案2025年路灯节能率是多少？2030年要达到多少？")
+    assert len(c.parts) == 2
+    d = analyzer.analyse("资阳路灯方案有没有提夜市？广告牌亮化时段是多少？")
+    assert len(d.parts) == 2
+    plain = QuestionAnalyzer(analyzer.aliases, value_part=False)
+    assert len(plain.analyse("资阳夜市照明方案对路灯节能率有没有定目标？到2025年要达到多少？").parts) == 2
+    # after "X的目标是什么？" the number is asked besides the target in words: two parts
+    assert len(analyzer.analyse("资阳路灯方案路灯节能的目标是什么？具体是多少？").parts) == 2
+
+
+def test_a_document_to_leave_out_is_no_scope(analyzer):
+    a = analyzer.analyse("四川省夜市照明方案 路灯那条 后面还跟了个啥研究 别拿资阳那份答")
+    assert "资阳" not in a.text and a.regions == ("四川省",) and "别拿资阳那份答" in a.preamble
+    b = analyzer.analyse("资阳路灯节能率目标多少来着 别跟省里的60%搞混")
+    assert b.text.endswith("目标多少来着") and "60%" not in b.text
+    # a question that only says what not to mix up asks nothing else: kept whole
+    assert analyzer.analyse("别拿资阳那份答").text == "别拿资阳那份答"
+    plain = QuestionAnalyzer(analyzer.aliases, excluded_source=False)
+    assert "资阳市" in plain.analyse("四川省夜市照明方案 路灯那条 后面还跟了个啥研究 别拿资阳那份答").regions

@@ -111,9 +111,10 @@ class QuestionAnalyzer:
                  parts: bool = True, described: bool = True, sides: bool = True, tails: bool = True,
                  postscript: bool = True, measure_basis: bool = True, mention_given: bool = True,
                  said_tail: bool = True, part_years: bool = True, listed_asks: bool = True,
-                 quoted_title: bool = True, part_scope: bool = True) -> None:
+                 quoted_title: bool = True, part_scope: bool = True, value_part: bool = True,
+                 excluded_source: bool = True) -> None:
         """``script``/``preamble``/``parts``/``described``/``sides``/``tails``/``postscript``/``measure_basis``/
-        ``mention_given``/``said_tail``/``part_years``/``listed_asks``/``quoted_title``/``part_scope``: switch a
+        ``mention_given``/``said_tail``/``part_years``/``listed_asks``/``quoted_title``/``part_scope``/``value_part``/``excluded_source``: switch a
         mechanism off (ablation runs)."""
         self.aliases = dict(region_aliases)
         self.use_script, self.use_preamble, self.use_parts = script, preamble, parts
@@ -128,6 +129,8 @@ class QuestionAnalyzer:
         self.use_listed_asks = listed_asks  # questions or items listed with 、 are asked one by one
         self.use_quoted_title = quoted_title  # a quoted word of a plan's name is no mention term
         self.use_part_scope = part_scope  # later questions are asked where the first one is (its document, its part)
+        self.use_value_part = value_part  # "有没有定X？是多少？": the value of what the first asks is no part
+        self.use_excluded_source = excluded_source  # "…别拿某市那份答": a document to leave out is no scope
         self._ordered = sorted(self.aliases, key=lambda a: (-len(a), a))
         shorts: dict[str, str] = {}
         for alias, canon in self.aliases.items():  # the shortest alias is what people write
@@ -215,6 +218,11 @@ class QuestionAnalyzer:
             if postscript and (self.region_mentions(asked) or not self.region_mentions(postscript)):
                 # (a region named only after the question is the question's: "…多少？我们是X市的" is kept whole)
                 text, preamble = asked, f"{preamble}{postscript}"
+        if self.use_excluded_source:
+            excluded = cues.EXCLUDED_SOURCE.search(text)
+            if excluded and excluded.start() > 0 and cues.QUESTION_CUE.search(text[:excluded.start()]):
+                # (kept with the preamble: what the asker says, not what is asked nor where)
+                text, preamble = text[:excluded.start()], f"{preamble}{excluded.group(0).strip(' ，,')}"
         regions = tuple(dict.fromkeys(r for _, _, r in self.region_mentions(text)))
         years = tuple(dict.fromkeys(cues.YEAR.findall(text)))
         periods = tuple(dict.fromkeys(cues.PERIOD.findall(text)))
@@ -461,6 +469,7 @@ class QuestionAnalyzer:
                                   or _names_nothing(p) or (self.use_described and _asks_only_which_doc(p))
                                   or (self.use_tails and cues.WHERE_ONLY.match(p.strip()))
                                   or (self.use_said_tail and cues.SAID_ONLY.match(p.strip()))
+                                  or (self.use_value_part and _asks_only_value(p, pieces[0]))
                                   for p in pieces[1:]):
             return []  # "…？这个由哪个部门负责？" asks about the first question's answer: one question
         first_regions = self.region_mentions(pieces[0])
@@ -597,6 +606,18 @@ def _asks_only_which_doc(segment: str) -> bool:
         return False
     rest = cues.WHICH_DOC_FIGURE.sub("", cues.ASKS_WHICH_DOC.sub("", segment))
     return _names_nothing(re.sub(r"方案|文件|给|写|提|说|有|定|了|出|到|过|里|中", "", rest))
+
+
+def _asks_only_value(segment: str, first: str) -> bool:
+    """"到某年要达到多少？" after "某方案对X有没有定目标？", "是不是那个N%？" after "…定的是多少？": the value of
+    what the first question asks whether it is set, or asks the value of, with no subject of its own and no year
+    the first does not give ("…2025年是多少？2030年要达到多少？" are two questions). Answered as one question,
+    so that the figure check reads the first question's subject: asked alone, "是多少？" binds any figure of the
+    document. After "X的目标是什么？" it asks more than the first (a target in words, then its number)."""
+    years = set(cues.YEAR.findall(segment))
+    first_years = set(cues.YEAR.findall(first))
+    return (bool(cues.VALUE_ONLY.match(segment.strip(" ，,"))) and (not first_years or years <= first_years)
+            and answer_type(first) in ("yesno", "figure"))
 
 
 def _asks_only_who(segment: str) -> bool:

@@ -293,6 +293,10 @@ PREAMBLE = re.compile(r"我是|我们是|本人是|本人在|我在[^，,]{1,12}
                       r"想(?:核实|确认|了解|问|查|请教)|请问|麻烦|帮(?:我|忙)|咨询一下|问一下|问下|查一下|打听|"
                       r"(?i:\bI(?:'m| am)\b|\bplease\b)")
 #: a statement about the asker after the question ("…有没有提到X？我们是做外贸的"): who is asking, not a part
+#: the end of a question that says which document not to answer from ("…别拿某市那份答", "别跟省里的N%搞混"): it names
+#: a document to leave out, so it is no part of what is asked, and names no scope
+EXCLUDED_SOURCE = re.compile(r"[，,\s]*(?:别|不要|不用|勿)(?:拿|用|跟|和|与|按|把)[^，,。？?！!]{1,16}?(?:来|去)?"
+                             r"(?:答|回答|作答|搞混|混淆|弄混|混了|混)(?:了|啊|哈|哦|呀)?[。！!？?]?\s*$")
 POSTSCRIPT = re.compile(r"^(?:我们|我|咱们|本人|我司|我单位|我公司)(?!国)")
 #: a word that makes a sentence ask something, other than the question mark (which a translation may add to a
 #: statement)
@@ -329,6 +333,12 @@ WHERE_ONLY = re.compile(r"^(?:它|这|那|这个|那个)?(?:是|在|出自|见�
 #: no part of its own
 SAID_ONLY = re.compile(r"^(?:那|这)?(?:方案|文件|规划|原文|上面|里面|这份|那份|文中)?(?:里|中|上)?(?:面)?(?:有没有|是否|有)?"
                        r"(?:写|说|提|规定|定|明确|给)(?:了|过|到|出)?(?:吗|么|没有|没)?[？?。]?$")
+#: a question that asks only the value of what the question before it asks about ("…有没有定X的目标？到某年要达到
+#: 多少？", "…定的是多少？是不是那个N%？"): no subject of its own, so no part of its own
+VALUE_ONLY = re.compile(r"^(?:那|那么)?(?:具体)?(?:到|在)?(?:20\d\d\s*年)?(?:底|末|前|时)?(?:的)?(?:话)?(?:要|应|需要?|能|得)?"
+                        r"(?:达到|降到|降至|降低|下降|提高到|提高|提升到|控制在|定的是|定在|定为|为|是|有)?"
+                        r"(?:多少|几成|百分之几|多大|多高|几个百分点)(?:呢|啊|吧)?[？?。]?$|"
+                        r"^(?:是不是|是否是?|就是)(?:那个|这个)?(?:\d+(?:\.\d+)?\s*(?:%|％|万|亿)?[^\s，,？?]{0,4})(?:吗|呢|啊|吧)?[？?。]?$")
 ANAPHOR = re.compile(r"^(?:那么|那)?(?:这个|这些|这项|这一|这块|这部分|该|此|其|上述|以上|它|他们)")
 #: a question that points back at the answer before it from inside ("资阳那份也是这几类吗")
 ANAPHOR_INSIDE = re.compile(r"也是(?:这|那)|这几[个项条类种]|同样的")

@@ -257,7 +257,8 @@ class Answerer:
                                         part_years=s.enabled("part_years"),
                                         listed_asks=s.enabled("listed_asks"),
                                         quoted_title=s.enabled("quoted_title"),
-                                        part_scope=s.enabled("part_scope"))
+                                        part_scope=s.enabled("part_scope"), value_part=s.enabled("value_part"),
+                                        excluded_source=s.enabled("excluded_source"))
             self._alias_cache = (data, aliases, analyzer)
         return self._alias_cache[1], self._alias_cache[2]
 

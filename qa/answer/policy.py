@@ -236,10 +236,11 @@ def unstated_year(answer: str, wanted: set[str], clauses: Sequence[str]) -> bool
     return share >= 0.5 and bool(clause) and not any(y in clause for y in years)
 
 
-def unstated_frequencies(claim: str, sentences: Sequence[str]) -> list[str]:
+def unstated_frequencies(claim: str, sentences: Sequence[str], anywhere: bool = True) -> list[str]:
     """How often ``claim`` says something is done ("每个季度考核") where the sentences that give the requirement
-    a frequency give another one ("实行年度评价")."""
-    if not any(FREQUENCY.search(x) for x in sentences):
+    give another frequency ("实行年度评价") or none ("重大情况及时报告" does not require a report each quarter);
+    ``anywhere=False``: only where they give another one."""
+    if not anywhere and not any(FREQUENCY.search(x) for x in sentences):
         return []
     return [f for f in FREQUENCY.findall(claim) if not any(f in x for x in sentences)]
 
@@ -334,7 +335,7 @@ class RefusalPolicy:
             wrong += [c for c in PREMISE_COUNT.findall(analysis.premise) if not any(c in x for x in supporting)]
             if self.settings.enabled("premise_share"):
                 wrong += [c for c in PREMISE_SHARE.findall(analysis.premise) if not any(c in x for x in supporting)]
-            wrong += unstated_frequencies(analysis.premise, supporting)
+            wrong += unstated_frequencies(analysis.premise, supporting, self.settings.enabled("premise_frequency"))
             if self.settings.enabled("premise_places") and sentence:
                 # "要求甲区X打造Y" where the sentence on Y names another place ("打造乙区X等Y"): a place the
                 # premise puts in it that the sentence supporting it does not name
