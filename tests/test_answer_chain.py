@@ -1771,3 +1771,13 @@ def test_a_document_to_leave_out_is_no_scope(analyzer):
     assert analyzer.analyse("别拿资阳那份答").text == "别拿资阳那份答"
     plain = QuestionAnalyzer(analyzer.aliases, excluded_source=False)
     assert "资阳市" in plain.analyse("四川省夜市照明方案 路灯那条 后面还跟了个啥研究 别拿资阳那份答").regions
+
+
+def test_a_follow_up_naming_the_same_clause_is_answered_from_the_clause_the_last_answer_cited(fake_service):
+    from qa.service import build_service
+
+    history = [Turn("user", "夜市照明要做哪些事？"), Turn("assistant", f"……[1]\n（依据：《{YAAN}》（十一））")]
+    a = fake_service.answerer.analyse("同一条里 还有啥要求", history)
+    assert a.followed_clause == (YAAN, "（十一）")
+    off = build_service(fake_service.answerer.settings.replace(ablate="same_clause"))
+    assert off.answerer.analyse("同一条里 还有啥要求", history).followed_clause == ()

@@ -318,6 +318,8 @@ GENERIC_PLACES = frozenset({"城市", "地方", "地区", "全国", "国家", "�
                             "老城区", "市区", "郊区", "景区", "园区", "社区", "辖区", "片区"})
 #: a follow-up that points at the clause the previous answer cited ("这一条由谁牵头？", "该项措施由哪些部门牵头？")
 CLAUSE_DEIXIS = re.compile(r"(?:这|该|此|上面那|上一)(?:一)?条|(?:这|该|此)(?:项|个)(?:措施|任务|工作|要求)")
+#: "同一条里…": the clause the last answer cited, named as the same one rather than with a demonstrative
+SAME_CLAUSE = re.compile(r"同一(?:个)?条(?:款)?|同一款|还是那一?条")
 #: a clause cited in an answer or a conversation turn: 《title》 and its label ("《…方案》（十六）", "《…方案》三、（一）")
 CITED_CLAUSE = re.compile(r"《([^《》]{4,60})》\s*((?:[一二三四五六七八九十]+、)?（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|通知|序言)")
 #: a question about the cover letter's own text ("那封印发函结尾怎么说", "通知正文讲了…"): the letter is read first

@@ -300,9 +300,10 @@ class Answerer:
                 analysis = replace(analyzer.analyse(translated), original=question,
                                    notes=(prompts.TRANSLATED_NOTE.format(text=translated),))
         if history:
-            cited = followed_clause(analysis.text, history) if self.settings.enabled("follow_clause") else None
+            same = self.settings.enabled("same_clause")
+            cited = followed_clause(analysis.text, history, same) if self.settings.enabled("follow_clause") else None
             if cited is None and self.settings.enabled("follow_clause") and self.settings.enabled("region_cited"):
-                cited = self._region_cited(analysis.text, history)
+                cited = self._region_cited(analysis.text, history, same)
             if cited and self.retriever.clause_chunk(*cited) is not None:
                 # "这一条由谁牵头？": asked of the clause the last answer cited, as it stands (that clause is its
                 # evidence), one question and not two parts; nothing to rewrite
@@ -344,10 +345,10 @@ class Answerer:
         # one question, with the previous one before it as its context (what "林业…" is asked about)
         return replace(analysis, parts=())
 
-    def _region_cited(self, question: str, history: Sequence[Turn]) -> tuple[str, str] | None:
+    def _region_cited(self, question: str, history: Sequence[Turn], same: bool = True) -> tuple[str, str] | None:
         """(title, label) of a clause the last answer cites as "四川（二十一）": the one document of that region
         that has the label (None when none or several have it)."""
-        cited = region_cited_clause(question, history)
+        cited = region_cited_clause(question, history, same)
         if cited is None:
             return None
         aliases, _ = self._aliases()

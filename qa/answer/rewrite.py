@@ -18,6 +18,7 @@ from qa.answer.cues import (
     PROVINCE_WORD,
     REGION_CITED_CLAUSE,
     RESPONSIBILITY,
+    SAME_CLAUSE,
     STRONG_QUESTION,
 )
 from qa.answer.prompts import TURN_SOURCES
@@ -49,22 +50,23 @@ def turn_text(answer: Answer) -> str:
     return f"{answer.text}\n{TURN_SOURCES.format(clauses='、'.join(cited))}" if cited else answer.text
 
 
-def followed_clause(question: str, history: Sequence[Turn]) -> tuple[str, str] | None:
-    """(title, label) of the clause "这条 / 该项措施" points at: the first clause the last answer cites, written
-    "《title》label" (our answers and the turns the chat page keeps carry them); None when the question
-    points at no clause or the last answer cites none."""
-    return _pointed_clause(question, history, CITED_CLAUSE)
+def followed_clause(question: str, history: Sequence[Turn], same: bool = True) -> tuple[str, str] | None:
+    """(title, label) of the clause "这条 / 该项措施" (``same``: or "同一条") points at: the first clause the last
+    answer cites, written "《title》label" (our answers and the turns the chat page keeps carry them); None when
+    the question points at no clause or the last answer cites none."""
+    return _pointed_clause(question, history, CITED_CLAUSE, same)
 
 
-def region_cited_clause(question: str, history: Sequence[Turn]) -> tuple[str, str] | None:
+def region_cited_clause(question: str, history: Sequence[Turn], same: bool = True) -> tuple[str, str] | None:
     """(region word, label) of the clause "这条" points at when the last answer cites it by its region's name
     ("四川（二十一）：…") rather than by the document's title; None otherwise."""
-    return _pointed_clause(question, history, REGION_CITED_CLAUSE)
+    return _pointed_clause(question, history, REGION_CITED_CLAUSE, same)
 
 
-def _pointed_clause(question: str, history: Sequence[Turn], cited: re.Pattern[str]) -> tuple[str, str] | None:
+def _pointed_clause(question: str, history: Sequence[Turn], cited: re.Pattern[str],
+                    same: bool = True) -> tuple[str, str] | None:
     """The two groups of ``cited`` in the last answer, when the question points at a clause ("这条")."""
-    if not CLAUSE_DEIXIS.search(question):
+    if not CLAUSE_DEIXIS.search(question) and not (same and SAME_CLAUSE.search(question)):
         return None
     for turn in reversed(history):
         if turn.role == "assistant":
