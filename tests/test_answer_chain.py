@@ -1781,3 +1781,12 @@ def test_a_follow_up_naming_the_same_clause_is_answered_from_the_clause_the_last
     assert a.followed_clause == (YAAN, "（十一）")
     off = build_service(fake_service.answerer.settings.replace(ablate="same_clause"))
     assert off.answerer.analyse("同一条里 还有啥要求", history).followed_clause == ()
+
+
+def test_a_question_on_a_premise_that_asks_a_number_before_its_last_question_asks_a_figure(analyzer):
+    q = "资阳路灯方案说要开展路灯节能培训，每年要培训多少人次？区县要不要全覆盖？"
+    a = analyzer.analyse(q)
+    assert a.premise and a.parts == () and a.answer_type == "figure"
+    assert QuestionAnalyzer(analyzer.aliases, premise_number=False).analyse(q).answer_type == "yesno"
+    # with no premise, the last question decides as before
+    assert analyzer.analyse("资阳路灯方案要不要全覆盖？").answer_type == "yesno"

@@ -112,9 +112,9 @@ class QuestionAnalyzer:
                  postscript: bool = True, measure_basis: bool = True, mention_given: bool = True,
                  said_tail: bool = True, part_years: bool = True, listed_asks: bool = True,
                  quoted_title: bool = True, part_scope: bool = True, value_part: bool = True,
-                 excluded_source: bool = True) -> None:
+                 excluded_source: bool = True, premise_number: bool = True) -> None:
         """``script``/``preamble``/``parts``/``described``/``sides``/``tails``/``postscript``/``measure_basis``/
-        ``mention_given``/``said_tail``/``part_years``/``listed_asks``/``quoted_title``/``part_scope``/``value_part``/``excluded_source``: switch a
+        ``mention_given``/``said_tail``/``part_years``/``listed_asks``/``quoted_title``/``part_scope``/``value_part``/``excluded_source``/``premise_number``: switch a
         mechanism off (ablation runs)."""
         self.aliases = dict(region_aliases)
         self.use_script, self.use_preamble, self.use_parts = script, preamble, parts
@@ -131,6 +131,7 @@ class QuestionAnalyzer:
         self.use_part_scope = part_scope  # later questions are asked where the first one is (its document, its part)
         self.use_value_part = value_part  # "有没有定X？是多少？": the value of what the first asks is no part
         self.use_excluded_source = excluded_source  # "…别拿某市那份答": a document to leave out is no scope
+        self.use_premise_number = premise_number  # a question on a premise that asks a number before its last ask
         self._ordered = sorted(self.aliases, key=lambda a: (-len(a), a))
         shorts: dict[str, str] = {}
         for alias, canon in self.aliases.items():  # the shortest alias is what people write
@@ -227,9 +228,16 @@ class QuestionAnalyzer:
         years = tuple(dict.fromkeys(cues.YEAR.findall(text)))
         periods = tuple(dict.fromkeys(cues.PERIOD.findall(text)))
         asserted = premise(text)  # a question built on a premise is answered (or refused) as a whole
+        kind = answer_type(text, measure_basis=self.use_measure_basis)
+        if asserted and kind != "figure" and self.use_premise_number:
+            # "方案说要X，每年要培训多少人次？要不要全覆盖？": answered as a whole, it asks for a number too; the figure
+            # checks read it (the last question alone would make it a yes/no)
+            asked = [x for x in re.split(r"(?<=[？?])", text) if x.strip()][:-1]
+            if any(cues.ASKS_QUANTITY.search(x) and answer_type(x) == "figure" for x in asked):
+                kind = "figure"
         return QuestionAnalysis(
             original=question, text=text, preamble=preamble,
-            answer_type=answer_type(text, measure_basis=self.use_measure_basis), years=years, periods=periods,
+            answer_type=kind, years=years, periods=periods,
             regions=regions,
             parts=tuple(self.parts(text)) if split and self.use_parts and not asserted else (),
             premise=asserted,

@@ -258,7 +258,8 @@ class Answerer:
                                         listed_asks=s.enabled("listed_asks"),
                                         quoted_title=s.enabled("quoted_title"),
                                         part_scope=s.enabled("part_scope"), value_part=s.enabled("value_part"),
-                                        excluded_source=s.enabled("excluded_source"))
+                                        excluded_source=s.enabled("excluded_source"),
+                                        premise_number=s.enabled("premise_number"))
             self._alias_cache = (data, aliases, analyzer)
         return self._alias_cache[1], self._alias_cache[2]
 
