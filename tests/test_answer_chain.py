@@ -1790,3 +1790,13 @@ def test_a_question_on_a_premise_that_asks_a_number_before_its_last_question_ask
     assert QuestionAnalyzer(analyzer.aliases, premise_number=False).analyse(q).answer_type == "yesno"
     # with no premise, the last question decides as before
     assert analyzer.analyse("资阳路灯方案要不要全覆盖？").answer_type == "yesno"
+
+
+def test_who_a_measure_serves_is_no_question_about_a_department():
+    from qa.answer.evidence import asks_who
+
+    # "优先保障谁" asks who is served first (households), not which department: the department parenthesis
+    # answers nothing and is not quoted
+    assert not asks_who("那路灯用电这块呢 优先保障谁")
+    assert not asks_who("夜市照明补贴支持谁")
+    assert asks_who("路灯改造由谁牵头？") and asks_who("谁负责？")

@@ -109,11 +109,11 @@ ASKS_QUANTITY = re.compile(r"(?<!号是)(?<!号)多少|(?<![哪这那])几[个�
                            r"(?:定|给|有)(?:了|个|没)?(?:具体)?(?:[\u4e00-\u9fff]{0,3}?)(?:数|数儿)(?=[吗么呢没？?\s]|$)|"
                            r"(?i:\bhow (?:much|many)\b|\bwhat percentage\b|\bwhat share\b)")
 #: who is responsible / who issued it
-RESPONSIBILITY = re.compile(r"(?<!各)(?<!有关)部门|负责|牵头|谁(?!(?:定得|设得|的)?更?(?:高|低|多|少|大|小|快|慢|强|弱|严))|(?:哪些|哪个|哪几个|什么|责任|参与|牵头|配合)单位|配合|职责|主管|印发(?!通知)|发布(?!日期|时间)|"
+RESPONSIBILITY = re.compile(r"(?<!各)(?<!有关)部门|负责|牵头|(?<!保障)(?<!支持)(?<!鼓励)(?<!扶持)(?<!照顾)(?<!惠及)(?<!优先)(?<!补贴)(?<!奖励)(?<!面向)(?<!针对)谁(?!(?:定得|设得|的)?更?(?:高|低|多|少|大|小|快|慢|强|弱|严))|(?:哪些|哪个|哪几个|什么|责任|参与|牵头|配合)单位|配合|职责|主管|印发(?!通知)|发布(?!日期|时间)|"
                             r"联合发文|联合印发|签发|发文机关|印发机关|(?i:\bwhich (?:department|agenc|bod)|\bwho\b)")
 #: the body a question asks for in its last sentence when it names no responsibility word there
 #: ("A比B多了哪家"); the sentences before it may only state one ("X是某局牵头的吧？该找哪个处？")
-WHO_IN_ASK = re.compile(r"谁|哪家|哪几家")
+WHO_IN_ASK = re.compile(r"(?<!保障)(?<!支持)(?<!鼓励)(?<!扶持)(?<!照顾)(?<!惠及)(?<!优先)(?<!补贴)(?<!奖励)(?<!面向)(?<!针对)谁|哪家|哪几家")
 #: "是自己组织，还是配合上级开展": a choice between two ways of acting; it asks who only where the
 #: alternatives are bodies ("是市政府单独发的还是几个局联合发的")
 CHOICE = re.compile(r"还是")
