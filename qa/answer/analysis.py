@@ -114,8 +114,8 @@ class QuestionAnalyzer:
                  quoted_title: bool = True, part_scope: bool = True, value_part: bool = True,
                  excluded_source: bool = True, premise_number: bool = True) -> None:
         """``script``/``preamble``/``parts``/``described``/``sides``/``tails``/``postscript``/``measure_basis``/
-        ``mention_given``/``said_tail``/``part_years``/``listed_asks``/``quoted_title``/``part_scope``/``value_part``/``excluded_source``/``premise_number``: switch a
-        mechanism off (ablation runs)."""
+        ``mention_given``/``said_tail``/``part_years``/``listed_asks``/``quoted_title``/``part_scope``/``value_part``/
+        ``excluded_source``/``premise_number``: switch a mechanism off (ablation runs)."""
         self.aliases = dict(region_aliases)
         self.use_script, self.use_preamble, self.use_parts = script, preamble, parts
         self.use_described = described  # sides described one after the other; a which-document tail is no part
@@ -230,8 +230,8 @@ class QuestionAnalyzer:
         asserted = premise(text)  # a question built on a premise is answered (or refused) as a whole
         kind = answer_type(text, measure_basis=self.use_measure_basis)
         if asserted and kind != "figure" and self.use_premise_number:
-            # "方案说要X，每年要培训多少人次？要不要全覆盖？": answered as a whole, it asks for a number too; the figure
-            # checks read it (the last question alone would make it a yes/no)
+            # "某方案说要开展X，每年要开展多少场？要不要全覆盖？": answered as a whole, it asks for a number too; the
+            # figure checks read it (the last question alone would make it a yes/no)
             asked = [x for x in re.split(r"(?<=[？?])", text) if x.strip()][:-1]
             if any(cues.ASKS_QUANTITY.search(x) and answer_type(x) == "figure" for x in asked):
                 kind = "figure"

@@ -108,12 +108,14 @@ ENGLISH_TERMS: tuple[tuple[str, str], ...] = (
 ASKS_QUANTITY = re.compile(r"(?<!号是)(?<!号)多少|(?<![哪这那])几[个项家座台辆万亿%档类级种批次条处所份名倍]|百分之几|百分之多少|具体数字|数值|"
                            r"(?:定|给|有)(?:了|个|没)?(?:具体)?(?:[\u4e00-\u9fff]{0,3}?)(?:数|数儿)(?=[吗么呢没？?\s]|$)|"
                            r"(?i:\bhow (?:much|many)\b|\bwhat percentage\b|\bwhat share\b)")
+#: "谁" that asks who is served ("优先保障谁", "支持谁"), not who is responsible: the verb of serving right before it
+_NOT_SERVED = "(?<!保障)(?<!支持)(?<!鼓励)(?<!扶持)(?<!照顾)(?<!惠及)(?<!优先)(?<!补贴)(?<!奖励)(?<!面向)(?<!针对)"
 #: who is responsible / who issued it
-RESPONSIBILITY = re.compile(r"(?<!各)(?<!有关)部门|负责|牵头|(?<!保障)(?<!支持)(?<!鼓励)(?<!扶持)(?<!照顾)(?<!惠及)(?<!优先)(?<!补贴)(?<!奖励)(?<!面向)(?<!针对)谁(?!(?:定得|设得|的)?更?(?:高|低|多|少|大|小|快|慢|强|弱|严))|(?:哪些|哪个|哪几个|什么|责任|参与|牵头|配合)单位|配合|职责|主管|印发(?!通知)|发布(?!日期|时间)|"
+RESPONSIBILITY = re.compile(r"(?<!各)(?<!有关)部门|负责|牵头|" + _NOT_SERVED + r"谁(?!(?:定得|设得|的)?更?(?:高|低|多|少|大|小|快|慢|强|弱|严))|(?:哪些|哪个|哪几个|什么|责任|参与|牵头|配合)单位|配合|职责|主管|印发(?!通知)|发布(?!日期|时间)|"
                             r"联合发文|联合印发|签发|发文机关|印发机关|(?i:\bwhich (?:department|agenc|bod)|\bwho\b)")
 #: the body a question asks for in its last sentence when it names no responsibility word there
 #: ("A比B多了哪家"); the sentences before it may only state one ("X是某局牵头的吧？该找哪个处？")
-WHO_IN_ASK = re.compile(r"(?<!保障)(?<!支持)(?<!鼓励)(?<!扶持)(?<!照顾)(?<!惠及)(?<!优先)(?<!补贴)(?<!奖励)(?<!面向)(?<!针对)谁|哪家|哪几家")
+WHO_IN_ASK = re.compile(_NOT_SERVED + r"谁|哪家|哪几家")
 #: "是自己组织，还是配合上级开展": a choice between two ways of acting; it asks who only where the
 #: alternatives are bodies ("是市政府单独发的还是几个局联合发的")
 CHOICE = re.compile(r"还是")
@@ -292,11 +294,11 @@ QUALIFIERS_BEFORE = ("力争", "不低于", "不高于", "不少于", "不超过
 PREAMBLE = re.compile(r"我是|我们是|本人是|本人在|我在[^，,]{1,12}(?:工作|上班)|领导(?:让|要|叫)我|老板(?:让|要|叫)我|"
                       r"想(?:核实|确认|了解|问|查|请教)|请问|麻烦|帮(?:我|忙)|咨询一下|问一下|问下|查一下|打听|"
                       r"(?i:\bI(?:'m| am)\b|\bplease\b)")
-#: a statement about the asker after the question ("…有没有提到X？我们是做外贸的"): who is asking, not a part
 #: the end of a question that says which document not to answer from ("…别拿某市那份答", "别跟省里的N%搞混"): it names
 #: a document to leave out, so it is no part of what is asked, and names no scope
 EXCLUDED_SOURCE = re.compile(r"[，,\s]*(?:别|不要|不用|勿)(?:拿|用|跟|和|与|按|把)[^，,。？?！!]{1,16}?(?:来|去)?"
                              r"(?:答|回答|作答|搞混|混淆|弄混|混了|混)(?:了|啊|哈|哦|呀)?[。！!？?]?\s*$")
+#: a statement about the asker after the question ("…有没有提到X？我们是做外贸的"): who is asking, not a part
 POSTSCRIPT = re.compile(r"^(?:我们|我|咱们|本人|我司|我单位|我公司)(?!国)")
 #: a word that makes a sentence ask something, other than the question mark (which a translation may add to a
 #: statement)

@@ -238,7 +238,7 @@ def unstated_year(answer: str, wanted: set[str], clauses: Sequence[str]) -> bool
 
 def unstated_frequencies(claim: str, sentences: Sequence[str], anywhere: bool = True) -> list[str]:
     """How often ``claim`` says something is done ("每个季度考核") where the sentences that give the requirement
-    give another frequency ("实行年度评价") or none ("重大情况及时报告" does not require a report each quarter);
+    give another frequency ("实行年度评价") or none ("出现问题及时报告" does not require a report each quarter);
     ``anywhere=False``: only where they give another one."""
     if not anywhere and not any(FREQUENCY.search(x) for x in sentences):
         return []
