@@ -177,6 +177,12 @@ def test_figure_bound_to_another_year_is_not_accepted():
     # the year may come from the question only ("2030年呢？" rewritten): still bound
     elliptic = check_answer("全省非化石能源消费比重达到40%[1]。", [item], q, years=("2030",))
     assert elliptic.refused_no_figure
+    # one side of a comparison (``misbound_quote``): the clause states a figure for the year asked, so its
+    # sentence is quoted instead of the model's figure; where none does, the plan gives none
+    quoted = check_answer(wrong, [item], q, years=("2030",), misbound_quote=True)
+    assert quoted.extractive and "45%" in quoted.text and not quoted.refused_no_figure
+    only_2025 = _synthetic_item("到2025年，全省非化石能源消费比重达到40%左右。到2030年，能源结构持续优化。")
+    assert check_answer(wrong, [only_2025], q, years=("2030",), misbound_quote=True).refused_no_figure
     right = check_answer("到2030年，全省非化石能源消费比重达到45%[1]。", [item], q, years=("2030",))
     assert not right.extractive and right.citations and "45%" in right.text
     # a baseline year ("比2020年下降") is not the year a figure is set for

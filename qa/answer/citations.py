@@ -199,10 +199,16 @@ def _strip(text: str, names: Sequence[str]) -> str:
     return text
 
 
+def _figure_of_year(items: Sequence[EvidenceItem], years: Sequence[str]) -> bool:
+    """Does an evidence sentence state a figure (not only a year) for one of ``years`` (any, when none)?"""
+    return any(stated_figures(x.text) and (not years or any(y in x.text for y in years))
+               for it in items for x in it.all_sentences)
+
+
 def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: Sequence[str] = (),
                  years: Sequence[str] = (), *, bind_years: bool = True, qualifiers: bool = True,
                  cite_missing: bool = False, meaning: Meaning | None = None, segments: bool = True,
-                 respective: bool = True, n_quotes: int = 2) -> Checked:
+                 respective: bool = True, n_quotes: int = 2, misbound_quote: bool = False) -> Checked:
     """Check and repair citations; fall back to an extractive answer when the text is not grounded.
     `strip`: names (regions) ignored when comparing the claim's wording with the evidence.
     `years`: the years the question asks about; a figure must be stated for the claim's year (or, when
@@ -212,7 +218,10 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
     states a figure or body found in a clause, those clauses are cited for it).
     `meaning`: scores sentences by meaning for the extractive fallback (see :func:`extractive_answer`).
     `segments` / `respective`: a figure of a listing sentence is bound to its own item (:func:`segment_binds`,
-    :func:`respective_binds`). `n_quotes`: sentences the extractive fallback quotes."""
+    :func:`respective_binds`). `n_quotes`: sentences the extractive fallback quotes.
+    `misbound_quote`: a figure bound to what the clauses state of something else is replaced by the quotes when
+    an evidence sentence states a figure for the year asked (the quotes are then checked as any quotes are),
+    rather than taken to mean the plan gives no figure."""
     by_n = {it.n: it for it in items}
     norms = {it.n: normalize_answer(it.clause_text) for it in items}
     vocab = known_bodies(items)
@@ -248,7 +257,9 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
                 # the figure was taken from the next item of the same sentence: the sentence has the subject
                 # with its own figure, so it is quoted instead
                 return _extractive(items, question, notes, n_quotes, meaning=meaning)
-            if _ASKS_QUANTITY.search(question):  # the figure asked for is not what the clauses state
+            if _ASKS_QUANTITY.search(question) and not (misbound_quote and _figure_of_year(items, years)):
+                # the figure asked for is not what the clauses state (with ``misbound_quote``: and no sentence of
+                # theirs gives one for the year asked; if one does, it is quoted)
                 return Checked(raw, [], notes=notes, refused_no_figure=True)
             return _extractive(items, question, notes, n_quotes, meaning=meaning)
         if (bind_years and not stated_figures(claim.text)

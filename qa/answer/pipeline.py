@@ -407,8 +407,9 @@ class Answerer:
             yield from self._answer_one(q, analysis, doc_ids, cancel, t0)
 
     def _answer_one(self, question: str, analysis: QuestionAnalysis, doc_ids: Sequence[str] | None,
-                    cancel: threading.Event | None, t0: float) -> Iterator[StreamEvent]:
-        """retrieve → policy → evidence → generate → check, for one (part of a) question."""
+                    cancel: threading.Event | None, t0: float, in_part: bool = False) -> Iterator[StreamEvent]:
+        """retrieve → policy → evidence → generate → check, for one (part of a) question (``in_part``: one part
+        of several)."""
         standalone = analysis.text
         t_analysed = time.perf_counter()
         n_hits = max(10, self.settings.top_k)
@@ -490,7 +491,7 @@ class Answerer:
         timings.update(first_token_ms=(first - t0) * 1000, prompt_ms=(first - t_retrieved) * 1000,
                        generate_ms=(t_done - first) * 1000)
         answer = self._checked(question, analysis, raw, items, hits, scope, timings, t0,
-                               cancelled=bool(cancel and cancel.is_set()))
+                               cancelled=bool(cancel and cancel.is_set()), in_part=in_part)
         yield StreamEvent("answer", answer=answer)
 
     def _followed_first(self, hits: list[Hit], cited: tuple[str, ...], doc_ids: Sequence[str] | None) -> list[Hit]:
@@ -523,7 +524,7 @@ class Answerer:
             heading = prompts.PART_HEADING.format(k=k, label=part.label)
             yield StreamEvent("token", ("\n" if k > 1 else "") + heading)
             sub = analyzer.analyse(part.text, split=False)
-            for event in self._answer_one(part.text, sub, doc_ids, cancel, time.perf_counter()):
+            for event in self._answer_one(part.text, sub, doc_ids, cancel, time.perf_counter(), in_part=True):
                 if event.kind == "answer" and event.answer is not None:
                     answers.append((part.label, event.answer))
                 else:
@@ -1026,7 +1027,8 @@ class Answerer:
         return analysis.answer_type == "list" and bool(ASKS_EVERY_ITEM.search(analysis.text))
 
     def _checked(self, question: str, analysis: QuestionAnalysis, raw: str, items: list[EvidenceItem],
-                 hits: Sequence[Hit], scope: Scope, timings: dict, t0: float, cancelled: bool) -> Answer:
+                 hits: Sequence[Hit], scope: Scope, timings: dict, t0: float, cancelled: bool,
+                 in_part: bool = False) -> Answer:
         standalone = analysis.text
         s = self.settings
         meaning = self._meaning if s.enabled("meaning") else None
@@ -1036,7 +1038,10 @@ class Answerer:
         checked = (check_answer(raw, items, standalone, self._regions(), analysis.years,
                                 bind_years=s.enabled("year_binding"), qualifiers=s.enabled("qualifiers"),
                                 meaning=meaning, segments=s.enabled("segment_binding"),
-                                respective=s.enabled("respective"), n_quotes=quotes)
+                                respective=s.enabled("respective"), n_quotes=quotes,
+                                # (one side of "A和B各是多少": the model's figure of another year or item is
+                                # replaced by the side's sentence that gives one for the year asked)
+                                misbound_quote=in_part and s.enabled("part_quote"))
                    if s.grounding else unchecked(raw, items))
         total = (time.perf_counter() - t0) * 1000
         t = Timings(**timings, total_ms=total)
