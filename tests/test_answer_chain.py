@@ -1806,3 +1806,25 @@ def test_who_a_measure_serves_is_no_question_about_a_department():
     assert not asks_who("那路灯用电这块呢 优先保障谁")
     assert not asks_who("夜市照明补贴支持谁")
     assert asks_who("路灯改造由谁牵头？") and asks_who("谁负责？")
+
+
+def test_only_the_parts_of_a_question_replace_a_misbound_figure_by_quotes(fake_service, monkeypatch):
+    import qa.answer.pipeline as pipeline
+
+    seen: list[bool] = []
+    real = pipeline.check_answer
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("misbound_quote", False))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "check_answer", spy)
+    fake_service.ask("2025年的非化石能源消费比重，四川和雅安分别定的多少？")
+    assert seen == [True, True]  # each side of the comparison
+    seen.clear()
+    fake_service.ask("2025年雅安的非化石能源消费比重定的多少？")
+    assert seen == [False]  # a single question: a misbound figure still means the plan gives none
+    seen.clear()
+    with switched_off(fake_service.answerer, "part_quote"):
+        fake_service.ask("2025年的非化石能源消费比重，四川和雅安分别定的多少？")
+    assert seen == [False, False]
