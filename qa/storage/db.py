@@ -23,7 +23,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -56,22 +56,32 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def _wal(cur: Any) -> None:
-    """Switch a SQLite database to WAL (persistent, so once per file). Switching needs the file to itself, and
-    SQLite answers "database is locked" at once, without waiting out busy_timeout, while another process is
-    connecting or migrating: the switch is retried until it goes through or that timeout has passed."""
-    import sqlite3
-
+def _while_locked(action: Callable[[], None], locked: Callable[[Exception], bool], pause: float) -> None:
+    """Run ``action``, again after ``pause`` seconds each time it fails with an error that ``locked`` says is
+    SQLite's "database is locked", until it goes through or busy_timeout (SQLITE_BUSY_MS) has passed. SQLite
+    answers "locked" at once, without waiting out busy_timeout, to some statements while another process is
+    connecting to or migrating the same file."""
     deadline = time.monotonic() + SQLITE_BUSY_MS / 1000
     while True:
         try:
-            if str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
-                cur.execute("PRAGMA journal_mode=WAL")
+            action()
             return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
+        except Exception as exc:
+            if not locked(exc) or time.monotonic() > deadline:
                 raise
-            time.sleep(0.05)
+            time.sleep(pause)
+
+
+def _wal(cur: Any) -> None:
+    """Switch a SQLite database to WAL (persistent, so once per file). Switching needs the file to itself: it is
+    retried while another process holds it (:func:`_while_locked`)."""
+    import sqlite3
+
+    def switch() -> None:
+        if str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+            cur.execute("PRAGMA journal_mode=WAL")
+
+    _while_locked(switch, lambda exc: isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc), 0.05)
 
 
 class Store:
@@ -150,22 +160,23 @@ class Store:
                 return self.revision()
             cfg = Config()
             cfg.set_main_option("script_location", str(MIGRATIONS))
-            deadline = time.monotonic() + SQLITE_BUSY_MS / 1000
-            while True:
-                try:
-                    with self.engine.connect() as conn, self._migration_lock(conn):
-                        cfg.attributes["connection"] = conn
-                        command.upgrade(cfg, "head")
-                        conn.commit()
-                    break
-                except OperationalError as exc:
-                    # (SQLite may answer "locked" at once while another process connects to a fresh file; the
-                    # upgrade is idempotent, so it is tried again)
-                    if self.dialect == "sqlite" and "locked" in str(exc.orig) and time.monotonic() < deadline:
-                        time.sleep(0.1)
-                        continue
-                    raise ConfigError(f"无法连接数据库 / cannot reach the database: {exc.orig}",
-                                      hint="check database_url (QA_DATABASE_URL) and that the server is running") from None
+
+            def upgrade() -> None:
+                with self.engine.connect() as conn, self._migration_lock(conn):
+                    cfg.attributes["connection"] = conn
+                    command.upgrade(cfg, "head")
+                    conn.commit()
+
+            def locked(exc: Exception) -> bool:
+                # (SQLite may answer "locked" at once while another process connects to a fresh file; the
+                # upgrade is idempotent, so it is tried again)
+                return isinstance(exc, OperationalError) and self.dialect == "sqlite" and "locked" in str(exc.orig)
+
+            try:
+                _while_locked(upgrade, locked, 0.1)
+            except OperationalError as exc:
+                raise ConfigError(f"无法连接数据库 / cannot reach the database: {exc.orig}",
+                                  hint="check database_url (QA_DATABASE_URL) and that the server is running") from None
             self._migrated = True
         return self.revision()
 
