@@ -126,7 +126,7 @@ def test_parts_by_region_year_and_sub_question(analyzer):
     doc = analyzer.analyse("四川省减污降碳协同增效行动方案的文号是多少？由谁印发的？")
     assert doc.parts[1].text == "四川省减污降碳协同增效行动方案由谁印发的？"  # the document carries over
     assert analyzer.analyse("四川和雅安", split=False).parts == ()
-    assert QuestionAnalyzer(ALIASES, parts=False).analyse("四川和雅安分别是多少？").parts == ()
+    assert QuestionAnalyzer(ALIASES, off={"parts"}).analyse("四川和雅安分别是多少？").parts == ()
 
 
 def test_answer_types_premise_and_mention_term():
@@ -915,7 +915,7 @@ def test_sides_described_one_after_the_other_are_parts(analyzer):
     a = analyzer.analyse("省方案里，一项讲垃圾焚烧，一项讲污泥处置，提法一样吗？")
     assert [p.label for p in a.parts] == ["垃圾焚烧", "污泥处置"]
     assert all(p.text.startswith("省方案里") for p in a.parts)  # the context that names a document is kept
-    off = QuestionAnalyzer(ALIASES, described=False, sides=False)  # switches described_parts, side_parts
+    off = QuestionAnalyzer(ALIASES, off={"described_parts", "side_parts"})
     assert off.analyse("一个是雅安的单位产值能耗，一个是重庆的单位产值水耗，各降多少 哪个降得多").parts == ()
 
 
@@ -1086,7 +1086,7 @@ def test_two_named_sides_asked_of_each_in_loose_words_are_parts(analyzer):
     assert "雅安" not in a.parts[1].text and "各" not in a.parts[1].text
     which = analyzer.analyse("光伏 四川方案与重庆方案谁定了装机数？具体怎么写")
     assert [p.text for p in which.parts][1] == "光伏 重庆方案是否定了装机数？具体怎么写"
-    off = QuestionAnalyzer(ALIASES, sides=False).analyse("垃圾分类这块 雅安方案和资阳方案各咋写的 都有目标吗")
+    off = QuestionAnalyzer(ALIASES, off={"side_parts"}).analyse("垃圾分类这块 雅安方案和资阳方案各咋写的 都有目标吗")
     assert off.parts == ()
 
 
@@ -1575,7 +1575,7 @@ def test_a_count_with_its_classifier_asks_for_a_number():
 def test_a_question_whether_the_plan_says_it_is_no_part_of_its_own(analyzer):
     q = "某市方案里路灯改造率到2025年是80%，那2035年要到多少？方案有写吗？"
     assert analyzer.analyse(q).parts == ()
-    assert len(QuestionAnalyzer(ALIASES, said_tail=False).analyse(q).parts) == 2
+    assert len(QuestionAnalyzer(ALIASES, off={"said_tail"}).analyse(q).parts) == 2
     assert len(analyzer.analyse("路灯改造率要到多少？绿化面积要到多少？").parts) == 2
 
 
@@ -1654,7 +1654,7 @@ def test_years_listed_before_the_questions_are_theirs_in_turn(analyzer):
     # one year before the questions is each one's; two years and no order to read: none is given a year
     one = analyzer.analyse("雅安方案2025年：路灯改造多少盏？夜市建成多少个？")
     assert [p.text for p in one.parts][1].startswith("雅安方案2025年")
-    off = QuestionAnalyzer(ALIASES, part_years=False).analyse("雅安方案，先问2023年的、再问2025年的：路灯改造多少盏，夜市建成多少个？")
+    off = QuestionAnalyzer(ALIASES, off={"part_years"}).analyse("雅安方案，先问2023年的、再问2025年的：路灯改造多少盏，夜市建成多少个？")
     assert "2023年" in off.parts[1].text  # the first year for every later question
 
 
@@ -1710,7 +1710,7 @@ def test_questions_or_items_listed_with_a_pause_mark_are_asked_one_by_one(analyz
     c = analyzer.analyse("雅安夜市在照明、用水和垃圾方面各自减少多少？")  # the words before and after the items
     assert [p.text for p in c.parts] == ["雅安夜市在照明方面减少多少？", "雅安夜市在用水方面减少多少？",
                                          "雅安夜市在垃圾方面减少多少？"]
-    off = QuestionAnalyzer(ALIASES, listed_asks=False)
+    off = QuestionAnalyzer(ALIASES, off={"listed_asks"})
     assert off.analyse("路灯改造对照比较一下：四川改造多少盏、雅安哪一年完成改造、资阳安排在哪些县？").parts == ()
 
 
@@ -1747,7 +1747,7 @@ def test_later_questions_are_asked_where_the_first_one_is(analyzer):
     b = analyzer.analyse("川照〔2023〕9号那份函主送谁？除了市政府，还点了哪些部门？这份函公开发布了吗？")
     assert [p.text.startswith("川照〔2023〕9号那份函") for p in b.parts] == [True, True, True]
     assert "这份函" not in b.parts[2].text
-    plain = QuestionAnalyzer(analyzer.aliases, part_scope=False)
+    plain = QuestionAnalyzer(analyzer.aliases, off={"part_scope"})
     assert not plain.analyse("川照〔2023〕9号那份函主送谁？除了市政府，还点了哪些部门？").parts[1].text.startswith("川照")
 
 
@@ -1762,7 +1762,7 @@ def test_the_value_of_what_the_first_question_asks_is_no_part(analyzer):
     assert len(c.parts) == 2
     d = analyzer.analyse("资阳路灯方案有没有提夜市？广告牌亮化时段是多少？")
     assert len(d.parts) == 2
-    plain = QuestionAnalyzer(analyzer.aliases, value_part=False)
+    plain = QuestionAnalyzer(analyzer.aliases, off={"value_part"})
     assert len(plain.analyse("资阳夜市照明方案对路灯节能率有没有定目标？到2025年要达到多少？").parts) == 2
     # after "X的目标是什么？" the number is asked besides the target in words: two parts
     assert len(analyzer.analyse("资阳路灯方案路灯节能的目标是什么？具体是多少？").parts) == 2
@@ -1775,7 +1775,7 @@ def test_a_document_to_leave_out_is_no_scope(analyzer):
     assert b.text.endswith("目标多少来着") and "60%" not in b.text
     # a question that only says what not to mix up asks nothing else: kept whole
     assert analyzer.analyse("别拿资阳那份答").text == "别拿资阳那份答"
-    plain = QuestionAnalyzer(analyzer.aliases, excluded_source=False)
+    plain = QuestionAnalyzer(analyzer.aliases, off={"excluded_source"})
     assert "资阳市" in plain.analyse("四川省夜市照明方案 路灯那条 后面还跟了个啥研究 别拿资阳那份答").regions
 
 
@@ -1793,7 +1793,7 @@ def test_a_question_on_a_premise_that_asks_a_number_before_its_last_question_ask
     q = "资阳路灯方案说要开展路灯节能培训，每年要培训多少人次？区县要不要全覆盖？"
     a = analyzer.analyse(q)
     assert a.premise and a.parts == () and a.answer_type == "figure"
-    assert QuestionAnalyzer(analyzer.aliases, premise_number=False).analyse(q).answer_type == "yesno"
+    assert QuestionAnalyzer(analyzer.aliases, off={"premise_number"}).analyse(q).answer_type == "yesno"
     # with no premise, the last question decides as before
     assert analyzer.analyse("资阳路灯方案要不要全覆盖？").answer_type == "yesno"
 
@@ -1828,3 +1828,14 @@ def test_only_the_parts_of_a_question_replace_a_misbound_figure_by_quotes(fake_s
     with switched_off(fake_service.answerer, "part_quote"):
         fake_service.ask("2025年的非化石能源消费比重，四川和雅安分别定的多少？")
     assert seen == [False, False]
+
+
+def test_analysis_switches_are_ablate_names_and_typos_are_refused():
+    """The analyzer is switched by the ``ablate`` setting's names; a name it does not know is an error, not a no-op."""
+    from qa.answer.analysis import SWITCHES
+    from qa.settings import Settings
+
+    documented = Settings.field_docs(Settings())["ablate"]
+    assert all(f"{name}," in documented for name in SWITCHES)
+    with pytest.raises(ValueError, match="partz"):
+        QuestionAnalyzer(ALIASES, off={"partz"})

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 from qa.answer import cues
@@ -104,34 +104,38 @@ def _pinyin_pattern(name: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?i)\b{body}(?:['’]s)?(?:\s+(?:city|province|municipality|municipal))?\b")
 
 
+#: The ``ablate`` names of the mechanisms the analyzer can switch off.
+SWITCHES: tuple[str, ...] = ("script", "preamble", "parts", "described_parts", "side_parts", "part_tails", "postscript",
+                             "measure_basis", "mention_given", "said_tail", "part_years", "listed_asks",
+                             "quoted_title", "part_scope", "value_part", "excluded_source", "premise_number")
+
+
 class QuestionAnalyzer:
     """Analyses questions against the indexed documents' regions (``alias → canonical region``)."""
 
-    def __init__(self, region_aliases: Mapping[str, str], *, script: bool = True, preamble: bool = True,
-                 parts: bool = True, described: bool = True, sides: bool = True, tails: bool = True,
-                 postscript: bool = True, measure_basis: bool = True, mention_given: bool = True,
-                 said_tail: bool = True, part_years: bool = True, listed_asks: bool = True,
-                 quoted_title: bool = True, part_scope: bool = True, value_part: bool = True,
-                 excluded_source: bool = True, premise_number: bool = True) -> None:
-        """``script``/``preamble``/``parts``/``described``/``sides``/``tails``/``postscript``/``measure_basis``/
-        ``mention_given``/``said_tail``/``part_years``/``listed_asks``/``quoted_title``/``part_scope``/``value_part``/
-        ``excluded_source``/``premise_number``: switch a mechanism off (ablation runs)."""
+    def __init__(self, region_aliases: Mapping[str, str], *, off: Collection[str] = ()) -> None:
+        """``off``: names of mechanisms to switch off (ablation runs), from :data:`SWITCHES` — the names
+        of the ``ablate`` setting, so the pipeline passes the ones the settings switch off."""
+        unknown = set(off) - set(SWITCHES)
+        if unknown:
+            raise ValueError(f"unknown analysis switch(es) {sorted(unknown)}; known: {', '.join(SWITCHES)}")
         self.aliases = dict(region_aliases)
-        self.use_script, self.use_preamble, self.use_parts = script, preamble, parts
-        self.use_described = described  # sides described one after the other; a which-document tail is no part
-        self.use_sides = sides  # two named sides asked of each in words no other split reads
-        self.use_tails = tails  # a sentence after the question that only compares, or asks where, is no part
-        self.use_postscript = postscript  # a statement about the asker after the question is no part
-        self.use_measure_basis = measure_basis  # "下达指标以什么为依据" asks the body, not the card
-        self.use_mention_given = mention_given  # "有没有对X给Y": Y is the term
-        self.use_said_tail = said_tail  # "…多少？方案有写吗？": the second question is no part
-        self.use_part_years = part_years  # years listed before the questions are the questions' in turn
-        self.use_listed_asks = listed_asks  # questions or items listed with 、 are asked one by one
-        self.use_quoted_title = quoted_title  # a quoted word of a plan's name is no mention term
-        self.use_part_scope = part_scope  # later questions are asked where the first one is (its document, its part)
-        self.use_value_part = value_part  # "有没有定X？是多少？": the value of what the first asks is no part
-        self.use_excluded_source = excluded_source  # "…别拿某市那份答": a document to leave out is no scope
-        self.use_premise_number = premise_number  # a question on a premise that asks a number before its last ask
+        self.use_script, self.use_preamble, self.use_parts = ("script" not in off, "preamble" not in off,
+                                                              "parts" not in off)
+        self.use_described = "described_parts" not in off  # sides described one after the other; a which-document tail is no part
+        self.use_sides = "side_parts" not in off  # two named sides asked of each in words no other split reads
+        self.use_tails = "part_tails" not in off  # a sentence after the question that only compares, or asks where, is no part
+        self.use_postscript = "postscript" not in off  # a statement about the asker after the question is no part
+        self.use_measure_basis = "measure_basis" not in off  # "下达指标以什么为依据" asks the body, not the card
+        self.use_mention_given = "mention_given" not in off  # "有没有对X给Y": Y is the term
+        self.use_said_tail = "said_tail" not in off  # "…多少？方案有写吗？": the second question is no part
+        self.use_part_years = "part_years" not in off  # years listed before the questions are the questions' in turn
+        self.use_listed_asks = "listed_asks" not in off  # questions or items listed with 、 are asked one by one
+        self.use_quoted_title = "quoted_title" not in off  # a quoted word of a plan's name is no mention term
+        self.use_part_scope = "part_scope" not in off  # later questions are asked where the first one is (its document, its part)
+        self.use_value_part = "value_part" not in off  # "有没有定X？是多少？": the value of what the first asks is no part
+        self.use_excluded_source = "excluded_source" not in off  # "…别拿某市那份答": a document to leave out is no scope
+        self.use_premise_number = "premise_number" not in off  # a question on a premise that asks a number before its last ask
         self._ordered = sorted(self.aliases, key=lambda a: (-len(a), a))
         shorts: dict[str, str] = {}
         for alias, canon in self.aliases.items():  # the shortest alias is what people write

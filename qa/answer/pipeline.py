@@ -19,6 +19,7 @@ from functools import partial
 from pathlib import Path
 
 from qa.answer import prompts
+from qa.answer.analysis import SWITCHES as ANALYSIS_SWITCHES
 from qa.answer.analysis import QuestionAnalysis, QuestionAnalyzer
 from qa.answer.cards import DocumentCard, build_card, with_references
 from qa.answer.citations import (
@@ -247,19 +248,7 @@ class Answerer:
                 for alias in region_aliases(doc.region):
                     aliases[alias] = doc.region
             s = self.settings
-            analyzer = QuestionAnalyzer(aliases, script=s.enabled("script"), preamble=s.enabled("preamble"),
-                                        parts=s.enabled("parts"), described=s.enabled("described_parts"),
-                                        sides=s.enabled("side_parts"), tails=s.enabled("part_tails"),
-                                        postscript=s.enabled("postscript"),
-                                        measure_basis=s.enabled("measure_basis"),
-                                        mention_given=s.enabled("mention_given"),
-                                        said_tail=s.enabled("said_tail"),
-                                        part_years=s.enabled("part_years"),
-                                        listed_asks=s.enabled("listed_asks"),
-                                        quoted_title=s.enabled("quoted_title"),
-                                        part_scope=s.enabled("part_scope"), value_part=s.enabled("value_part"),
-                                        excluded_source=s.enabled("excluded_source"),
-                                        premise_number=s.enabled("premise_number"))
+            analyzer = QuestionAnalyzer(aliases, off=[m for m in ANALYSIS_SWITCHES if not s.enabled(m)])
             self._alias_cache = (data, aliases, analyzer)
         return self._alias_cache[1], self._alias_cache[2]
 
