@@ -1839,3 +1839,41 @@ def test_analysis_switches_are_ablate_names_and_typos_are_refused():
     assert all(f"{name}," in documented for name in SWITCHES)
     with pytest.raises(ValueError, match="partz"):
         QuestionAnalyzer(ALIASES, off={"partz"})
+
+
+def test_a_mention_term_that_points_back_is_no_term_and_aspect_words_are_dropped():
+    """``mention_deictic``: "有没有管这事的说法" looks up nothing as written; "有没有照明方面的要求" looks up 照明."""
+    assert mention_term("夜市摊点老被占道 某市方案里有没有管这事的说法") == ""
+    assert mention_term("某市方案里有没有管这事的说法", deictic=False) == "管这事"
+    assert mention_term("某市方案对夜市摊点有没有照明方面的要求？") == "照明"
+    assert mention_term("某市方案对夜市摊点有没有照明方面的要求？", deictic=False) == "照明方面"
+    assert mention_term("某市方案有没有提到路灯改造？") == "路灯改造"  # an ordinary term is kept
+    off = QuestionAnalyzer(ALIASES, off={"mention_deictic"})
+    assert off.analyse("雅安方案里有没有管这事的说法").mention_term == "管这事"
+
+
+def test_quotes_that_replace_an_answer_prefer_the_sentence_it_copied():
+    """``quote_hint``: the model's rejected answer copies a phrase of one sentence; the quotes that replace it
+    start from that sentence rather than from the one sharing most words with the question."""
+    from qa.answer.citations import copied_chars
+
+    item = _synthetic_item("坚持夜市特色化发展导向，培育一批夜市街区。到2025年，夜市街区全部完成改造。"
+                           "引导摊点向街区集聚，鼓励摊点优先使用节能路灯。")
+    q = "夜市有没有这个导向？照明上还鼓励啥？"
+    raw = "是的，有这个导向。照明上鼓励优先使用节能路灯。"  # no [n]: replaced by quotes
+    plain = check_answer(raw, [item], q, n_quotes=1)
+    hinted = check_answer(raw, [item], q, n_quotes=1, quote_hint=True)
+    assert plain.extractive and "节能路灯" not in plain.text
+    assert hinted.extractive and "优先使用节能路灯" in hinted.text
+    assert copied_chars("鼓励优先使用节能路灯。", "鼓励摊点优先使用节能路灯。") == 8
+
+
+def test_the_word_enterprise_in_quotes_names_no_enterprise(fake_service):
+    """``entity_word``: "哪家企业搞" is not answered by quotes that only say 企业 ("引导企业…"); a company's name
+    ends in 公司 / 集团 / 厂."""
+    answerer = fake_service.answerer
+    q = "夜市照明改造试点放在哪家企业搞？"
+    assert not answerer._names_kind("企业", "引导企业实施照明改造，支持开展试点。", q)
+    assert answerer._names_kind("企业", "由某某照明器材有限公司牵头开展试点。", q)
+    with switched_off(answerer, "entity_word"):
+        assert answerer._names_kind("企业", "引导企业实施照明改造，支持开展试点。", q)

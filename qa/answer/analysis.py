@@ -107,7 +107,8 @@ def _pinyin_pattern(name: str) -> re.Pattern[str] | None:
 #: The ``ablate`` names of the mechanisms the analyzer can switch off.
 SWITCHES: tuple[str, ...] = ("script", "preamble", "parts", "described_parts", "side_parts", "part_tails", "postscript",
                              "measure_basis", "mention_given", "said_tail", "part_years", "listed_asks",
-                             "quoted_title", "part_scope", "value_part", "excluded_source", "premise_number")
+                             "quoted_title", "part_scope", "value_part", "excluded_source", "premise_number",
+                             "mention_deictic")
 
 
 class QuestionAnalyzer:
@@ -135,6 +136,7 @@ class QuestionAnalyzer:
         self.use_part_scope = "part_scope" not in off  # later questions are asked where the first one is (its document, its part)
         self.use_value_part = "value_part" not in off  # "有没有定X？是多少？": the value of what the first asks is no part
         self.use_excluded_source = "excluded_source" not in off  # "…别拿某市那份答": a document to leave out is no scope
+        self.use_mention_deictic = "mention_deictic" not in off  # "有没有管这事的说法": 这事 is no term to look up
         self.use_premise_number = "premise_number" not in off  # a question on a premise that asks a number before its last ask
         self._ordered = sorted(self.aliases, key=lambda a: (-len(a), a))
         shorts: dict[str, str] = {}
@@ -245,7 +247,8 @@ class QuestionAnalyzer:
             regions=regions,
             parts=tuple(self.parts(text)) if split and self.use_parts and not asserted else (),
             premise=asserted,
-            mention_term=mention_term(text, given=self.use_mention_given, titled=self.use_quoted_title))
+            mention_term=mention_term(text, given=self.use_mention_given, titled=self.use_quoted_title,
+                                      deictic=self.use_mention_deictic))
 
     def parts(self, text: str) -> list[QuestionPart]:
         """The parts of a multi-part question (regions, then years, then sub-questions); [] if one."""
@@ -686,9 +689,15 @@ def _answer_type(text: str, measure_basis: bool = True, whole: str = "") -> str:
     return "explanation"
 
 
-def mention_term(text: str, *, given: bool = True, titled: bool = True) -> str:
+def mention_term(text: str, *, given: bool = True, titled: bool = True, deictic: bool = True) -> str:
     """X of "有没有提到X" / "是否涉及X"; '' when the question is not of that kind. ``given``: also Y of
-    "有没有对X给Y". ``titled``: a quoted word that begins a plan's name ("“十四五”节能方案有没有提到Y") is not X."""
+    "有没有对X给Y". ``titled``: a quoted word that begins a plan's name ("“十四五”节能方案有没有提到Y") is not X.
+    ``deictic``: an X that points back ("管这事") is no term, and "X方面" of "有没有X方面的要求" is X."""
+    term = _mention_term(text, given=given, titled=titled, deictic=deictic)
+    return "" if deictic and cues.MENTION_DEICTIC.search(term) else term
+
+
+def _mention_term(text: str, *, given: bool, titled: bool, deictic: bool) -> str:
     offered = cues.MENTION_GIVEN.search(text) if given else None
     if offered and not cues.MENTION_VAGUE.fullmatch(offered.group(2)):
         return offered.group(2).strip(" “”\"'")
@@ -697,6 +706,8 @@ def mention_term(text: str, *, given: bool = True, titled: bool = True) -> str:
         return re.sub(r"^(?:于|关于)", "", about.group(1)).strip(" “”\"'")
     listed = cues.MENTION_INCLUDED.search(text) or cues.MENTION_OF.search(text)
     x = next((g for g in listed.groups() if g), "") if listed else ""
+    if x and deictic:
+        x = cues.MENTION_FILLER.sub("", x)  # "有没有节能方面的要求": 节能
     if x and not cues.MENTION_VAGUE.fullmatch(x) and not cues.STRONG_QUESTION.search(x):
         return x.strip(" “”\"'")  # "有没有把陶瓷算进去" / "有没有限期整改的规定" / "有没有包括X"
     before = cues.MENTION_BEFORE.search(text)

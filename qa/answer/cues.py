@@ -178,6 +178,9 @@ MENTION_BEFORE = re.compile(r"([^，,。？?]{2,30}?)\s*(?:有提没|提了没|�
 MENTION_OF = re.compile(r"(?:有没有|是否有|有无)([^，,。？?]{2,12}?)的(?:规定|要求|说法|安排|条款)")
 #: an X of those that names nothing ("有没有什么具体的规定", "有没有明确的要求")
 MENTION_VAGUE = re.compile(r"(?:什么|任何|具体|明确|相关|专门|特别|类似|这样|这种|这方面|其他|别的|新的|量化)+")
+#: an X of "有没有管这事的说法" that points back at what the asker said before ("专利老被人仿…有没有管这事的"):
+#: nothing to look up as written, so no "not mentioned" check is made of it
+MENTION_DEICTIC = re.compile(r"这(?:事|件事|种事|些事|类事|个事|个问题|种问题|种情况|种现象)|此事|该事|这个$")
 #: words after X of "有没有提X这块" that are not part of X
 MENTION_FILLER = re.compile(r"(?:这块|这一块|这方面|这一方面|方面|这些|这类|之类|等等|"
                             r"(?:这种|这类|这样的|此类)(?:模式|做法|方式|机制|形式)?|(?<=..)(?:行业|领域))$")
@@ -215,6 +218,9 @@ DATE_IN_TEXT = re.compile(r"\d{4}\s*年|年底|年内|月底|\d{1,2}\s*月")
 ENTITY_NAME = {"企业": r"公司|集团|企业|厂", "公司": r"公司|集团|企业", "高校": r"大学|学院", "大学": r"大学|学院",
                "机构": r"院|所|中心|机构|协会|银行|分行|支行|局", "平台": r"平台|通|网|系统", "项目": r"项目|工程|电站|基地|线",
                "时间": DATE_IN_TEXT.pattern}
+#: names of a company end in 公司 / 集团 / 厂: the word 企业 in the quotes ("引导企业实施…") is the kind, not a name
+#: (``entity_word``; without it ENTITY_NAME counts 企业 as a name)
+COMPANY_NAME = r"公司|集团|厂"
 #: the kind of name a question asks for ("由哪家建设公司承建" → 公司)
 ASKS_ENTITY_KIND = re.compile(r"(?:哪家|哪个|哪些|哪几家|什么)[\u4e00-\u9fff]{0,4}?(企业|公司|高校|大学|机构|平台|项目)")
 #: asking which particular members of a kind ("哪几个厂", "园区列了哪几个", "企业名单"): the kind

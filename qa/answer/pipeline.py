@@ -56,6 +56,7 @@ from qa.answer.cues import (
     ASKS_REMOVED,
     ASKS_WHEN,
     CJK_COUNT,
+    COMPANY_NAME,
     COMPARES,
     COMPARISON_GAP_ASKED,
     DOC_EVENT,
@@ -978,7 +979,8 @@ class Answerer:
         """Do the quotes name something of the kind the question asks for? A place must be one the question
         does not already name and not a region a document is about ("雅安…哪个县" is not answered by 雅安)."""
         if kind != "地点" and kind not in ADMIN_SUFFIX:
-            return bool(re.search(ENTITY_NAME[kind], quoted))
+            company = kind in ("企业", "公司") and self.settings.enabled("entity_word")
+            return bool(re.search(COMPANY_NAME if company else ENTITY_NAME[kind], quoted))
         own = [*self._regions(), *place_names(question)]
         if kind in ADMIN_SUFFIX:
             # "哪几个城市/区县": a city's or county's own name ("江津区", "绵阳"), not a region that holds
@@ -1030,7 +1032,8 @@ class Answerer:
                                 respective=s.enabled("respective"), n_quotes=quotes,
                                 # (one side of "A和B各是多少": the model's figure of another year or item is
                                 # replaced by the side's sentence that gives one for the year asked)
-                                misbound_quote=in_part and s.enabled("part_quote"))
+                                misbound_quote=in_part and s.enabled("part_quote"),
+                                quote_hint=s.enabled("quote_hint"))
                    if s.grounding else unchecked(raw, items))
         total = (time.perf_counter() - t0) * 1000
         t = Timings(**timings, total_ms=total)
