@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from qa.answer.cues import (
     ASKED_UNIT,
@@ -673,12 +674,7 @@ def extractive_answer(items: Sequence[EvidenceItem], question: str, notes: Seque
 def copied_chars(hint: str, sentence: str) -> int:
     """The longest run of characters (punctuation and spaces left out) that ``hint`` copies from ``sentence``."""
     a, b = _PUNCT.sub("", hint), _PUNCT.sub("", sentence)
-    best = 0
-    for i in range(len(a)):
-        k = best + 1
-        while i + k <= len(a) and a[i:i + k] in b:
-            best, k = k, k + 1
-    return best
+    return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
 
 
 def _extractive(items: Sequence[EvidenceItem], question: str, notes: list[str], n_quotes: int = 2,
