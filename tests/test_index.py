@@ -263,3 +263,33 @@ def test_the_words_that_name_the_plan_choose_it_over_a_title_word_used_as_topic(
     # words that name no document in particular ("工作方案") leave the whole question to decide
     assert ScopeDetector(docs, "").detect("四川十四五节能减排那份工作方案对路灯有何安排？")[0].doc_ids == (
         "sichuan_14th_fyp_energy_saving_2022",)
+
+
+def test_a_header_parse_that_loses_cpythons_ast_race_is_read_again(tmp_path, fake_index, monkeypatch):
+    """numpy parses .npy headers with ast.literal_eval; on CPython 3.11 another thread parsing at the same time can
+    make it raise SystemError("…recursion depth mismatch…") for a sound file: the index is read again, while any
+    other SystemError, or the race every time, is still a damaged index."""
+    from qa.index import store
+    from qa.index.builder import expected_manifest
+
+    real, calls = store.np.load, []
+
+    def racy(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise SystemError("AST constructor recursion depth mismatch (before=45, after=71)")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store.np, "load", racy)
+    expected = expected_manifest(fake_index)
+    assert len(load_index(Path(fake_index.index_dir), expected).chunks) > 0 and len(calls) >= 2
+
+    def always(*args, **kwargs):
+        raise SystemError("AST constructor recursion depth mismatch (before=1, after=2)")
+
+    monkeypatch.setattr(store.np, "load", always)
+    with pytest.raises(IndexError_):
+        load_index(Path(fake_index.index_dir), expected)
+    monkeypatch.setattr(store.np, "load", lambda *a, **k: (_ for _ in ()).throw(SystemError("something else")))
+    with pytest.raises(IndexError_):
+        load_index(Path(fake_index.index_dir), expected)

@@ -131,3 +131,26 @@ def test_postgresql_two_processes_and_the_api(fake_index, tmp_path):
         assert store.count("questions") == 2 * N + 1 and store.count("feedback") == 2 * N + 1
         assert not (tmp_path / "data" / "qa.sqlite3").exists()
         store.close()
+
+
+def test_stores_migrating_at_once_in_one_process_each_get_the_schema(tmp_path):
+    """Alembic binds its ``op`` proxy to the running migration: stores opened by several threads at once (the API's
+    log writer beside a page's) migrate one after the other, and each ends at the newest revision."""
+    import threading
+
+    stores = [Store(f"sqlite:///{tmp_path / f's{i}.sqlite3'}") for i in range(6)]
+    errors: list[BaseException] = []
+
+    def open_store(store):
+        try:
+            store.migrate()
+        except BaseException as exc:  # collected, so that the assertion names it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_store, args=(s,)) for s in stores]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len({s.revision() for s in stores}) == 1 and all(s.count("questions") == 0 for s in stores)

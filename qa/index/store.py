@@ -303,6 +303,10 @@ def check_manifest(manifest: dict[str, Any], expected: dict[str, Any]) -> None:
                           hint=REBUILD_HINT)
 
 
+#: reads of the index files tried when CPython's thread-shared AST state makes numpy's header parsing fail
+AST_RACE_TRIES = 3
+
+
 def load_index(folder: Path, expected: dict[str, Any]) -> IndexData:
     """Load and verify an index; every failure is an IndexError_ that says to rebuild."""
     import faiss
@@ -317,13 +321,23 @@ def load_index(folder: Path, expected: dict[str, Any]) -> IndexData:
         if p.stat().st_size != size:
             raise IndexError_(f"索引文件损坏（大小 {p.stat().st_size} ≠ {size}）/ truncated or modified index file {p}",
                               hint=REBUILD_HINT)
-    try:
+    def read() -> tuple[list[Chunk], Any, Any, BM25, Any]:
         with open(folder / "chunks.jsonl", encoding="utf-8") as fh:
             chunks = [Chunk.from_dict(json.loads(line)) for line in fh if line.strip()]
-        vectors = np.load(folder / "vectors.npy", mmap_mode="r")
-        index = faiss.read_index(str(folder / "faiss.index"))
-        bm25 = BM25.load(folder)
-        documents = json.loads((folder / "documents.json").read_text(encoding="utf-8"))
+        return (chunks, np.load(folder / "vectors.npy", mmap_mode="r"), faiss.read_index(str(folder / "faiss.index")),
+                BM25.load(folder), json.loads((folder / "documents.json").read_text(encoding="utf-8")))
+
+    try:
+        for attempt in range(AST_RACE_TRIES):
+            try:
+                chunks, vectors, index, bm25, documents = read()
+                break
+            except SystemError as exc:
+                # numpy reads each .npy header with ast.literal_eval, whose recursion-depth bookkeeping CPython
+                # 3.11 shares between threads (python/cpython#106905): another thread parsing at the same moment
+                # makes it fail with "recursion depth mismatch" though the file is sound; read again
+                if "recursion depth mismatch" not in str(exc) or attempt == AST_RACE_TRIES - 1:
+                    raise
     except Exception as exc:  # numpy/faiss/json raise many types for a damaged file
         raise IndexError_(f"索引文件损坏 / corrupt index in {folder}: {type(exc).__name__}: {exc}",
                           hint=REBUILD_HINT) from None

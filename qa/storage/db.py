@@ -36,6 +36,10 @@ PG_MIGRATION_LOCK = 0x706F6C6963797161 & 0x7FFFFFFFFFFFFFFF
 SQLITE_BUSY_MS = 30000
 RETRIES = 5
 MIGRATIONS = Path(__file__).with_name("migrations")
+#: Alembic's ``op`` and ``context`` are module-level proxies bound to the migration that is running: two stores
+#: migrating at once in one process (two threads) would unbind each other's (``'NoneType' object has no attribute
+#: 'create_table'``), so migrations in a process run one at a time (the file or advisory lock orders processes)
+_ALEMBIC = threading.Lock()
 
 
 def database_url(settings: Settings) -> str:
@@ -173,7 +177,8 @@ class Store:
                 return isinstance(exc, OperationalError) and self.dialect == "sqlite" and "locked" in str(exc.orig)
 
             try:
-                _while_locked(upgrade, locked, 0.1)
+                with _ALEMBIC:
+                    _while_locked(upgrade, locked, 0.1)
             except OperationalError as exc:
                 raise ConfigError(f"无法连接数据库 / cannot reach the database: {exc.orig}",
                                   hint="check database_url (QA_DATABASE_URL) and that the server is running") from None
