@@ -1877,3 +1877,24 @@ def test_the_word_enterprise_in_quotes_names_no_enterprise(fake_service):
     assert answerer._names_kind("企业", "由某某照明器材有限公司牵头开展试点。", q)
     with switched_off(answerer, "entity_word"):
         assert answerer._names_kind("企业", "引导企业实施照明改造，支持开展试点。", q)
+
+
+def test_a_follow_up_asking_whether_another_plan_also_has_it_carries_the_phrase_found(fake_service):
+    """``carried_term``: "资阳那份也有这样的安排吗" after a question about 雅安 asks whether 资阳's plan has what the
+    last turn found (the phrase the previous question and answer share), looked up as for "有没有提到X"."""
+    from qa.answer.analysis import carried_term
+
+    asked = "雅安方案 利用旧路灯杆装夜市摊点照明 在哪些街区试点"
+    answered = "《雅安市减路灯方案》（三）：在老城街区试点利用旧路灯杆、废弃灯箱装摊点照明。[1]"
+    assert carried_term(asked, answered, ["雅安"]) == "利用旧路灯杆"
+    assert carried_term("雅安方案夜市几点关灯", "《雅安市减路灯方案》（三）：夜市晚上十点熄灯。", ["雅安"]) == ""  # too short
+    answerer = fake_service.answerer
+    history = [Turn("user", asked), Turn("assistant", answered)]
+    a = answerer.analyse("资阳那份也有这样的安排吗", history)
+    assert a.answer_type == "yesno" and a.mention_term == "利用旧路灯杆"
+    answer = fake_service.ask("资阳那份也有这样的安排吗", history=history)
+    assert answer.refusal_reason == "not_mentioned" and "利用旧路灯杆" in answer.text
+    # the same plan asked again, or the switch off: nothing carried
+    assert answerer.analyse("雅安那份还有这样的安排吗", history).mention_term == ""
+    with switched_off(answerer, "carried_term"):
+        assert answerer.analyse("资阳那份也有这样的安排吗", history).mention_term == ""

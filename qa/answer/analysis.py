@@ -104,6 +104,10 @@ def _pinyin_pattern(name: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?i)\b{body}(?:['’]s)?(?:\s+(?:city|province|municipality|municipal))?\b")
 
 
+#: The fewest Chinese characters a phrase carried from the previous turn into a follow-up has (set, not fitted:
+#: a two-character word is shared by most clauses of a plan, a four-character one by few).
+CARRIED_TERM_MIN = 4
+
 #: The ``ablate`` names of the mechanisms the analyzer can switch off.
 SWITCHES: tuple[str, ...] = ("script", "preamble", "parts", "described_parts", "side_parts", "part_tails", "postscript",
                              "measure_basis", "mention_given", "said_tail", "part_years", "listed_asks",
@@ -776,3 +780,23 @@ def premise(text: str) -> str:
             if len(claim) >= 4 and not claim.startswith("的"):  # "文件里说的那个X" names X, asserts nothing
                 return claim
     return ""
+
+
+def carried_term(asked: str, answered: str, names: Sequence[str] = ()) -> str:
+    """What a follow-up such as "B那份也有这样的安排吗" asks B about: the longest phrase the previous question
+    and the previous answer share (``CARRIED_TERM_MIN`` Chinese characters at least), once document titles,
+    clause labels and ``names`` (regions, the documents' short names) are taken out; '' when none is that long.
+    ("A方案 利用旧厂房建X 在哪些地方研究" answered "…利用旧厂房、…建X…" carries 利用旧厂房.)"""
+    def bare(text: str, sep: str) -> str:
+        text = cues.CITED_TITLE.sub(sep, text)
+        text = cues.DOCUMENT_NAME.sub(sep, text)
+        for name in sorted(names, key=len, reverse=True):
+            text = text.replace(name, sep)
+        # (only Chinese characters match: a phrase does not run across punctuation, figures or years)
+        return re.sub(r"[^\u4e00-\u9fff]", sep, text)
+
+    from difflib import SequenceMatcher
+
+    a, b = bare(asked, "\x00"), bare(answered, "\x01")
+    m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    return a[m.a:m.a + m.size] if m.size >= CARRIED_TERM_MIN else ""

@@ -329,6 +329,8 @@ CLAUSE_DEIXIS = re.compile(r"(?:这|该|此|上面那|上一)(?:一)?条|(?:这|
 #: "同一条里…": the clause the last answer cited, named as the same one rather than with a demonstrative
 SAME_CLAUSE = re.compile(r"同一(?:个)?条(?:款)?|同一款|还是那一?条")
 #: a clause cited in an answer or a conversation turn: 《title》 and its label ("《…方案》（十六）", "《…方案》三、（一）")
+#: A title in 《》 or a clause label, "（十四）" / "三、", as an answer cites them (not words of what it says)
+CITED_TITLE = re.compile(r"《[^《》]{2,60}》|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、")
 CITED_CLAUSE = re.compile(r"《([^《》]{4,60})》\s*((?:[一二三四五六七八九十]+、)?（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|通知|序言)")
 #: a question about the cover letter's own text ("那封印发函结尾怎么说", "通知正文讲了…"): the letter is read first
 LETTER_REFERENCE = re.compile(r"(?:印发|转发)[^，,。？?]{0,12}?(?:的)?(?:通知|函)|(?:那|这|该)(?:份|个|封)(?:印发)?(?:通知|函)|"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from qa.answer import prompts
 from qa.answer.analysis import SWITCHES as ANALYSIS_SWITCHES
-from qa.answer.analysis import QuestionAnalysis, QuestionAnalyzer
+from qa.answer.analysis import QuestionAnalysis, QuestionAnalyzer, carried_term
 from qa.answer.cards import DocumentCard, build_card, with_references
 from qa.answer.citations import (
     MEANING_WEIGHT,
@@ -303,6 +303,7 @@ class Answerer:
             standalone = rewrite(analysis.text, history, self._regions(),
                                  inherit=self.settings.enabled("follow_context"),
                                  document=self.settings.enabled("follow_document"))
+            own = analysis
             if standalone != analysis.text:
                 asked = analysis.asks_quantity
                 analysis = replace(analyzer.analyse(standalone), figure_asked=asked)
@@ -310,7 +311,24 @@ class Answerer:
                     analysis = self._without_asked_before(
                         analyzer, analysis, history,
                         self._regions() if self.settings.enabled("follow_region") else ())
+            if self.settings.enabled("carried_term"):
+                analysis = self._carried(own, analysis, history)
         return analysis
+
+    def _carried(self, own: QuestionAnalysis, analysis: QuestionAnalysis, history: Sequence[Turn]) -> QuestionAnalysis:
+        """"B那份也有这样的安排吗" after a question about A: a yes/no follow-up that names a document the previous
+        question did not, and no term of its own, asks whether B has what the last turn found in A (the phrase
+        the previous question and answer share); B is searched for it as for "有没有提到X"."""
+        users = [t.content for t in history if t.role == "user"]
+        answers = [t.content for t in history if t.role == "assistant"]
+        if analysis.answer_type != "yesno" or analysis.mention_term or not own.regions or not users or not answers:
+            return analysis
+        aliases, analyzer = self._aliases()
+        before = analyzer.analyse(users[-1], split=False).regions
+        if set(own.regions) <= set(before):
+            return analysis
+        term = carried_term(users[-1], answers[-1], [*aliases, *self._regions()])
+        return replace(analysis, mention_term=term) if term else analysis
 
     @staticmethod
     def _without_asked_before(analyzer: QuestionAnalyzer, analysis: QuestionAnalysis,
