@@ -1898,3 +1898,27 @@ def test_a_follow_up_asking_whether_another_plan_also_has_it_carries_the_phrase_
     assert answerer.analyse("雅安那份还有这样的安排吗", history).mention_term == ""
     with switched_off(answerer, "carried_term"):
         assert answerer.analyse("资阳那份也有这样的安排吗", history).mention_term == ""
+
+
+def test_what_a_plan_is_said_to_do_before_a_question_beginning_with_na_is_a_premise():
+    """``premise_then``: "某方案要X，那…" and "某方案规定X 那…" (a space for the comma) assert X."""
+    assert premise("某市方案要在老城区开展夜市亮化试点，那试点摊位怎么申请？") == "在老城区开展夜市亮化试点"
+    assert premise("某市方案规定夜市路灯一律晚上十点关闭 那延时营业的摊点咋办") == "夜市路灯一律晚上十点关闭"
+    assert premise("某市方案规定夜市路灯一律晚上十点关闭 那延时营业的摊点咋办", then=False) == ""
+    assert premise("某市方案 夜市路灯改造 那哪几个街区先改") == ""  # the plan is said to do nothing
+    assert premise("某市方案要改造多少盏路灯，那夜市呢") == ""  # a question, not a statement
+    off = QuestionAnalyzer(ALIASES, off={"premise_then"})
+    assert off.analyse("雅安方案要在老城区开展夜市亮化试点，那试点摊位怎么申请？").premise == ""
+
+
+def test_a_premise_joining_two_parallel_segments_of_a_sentence_is_false():
+    """``premise_crossed``: "在A街区开展X试点，在B街区开展Y试点" does not state "在A街区开展Y试点"."""
+    from qa.answer.policy import crossed_slots
+
+    s = "在老城、新区等街区开展路灯节能改造试点，在夜市、商圈等街区开展夜间亮化改造试点。"
+    assert crossed_slots("在老城街区开展夜间亮化改造试点", s)
+    assert not crossed_slots("在老城街区开展路灯节能改造试点", s)
+    assert not crossed_slots("在夜市街区开展夜间亮化改造试点", s)
+    # segments that share no frame are not parallel; a segment that has both words states them together
+    assert not crossed_slots("推广节能路灯并建设智慧灯杆", "推广节能路灯，建设智慧灯杆。")
+    assert not crossed_slots("完善夜市照明网络", "完善夜市照明网络，提高老城照明设施连接度，形成完整的夜市照明设施。")

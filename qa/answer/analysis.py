@@ -112,7 +112,7 @@ CARRIED_TERM_MIN = 4
 SWITCHES: tuple[str, ...] = ("script", "preamble", "parts", "described_parts", "side_parts", "part_tails", "postscript",
                              "measure_basis", "mention_given", "said_tail", "part_years", "listed_asks",
                              "quoted_title", "part_scope", "value_part", "excluded_source", "premise_number",
-                             "mention_deictic")
+                             "mention_deictic", "premise_then")
 
 
 class QuestionAnalyzer:
@@ -142,6 +142,7 @@ class QuestionAnalyzer:
         self.use_excluded_source = "excluded_source" not in off  # "…别拿某市那份答": a document to leave out is no scope
         self.use_mention_deictic = "mention_deictic" not in off  # "有没有管这事的说法": 这事 is no term to look up
         self.use_premise_number = "premise_number" not in off  # a question on a premise that asks a number before its last ask
+        self.use_premise_then = "premise_then" not in off  # "某方案要X 那Y怎么办": what the plan is said to do before 那 is asserted
         self._ordered = sorted(self.aliases, key=lambda a: (-len(a), a))
         shorts: dict[str, str] = {}
         for alias, canon in self.aliases.items():  # the shortest alias is what people write
@@ -237,7 +238,7 @@ class QuestionAnalyzer:
         regions = tuple(dict.fromkeys(r for _, _, r in self.region_mentions(text)))
         years = tuple(dict.fromkeys(cues.YEAR.findall(text)))
         periods = tuple(dict.fromkeys(cues.PERIOD.findall(text)))
-        asserted = premise(text)  # a question built on a premise is answered (or refused) as a whole
+        asserted = premise(text, then=self.use_premise_then)  # a question built on a premise is answered (or refused) as a whole
         kind = answer_type(text, measure_basis=self.use_measure_basis)
         if asserted and kind != "figure" and self.use_premise_number:
             # "某方案说要开展X，每年要开展多少场？要不要全覆盖？": answered as a whole, it asks for a number too; the
@@ -749,17 +750,23 @@ def _glossed(term: str) -> str:
     return term
 
 
-def premise(text: str) -> str:
+def premise(text: str, then: bool = True) -> str:
     """The requirement a question asserts before asking about it ("方案要求全部关停X，名单怎么定的？",
-    "方案不是要求X吗？为什么…")."""
+    "方案不是要求X吗？为什么…"). ``then``: a statement about a plan that a question beginning with 那 follows
+    ("某方案要在X开展Y，那…", "某方案规定X 那…", a space standing for the comma) is asserted."""
     rhetorical = cues.RHETORICAL_PREMISE.search(text)
     if rhetorical:
         return rhetorical.group(1).strip(" ，,")
     # ("X是市林业局牵头的吧？…": a statement put as a tag question is asserted, like one before a comma)
-    segments = [re.sub(r"(?<=的)吧$", "", s) for s in re.split(r"[，,；;]|—+|(?<=吧)[？?]", text) if s.strip()]
+    split = r"[，,；;]|—+|(?<=吧)[？?]" + (r"|\s+(?=那)" if then else "")
+    segments = [re.sub(r"(?<=的)吧$", "", s) for s in re.split(split, text) if s.strip()]
     if len(segments) < 2:
         return ""
     for i, seg in enumerate(segments[:-1]):
+        if then and i == 0 and segments[1].lstrip().startswith("那") and not cues.QUESTION_WORD.search(seg):
+            stated = cues.PLAN_STATES.match(seg.strip())
+            if stated and len(claim := seg.strip()[stated.end():].strip()) >= 4:
+                return claim
         opener = cues.PREMISE_OPENER.match(seg.strip())
         if opener and opener.group(0) and not cues.QUESTION_WORD.search(seg):
             claim = seg.strip()[opener.end():].strip()

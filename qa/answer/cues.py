@@ -485,6 +485,9 @@ LEVEL = re.compile(r"国家级|省级|市级|县级|区级|省、市、县|市�
 #: the standard a target is measured against ("达到国内先进水平" is not "达到国际领先水平")
 BENCHMARK_LEVEL = re.compile(r"(?:国际|国内|全国|全省|全市|行业|同行业)(?:领先|先进|一流)")
 #: a premise the question asserts before asking ("方案要求全部关停X，名单怎么定的？")
+#: a plan said to do something ("某方案要在X开展Y", "省里方案规定X"): before a question beginning with 那, what
+#: follows is asserted (the document's name, then what it is said to do)
+PLAN_STATES = re.compile(r"^[^，,。？?]{0,20}?(?:方案|文件|规划)(?:里|中|上)?(?:已经|都)?(?:要求|规定|明确|提出|说|要|将|会|把|定了)了?")
 PREMISE_VERB = re.compile(r"(?:方案|文件|规定|政策|省里|市里|上面)?(?:要求|规定|明确|提出|说)(?:了)?|"
                           r"(?:方案|文件|政策)(?:里|中)?(?:定的|定了|确定的|写的|写了)")
 

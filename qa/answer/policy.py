@@ -33,7 +33,14 @@ from dataclasses import dataclass
 
 from qa.answer import prompts
 from qa.answer.analysis import QuestionAnalysis
-from qa.answer.citations import governing_years, normalize_answer, segment_binds, stated_figures, target_years
+from qa.answer.citations import (
+    copied_chars,
+    governing_years,
+    normalize_answer,
+    segment_binds,
+    stated_figures,
+    target_years,
+)
 from qa.answer.cues import (
     ALTERNATIVES,
     ASKS_QUANTITY,
@@ -256,6 +263,27 @@ def unstated_ban(claim: str, sentence: str) -> bool:
     return bool(BAN.search(claim)) and not NEGATION.search(sentence)
 
 
+#: The fewest characters in a row two segments of a sentence share to be parallel, one frame with other slots
+#: ("在A行业开展X排放监测试点" and "在B行业开展Y排放监测试点"; set, not fitted: two characters are one word, 达到)
+PARALLEL_FRAME_MIN = 4
+
+
+def crossed_slots(claim: str, sentence: str) -> bool:
+    """Does ``claim`` join what two parallel segments of ``sentence`` keep apart, a word only the one has and a word
+    only the other has ("在A行业开展Y试点" where the sentence says "在A行业开展X试点，在B行业开展Y试点")?"""
+    words = word_bigrams(claim)
+    segments = [x for x in re.split(r"[，,；;。]", sentence) if len(x) >= PARALLEL_FRAME_MIN]
+    for i, one in enumerate(segments):
+        for other in segments[i + 1:]:
+            if copied_chars(one, other) < PARALLEL_FRAME_MIN:
+                continue
+            a, b = cjk_bigrams(one), cjk_bigrams(other)
+            mine, theirs = words & (a - b), words & (b - a)
+            if mine and theirs and not any(mine & (c := cjk_bigrams(x)) and theirs & c for x in segments):
+                return True  # (no segment of the sentence has the two together)
+    return False
+
+
 def wider_scope(claim: str, sentence: str) -> bool:
     """Does ``claim`` make universal ("全市禁止新建X") what ``sentence`` restricts ("禁止在城市建成区外新建X")?"""
     return bool(UNIVERSAL.search(claim) and not UNIVERSAL.search(sentence) and RESTRICTED.search(sentence))
@@ -359,6 +387,9 @@ class RefusalPolicy:
                     any(another_lead(analysis.premise, t) for t in texts if sentence and sentence in t)
                     or (self.settings.enabled("premise_assist") and assists_only(analysis.premise, sentence))
                     or (self.settings.enabled("premise_holder") and another_holder(analysis.premise, sentence))):
+                return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
+                               quote=sentence)
+            if self.settings.enabled("premise_crossed") and crossed_slots(analysis.premise, normalize_answer(sentence)):
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
                                quote=sentence)
             if self.settings.enabled("premise_modality") and (
