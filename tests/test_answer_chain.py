@@ -1922,3 +1922,44 @@ def test_a_premise_joining_two_parallel_segments_of_a_sentence_is_false():
     # segments that share no frame are not parallel; a segment that has both words states them together
     assert not crossed_slots("推广节能路灯并建设智慧灯杆", "推广节能路灯，建设智慧灯杆。")
     assert not crossed_slots("完善夜市照明网络", "完善夜市照明网络，提高老城照明设施连接度，形成完整的夜市照明设施。")
+
+
+def test_a_document_named_only_in_a_fact_given_as_context_is_not_asked_about(analyzer):
+    """``context_source``: "…？重庆方案定为N" and "像A方案那样，B方案有没有…" ask about the other document only; "A跟B一样吗"
+    asks about both."""
+    a = analyzer.analyse("资阳方案里夜市路灯要改造多少盏？重庆方案定为3万盏以上。")
+    assert a.regions == ("资阳市",) and a.scope_text == "资阳方案里夜市路灯要改造多少盏？"
+    assert "重庆" in a.text  # (the question as asked is kept; only where it asks changes)
+    a = analyzer.analyse("雅安方案里，有没有像四川方案那样给夜市摊点配节能路灯的提法？")
+    assert a.regions == ("雅安市",) and "四川" not in a.scope_text
+    a = analyzer.analyse("资阳方案跟雅安的一样，也是按街区分批改造路灯的吧？那资阳先改哪个街区？")
+    assert a.regions == ("资阳市",)
+    # a comparison asked keeps both; a fact about the only document named is no context
+    assert analyzer.analyse("雅安方案和四川方案对夜市路灯的要求一样吗？").regions == ("雅安市", "四川省")
+    assert analyzer.analyse("雅安方案定了3万盏路灯，要在哪年前改完？").scope_text == ""
+    off = QuestionAnalyzer(ALIASES, off={"context_source"})
+    assert off.analyse("资阳方案里夜市路灯要改造多少盏？重庆方案定为3万盏以上。").regions == ("资阳市", "重庆市")
+
+
+def test_the_scope_of_a_question_leaves_out_a_document_named_only_as_context(fake_service):
+    answer = fake_service.ask("资阳方案里夜市路灯要改造多少盏？重庆方案定为3万盏以上。")
+    assert answer.scope.doc_ids == ("ziyang_jianwu_jiangtan_2023",)
+    assert answer.hits and all("资阳" in h.chunk.doc_title for h in answer.hits)
+    from qa.service import build_service
+
+    off = build_service(fake_service.answerer.settings.replace(ablate="context_source"))
+    assert len(off.ask("资阳方案里夜市路灯要改造多少盏？重庆方案定为3万盏以上。").scope.doc_ids) == 2
+
+
+def test_what_a_question_likens_to_another_plan_is_looked_up_in_the_plan_asked(analyzer):
+    """``likened_term``: "像A方案那样X，B方案有没有这个" looks X up in B; "有X没" asks yes or no."""
+    from qa.answer.analysis import likened_term
+
+    assert likened_term("像四川方案那样给夜市摊点配节能路灯，雅安方案里有没有这个？") == "给夜市摊点配节能路灯"
+    assert likened_term("雅安方案有没有像四川那样，给夜市摊点配节能路灯的提法？") == "给夜市摊点配节能路灯"
+    assert likened_term("雅安方案有没有给夜市摊点配节能路灯的提法？") == ""  # nothing likened
+    assert likened_term("像四川那样 哪些街区要配节能路灯 雅安有没有") == ""  # X asks something itself
+    a = analyzer.analyse("像资阳那样 夜市摊点统一配节能路灯 雅安方案有这个要求没")
+    assert a.answer_type == "yesno" and a.mention_term == "夜市摊点统一配节能路灯" and a.regions == ("雅安市",)
+    off = QuestionAnalyzer(ALIASES, off={"likened_term"})
+    assert off.analyse("像资阳那样 夜市摊点统一配节能路灯 雅安方案有这个要求没").mention_term == ""

@@ -76,6 +76,9 @@ class QuestionAnalysis:
     parts: tuple[QuestionPart, ...] = ()  # empty, or two or more parts
     premise: str = ""  # what the question asserts the document requires, if anything
     mention_term: str = ""  # X of "有没有提到X"
+    #: the question without the statements that only give context ("…重庆方案定为N", "像A方案那样"), when it has
+    #: any: the documents it names are the ones asked about (the scope); '' when there are none
+    scope_text: str = ""
     #: (document title, clause label) of the clause a follow-up points at ("这一条由谁牵头？"), from the previous answer
     followed_clause: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
@@ -112,7 +115,7 @@ CARRIED_TERM_MIN = 4
 SWITCHES: tuple[str, ...] = ("script", "preamble", "parts", "described_parts", "side_parts", "part_tails", "postscript",
                              "measure_basis", "mention_given", "said_tail", "part_years", "listed_asks",
                              "quoted_title", "part_scope", "value_part", "excluded_source", "premise_number",
-                             "mention_deictic", "premise_then")
+                             "mention_deictic", "premise_then", "context_source", "likened_term")
 
 
 class QuestionAnalyzer:
@@ -142,6 +145,8 @@ class QuestionAnalyzer:
         self.use_excluded_source = "excluded_source" not in off  # "…别拿某市那份答": a document to leave out is no scope
         self.use_mention_deictic = "mention_deictic" not in off  # "有没有管这事的说法": 这事 is no term to look up
         self.use_premise_number = "premise_number" not in off  # a question on a premise that asks a number before its last ask
+        self.use_context_source = "context_source" not in off  # a document named only in a fact given as context is not asked about
+        self.use_likened_term = "likened_term" not in off  # "像A那样X，B有没有这个": X is looked up in B
         self.use_premise_then = "premise_then" not in off  # "某方案要X 那Y怎么办": what the plan is said to do before 那 is asserted
         self._ordered = sorted(self.aliases, key=lambda a: (-len(a), a))
         shorts: dict[str, str] = {}
@@ -195,6 +200,43 @@ class QuestionAnalyzer:
                     taken.append((m.start(), m.end(), word))
         return sorted(taken)
 
+    def _without_context(self, text: str) -> tuple[str, str]:
+        """(``text`` without the statements that only give context, those statements): a document named only in a
+        fact given with a figure or number ("…重庆方案定为3万台以上") or in a likening ("像A方案那样，B方案有没有…",
+        "B方案跟A的一样，…") while another document is named elsewhere is the asker's context, not asked about."""
+        spans = []  # (start, end) of each context statement: a whole segment, or the likening inside one
+        for m in re.finditer(r"[^，,。；;？?！!]+[，,。；;？?！!]*", text):
+            seg = m.group(0)
+            liken = cues.CONTEXT_LIKENED.search(seg)
+            if liken and re.match(r"(?:的)?(?:吗|么|不|没|嘛|[？?])", seg[liken.end():]):
+                liken = None  # ("A跟B一样吗": a comparison asked, both documents asked about)
+            asks = cues.QUESTION_CUE.search(seg)
+            if liken and liken.group(0).startswith("像"):
+                spans.append((m.start() + liken.start(), m.start() + liken.end()))  # "有没有像A那样…"
+            elif (liken or cues.CONTEXT_FACT.search(seg)) and not asks:
+                spans.append((m.start(), m.end()))
+        if not spans:
+            return text, ""
+
+        def region(name: str) -> str:  # ("省里" is the province a document is about)
+            return "省" if name in cues.PROVINCE_WORDS or name.endswith("省") else name
+
+        inside = {region(r) for s, e, r in self.region_mentions(text) if any(a <= s and e <= b for a, b in spans)}
+        outside = {region(r) for s, e, r in self.region_mentions(text) if not any(a <= s and e <= b for a, b in spans)}
+        context = inside - outside
+        if not context or not outside:
+            return text, ""
+        moved = [(a, b) for a, b in spans
+                 if {region(r) for s, e, r in self.region_mentions(text[a:b])} & context]
+        kept, pos, taken = [], 0, []
+        for a, b in moved:
+            kept.append(text[pos:a])
+            taken.append(text[a:b])
+            pos = b
+        kept.append(text[pos:])
+        rest = re.sub(r"^[，,\s]+|(?<=[，,])[，,\s]+", "", "".join(kept)).strip()
+        return (rest, "".join(taken)) if len(rest) >= 4 else (text, "")
+
     def _split_preamble(self, text: str) -> tuple[str, str]:
         segments = _SEGMENT.findall(text)
         end = -1
@@ -235,7 +277,9 @@ class QuestionAnalyzer:
             if excluded and excluded.start() > 0 and cues.QUESTION_CUE.search(text[:excluded.start()]):
                 # (kept with the preamble: what the asker says, not what is asked nor where)
                 text, preamble = text[:excluded.start()], f"{preamble}{excluded.group(0).strip(' ，,')}"
-        regions = tuple(dict.fromkeys(r for _, _, r in self.region_mentions(text)))
+        # (the text without the statements that only give context: where the question asks, and its parts)
+        scoped = self._without_context(text)[0] if self.use_context_source else text
+        regions = tuple(dict.fromkeys(r for _, _, r in self.region_mentions(scoped)))
         years = tuple(dict.fromkeys(cues.YEAR.findall(text)))
         periods = tuple(dict.fromkeys(cues.PERIOD.findall(text)))
         asserted = premise(text, then=self.use_premise_then)  # a question built on a premise is answered (or refused) as a whole
@@ -246,14 +290,18 @@ class QuestionAnalyzer:
             asked = [x for x in re.split(r"(?<=[？?])", text) if x.strip()][:-1]
             if any(cues.ASKS_QUANTITY.search(x) and answer_type(x) == "figure" for x in asked):
                 kind = "figure"
+        term = mention_term(text, given=self.use_mention_given, titled=self.use_quoted_title,
+                            deictic=self.use_mention_deictic)
+        if not term and self.use_likened_term and kind == "yesno":
+            term = likened_term(text)
         return QuestionAnalysis(
             original=question, text=text, preamble=preamble,
             answer_type=kind, years=years, periods=periods,
             regions=regions,
-            parts=tuple(self.parts(text)) if split and self.use_parts and not asserted else (),
+            parts=tuple(self.parts(scoped)) if split and self.use_parts and not asserted else (),
+            scope_text=scoped if scoped != text else "",
             premise=asserted,
-            mention_term=mention_term(text, given=self.use_mention_given, titled=self.use_quoted_title,
-                                      deictic=self.use_mention_deictic))
+            mention_term=term)
 
     def parts(self, text: str) -> list[QuestionPart]:
         """The parts of a multi-part question (regions, then years, then sub-questions); [] if one."""
@@ -787,6 +835,16 @@ def premise(text: str, then: bool = True) -> str:
             if len(claim) >= 4 and not claim.startswith("的"):  # "文件里说的那个X" names X, asserts nothing
                 return claim
     return ""
+
+
+def likened_term(text: str) -> str:
+    """X of "像A方案那样X，B方案有没有这个？" (what the question likens to another plan, then asks of this one); ''
+    when the question likens nothing, or X asks something itself."""
+    m = cues.LIKENED_TERM.search(text)
+    if not m:
+        return ""
+    x = cues.MENTION_OF_TAIL.sub("", m.group(1).strip(" “”\"'"))
+    return x if 4 <= len(x) <= 30 and not cues.QUESTION_CUE.search(x) else ""
 
 
 def carried_term(asked: str, answered: str, names: Sequence[str] = ()) -> str:

@@ -154,7 +154,8 @@ ASKS_REMOVED = re.compile(r"删(?:掉|减|除|节|去)?(?:了|的)?(?:是)?(?:�
 #: how the document is released ("是公开发布的吗", "公开方式")
 ASKS_RELEASE = re.compile(r"公开(?:发布)?的?(?:吗|么|没有)|是否(?:公开|对外)|公开方式|公开属性|(?:能不能|可以|可不可以)公开")
 #: "is it / does it" questions: 是否, …吗, 有没有, 有无
-ASKS_YESNO = re.compile(r"是否|有没有|有无|是不是|有提没|提了没|提到没|有没提|(?:吗|(?<![什怎这那多])么)[？?]?\s*$")
+ASKS_YESNO = re.compile(r"是否|有没有|有无|是不是|有提没|提了没|提到没|有没提|(?:吗|(?<![什怎这那多])么)[？?]?\s*$|"
+                        r"有[^，,。；;？?！!\s]{1,8}没[？?]?\s*$")  # ("…有这个要求没": 有X没 asks yes or no)
 #: an A-not-A question ("会不会调整", "能不能新上", "算不算"): asks yes or no, even when a 多少 is part of
 #: what it asks about ("会不会根据坐车的人多少来调整")
 A_NOT_A = re.compile(r"(会不会|能不能|可不可以|是不是|要不要|算不算|用不用|需不需要|允不允许|让不让|有没有|提没提)")
@@ -304,6 +305,17 @@ PREAMBLE = re.compile(r"我是|我们是|本人是|本人在|我在[^，,]{1,12}
 #: a document to leave out, so it is no part of what is asked, and names no scope
 EXCLUDED_SOURCE = re.compile(r"[，,\s]*(?:别|不要|不用|勿)(?:拿|用|跟|和|与|按|把)[^，,。？?！!]{1,16}?(?:来|去)?"
                              r"(?:答|回答|作答|搞混|混淆|弄混|混了|混)(?:了|啊|哈|哦|呀)?[。！!？?]?\s*$")
+#: a statement about another document that only sets the scene ("某方案定为N万台以上", "X号是某市那份的文号",
+#: "A方案跟B的一样"): a fact given with a figure or a document number, or a likening; a document named only in
+#: such statements is no document the question asks about
+CONTEXT_FACT = re.compile(r"(?:是|为|定为|定的是|定了|达到|写的是|给的是|提的是)[^，,。；;？?！!]{0,12}?(?:\d|〔)|"
+                          r"〔\d{4}〕\d+号[^，,。；;？?！!]{0,4}是")
+CONTEXT_LIKENED = re.compile(r"(?:跟|和|与|同)[^，,。；;？?！!]{1,20}?(?:的)?(?:一样|相同)|"
+                             r"像[^，,。；;？?！!]{2,24}?(?:那样|一样)")
+#: what "像A那样X，B有没有这个" likens to A: X, after the likening up to the next comma, space or question mark
+LIKENED_TERM = re.compile(r"像[^，,。；;？?！!\s]{2,24}?(?:那样|一样)[，,\s]*([^，,。；;？?！!\s]{4,40})")
+#: the noun that makes X of "有没有X的提法" a requirement to look up ("…的提法", "…的要求"): not part of X
+MENTION_OF_TAIL = re.compile(r"的?(?:提法|说法|要求|规定|安排|条款|做法)$")
 #: a statement about the asker after the question ("…有没有提到X？我们是做外贸的"): who is asking, not a part
 POSTSCRIPT = re.compile(r"^(?:我们|我|咱们|本人|我司|我单位|我公司)(?!国)")
 #: a word that makes a sentence ask something, other than the question mark (which a translation may add to a

@@ -421,7 +421,8 @@ class Answerer:
         standalone = analysis.text
         t_analysed = time.perf_counter()
         n_hits = max(10, self.settings.top_k)
-        hits, scope = self.retriever.search(standalone, k=n_hits, doc_ids=doc_ids)
+        given = self.retriever.detect_scope(analysis.scope_text, doc_ids)[0] if analysis.scope_text else None
+        hits, scope = self.retriever.search(standalone, k=n_hits, doc_ids=doc_ids, scope=given)
         if analysis.followed_clause:
             hits = self._followed_first(hits, analysis.followed_clause, doc_ids)
         elif self.settings.enabled("letter_first") and LETTER_REFERENCE.search(standalone):
