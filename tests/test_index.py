@@ -293,3 +293,16 @@ def test_a_header_parse_that_loses_cpythons_ast_race_is_read_again(tmp_path, fak
     monkeypatch.setattr(store.np, "load", lambda *a, **k: (_ for _ in ()).throw(SystemError("something else")))
     with pytest.raises(IndexError_):
         load_index(Path(fake_index.index_dir), expected)
+
+
+def test_a_pointing_word_that_opens_a_sentence_is_no_part_of_a_place_name(fake_index):
+    """"那川十四五方案…": jieba glues 那 to the region's one-character name (那川, a place word); the sentence's
+    opening 那 points back, so no foreign place is named."""
+    from qa.index.scope import ScopeDetector, place_names
+
+    assert place_names("那川十四五节能方案里夜市路灯咋说的") == []
+    assert place_names("资阳那川") == ["那川"]  # (not opening a sentence: jieba's word stands)
+    assert "雅安市" in place_names("那雅安市的夜市路灯呢")  # the place after the pointing word is kept
+    docs = Retriever(fake_index, make_embedder(fake_index)).load().documents
+    detector = ScopeDetector(docs, "打造成都—镇江—重庆发展轴。")
+    assert detector.detect("那川十四五节能方案里夜市路灯咋说的")[0].out_of_scope == ()

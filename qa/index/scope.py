@@ -40,8 +40,17 @@ def place_names(text: str) -> list[str]:
     import jieba.posseg as pseg
 
     with _jieba_lock:
-        return [w.word for w in pseg.cut(text) if w.flag == "ns" and len(w.word) >= 2
-                and re.fullmatch(r"[\u4e00-\u9fff]+", w.word) and w.word not in GENERIC_PLACES]
+        words = list(pseg.cut(text))
+    out, at = [], 0
+    for w in words:
+        # ("那川十四五方案…", "那疆电入渝…": 那/这 that opens a sentence points back, and the place word jieba
+        # glued it to is no place)
+        pointing = w.word[0] in "那这" and (at == 0 or not re.match(r"[\u4e00-\u9fff]", text[at - 1]))
+        if (w.flag == "ns" and len(w.word) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", w.word)
+                and w.word not in GENERIC_PLACES and not pointing):
+            out.append(w.word)
+        at += len(w.word)
+    return out
 
 
 def city_name(place: str) -> bool:
