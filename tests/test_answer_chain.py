@@ -1963,3 +1963,17 @@ def test_what_a_question_likens_to_another_plan_is_looked_up_in_the_plan_asked(a
     assert a.answer_type == "yesno" and a.mention_term == "夜市摊点统一配节能路灯" and a.regions == ("雅安市",)
     off = QuestionAnalyzer(ALIASES, off={"likened_term"})
     assert off.analyse("像资阳那样 夜市摊点统一配节能路灯 雅安方案有这个要求没").mention_term == ""
+
+
+def test_an_indicator_made_of_one_listed_items_head_and_anothers_modifier_is_not_listed():
+    """``crossed_indicator``: "…街区路灯能耗下降4%、人均照明用电量下降7%、街区路灯故障率下降5%" lists no 街区路灯用电量."""
+    from qa.answer.policy import indicator_fit
+
+    s = "到2025年，全市街区路灯能耗下降4%、人均照明用电量下降7%、街区路灯故障率下降5%。"
+    assert indicator_fit("那夜市街区路灯用电量要降多少？", s) == "crossed"
+    assert indicator_fit("夜市人均照明用电量要降多少？", s) == "named"
+    assert indicator_fit("人均用电量降多少", s) == "named"  # (the item's own modifier, not next to its head)
+    assert indicator_fit("某市街区路灯能耗降多少", s) == "named"  # (the list's area, 全市, is no modifier)
+    assert indicator_fit("夜市用电量降多少", s) == ""  # a modifier no item has: not this check's to say
+    # two items of one head: the modifier of the other is not crossed
+    assert indicator_fit("夜市新建路灯节能灯应用比例要到多少", "到2025年，智慧灯杆占新建路灯比例达到30%，节能灯在新建路灯中的应用比例达到70%。") != "crossed"

@@ -53,6 +53,7 @@ from qa.answer.cues import (
     CHOICE_OF_YEARS,
     CONTRAST_TAIL,
     DEPARTMENT_NAME,
+    FIGURE_VERB,
     FREQUENCY,
     GENERIC_WORDS,
     LEAD_CLAIM,
@@ -284,6 +285,44 @@ def crossed_slots(claim: str, sentence: str) -> bool:
     return False
 
 
+#: how near the end of another item's indicator ("单位建筑面积碳排放") the word a question puts before an item's head
+#: must stand to be that other item's modifier, not the subject the list shares ("全省公共机构…"; set, not fitted)
+MODIFIER_REACH = 6
+
+
+def indicator_fit(question: str, sentence: str) -> str:
+    """'crossed' when the how-much segment of ``question`` ask for an indicator that a sentence listing figures ("A能耗下降4%、
+    B用水量下降7%、C碳排放下降7%") does not list, made of one item's head and another item's modifier ("C用水量"):
+    an item's head (its last two characters) is asked with a modifier its own indicator lacks and another item's
+    indicator has near its end; 'named' when an item is asked by its whole indicator; '' otherwise."""
+    asking = next((x for x in re.split(r"[，,。；;？?！!\s]+", question) if ASKS_QUANTITY.search(x)), "")
+    indicators = []
+    for seg in re.split(r"[，,；;、]", sentence):
+        verb = FIGURE_VERB.search(seg)
+        if verb and stated_figures(seg[verb.start():]) and verb.start() >= 2:
+            # (without the year and the area the whole list is about: "到2025年，全省…")
+            indicators.append(re.sub(r"^[^\u4e00-\u9fff]*(?:到\d{4}年|“十[一二三四五]五”时期)?(?:全省|全市|全区|全县|全国)?", "",
+                                     seg[:verb.start()]))
+    if len(indicators) < 2 or not asking:
+        return ""
+    crossed = ""
+    for i, own in enumerate(indicators):
+        if len(own) < 2 or own[-2:] not in asking:
+            continue
+        at = asking.find(own[-2:]) + 2
+        k = next((n for n in range(min(len(own), at), 0, -1) if asking[at - n:at] == own[-n:]), 0)
+        if k == len(own):
+            return "named"  # the item is asked by its whole indicator
+        before = asking[max(0, at - k - 2):at - k]
+        if len(before) == 2 and before in own:
+            return "named"  # ("人均能耗" of 人均综合能耗: the item's own modifier, not next to its head)
+        if len(before) == 2 and any(  # (another item's modifier, of another head: "B用水量" is not "C用水量")
+                before in other[-MODIFIER_REACH - 2:] and other[-2:] != own[-2:]
+                for j, other in enumerate(indicators) if j != i):
+            crossed = "crossed"
+    return crossed
+
+
 def wider_scope(claim: str, sentence: str) -> bool:
     """Does ``claim`` make universal ("全市禁止新建X") what ``sentence`` restricts ("禁止在城市建成区外新建X")?"""
     return bool(UNIVERSAL.search(claim) and not UNIVERSAL.search(sentence) and RESTRICTED.search(sentence))
@@ -413,6 +452,12 @@ class RefusalPolicy:
             if len(items) >= 2 and 2 * sum(x in normalize_answer("".join(texts)) for x in items) < len(items):
                 # "…那80万辆，私家车、网约车、环卫车各占多少？": a breakdown no evidence clause names
                 return Refusal("no_figure", prompts.REFUSAL_NO_FIGURE)
+        if analysis.asks_quantity and self.settings.enabled("crossed_indicator"):
+            # "…单位建筑面积用水量要降多少" of "…单位建筑面积能耗下降4%、人均用水量下降7%": no item is that indicator
+            listing = [x.text for t in texts for x in split_sentences(t) if len(stated_figures(x.text)) >= 2]
+            fits = [indicator_fit(analysis.text, normalize_answer(x)) for x in listing]
+            if "crossed" in fits and "named" not in fits:
+                return Refusal("no_figure", prompts.REFUSAL_NO_FIGURE, quote=listing[fits.index("crossed")])
         if analysis.asks_quantity and self.settings.enabled("asked_subject"):
             subject = asked_subject(analysis.text)
             wanted = word_bigrams(subject, self._regions())
