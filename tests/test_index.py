@@ -301,7 +301,7 @@ def test_a_pointing_word_that_opens_a_sentence_is_no_part_of_a_place_name(fake_i
     from qa.index.scope import ScopeDetector, place_names
 
     assert place_names("那川十四五节能方案里夜市路灯咋说的") == []
-    assert place_names("资阳那川") == ["那川"]  # (not opening a sentence: jieba's word stands)
+    assert "那川" in place_names("资阳那川")  # (not opening a sentence: jieba's word stands)
     assert "雅安市" in place_names("那雅安市的夜市路灯呢")  # the place after the pointing word is kept
     docs = Retriever(fake_index, make_embedder(fake_index)).load().documents
     detector = ScopeDetector(docs, "打造成都—镇江—重庆发展轴。")
