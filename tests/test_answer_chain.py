@@ -1977,3 +1977,20 @@ def test_an_indicator_made_of_one_listed_items_head_and_anothers_modifier_is_not
     assert indicator_fit("夜市用电量降多少", s) == ""  # a modifier no item has: not this check's to say
     # two items of one head: the modifier of the other is not crossed
     assert indicator_fit("夜市新建路灯节能灯应用比例要到多少", "到2025年，智慧灯杆占新建路灯比例达到30%，节能灯在新建路灯中的应用比例达到70%。") != "crossed"
+
+
+def test_a_premise_with_a_quoted_name_is_checked_against_the_sentence_that_names_it(fake_service):
+    """``premise_quoted``: "要求各街区2025年前全部建成“智慧灯街”" is checked against the sentence naming 智慧灯街 (which only
+    encourages it), not the one sharing most of its other words."""
+    from qa.types import Scope
+
+    policy = fake_service.answerer.policy
+    text = "到2025年，各街区全部建成节能路灯。鼓励有条件的街区创建“智慧灯街”。"
+    hits, _ = fake_service.retriever.search("绿色低碳示范", k=1)
+    hits = [replace(hits[0], dense_score=0.99)]
+    q = "方案要求各街区2025年前全部建成“智慧灯街”，验收由谁组织？"
+    analysis = QuestionAnalysis(original=q, text=q, answer_type="body", premise="各街区2025年前全部建成“智慧灯街”")
+    refusal = policy.before_generation(analysis, Scope(), hits, [text])
+    assert refusal is not None and refusal.code == "false_premise" and "智慧灯街" in refusal.quote
+    with switched_off(policy, "premise_quoted"):
+        assert policy.before_generation(analysis, Scope(), hits, [text]) is None

@@ -65,6 +65,7 @@ from qa.answer.cues import (
     PREMISE_COUNT,
     PREMISE_SHARE,
     QUESTION_NOISE,
+    QUOTED_TERM,
     RESTRICTED,
     ROLE_CLAIM,
     ROLE_WORDS,
@@ -384,6 +385,13 @@ class RefusalPolicy:
         if analysis.premise and self.settings.enabled("premise"):
             wanted = content_bigrams(analysis.premise, self._regions())
             share, sentence = best_sentence(wanted, texts)
+            quoted = [m.group(1) for m in QUOTED_TERM.finditer(analysis.premise)]
+            if self.settings.enabled("premise_quoted") and quoted and not all(q in normalize_answer(sentence) for q in quoted):
+                # "…全部建成“X”" is about the sentence that names X, not one sharing its other words
+                naming = [x.text for t in texts for x in split_sentences(t)
+                          if all(q in normalize_answer(x.text) for q in quoted)]
+                if naming:
+                    sentence = max(naming, key=lambda x: len(wanted & content_bigrams(x)))
             if wanted and share < self.settings.premise_support_threshold:
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
                                quote=sentence)
