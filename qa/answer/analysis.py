@@ -17,6 +17,7 @@ import threading
 import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from difflib import SequenceMatcher
 
 from qa.answer import cues
 from qa.answer.evidence import asks_who
@@ -859,8 +860,6 @@ def carried_term(asked: str, answered: str, names: Sequence[str] = ()) -> str:
             text = text.replace(name, sep)
         # (only Chinese characters match: a phrase does not run across punctuation, figures or years)
         return re.sub(r"[^\u4e00-\u9fff]", sep, text)
-
-    from difflib import SequenceMatcher
 
     a, b = bare(asked, "\x00"), bare(answered, "\x01")
     m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
