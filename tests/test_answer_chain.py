@@ -1994,3 +1994,21 @@ def test_a_premise_with_a_quoted_name_is_checked_against_the_sentence_that_names
     assert refusal is not None and refusal.code == "false_premise" and "智慧灯街" in refusal.quote
     with switched_off(policy, "premise_quoted"):
         assert policy.before_generation(analysis, Scope(), hits, [text]) is None
+
+
+def test_where_a_term_occurs_is_answered_by_every_clause_that_names_it(fake_service):
+    """``occurrences``: "X出现在哪几处" / "X被点了几次名" quotes one sentence of each clause in scope that writes X,
+    with their count; "X在哪些地方试点" asks no such thing."""
+    from qa.answer.analysis import occurrence_term
+
+    assert occurrence_term("某市方案里夜市前前后后被点了几次名 各在哪条") == "夜市"
+    assert occurrence_term("某市方案里“亮化”出现了两回，各是啥") == "亮化"
+    assert occurrence_term("某市方案里路灯一共在哪几处提到？") == "路灯"
+    assert occurrence_term("某市在哪些地方试点建设路灯？") == ""
+    answer = fake_service.ask("雅安方案里大渡河出现在哪两处？")
+    named = [c for c in answer.citations if "大渡河" in c.quote]
+    assert answer.citations and len(named) == len(answer.citations) >= 2
+    assert answer.text.startswith(f"“大渡河”在以下{len(answer.citations)}条中出现")
+    assert all("雅安" in c.doc_title for c in answer.citations)
+    with switched_off(fake_service.answerer, "occurrences"):
+        assert not fake_service.ask("雅安方案里大渡河出现在哪两处？").text.startswith("“大渡河”")

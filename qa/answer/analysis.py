@@ -838,6 +838,20 @@ def premise(text: str, then: bool = True) -> str:
     return ""
 
 
+def occurrence_term(text: str) -> str:
+    """X of "某方案里X出现在哪几处" / "X被点了几次名" / "“X”前后出现了几处" ('' when the question asks no such thing):
+    the term it quotes, else the words before the asking phrase, the document's name taken out."""
+    m = cues.OCCURRENCES.search(text)
+    if not m:
+        return ""
+    quoted = cues.QUOTED_TERM.search(text[:m.start()])
+    if quoted:
+        return quoted.group(1)
+    before = re.split(r"[，,。；;？?！!\s]", text[:m.start()])[-1]
+    before = re.sub(r"^(?:里|中|上)", "", cues.DOCUMENT_NAME.sub("", before))
+    return before if 2 <= len(before) <= 12 else ""
+
+
 def likened_term(text: str) -> str:
     """X of "像A方案那样X，B方案有没有这个？" (what the question likens to another plan, then asks of this one); ''
     when the question likens nothing, or X asks something itself."""

@@ -316,6 +316,11 @@ CONTEXT_LIKENED = re.compile(r"(?:跟|和|与|同)[^，,。；;？?！!]{1,20}?(
 LIKENED_TERM = re.compile(r"像[^，,。；;？?！!\s]{2,24}?(?:那样|一样)[，,\s]*([^，,。；;？?！!\s]{4,40})")
 #: the noun that makes X of "有没有X的提法" a requirement to look up ("…的提法", "…的要求"): not part of X
 MENTION_OF_TAIL = re.compile(r"的?(?:提法|说法|要求|规定|安排|条款|做法)$")
+#: "X出现在哪几处" / "X被点了几次名" / "“X”前后出现了几处": every place the documents name X is asked for
+OCCURRENCES = re.compile(r"(?:一共|总共|共)?在?(?:哪几处|哪两处|哪三处|哪些地方|几处|几个地方)(?:提到|出现|提及|写到)|"
+                         r"出现在(?:哪几处|哪两处|哪三处|哪些地方|几处|几个地方)|"
+                         r"(?:前前后后|前后|一共|总共|共)?(?:被)?(?:点了几次名|点名了?几次|提到了?几次)|"
+                         r"(?:前前后后|前后|一共|总共|共)?出现了?(?:几|两|三|多少)(?:回|次|处)")
 #: a statement about the asker after the question ("…有没有提到X？我们是做外贸的"): who is asking, not a part
 POSTSCRIPT = re.compile(r"^(?:我们|我|咱们|本人|我司|我单位|我公司)(?!国)")
 #: a word that makes a sentence ask something, other than the question mark (which a translation may add to a

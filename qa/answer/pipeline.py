@@ -20,7 +20,7 @@ from pathlib import Path
 
 from qa.answer import prompts
 from qa.answer.analysis import SWITCHES as ANALYSIS_SWITCHES
-from qa.answer.analysis import QuestionAnalysis, QuestionAnalyzer, carried_term
+from qa.answer.analysis import QuestionAnalysis, QuestionAnalyzer, carried_term, occurrence_term
 from qa.answer.cards import DocumentCard, build_card, with_references
 from qa.answer.citations import (
     MEANING_WEIGHT,
@@ -409,6 +409,12 @@ class Answerer:
                 yield StreamEvent("token", aligned.text)
                 yield StreamEvent("answer", answer=aligned)
                 return
+        if self.settings.grounding and self.settings.enabled("occurrences") and (term := occurrence_term(analysis.text)):
+            found = self._occurrences(q, analysis, term, doc_ids, t0)
+            if found is not None:
+                yield StreamEvent("token", found.text)
+                yield StreamEvent("answer", answer=found)
+                return
         if analysis.parts and self.settings.grounding:
             yield from self._answer_parts(q, analysis, doc_ids, cancel, t0)
         else:
@@ -502,6 +508,16 @@ class Answerer:
         answer = self._checked(question, analysis, raw, items, hits, scope, timings, t0,
                                cancelled=bool(cancel and cancel.is_set()), in_part=in_part)
         yield StreamEvent("answer", answer=answer)
+
+    def _occurrences(self, question: str, analysis: QuestionAnalysis, term: str, doc_ids: Sequence[str] | None,
+                     t0: float) -> Answer | None:
+        """"X出现在哪几处" / "X被点了几次名": the sentences that name X as written, one per clause of the documents in
+        scope, counted and quoted with their clauses (None when no document in scope writes X)."""
+        hits, scope = self.retriever.search(analysis.scope_text or analysis.text, k=max(10, self.settings.top_k),
+                                            doc_ids=doc_ids)
+        timings = {"rewrite_ms": 0.0, "retrieve_ms": (time.perf_counter() - t0) * 1000}
+        return self._term_answer(question, term, scope, hits, timings, t0,
+                                 prefix=prompts.OCCURRENCES_HEADER.format(term=term, n="{n}"))
 
     def _followed_first(self, hits: list[Hit], cited: tuple[str, ...], doc_ids: Sequence[str] | None) -> list[Hit]:
         """The clause a follow-up points at ("这一条由谁牵头？") first, ranked as the best hit; the others after it
@@ -676,6 +692,7 @@ class Answerer:
                 break
         if not citations:
             return None
+        lines[0] = lines[0].replace("{n}", str(len(citations)))  # (a prefix that counts the quotes)
         t = Timings(**timings, total_ms=(time.perf_counter() - t0) * 1000)
         return Answer(question=question, text="\n".join(lines), citations=tuple(citations), hits=tuple(hits),
                       extractive=True, rewritten_question=question, scope=scope,

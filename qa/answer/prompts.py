@@ -79,6 +79,8 @@ TURN_SOURCES = "（依据：{clauses}）"
 WHICH_DOC_PREFIX = "以下文件的条款说到了这一内容："
 #: A yes to "有没有提到X", with the sentences that write X
 MENTIONED_PREFIX = "有，文件中提到了“{term}”："
+#: "X出现在哪几处": every clause that names X, one sentence each (the count is of clauses)
+OCCURRENCES_HEADER = "“{term}”在以下{n}条中出现（每条引一句原文）："
 
 
 def build_translation_messages(question: str) -> list[dict[str, str]]:
