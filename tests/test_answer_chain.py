@@ -1601,13 +1601,18 @@ def test_the_words_that_name_a_document():
     assert document_mentions("请把文件发我", titles) == []  # 方案/文件 with no title word before it
 
 
+def _one_strong_hit(fake_service) -> list:
+    """One retrieved hit, scored as a strong match: the evidence a policy test hands the premise checks."""
+    hits, _ = fake_service.retriever.search("绿色低碳示范", k=1)
+    return [replace(hits[0], dense_score=0.99)]
+
+
 def test_a_premise_that_puts_another_place_in_the_requirement_is_false(fake_service):
     from qa.types import Scope
 
     policy = fake_service.answerer.policy
     text = "打造德阳高新区等绿色照明示范街区。支持绵阳高新区开展路灯节能试点。"
-    hits, _ = fake_service.retriever.search("绿色低碳示范", k=1)
-    hits = [replace(hits[0], dense_score=0.99)]
+    hits = _one_strong_hit(fake_service)
     q = "方案要求绵阳高新区打造绿色照明示范街区，申报材料交给谁？"
     analysis = QuestionAnalysis(original=q, text=q, answer_type="body", premise="绵阳高新区打造绿色照明示范街区")
     refusal = policy.before_generation(analysis, Scope(), hits, [text])
@@ -1986,8 +1991,7 @@ def test_a_premise_with_a_quoted_name_is_checked_against_the_sentence_that_names
 
     policy = fake_service.answerer.policy
     text = "到2025年，各街区全部建成节能路灯。鼓励有条件的街区创建“智慧灯街”。"
-    hits, _ = fake_service.retriever.search("绿色低碳示范", k=1)
-    hits = [replace(hits[0], dense_score=0.99)]
+    hits = _one_strong_hit(fake_service)
     q = "方案要求各街区2025年前全部建成“智慧灯街”，验收由谁组织？"
     analysis = QuestionAnalysis(original=q, text=q, answer_type="body", premise="各街区2025年前全部建成“智慧灯街”")
     refusal = policy.before_generation(analysis, Scope(), hits, [text])

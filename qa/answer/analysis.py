@@ -201,8 +201,8 @@ class QuestionAnalyzer:
                     taken.append((m.start(), m.end(), word))
         return sorted(taken)
 
-    def _without_context(self, text: str) -> tuple[str, str]:
-        """(``text`` without the statements that only give context, those statements): a document named only in a
+    def _without_context(self, text: str) -> str:
+        """``text`` without the statements that only give context: a document named only in a
         fact given with a figure or number ("…重庆方案定为3万台以上") or in a likening ("像A方案那样，B方案有没有…",
         "B方案跟A的一样，…") while another document is named elsewhere is the asker's context, not asked about."""
         spans = []  # (start, end) of each context statement: a whole segment, or the likening inside one
@@ -217,7 +217,7 @@ class QuestionAnalyzer:
             elif (liken or cues.CONTEXT_FACT.search(seg)) and not asks:
                 spans.append((m.start(), m.end()))
         if not spans:
-            return text, ""
+            return text
 
         def region(name: str) -> str:  # ("省里" is the province a document is about)
             return "省" if name in cues.PROVINCE_WORDS or name.endswith("省") else name
@@ -226,17 +226,16 @@ class QuestionAnalyzer:
         outside = {region(r) for s, e, r in self.region_mentions(text) if not any(a <= s and e <= b for a, b in spans)}
         context = inside - outside
         if not context or not outside:
-            return text, ""
+            return text
         moved = [(a, b) for a, b in spans
                  if {region(r) for s, e, r in self.region_mentions(text[a:b])} & context]
-        kept, pos, taken = [], 0, []
+        kept, pos = [], 0
         for a, b in moved:
             kept.append(text[pos:a])
-            taken.append(text[a:b])
             pos = b
         kept.append(text[pos:])
         rest = re.sub(r"^[，,\s]+|(?<=[，,])[，,\s]+", "", "".join(kept)).strip()
-        return (rest, "".join(taken)) if len(rest) >= 4 else (text, "")
+        return rest if len(rest) >= 4 else text
 
     def _split_preamble(self, text: str) -> tuple[str, str]:
         segments = _SEGMENT.findall(text)
@@ -279,7 +278,7 @@ class QuestionAnalyzer:
                 # (kept with the preamble: what the asker says, not what is asked nor where)
                 text, preamble = text[:excluded.start()], f"{preamble}{excluded.group(0).strip(' ，,')}"
         # (the text without the statements that only give context: where the question asks, and its parts)
-        scoped = self._without_context(text)[0] if self.use_context_source else text
+        scoped = self._without_context(text) if self.use_context_source else text
         regions = tuple(dict.fromkeys(r for _, _, r in self.region_mentions(scoped)))
         years = tuple(dict.fromkeys(cues.YEAR.findall(text)))
         periods = tuple(dict.fromkeys(cues.PERIOD.findall(text)))

@@ -176,7 +176,9 @@ MENTION_INCLUDED = re.compile(r"(?:有没有|是否|有无)(?:把|将)([^，,。
 #: "X 有提没" / "X提了没": X is what comes before (after the document it is asked of)
 MENTION_BEFORE = re.compile(r"([^，,。？?]{2,30}?)\s*(?:有提没|提了没|有提到没|提到没|有没提|有没有提)(?:有)?[吗？?]*\s*$")
 #: "有没有X的规定" / "是否有X的要求": whether the plan says X at all (X: "限期整改")
-MENTION_OF = re.compile(r"(?:有没有|是否有|有无)([^，,。？?]{2,12}?)的(?:规定|要求|说法|安排|条款)")
+#: the nouns that make "有没有X的…" ask whether a requirement about X is written
+_REQUIREMENT_NOUNS = "规定|要求|说法|安排|条款"
+MENTION_OF = re.compile(rf"(?:有没有|是否有|有无)([^，,。？?]{{2,12}}?)的(?:{_REQUIREMENT_NOUNS})")
 #: an X of those that names nothing ("有没有什么具体的规定", "有没有明确的要求")
 MENTION_VAGUE = re.compile(r"(?:什么|任何|具体|明确|相关|专门|特别|类似|这样|这种|这方面|其他|别的|新的|量化)+")
 #: an X of "有没有管这事的说法" that points back at what the asker said before ("专利老被人仿…有没有管这事的"):
@@ -315,7 +317,7 @@ CONTEXT_LIKENED = re.compile(r"(?:跟|和|与|同)[^，,。；;？?！!]{1,20}?(
 #: what "像A那样X，B有没有这个" likens to A: X, after the likening up to the next comma, space or question mark
 LIKENED_TERM = re.compile(r"像[^，,。；;？?！!\s]{2,24}?(?:那样|一样)[，,\s]*([^，,。；;？?！!\s]{4,40})")
 #: the noun that makes X of "有没有X的提法" a requirement to look up ("…的提法", "…的要求"): not part of X
-MENTION_OF_TAIL = re.compile(r"的?(?:提法|说法|要求|规定|安排|条款|做法)$")
+MENTION_OF_TAIL = re.compile(rf"的?(?:{_REQUIREMENT_NOUNS}|提法|做法)$")
 #: "X出现在哪几处" / "X被点了几次名" / "“X”前后出现了几处": every place the documents name X is asked for
 OCCURRENCES = re.compile(r"(?:一共|总共|共)?在?(?:哪几处|哪两处|哪三处|哪些地方|几处|几个地方)(?:提到|出现|提及|写到)|"
                          r"出现在(?:哪几处|哪两处|哪三处|哪些地方|几处|几个地方)|"

@@ -292,7 +292,7 @@ MODIFIER_REACH = 6
 
 
 def indicator_fit(question: str, sentence: str) -> str:
-    """'crossed' when the how-much segment of ``question`` ask for an indicator that a sentence listing figures ("A能耗下降4%、
+    """'crossed' when the how-much segment of ``question`` asks for an indicator that a sentence listing figures ("A能耗下降4%、
     B用水量下降7%、C碳排放下降7%") does not list, made of one item's head and another item's modifier ("C用水量"):
     an item's head (its last two characters) is asked with a modifier its own indicator lacks and another item's
     indicator has near its end; 'named' when an item is asked by its whole indicator; '' otherwise."""
