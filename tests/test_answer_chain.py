@@ -1984,6 +1984,7 @@ def test_an_indicator_made_of_one_listed_items_head_and_anothers_modifier_is_not
     assert indicator_fit("夜市新建路灯节能灯应用比例要到多少", "到2025年，智慧灯杆占新建路灯比例达到30%，节能灯在新建路灯中的应用比例达到70%。") != "crossed"
 
 
+
 def test_a_premise_with_a_quoted_name_is_checked_against_the_sentence_that_names_it(fake_service):
     """``premise_quoted``: "要求各街区2025年前全部建成“智慧灯街”" is checked against the sentence naming 智慧灯街 (which only
     encourages it), not the one sharing most of its other words."""
@@ -2016,3 +2017,76 @@ def test_where_a_term_occurs_is_answered_by_every_clause_that_names_it(fake_serv
     assert all("雅安" in c.doc_title for c in answer.citations)
     with switched_off(fake_service.answerer, "occurrences"):
         assert not fake_service.ask("雅安方案里大渡河出现在哪两处？").text.startswith("“大渡河”")
+
+
+def test_two_sides_stated_apart_then_asked_how_each_writes_it_are_asked_one_by_one(analyzer):
+    """``stated_sides``: "X这块，A方案给了N，B方案给没给数？两边各咋写的": a part per side, each with the topic; the
+    side that asks whether it gives a figure is asked for the figure the other side gives."""
+    a = analyzer.analyse("夜市路灯这块，雅安方案给了改造盏数，资阳方案给没给数？两边各咋写的")
+    assert [p.text for p in a.parts] == ["夜市路灯这块，雅安方案改造盏数是多少？", "夜市路灯这块，资阳方案改造盏数是多少？"]
+    assert [p.label for p in a.parts] == ["雅安方案给了改造盏数", "资阳方案给没给数"]
+    a = analyzer.analyse("夜市路灯 省里的方案一共要改造几批 雅安自己是哪年启动 两份方案各咋写的")
+    assert [p.text for p in a.parts] == ["夜市路灯，省里的方案一共要改造几批？", "夜市路灯，雅安自己是哪年启动？"]
+    # no tail asking each side how it writes it: not this split
+    assert [p.label for p in analyzer.analyse("夜市路灯这块，雅安方案给了改造盏数，资阳方案给没给数？").parts] != [
+        "雅安方案给了改造盏数", "资阳方案给没给数"]
+    off = QuestionAnalyzer(ALIASES, off={"stated_sides"})
+    assert [p.label for p in off.analyse("夜市路灯这块，雅安方案给了改造盏数，资阳方案给没给数？两边各咋写的").parts] != [
+        "雅安方案给了改造盏数", "资阳方案给没给数"]
+
+
+def test_a_plans_name_is_no_word_of_the_item_asked(fake_service):
+    """``plan_words``: "夜市路灯，省…行动方案一共要分批改造多少条街道？" asks 分批改造…街道 of the plan; the plan's name
+    is not a word the evidence must share. ``subject_quote``: the item asked is not in the evidence: the refusal
+    quotes what the plan says, in words, of the rest of the question."""
+    from qa.types import Scope
+
+    policy = fake_service.answerer.policy
+    hits = _one_strong_hit(fake_service)
+    text = "分批分期改造成都市、自贡市等15条夜市路灯街道。"
+    q = "夜市路灯，省城市绿色照明与夜间经济节能行动方案一共要分批改造多少条街道？"
+    analysis = QuestionAnalysis(original=q, text=q, answer_type="figure", figure_asked=True)
+    assert policy.before_generation(analysis, Scope(), hits, [text]) is None
+    with switched_off(policy, "plan_words"):
+        refusal = policy.before_generation(analysis, Scope(), hits, [text])
+        assert refusal is not None and refusal.code == "no_figure"
+    text = "推动夜市街道更换节能路灯，促进夜市路灯智能控制。"
+    q = "夜市路灯智能控制这块，省路灯节能方案灯杆数是多少？"
+    analysis = QuestionAnalysis(original=q, text=q, answer_type="figure", figure_asked=True)
+    refusal = policy.before_generation(analysis, Scope(), hits, [text])
+    assert refusal is not None and refusal.code == "no_figure" and "智能控制" in refusal.quote
+    with switched_off(policy, "subject_quote"):
+        assert policy.before_generation(analysis, Scope(), hits, [text]).quote == ""
+
+
+def test_a_bare_figure_of_a_respectively_listing_belongs_to_the_item_the_question_asks():
+    """``asked_item``: "2.6万吨[1]。" (too short to judge by its own words) for "烟尘、粉尘都给了削减量，噪声源的呢，
+    削减量是多少？" is the figure of another item of the listing: not accepted as the answer."""
+    item = _synthetic_item("到2025年，烟尘、粉尘、油烟和各类异味气体等重点排放物累计削减量分别达到1.5万吨、2.6万吨、3.7万吨和4.8万吨。")
+    q = "烟尘、粉尘都给了削减量，噪声源累计削减量是多少？"
+    assert check_answer("2.6万吨[1]。", [item], q, asked_item=True).refused_no_figure
+    old = check_answer("2.6万吨[1]。", [item], q)  # (the old check: a bare figure is not judged)
+    assert old.citations and not old.extractive and not old.refused_no_figure
+    asked = "烟尘、油烟都给了削减量，粉尘累计削减量是多少？"
+    kept = check_answer("2.6万吨[1]。", [item], asked, asked_item=True)
+    assert kept.citations and not kept.extractive and not kept.refused_no_figure  # the item asked: its own figure
+
+
+def test_an_abbreviation_before_what_its_plan_gives_or_after_a_list_comma_is_the_region(analyzer):
+    """"渝给了降幅", "川那边", "、渝方案": the character stands alone as the region; inside a word it does not."""
+    assert analyzer.normalise("夜市路灯 渝给了改造盏数 资阳有没有") == "夜市路灯 重庆给了改造盏数 资阳有没有"
+    assert analyzer.normalise("川那边好像是16%") == "四川那边好像是16%"
+    assert analyzer.normalise("省、渝、资阳三份方案") == "省、重庆、资阳三份方案"
+    assert analyzer.normalise("成渝给了什么") == "成渝给了什么"
+
+
+def test_a_claimed_relation_between_figures_with_each_figure_asked_is_no_premise(analyzer):
+    """``hearsay_figures``: "有人说雅安的X目标是四川的两倍还多，两份各定的是多少？" asks the two figures to check a
+    claim; it is no requirement of a plan to refute. A claim of a requirement stays a premise."""
+    a = analyzer.analyse("有人说雅安的路灯节能率目标是四川的两倍还多，两份方案各定的是多少？")
+    assert a.premise == "" and set(a.regions) == {"雅安市", "四川省"}
+    a = analyzer.analyse("有人说两地路灯节能率都在14%上下：雅安的夜市路灯节能率、四川的全省路灯节能率，各是多少？")
+    assert a.premise == "" and [p.label for p in a.parts][:1] != ["有人说两地路灯节能率"]
+    assert analyzer.analyse("有人说雅安方案要求夜市路灯全部换成LED，那各街区分别要换多少盏？").premise != ""
+    off = QuestionAnalyzer(ALIASES, off={"hearsay_figures"})
+    assert off.analyse("有人说雅安的路灯节能率目标是四川的两倍还多，两份方案各定的是多少？").premise != ""

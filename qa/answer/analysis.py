@@ -116,7 +116,8 @@ CARRIED_TERM_MIN = 4
 SWITCHES: tuple[str, ...] = ("script", "preamble", "parts", "described_parts", "side_parts", "part_tails", "postscript",
                              "measure_basis", "mention_given", "said_tail", "part_years", "listed_asks",
                              "quoted_title", "part_scope", "value_part", "excluded_source", "premise_number",
-                             "mention_deictic", "premise_then", "context_source", "likened_term")
+                             "mention_deictic", "premise_then", "context_source", "likened_term", "stated_sides",
+                             "hearsay_figures")
 
 
 class QuestionAnalyzer:
@@ -133,6 +134,8 @@ class QuestionAnalyzer:
                                                               "parts" not in off)
         self.use_described = "described_parts" not in off  # sides described one after the other; a which-document tail is no part
         self.use_sides = "side_parts" not in off  # two named sides asked of each in words no other split reads
+        self.use_hearsay = "hearsay_figures" not in off  # "有人说A是B的两倍，各定的是多少": the figures asked, no premise
+        self.use_stated = "stated_sides" not in off  # "X，A给了N，B给没给数？两边各咋写的": each side's statement a part
         self.use_tails = "part_tails" not in off  # a sentence after the question that only compares, or asks where, is no part
         self.use_postscript = "postscript" not in off  # a statement about the asker after the question is no part
         self.use_measure_basis = "measure_basis" not in off  # "下达指标以什么为依据" asks the body, not the card
@@ -283,6 +286,16 @@ class QuestionAnalyzer:
         years = tuple(dict.fromkeys(cues.YEAR.findall(text)))
         periods = tuple(dict.fromkeys(cues.PERIOD.findall(text)))
         asserted = premise(text, then=self.use_premise_then)  # a question built on a premise is answered (or refused) as a whole
+        if asserted and self.use_hearsay and cues.FIGURES_RELATED.search(asserted) and cues.EACH_FIGURE.search(text):
+            # "有人说雅安的X目标是重庆的两倍还多，两份各定的是多少？": a relation between figures someone claims,
+            # and each figure asked to check it: the figures answer it (the claim is no requirement of a plan), and
+            # the parts are those of what is asked after it
+            claim = re.split(r"[：:]", asserted)[0]  # ("…都在14%上下：A的X、B的Y，各是多少": what is asked follows)
+            at = text.find(claim)
+            rest = text[at + len(claim):].lstrip(" ，,：:；;") if at >= 0 else ""
+            if len({r for _, _, r in self.region_mentions(rest)}) >= 2:
+                scoped = rest
+            asserted = ""
         kind = answer_type(text, measure_basis=self.use_measure_basis)
         if asserted and kind != "figure" and self.use_premise_number:
             # "某方案说要开展X，每年要开展多少场？要不要全覆盖？": answered as a whole, it asks for a number too; the
@@ -307,6 +320,9 @@ class QuestionAnalyzer:
         """The parts of a multi-part question (regions, then years, then sub-questions); [] if one."""
         if self.use_tails:  # ("…各是多少？二者相差多少？": the comparison after the question is no part)
             text = _without_comparison_tail(text)
+        by_statement = self._stated_parts(text)
+        if by_statement:
+            return by_statement
         by_versus = self._versus_parts(text) or self._described_parts(text)
         if by_versus:
             return by_versus
@@ -328,6 +344,34 @@ class QuestionAnalyzer:
         if by_item:
             return by_item
         return self._side_parts(text) or self._sub_questions(text)
+
+    def _stated_parts(self, text: str) -> list[QuestionPart]:
+        """"X这块，A方案给了N，B方案给没给数？两边各咋写的": two sides, each named in a statement or question of its
+        own, then asked both how they write it: each part is the topic before the sides, that side's words, and
+        how it is written."""
+        tail = cues.EACH_WRITES.search(text) if self.use_stated else None
+        if not tail:
+            return []
+        segments = [x for x in re.split(r"[，,；;？?\s]+", text[:tail.start()]) if x]
+        sides = [k for k, x in enumerate(segments) if self.region_mentions(x) or cues.PROVINCE_PLAN.search(x)]
+        if len(sides) != 2 or sides[0] == 0 and len(segments) == 2:
+            return []
+        topic = "，".join(segments[:sides[0]])
+        stated = [m.group("what") for k in sides if (m := cues.STATES_FIGURE.search(segments[k]))]
+        parts = []
+        for k in sides:
+            side = segments[k]
+            asks, states = cues.ASKS_IF_FIGURE.search(side), cues.STATES_FIGURE.search(side)
+            if asks:  # "B给没给数": the figure the other side gives, asked of B
+                ask = f"{side[:asks.start()]}{stated[0] if stated else '给的数'}是多少？"
+            elif states:  # "A给了泊位数": A's figure
+                ask = f"{side[:states.start()]}{states.group('what')}是多少？"
+            elif cues.QUESTION_CUE.search(side):
+                ask = f"{side}？"
+            else:
+                ask = f"{side}，具体怎么写的？"
+            parts.append(QuestionPart(f"{topic}，{ask}" if topic else ask, side))
+        return parts
 
     def _side_parts(self, text: str) -> list[QuestionPart]:
         """"X这块，A方案和B方案各怎么说，都有比例吗": two sides named (a region, with its plan's name after

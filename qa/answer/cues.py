@@ -29,7 +29,8 @@ PROVINCE_ABBREVIATIONS = {
     "滇": "云南", "云": "云南", "陕": "陕西", "秦": "陕西", "甘": "甘肃", "陇": "甘肃", "青": "青海", "蒙": "内蒙古",
     "桂": "广西", "藏": "西藏", "宁": "宁夏", "新": "新疆",
 }
-ABBREVIATION_CONTEXT = r"(?:(?<=^)|(?<=[\s，,：:和与跟及比]))({chars})(?=[\s，,的省市和与跟、]|方案|减污|节能|十四五|到?20\d\d|到?\d\d年)"
+ABBREVIATION_CONTEXT = (r"(?:(?<=^)|(?<=[\s，,：:、和与跟及比]))({chars})(?=[\s，,的省市和与跟、]|方案|减污|节能|十四五|到?20\d\d|到?\d\d年|"
+                        r"给了|给没给|定了|写了|提了|这边|那边)")
 #: Two or three abbreviations written together for the regions they join ("川渝两地", "京津冀的"): each
 #: stands for its region; the run must stand alone as a word (same boundaries as a single one); "川 渝" and
 #: "川、渝" are runs too.
@@ -376,6 +377,20 @@ ANAPHOR_INSIDE = re.compile(r"也是(?:这|那)|这几[个项条类种]|同样�
 #: words that ask for several parts at once ("分别", "各是", "哪个高")
 PARTS_CUE = re.compile(r"分别|各自|各是|各为|各要|各有|各提出|各(?=多少|几)|哪个(?:地方|地区|城市|省市|方案|目标|指标)?(?:定得|设得)?(?:更|最)?(?:高|低|多|少|大|小)|谁(?:定得)?(?:更)?(?:高|低|多|少|大|小)|"
                        r"相比|对比|比较|差了?多少|差了?几|相差|差距|(?:是不是|是否)(?:同一个|一样|相同)|一样吗|相同吗")
+#: the question's last sentence asks each of two sides named before how it writes it ("…？两边各咋写的", "…分别怎么说的")
+EACH_WRITES = re.compile(r"[，,？?\s]\s*(?:那)?(?:两边|两份(?:方案)?|两个方案|二者)?(?:分别|各自?)(?:是)?(?:咋|怎么|如何)(?:写|说|讲|表述|规定)"
+                         r"(?:的)?[吗呢]?[？?。]?\s*$")
+#: a side of such a question that asks whether it gives a figure ("B给没给数", "B有没有数")
+ASKS_IF_FIGURE = re.compile(r"(?:给没给|给了没|有没有|有无|定没定)(?:具体)?(?:的)?(?:数字|数|量化目标|量化指标|指标)")
+#: a side that states it gives a figure of something ("A给了泊位数", "A定了2025年的面积数")
+STATES_FIGURE = re.compile(r"(?:给了|定了|给出了|写了)(?P<what>[^，,？?\s]{0,12}?(?:数|量|幅|率|比例|比重|目标|指标))$")
+#: the words naming a plan in a question ("省里的减污降碳方案", "四川十四五节能减排方案城镇绿色节能那条" up to 方案)
+PLAN_NAMED = re.compile(r"[^，,。；;？?！!\s]{0,16}?(?:方案|规划)")
+#: a claim that relates two figures ("…是重庆的两倍还多", "…都在14%上下", "…比B高"), not a requirement of a plan
+FIGURES_RELATED = re.compile(r"[一两二三四五六七八九十几\d]+倍|(?:都|均)在[^，,。？?]{1,12}(?:上下|左右)|差不多|一样|相同|"
+                             r"比[\u4e00-\u9fff]{1,12}(?:高|低|多|少)")
+#: a question that asks each side's figure ("各定的是多少", "分别是多少", "各是多少")
+EACH_FIGURE = re.compile(r"(?:各|分别)[\u4e00-\u9fff]{0,6}?(?:多少|几)")
 #: a question about two named sides that asks of each ("各怎么说", "两边", "都有…吗", "哪个有", "谁给了")
 SIDES_CUE = re.compile(r"分别|各|两边|两地|两份|两个方案|都|谁|哪个|哪份|一样")
 #: "哪个/谁" asking which side has something: asked of one side, whether it has it

@@ -62,6 +62,7 @@ from qa.answer.cues import (
     LISTED_ASK,
     MENTION_GLUE,
     NEGATION,
+    PLAN_NAMED,
     PREMISE_COUNT,
     PREMISE_SHARE,
     QUESTION_NOISE,
@@ -467,22 +468,37 @@ class RefusalPolicy:
             if "crossed" in fits and "named" not in fits:
                 return Refusal("no_figure", prompts.REFUSAL_NO_FIGURE, quote=listing[fits.index("crossed")])
         if analysis.asks_quantity and self.settings.enabled("asked_subject"):
-            subject = asked_subject(analysis.text)
+            # ("省减污降碳方案一共要分批启动几个": the plan's name says which plan, then the item is asked)
+            subject = asked_subject(PLAN_NAMED.sub("", analysis.text) if self.settings.enabled("plan_words")
+                                    else analysis.text)
             wanted = word_bigrams(subject, self._regions())
             if wanted and best_sentence(wanted, texts)[0] < ASKED_SUBJECT_MIN:
                 # "那5000个停车位里，新能源车位占多少": the evidence is about the context the question sets,
                 # and nothing in it about the item asked of
-                return Refusal("no_figure", prompts.REFUSAL_NO_FIGURE)
+                # (what the plan says, in words, of the rest of the question: "港口岸电，B方案泊位数是多少" quotes B's
+                # sentence on 港口岸电)
+                quote = self._words_quote(analysis, texts, subject) if self.settings.enabled("subject_quote") else ""
+                return Refusal("no_figure", prompts.REFUSAL_NO_FIGURE, quote=quote)
         support = self._support()
         if (analysis.asks_quantity and analysis.figure_asked
                 and support.coverage(analysis.text, texts) < self.settings.figure_support_threshold):
-            # what the plan does say about it, in words ("推进充换电基础设施建设"), when a sentence says it
-            wanted = support.content(analysis.text)
-            share, sentence = best_sentence(wanted, [x.text for t in texts for x in split_sentences(t)
-                                                     if not stated_figures(x.text)])
-            quote = sentence if wanted and share >= WORDS_QUOTE_MIN and self.settings.enabled("no_figure_quote") else ""
+            quote = self._words_quote(analysis, texts) if self.settings.enabled("no_figure_quote") else ""
             return Refusal("no_figure", prompts.REFUSAL_NO_FIGURE, quote=quote)
         return None
+
+    def _words_quote(self, analysis: QuestionAnalysis, texts: Sequence[str], absent: str = "") -> str:
+        """What the plan does say about what is asked, in words ("推进充换电基础设施建设"): the evidence sentence
+        without a figure that has ``WORDS_QUOTE_MIN`` of the question's content words (less ``absent``, an item
+        no evidence names); '' when none has."""
+        support = self._support()
+        asked = analysis.text
+        if self.settings.enabled("plan_words"):
+            # (the words naming the plan asked of say which plan, not what: no sentence of it repeats them)
+            asked = PLAN_NAMED.sub(" ", asked)
+        wanted = support.content(asked) - cjk_bigrams(absent)
+        share, sentence = best_sentence(wanted, [x.text for t in texts for x in split_sentences(t)
+                                                 if not stated_figures(x.text)])
+        return sentence if wanted and share >= WORDS_QUOTE_MIN else ""
 
     def which_doc_figure(self, analysis: QuestionAnalysis, texts: Sequence[str]) -> Refusal | None:
         """"哪个文件定了X的量化指标？" where no figure sentence of the retrieved clauses (``texts``) is about X:
