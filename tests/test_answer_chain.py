@@ -2059,19 +2059,6 @@ def test_a_plans_name_is_no_word_of_the_item_asked(fake_service):
         assert policy.before_generation(analysis, Scope(), hits, [text]).quote == ""
 
 
-def test_a_bare_figure_of_a_respectively_listing_belongs_to_the_item_the_question_asks():
-    """``asked_item``: "2.6万吨[1]。" (too short to judge by its own words) for "烟尘、粉尘都给了削减量，噪声源的呢，
-    削减量是多少？" is the figure of another item of the listing: not accepted as the answer."""
-    item = _synthetic_item("到2025年，烟尘、粉尘、油烟和各类异味气体等重点排放物累计削减量分别达到1.5万吨、2.6万吨、3.7万吨和4.8万吨。")
-    q = "烟尘、粉尘都给了削减量，噪声源累计削减量是多少？"
-    assert check_answer("2.6万吨[1]。", [item], q, asked_item=True).refused_no_figure
-    old = check_answer("2.6万吨[1]。", [item], q)  # (the old check: a bare figure is not judged)
-    assert old.citations and not old.extractive and not old.refused_no_figure
-    asked = "烟尘、油烟都给了削减量，粉尘累计削减量是多少？"
-    kept = check_answer("2.6万吨[1]。", [item], asked, asked_item=True)
-    assert kept.citations and not kept.extractive and not kept.refused_no_figure  # the item asked: its own figure
-
-
 def test_an_abbreviation_before_what_its_plan_gives_or_after_a_list_comma_is_the_region(analyzer):
     """"渝给了降幅", "川那边", "、渝方案": the character stands alone as the region; inside a word it does not."""
     assert analyzer.normalise("夜市路灯 渝给了改造盏数 资阳有没有") == "夜市路灯 重庆给了改造盏数 资阳有没有"

@@ -210,7 +210,7 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
                  years: Sequence[str] = (), *, bind_years: bool = True, qualifiers: bool = True,
                  cite_missing: bool = False, meaning: Meaning | None = None, segments: bool = True,
                  respective: bool = True, n_quotes: int = 2, misbound_quote: bool = False,
-                 quote_hint: bool = False, asked_item: bool = False) -> Checked:
+                 quote_hint: bool = False) -> Checked:
     """Check and repair citations; fall back to an extractive answer when the text is not grounded.
     `strip`: names (regions) ignored when comparing the claim's wording with the evidence.
     `years`: the years the question asks about; a figure must be stated for the claim's year (or, when
@@ -247,16 +247,14 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
                 notes.append(f"删除不存在的引用[{n}]")
         claim_years = target_years(claim.text) or set(years)
         asked, bound_years = _strip(question, strip), (claim_years if bind_years else set())
-        chosen = _cover(facts, valid, by_n, norms, claim.text, asked, bound_years, segments, respective,
-                        asked_item=asked_item)
+        chosen = _cover(facts, valid, by_n, norms, claim.text, asked, bound_years, segments, respective)
         if chosen is None:
             missing = next((f for f in facts if not any(_fact_in(f, norms[n]) for n in by_n)), None)
             if missing is not None:
                 notes.append(f"“{missing}”不在任何条款中")
                 return _extractive(items, question, notes, n_quotes, meaning=meaning, hint=hint)
             notes.append(f"“{claim.text[:30]}”中的数字在条款中说的是别的事")
-            if respective and _ASKS_QUANTITY.search(question) and asks_unlisted_item(
-                    facts, _asked_segment(asked) if asked_item else asked, items):
+            if respective and _ASKS_QUANTITY.search(question) and asks_unlisted_item(facts, asked, items):
                 # "畜禽粪污回收率是多少" answered with a figure of "秸秆、农膜…回收率分别达到…": the list has no
                 # figure for what was asked
                 return Checked(raw, [], notes=notes, refused_no_figure=True)
@@ -538,13 +536,6 @@ def asks_unlisted_item(facts: Sequence[str], question: str, items: Sequence[Evid
     return False
 
 
-def _asked_segment(question: str) -> str:
-    """The last segment of ``question`` that asks how much ("…分别完成a、b万吨，那总磷的减排量是多少" → its last
-    segment): what a bare figure must be the figure of; the whole question when no segment asks."""
-    segments = [x for x in re.split(r"[，,；;。？?\s]+", question) if x]
-    return next((x for x in reversed(segments) if _ASKS_QUANTITY.search(x)), question)
-
-
 def _misdated(claim: str, cited: Sequence[EvidenceItem]) -> bool:
     """Does the claim give a target year that the sentence it copies is not dated to (the sentence of the
     cited clauses that shares most of its wording, when it shares most of it)?"""
@@ -563,10 +554,9 @@ def _misdated(claim: str, cited: Sequence[EvidenceItem]) -> bool:
 
 def _in_context(fact: str, claim_tokens: set[str], item: EvidenceItem, claim: str = "", question: str = "",
                 years: set[str] | frozenset[str] = frozenset(), segments: bool = True,
-                respective: bool = True, asked_item: bool = False) -> bool:
+                respective: bool = True) -> bool:
     """Is `fact` stated in `item` in a sentence about what the claim says, and for the claim's year?
-    Years and bodies always pass; the wording check is skipped for claims too short to judge (with
-    ``asked_item``: a figure of a "A、B、C分别…" listing is then bound to the item the question asks of)."""
+    Years and bodies always pass; the wording check is skipped for claims too short to judge."""
     if _YEAR_FACT.match(fact) or not re.match(r"\d", fact):
         return True
     for i, sent in enumerate(item.all_sentences or ()):
@@ -574,9 +564,6 @@ def _in_context(fact: str, claim_tokens: set[str], item: EvidenceItem, claim: st
             continue
         if years and (context := _year_context(item, i)) and not (context & years):
             continue  # the figure is stated for another year
-        if len(claim_tokens) < 4 and asked_item and respective and not respective_binds(fact, _asked_segment(question),
-                                                                                      sent.text):
-            continue  # ("2.53万吨" for "…总磷的减排量是多少": the listing's figure of another item)
         if len(claim_tokens) < 4 or (overlap(claim_tokens, sent.text) >= CONTEXT_MIN
                                      and not _missing_term(claim, sent.text, question)
                                      and (not segments or segment_binds(fact, claim, sent.text))
@@ -609,7 +596,7 @@ def _bind_qualifiers(text: str, facts: Sequence[str], items: Sequence[EvidenceIt
 
 def _cover(facts: Sequence[str], cited: Sequence[int], by_n: dict, norms: dict[int, str],
            claim: str, question: str = "", years: set[str] | frozenset[str] = frozenset(),
-           segments: bool = True, respective: bool = True, asked_item: bool = False) -> list[int] | None:
+           segments: bool = True, respective: bool = True) -> list[int] | None:
     """The fewest evidence items that hold every fact, preferring the ones the model cited.
     None if some fact is in no item at all."""
     if not facts:
@@ -619,7 +606,7 @@ def _cover(facts: Sequence[str], cited: Sequence[int], by_n: dict, norms: dict[i
     def holds(f: str, n: int) -> bool:
         if not _fact_in(f, norms[n]):
             return False
-        if _in_context(f, toks, by_n[n], claim, question, years, segments, respective, asked_item):
+        if _in_context(f, toks, by_n[n], claim, question, years, segments, respective):
             return True
         # "A和B，2025年A稳定在90%以上": a claim that first restates the question is judged by the words that
         # state the figure (its own comma-separated piece, with the pieces before it while it names too little)
