@@ -346,9 +346,11 @@ class QuestionAnalyzer:
         return self._side_parts(text) or self._sub_questions(text)
 
     def _stated_parts(self, text: str) -> list[QuestionPart]:
-        """"X这块，A方案给了N，B方案给没给数？两边各咋写的": two sides, each named in a statement or question of its
-        own, then asked both how they write it: each part is the topic before the sides, that side's words, and
-        how it is written."""
+        """"X这块，A方案给了泊位数，B方案给没给数？两边各咋写的": two sides, each named in a statement or question of
+        its own, then both asked how they write it: each part is the topic before the sides with that side's own
+        question — the figure a side says it gives ("A泊位数是多少？"), for the side asked whether it gives one the
+        figure the other gives ("B泊位数是多少？", answered "no figure" with what B says in words when it gives none),
+        a question of its own as asked, else how it writes the topic."""
         tail = cues.EACH_WRITES.search(text) if self.use_stated else None
         if not tail:
             return []
