@@ -359,11 +359,12 @@ class QuestionAnalyzer:
         if len(sides) != 2 or sides[0] == 0 and len(segments) == 2:
             return []
         topic = "，".join(segments[:sides[0]])
-        stated = [m.group("what") for k in sides if (m := cues.STATES_FIGURE.search(segments[k]))]
+        states_of = {k: cues.STATES_FIGURE.search(segments[k]) for k in sides}
+        stated = [m.group("what") for m in states_of.values() if m]
         parts = []
         for k in sides:
-            side = segments[k]
-            asks, states = cues.ASKS_IF_FIGURE.search(side), cues.STATES_FIGURE.search(side)
+            side, states = segments[k], states_of[k]
+            asks = cues.ASKS_IF_FIGURE.search(side)
             if asks:  # "B给没给数": the figure the other side gives, asked of B
                 ask = f"{side[:asks.start()]}{stated[0] if stated else '给的数'}是多少？"
             elif states:  # "A给了泊位数": A's figure
