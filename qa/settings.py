@@ -104,6 +104,11 @@ class Settings:
         0.75, "For '有没有提到X': minimum share of X's words that one sentence of the documents in scope must "
         "hold for X to count as mentioned (the whole documents are searched)."
     )
+    mention_meaning_threshold: float = _f(
+        0.88, "For '有没有提到X' where X is not written as such: minimum meaning similarity (the retrieval "
+        "embedder) of X to an evidence sentence that holds every word of X the documents use, for X to count as "
+        "said in other words ('在房顶上装光伏' by '推广屋顶光伏发电系统'; fitted on eval/dev.jsonl)."
+    )
     align_threshold: float = _f(
         0.58, "上下级对照: minimum score (meaning + shared wording + heading + position) for a clause's best "
         "candidate in another document to count as its counterpart; below it the clause has none there "
@@ -121,7 +126,7 @@ class Settings:
     )
     ablate: str = _f(
         "", "Comma-separated answering mechanisms to switch off, for ablation runs (qa eval): script, preamble, "
-        "translate, glossary, follow_context, follow_clause, place_figure, premise_modality, premise_roles, acronyms, which_doc_figure, listed_items, asked_subject, mention_weight, described_parts, place_kind, when_binding, parts, cards, which_doc, year_binding, segment_binding, respective, figure_relevance, qualifiers, premise, premise_figures, premise_polarity, premise_year_sentence, best_sentence, benchmark_level, mention_alternatives, side_parts, which_doc_absent, mention_cited, unit_binding, figure_relevance_any, premise_assist, asked_year, mention_apart, premise_ban, part_tails, quoted_subject, postscript, follow_parts, translated_year, rate_name, unnamed_members, follow_region, members_absent, echoed_figure, members_any_kind, card_gaps, measure_basis, mention_heading, premise_holder, premise_share, region_cited, every_item, every_quote, letter_first, asked_sentence_year, mention_given, said_tail, date_segment, mention_scope, premise_places, deciding_meaning, part_years, mention_glue, echoed_unit, figure_wording, listed_asks, quoted_title, follow_document, part_scope, value_part, premise_frequency, excluded_source, same_clause, part_quote, premise_number, mention_deictic, quote_hint, entity_word, carried_term, premise_then, premise_crossed, context_source, likened_term, crossed_indicator, premise_quoted, occurrences, stated_sides, plan_words, subject_quote, hearsay_figures, "
+        "translate, glossary, follow_context, follow_clause, place_figure, premise_modality, premise_roles, acronyms, which_doc_figure, listed_items, asked_subject, mention_weight, described_parts, place_kind, when_binding, parts, cards, which_doc, year_binding, segment_binding, respective, figure_relevance, qualifiers, premise, premise_figures, premise_polarity, premise_year_sentence, best_sentence, benchmark_level, mention_alternatives, side_parts, which_doc_absent, mention_cited, unit_binding, figure_relevance_any, premise_assist, asked_year, mention_apart, premise_ban, part_tails, quoted_subject, postscript, follow_parts, translated_year, rate_name, unnamed_members, follow_region, members_absent, echoed_figure, members_any_kind, card_gaps, measure_basis, mention_heading, premise_holder, premise_share, region_cited, every_item, every_quote, letter_first, asked_sentence_year, mention_given, said_tail, date_segment, mention_scope, premise_places, deciding_meaning, part_years, mention_glue, echoed_unit, figure_wording, listed_asks, quoted_title, follow_document, part_scope, value_part, premise_frequency, excluded_source, same_clause, part_quote, premise_number, mention_deictic, quote_hint, entity_word, carried_term, premise_then, premise_crossed, context_source, likened_term, crossed_indicator, premise_quoted, occurrences, stated_sides, plan_words, subject_quote, hearsay_figures, colon_head, mention_meaning, premise_comma, asked_coverage, side_tail, uncited_copy, "
         "question_figures, no_figure_quote, entity_answer, who_topic, mention, figure_answer, meaning, restatement, empty_answer, comparison, alignment, source_sentence. Empty = all on (the product)."
     )
 

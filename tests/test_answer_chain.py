@@ -1909,7 +1909,7 @@ def test_what_a_plan_is_said_to_do_before_a_question_beginning_with_na_is_a_prem
     """``premise_then``: "某方案要X，那…" and "某方案规定X 那…" (a space for the comma) assert X."""
     assert premise("某市方案要在老城区开展夜市亮化试点，那试点摊位怎么申请？") == "在老城区开展夜市亮化试点"
     assert premise("某市方案规定夜市路灯一律晚上十点关闭 那延时营业的摊点咋办") == "夜市路灯一律晚上十点关闭"
-    assert premise("某市方案规定夜市路灯一律晚上十点关闭 那延时营业的摊点咋办", then=False) == ""
+    assert premise("某市方案规定夜市路灯一律晚上十点关闭 那延时营业的摊点咋办", then=False, comma=False) == ""
     assert premise("某市方案 夜市路灯改造 那哪几个街区先改") == ""  # the plan is said to do nothing
     assert premise("某市方案要改造多少盏路灯，那夜市呢") == ""  # a question, not a statement
     off = QuestionAnalyzer(ALIASES, off={"premise_then"})
@@ -2077,3 +2077,81 @@ def test_a_claimed_relation_between_figures_with_each_figure_asked_is_no_premise
     assert analyzer.analyse("有人说雅安方案要求夜市路灯全部换成LED，那各街区分别要换多少盏？").premise != ""
     off = QuestionAnalyzer(ALIASES, off={"hearsay_figures"})
     assert off.analyse("有人说雅安的路灯节能率目标是四川的两倍还多，两份方案各定的是多少？").premise != ""
+
+
+def test_the_words_before_a_colon_that_ask_nothing_are_no_part_of_the_first_question(analyzer):
+    # "某方案两头各挑一个2025年指标：A要建多少？B要到多少？": the head says how the questions were picked; the
+    # first question is asked like the second, of the head's plan and year, not with the head's topic words
+    a = analyzer.analyse("四川省夜市照明方案路灯、广告牌两头各挑一个2025年硬指标：路灯要改造多少盏？广告牌亮化率要到多少？")
+    assert [p.text for p in a.parts] == ["四川省夜市照明方案2025年路灯要改造多少盏？",
+                                         "四川省夜市照明方案2025年广告牌亮化率要到多少？"]
+    assert a.parts[0].label == "路灯要改造多少盏？"
+    # a head that asks a question itself stays with the first question
+    b = analyzer.analyse("四川省夜市照明方案路灯改造有哪些要求：要改造多少盏？广告牌亮化率要到多少？")
+    assert b.parts[0].text.startswith("四川省夜市照明方案路灯改造有哪些要求")
+    plain = QuestionAnalyzer(analyzer.aliases, off={"colon_head"})
+    c = plain.analyse("四川省夜市照明方案路灯、广告牌两头各挑一个2025年硬指标：路灯要改造多少盏？广告牌亮化率要到多少？")
+    assert "两头各挑一个" in c.parts[0].text
+
+
+def test_a_term_said_in_the_plans_own_words_is_mentioned_when_it_means_the_same(fake_service):
+    from qa.answer.policy import RefusalPolicy
+    from qa.answer.support import FigureSupport
+
+    texts = ["推进夜市街区照明改造，加快推广路灯节能灯具替换，开展照明定额管理。", "加强广告牌亮化时段管理。"] + [
+        f"第{n}项其他任务按计划推进。" for n in range(10)]
+
+    def meaning(term, sentences):  # (a made-up embedder: 换灯 and 灯具替换 mean the same)
+        return [0.93 if "灯具替换" in x else 0.80 for x in sentences]
+
+    def policy(ablate: str, similar=meaning) -> RefusalPolicy:
+        settings = fake_service.answerer.settings.replace(ablate=ablate)
+        return RefusalPolicy(settings, lambda: FigureSupport(texts), lambda: [], lambda ids: texts, meaning=similar)
+
+    # "路灯换灯": 换灯 is the user's word (no document has it); 路灯, the plan's word, is in the sentence that means it
+    assert "灯具替换" in policy("").reworded("给路灯换灯", texts)
+    assert policy("mention_meaning").reworded("给路灯换灯", texts) == ""
+    # a sentence that does not hold every plan word of the term, or does not mean it, says nothing of it
+    assert policy("").reworded("给广告牌路灯换灯", texts) == ""
+    assert policy("", similar=lambda t, ss: [0.80 for _ in ss]).reworded("给路灯换灯", texts) == ""
+    assert policy("").reworded("给PUE路灯换灯", texts) == ""  # (an acronym no sentence has)
+
+
+def test_the_statement_after_a_verb_that_ends_its_segment_is_a_premise():
+    """``premise_comma``: "某方案规定，X，Y？" and "某方案规定X Y几年" (a space for the comma) assert X."""
+    assert premise("某市方案规定，没完成亮灯任务的街区要被通报批评，一般通报几次？") == "没完成亮灯任务的街区要被通报批评"
+    assert premise("某市方案规定夜市路灯改造财政全额补贴 补贴期限几年") == "夜市路灯改造财政全额补贴"
+    assert premise("夜市照明 某市方案和某县方案 各要求改到几级 有没有年份") == ""  # (a claim that asks is none)
+    assert premise("某市方案规定，没完成亮灯任务的街区要被通报批评，一般通报几次？", comma=False) == ""
+    off = QuestionAnalyzer(ALIASES, off={"premise_comma"})
+    assert off.analyse("雅安方案规定夜市路灯改造财政全额补贴 补贴期限几年").premise == ""
+
+
+def test_a_later_question_that_names_a_side_is_no_part_of_either_side(analyzer):
+    # "X，A方案和B方案各是怎么写的？B是不是比A多一项？": each side is asked in its own scope; the comparison, which
+    # names both, would put the other side's document in each side's scope
+    q = "夜市路灯要纳入哪些考核，雅安方案和资阳方案各是怎么写的？资阳是不是比雅安多一项？"
+    a = analyzer.analyse(q)
+    assert [p.text for p in a.parts] == ["夜市路灯要纳入哪些考核，雅安方案是怎么写的？", "夜市路灯要纳入哪些考核，资阳方案是怎么写的？"]
+    plain = QuestionAnalyzer(analyzer.aliases, off={"side_tail"})
+    assert all("多一项" in p.text for p in plain.analyse(q).parts)
+
+
+def test_quoted_figures_must_cover_what_the_last_segment_asks_not_only_the_context(fake_service, monkeypatch):
+    # "…路灯、广告牌的改造量都给了 那景观灯要改多少盏": the quoted sentence's figures are the context's items
+    from qa.answer.support import FigureSupport
+
+    texts = ["到2025年，全市路灯改造1.2万盏、广告牌改造3000块。", "推进景观灯节能管理。"] + [
+        f"第{n}项其他任务按计划推进。" for n in range(10)]
+    answerer = fake_service.answerer
+    monkeypatch.setattr(answerer, "_support", lambda: FigureSupport(texts))
+    quoted = "以下为文件原文摘录：\n《某方案》（一）：到2025年，全市路灯改造1.2万盏、广告牌改造3000块。[1]"
+    q = "某方案路灯改造、广告牌改造的数都给了 那景观灯节能管理要覆盖多少处"
+    with switched_off(answerer, "asked_coverage"):
+        plain = answerer._quoted_coverage(q, quoted)
+    assert answerer._quoted_coverage(q, quoted) < answerer.settings.figure_support_threshold <= plain
+    # a last segment that names only a side ("…，雅安定了多少") asks no item of its own: the whole question counts
+    side = "路灯改造，雅安定了多少"
+    with switched_off(answerer, "asked_coverage"):
+        plain = answerer._quoted_coverage(side, quoted)
+    assert answerer._quoted_coverage(side, quoted) == pytest.approx(plain)

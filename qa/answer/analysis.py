@@ -117,7 +117,7 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "parts", "described_parts", "
                              "measure_basis", "mention_given", "said_tail", "part_years", "listed_asks",
                              "quoted_title", "part_scope", "value_part", "excluded_source", "premise_number",
                              "mention_deictic", "premise_then", "context_source", "likened_term", "stated_sides",
-                             "hearsay_figures")
+                             "hearsay_figures", "colon_head", "premise_comma", "side_tail")
 
 
 class QuestionAnalyzer:
@@ -136,6 +136,9 @@ class QuestionAnalyzer:
         self.use_sides = "side_parts" not in off  # two named sides asked of each in words no other split reads
         self.use_hearsay = "hearsay_figures" not in off  # "有人说A是B的两倍，各定的是多少": the figures asked, no premise
         self.use_stated = "stated_sides" not in off  # "X，A给了N，B给没给数？两边各咋写的": each side's statement a part
+        self.use_premise_comma = "premise_comma" not in off  # "某方案规定，X，Y？" / "某方案规定X Y几年": X is asserted
+        self.use_side_tail = "side_tail" not in off  # "A和B各怎么写的？B是不是比A多一项？": the comparison is no side's
+        self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
         self.use_tails = "part_tails" not in off  # a sentence after the question that only compares, or asks where, is no part
         self.use_postscript = "postscript" not in off  # a statement about the asker after the question is no part
         self.use_measure_basis = "measure_basis" not in off  # "下达指标以什么为依据" asks the body, not the card
@@ -285,7 +288,7 @@ class QuestionAnalyzer:
         regions = tuple(dict.fromkeys(r for _, _, r in self.region_mentions(scoped)))
         years = tuple(dict.fromkeys(cues.YEAR.findall(text)))
         periods = tuple(dict.fromkeys(cues.PERIOD.findall(text)))
-        asserted = premise(text, then=self.use_premise_then)  # a question built on a premise is answered (or refused) as a whole
+        asserted = premise(text, then=self.use_premise_then, comma=self.use_premise_comma)  # a question built on a premise is answered (or refused) as a whole
         if asserted and self.use_hearsay and cues.FIGURES_RELATED.search(asserted) and cues.EACH_FIGURE.search(text):
             # "有人说雅安的X目标是重庆的两倍还多，两份各定的是多少？": a relation between figures someone claims,
             # and each figure asked to check it: the figures answer it (the claim is no requirement of a plan), and
@@ -329,7 +332,7 @@ class QuestionAnalyzer:
         by_region = self._listed_parts(text, [(s, e, text[s:e]) for s, e, _ in self.region_mentions(text)],
                                        distinct=lambda label: self.aliases.get(label, label))
         if by_region:
-            return by_region
+            return self._own_sides(by_region)
         years = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"(?<!\d)20\d\d\s*年", text)]
         by_than = self._than_parts(text)
         if by_than:
@@ -342,8 +345,25 @@ class QuestionAnalyzer:
             return by_listed
         by_item = self._conjunct_parts(text)
         if by_item:
-            return by_item
-        return self._side_parts(text) or self._sub_questions(text)
+            return self._own_sides(by_item)
+        return self._own_sides(self._side_parts(text)) or self._sub_questions(text)
+
+    def _own_sides(self, parts: list[QuestionPart]) -> list[QuestionPart]:
+        """"…，A方案和B方案各是怎么写的？B是不是比A多一项？": a later question in a side's part that names a region
+        compares the sides; each side is asked (and retrieved) in its own scope, without it."""
+        if not self.use_side_tail:
+            return parts
+        def regions(text: str) -> set[str]:
+            return {self.aliases.get(name, name) for _, _, name in self.region_mentions(text)}
+
+        out = []
+        for part in parts:
+            own = regions(part.label)
+            asks = [x for x in re.split(r"(?<=[？?])", part.text) if x.strip()]
+            # (a later question of its own side only, "…哪几份有？雅安提了没", is the side's question)
+            kept = "".join(asks[:1] + [x for x in asks[1:] if not own or regions(x) <= own])
+            out.append(QuestionPart(kept, part.label) if kept != part.text else part)
+        return out
 
     def _stated_parts(self, text: str) -> list[QuestionPart]:
         """"X这块，A方案给了泊位数，B方案给没给数？两边各咋写的": two sides, each named in a statement or question of
@@ -604,15 +624,34 @@ class QuestionAnalyzer:
             years = None  # (which of the first question's years a later one means is not said)
         out = []
         for i, piece in enumerate(pieces):
-            q = piece
+            q = label = piece
+            if not i and self.use_colon_head and (head := self._colon_head(piece, lead)):
+                # "某方案交通、建筑两头各挑一个2025年指标：A要建多少？B？": the words before the colon say how the
+                # questions are chosen, not what A is; A is asked where the later questions are (the lead, the year)
+                asked = piece[len(head):]
+                year = years.group(0) if years and not cues.YEAR.search(asked) and answer_type(asked) == "figure" else ""
+                q, label = f"{lead}{year}{asked}", asked
             if i and lead and not self.region_mentions(q) and not cues.PROVINCE_WORD.search(q):
                 if self.use_part_scope and not cues.DOCUMENT_NUMBER_REF.search(q):
                     q = cues.DOCUMENT_DEICTIC.sub("", q)  # "这份函主送谁" after "X号那份函…": of X号那份函
                 q = f"{lead}{q}"
             if i and years and not cues.YEAR.search(q) and answer_type(q) == "figure":
                 q = f"{years.group(0)}{q}" if not lead else q.replace(lead, f"{lead}{years.group(0)}", 1)
-            out.append(QuestionPart(q, piece))
+            out.append(QuestionPart(q, label))
         return out
+
+    @staticmethod
+    def _colon_head(first: str, lead: str) -> str:
+        """The head of the first of several questions, up to its colon, when it asks nothing itself
+        ("某方案交通、建筑两头各挑一个2025年指标："); "" when there is none or it names no document or region the
+        later questions take (without one, what the head names is all that scopes the first question)."""
+        colon = re.search(r"[：:]", first)
+        if not colon or not lead or lead not in first[:colon.start()]:
+            return ""
+        head, asked = first[:colon.end()], first[colon.end():]
+        if cues.QUESTION_CUE.search(head.replace(lead, "")) or not cues.STRONG_QUESTION.search(asked):
+            return ""
+        return head
 
     @staticmethod
     def _part_scope(first: str, lead: str) -> str:
@@ -845,15 +884,17 @@ def _glossed(term: str) -> str:
     return term
 
 
-def premise(text: str, then: bool = True) -> str:
+def premise(text: str, then: bool = True, comma: bool = True) -> str:
     """The requirement a question asserts before asking about it ("方案要求全部关停X，名单怎么定的？",
     "方案不是要求X吗？为什么…"). ``then``: a statement about a plan that a question beginning with 那 follows
-    ("某方案要在X开展Y，那…", "某方案规定X 那…", a space standing for the comma) is asserted."""
+    ("某方案要在X开展Y，那…", "某方案规定X 那…", a space standing for the comma) is asserted. ``comma``: the statement
+    after a verb that ends its segment ("某方案规定，X，Y？") is asserted, and a space before the last question
+    stands for a comma ("某方案规定X Y几年")."""
     rhetorical = cues.RHETORICAL_PREMISE.search(text)
     if rhetorical:
         return rhetorical.group(1).strip(" ，,")
     # ("X是市林业局牵头的吧？…": a statement put as a tag question is asserted, like one before a comma)
-    split = r"[，,；;]|—+|(?<=吧)[？?]" + (r"|\s+(?=那)" if then else "")
+    split = r"[，,；;]|—+|(?<=吧)[？?]" + (r"|\s+(?=那)" if then else "") + (r"|\s+(?=\S)" if comma else "")
     segments = [re.sub(r"(?<=的)吧$", "", s) for s in re.split(split, text) if s.strip()]
     if len(segments) < 2:
         return ""
@@ -879,6 +920,10 @@ def premise(text: str, then: bool = True) -> str:
         m = cues.PREMISE_VERB.search(seg)
         if m and not cues.QUESTION_WORD.search(seg):
             claim = seg[m.end():].strip()
+            if comma and not claim and i + 1 < len(segments) - 1 and not cues.QUESTION_WORD.search(segments[i + 1]):
+                claim = segments[i + 1].strip()  # ("某方案规定，没完成任务的要被限批，一般限批多久")
+            if comma and cues.QUESTION_CUE.search(claim):
+                continue  # ("各要求淘汰到国几": a claim that asks is no claim)
             if len(claim) >= 4 and not claim.startswith("的"):  # "文件里说的那个X" names X, asserts nothing
                 return claim
     return ""

@@ -100,6 +100,7 @@ from qa.answer.policy import (
     ASKED_SUBJECT_MIN,
     Refusal,
     RefusalPolicy,
+    asked_subject,
     asked_year,
     best_sentence,
     sentence_years,
@@ -236,7 +237,7 @@ class Answerer:
         self._alias_cache: tuple[object, dict[str, str], QuestionAnalyzer] | None = None
         self._card_cache: tuple[object, dict[str, DocumentCard]] | None = None
         self._compare = None  # qa.compare.service.CompareService, built on the first comparison question
-        self.policy = RefusalPolicy(settings, self._support, self._regions, self._document_texts)
+        self.policy = RefusalPolicy(settings, self._support, self._regions, self._document_texts, meaning=self._meaning)
 
     # ------------------------------------------------------------------ index-derived state
     def _aliases(self) -> tuple[dict[str, str], QuestionAnalyzer]:
@@ -454,6 +455,11 @@ class Answerer:
                 yield StreamEvent("answer", answer=self._refusal(question, standalone, refusal, hits, scope,
                                                                  Timings(**timings, total_ms=total)))
                 return
+            reworded = self._reworded_answer(question, analysis, scope, hits, evidence_hits, timings, t0)
+            if reworded is not None:
+                yield StreamEvent("token", reworded.text)
+                yield StreamEvent("answer", answer=reworded)
+                return
         every = self._every_item(analysis) and self.settings.enabled("every_item")
         items = build_evidence(standalone, evidence_hits, self.retriever.unit, self.settings.evidence_chars,
                                keep_best=self.settings.enabled("best_sentence"),
@@ -651,6 +657,34 @@ class Answerer:
         return Answer(question=question, text=table.text, citations=tuple(table.citations), hits=tuple(hits),
                       extractive=True, rewritten_question=analysis.text, scope=scope,
                       notes=(prompts.ALIGNMENT_NOTE,), timings=t)
+
+    def _reworded_answer(self, question: str, analysis: QuestionAnalysis, scope: Scope, hits: Sequence[Hit],
+                         evidence_hits: Sequence[Hit], timings: dict, t0: float) -> Answer | None:
+        """"有没有提到在房顶上装光伏": no document in scope writes the term, but an evidence sentence says it in the
+        plan's words (``RefusalPolicy.reworded``): yes, with that sentence (a yes or a no is as good as the sentence
+        that decides it, and the model, not finding the user's words, tends to say no)."""
+        term = analysis.mention_term
+        if not (term and analysis.answer_type == "yesno" and self.settings.enabled("mention_meaning")):
+            return None
+        sentence = self.policy.reworded(term, [self._unit_text(h) for h in evidence_hits])
+        if not sentence or self.policy.not_mentioned(term, scope) is None:
+            return None  # (written as such: the usual answer, from the model)
+        for hit in evidence_hits:
+            unit = self.retriever.unit(hit.chunk.doc_id, hit.chunk.label)
+            if unit is None:
+                continue
+            found = next((x for x in split_sentences(unit["text"], unit.get("start", 0)) if x.text == sentence), None)
+            if found is None:
+                continue
+            chunk = hit.chunk
+            citation = Citation(1, chunk.doc_title, chunk.label, found.text, chunk.chunk_id, chunk.doc_id,
+                                found.start, found.end)
+            text = prompts.REWORDED_ANSWER.format(term=term, title=chunk.doc_title, label=chunk.label,
+                                                  quote=found.text)
+            t = Timings(**timings, total_ms=(time.perf_counter() - t0) * 1000)
+            return Answer(question=question, text=text, citations=(citation,), hits=tuple(hits), extractive=True,
+                          rewritten_question=analysis.text, scope=scope, notes=(prompts.REWORDED_NOTE,), timings=t)
+        return None
 
     def _term_answer(self, question: str, term: str, scope: Scope, hits: Sequence[Hit], timings: dict,
                      t0: float, prefix: str = prompts.WHICH_DOC_PREFIX, loose: bool = False) -> Answer | None:
@@ -892,6 +926,19 @@ class Answerer:
                 return True
         return False
 
+    def _quoted_coverage(self, question: str, extractive_text: str) -> float:
+        """How much of a how-much question the figure sentences an extractive answer quotes cover; with
+        ``asked_coverage``, also of what its last segment asks the figure of, when earlier segments set the context
+        ("…COD、氨氮的减排量都给了 那颗粒物要减多少万吨": the quoted figures cover the context, not 颗粒物)."""
+        texts = [_MARK.sub("", extractive_text)]
+        covered = self._support().coverage(question, texts)
+        subject = asked_subject(question) if self.settings.enabled("asked_coverage") else ""
+        for name in sorted(self._regions(), key=len, reverse=True):  # ("…，重庆定了多少": a side, no item)
+            subject = subject.replace(name, "")
+        if not word_bigrams(subject):
+            return covered
+        return min(covered, self._support().coverage(subject, texts))
+
     def _unquantified_subject(self, question: str, extractive_text: str) -> str:
         """Of the sentences an extractive answer quotes for a how-much question: the one about what is asked
         when it states no figure and shares ``QUOTED_SUBJECT_MARGIN`` more of the question's
@@ -1069,7 +1116,7 @@ class Answerer:
                                 # (one side of "A和B各是多少": the model's figure of another year or item is
                                 # replaced by the side's sentence that gives one for the year asked)
                                 misbound_quote=in_part and s.enabled("part_quote"),
-                                quote_hint=s.enabled("quote_hint"))
+                                quote_hint=s.enabled("quote_hint"), uncited_copy=s.enabled("uncited_copy"))
                    if s.grounding else unchecked(raw, items))
         total = (time.perf_counter() - t0) * 1000
         t = Timings(**timings, total_ms=total)
@@ -1140,8 +1187,7 @@ class Answerer:
             if not checked.extractive:
                 checked = extractive(items, standalone, [*checked.notes, "问的是数字，回答没有给出数字"], meaning)
         if (s.grounding and s.enabled("figure_answer") and analysis.asks_quantity and checked.extractive
-                and self._support().coverage(standalone, [_MARK.sub("", checked.text)])
-                < s.figure_support_threshold):
+                and self._quoted_coverage(standalone, checked.text) < s.figure_support_threshold):
             # the quotes that replaced the model's figure state figures about something else
             quote = self._qualitative_quote(analysis, items, words_only=True)
             if not analysis.figure_asked and quote:

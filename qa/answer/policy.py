@@ -332,11 +332,14 @@ def wider_scope(claim: str, sentence: str) -> bool:
 
 class RefusalPolicy:
     def __init__(self, settings: Settings, support: Callable[[], FigureSupport], regions: Callable[[], list[str]],
-                 document_texts: Callable[[Sequence[str]], list[str]]) -> None:
+                 document_texts: Callable[[Sequence[str]], list[str]],
+                 meaning: Callable[[str, Sequence[str]], list[float]] | None = None) -> None:
         self.settings = settings
         self._support = support
         self._regions = regions
         self._document_texts = document_texts  # doc ids (empty = all) -> their clause texts
+        self._meaning = meaning  # (text, sentences) -> each sentence's similarity to it (the retrieval embedder)
+        self._reworded: dict[tuple[str, tuple[str, ...]], str] = {}
 
     def before_generation(self, analysis: QuestionAnalysis, scope: Scope, hits: Sequence[Hit],
                           texts: Sequence[str]) -> Refusal | None:
@@ -381,7 +384,7 @@ class RefusalPolicy:
             return Refusal("year_not_covered", prompts.REFUSAL_MISSING_FIGURE.format(names="、".join(years)))
         if analysis.mention_term and self.settings.enabled("mention"):
             refusal = self.not_mentioned(analysis.mention_term, scope)
-            if refusal is not None:
+            if refusal is not None and not self.reworded(analysis.mention_term, texts):
                 return refusal
         if analysis.premise and self.settings.enabled("premise"):
             wanted = content_bigrams(analysis.premise, self._regions())
@@ -508,6 +511,32 @@ class RefusalPolicy:
         if texts and self._support().coverage(analysis.text, texts) >= self.settings.figure_support_threshold:
             return None
         return Refusal("no_figure", prompts.REFUSAL_NO_FIGURE)
+
+    def reworded(self, term: str, texts: Sequence[str]) -> str:
+        """The evidence sentence that says ``term`` in other words ("在房顶上装光伏" by "…加快推广屋顶光伏发电系统…"):
+        it holds every word of the term that the documents use (the user's own words, 房顶, weigh nothing, as in
+        ``mention_weight``) and means the same to the embedder (``mention_meaning_threshold``); "" if none."""
+        if not (self._meaning and self.settings.enabled("mention_meaning")):
+            return ""
+        key = (term, tuple(texts))
+        if key not in self._reworded:
+            self._reworded[key] = self._find_reworded(term, texts)
+        return self._reworded[key]
+
+    def _find_reworded(self, term: str, texts: Sequence[str]) -> str:
+        flat = normalize_answer("".join(texts))
+        if missing_acronyms(term, flat):
+            return ""  # (an acronym is one word: "PUE" is said by no sentence without it)
+        support = self._support()
+        known = {b for b in content_bigrams(re.sub(r"的", "", term), self._regions()) if support.df.get(b)}
+        if not known:
+            return ""
+        holding = [x.text for t in texts for x in split_sentences(t) if known <= content_bigrams(x.text)]
+        if not holding:
+            return ""
+        scores = self._meaning(term, holding)
+        best = max(range(len(holding)), key=scores.__getitem__)
+        return holding[best] if scores[best] >= self.settings.mention_meaning_threshold else ""
 
     def not_mentioned(self, term: str, scope: Scope) -> Refusal | None:
         """"有没有提到X": refused when the scoped documents do not mention X (nor any one of "A还是B")."""

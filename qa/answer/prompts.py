@@ -79,6 +79,9 @@ TURN_SOURCES = "（依据：{clauses}）"
 WHICH_DOC_PREFIX = "以下文件的条款说到了这一内容："
 #: A yes to "有没有提到X", with the sentences that write X
 MENTIONED_PREFIX = "有，文件中提到了“{term}”："
+#: "有没有提到X" where the plan says X in its own words
+REWORDED_ANSWER = "有。文件没有用“{term}”这个说法，相关表述是：\n《{title}》{label}：{quote}[1]"
+REWORDED_NOTE = "问题的说法在文件中没有原文，据意思相近且用词吻合的句子作答"
 #: "X出现在哪几处": every clause that names X, one sentence each (the count is of clauses)
 OCCURRENCES_HEADER = "“{term}”在以下{n}条中出现（每条引一句原文）："
 
