@@ -2155,3 +2155,4 @@ def test_quoted_figures_must_cover_what_the_last_segment_asks_not_only_the_conte
     with switched_off(answerer, "asked_coverage"):
         plain = answerer._quoted_coverage(side, quoted)
     assert answerer._quoted_coverage(side, quoted) == pytest.approx(plain)
+

@@ -44,9 +44,6 @@ _BODY = re.compile(r"(?:省|市|区|县|国家)[\u4e00-\u9fff]{1,12}?(?:委员�
 #: a sentence without figures is re-cited to another clause when that clause covers at least this share of
 #: its wording, and this much more than the clause the model cited (fitted on eval/dev.jsonl)
 _RECITE_MIN = 0.4
-#: share of an uncited sentence's words its clause must hold for the sentence to count as copied from it
-#: (``uncited_copy``; set, not fitted: four words in five)
-COPY_MIN = 0.8
 _RECITE_MARGIN = 0.2
 
 
@@ -213,7 +210,7 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
                  years: Sequence[str] = (), *, bind_years: bool = True, qualifiers: bool = True,
                  cite_missing: bool = False, meaning: Meaning | None = None, segments: bool = True,
                  respective: bool = True, n_quotes: int = 2, misbound_quote: bool = False,
-                 quote_hint: bool = False, uncited_copy: bool = False) -> Checked:
+                 quote_hint: bool = False) -> Checked:
     """Check and repair citations; fall back to an extractive answer when the text is not grounded.
     `strip`: names (regions) ignored when comparing the claim's wording with the evidence.
     `years`: the years the question asks about; a figure must be stated for the claim's year (or, when
@@ -230,8 +227,6 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
     `quote_hint`: when the answer is replaced by quotes, a sentence the model's answer copies a phrase of
     (:data:`HINT_MIN_CHARS` characters or more) is preferred among the sentences of the clause the quotes come
     from: the rejected answer still shows where in it the model read."""
-    # `uncited_copy`: an answer that writes no [n] but whose every sentence without a figure or body copies its clause
-    # (:data:`COPY_MIN` of its words) is cited from those clauses, as one whose figures were all found is
     by_n = {it.n: it for it in items}
     norms = {it.n: normalize_answer(it.clause_text) for it in items}
     vocab = known_bodies(items)
@@ -242,7 +237,6 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
     if any(m in all_text for m in MODEL_REFUSAL_MARKERS) and not figures(all_text):
         return Checked(raw, [], refused_by_model=True, notes=["模型表示条款中没有答案"])
     final: list[tuple[_Claim, list[int], list[str]]] = []
-    copied: list[bool] = []  # (per facts-less claim: does it copy the clause it is cited from)
     for claim in claims:
         if not claim.text:
             continue
@@ -300,12 +294,9 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
                 elif len(claim.text) > 12 and support and max(support.values()) < 0.15:
                     notes.append(f"删除无依据的句子：{claim.text[:20]}")
                     continue
-            copied.append(bool(chosen) and max(support[n] for n in chosen) >= COPY_MIN)
         final.append((claim, chosen, facts))
     uncited = not any(c.cited for c in claims)
-    worded_copies = uncited_copy and all(copied)
-    if not any(ch for _, ch, _ in final) or (uncited and (cite_missing or not (
-            all(f for _, _, f in final) or worded_copies))):
+    if not any(ch for _, ch, _ in final) or (uncited and (cite_missing or not all(f for _, _, f in final))):
         notes.append("回答没有引用任何条款")
         return _extractive(items, question, notes, n_quotes, meaning=meaning, hint=hint)
     if uncited:

@@ -1116,7 +1116,7 @@ class Answerer:
                                 # (one side of "A和B各是多少": the model's figure of another year or item is
                                 # replaced by the side's sentence that gives one for the year asked)
                                 misbound_quote=in_part and s.enabled("part_quote"),
-                                quote_hint=s.enabled("quote_hint"), uncited_copy=s.enabled("uncited_copy"))
+                                quote_hint=s.enabled("quote_hint"))
                    if s.grounding else unchecked(raw, items))
         total = (time.perf_counter() - t0) * 1000
         t = Timings(**timings, total_ms=total)
