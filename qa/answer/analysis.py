@@ -349,10 +349,11 @@ class QuestionAnalyzer:
         return self._own_sides(self._side_parts(text)) or self._sub_questions(text)
 
     def _own_sides(self, parts: list[QuestionPart]) -> list[QuestionPart]:
-        """"…，A方案和B方案各是怎么写的？B是不是比A多一项？": a later question in a side's part that names a region
-        compares the sides; each side is asked (and retrieved) in its own scope, without it."""
+        """"…，A方案和B方案各是怎么写的？B是不是比A多一项？": a later question in a side's part that names another
+        side compares the sides; each side is asked (and retrieved) in its own scope, without it."""
         if not self.use_side_tail:
             return parts
+
         def regions(text: str) -> set[str]:
             return {self.aliases.get(name, name) for _, _, name in self.region_mentions(text)}
 

@@ -339,7 +339,7 @@ class RefusalPolicy:
         self._regions = regions
         self._document_texts = document_texts  # doc ids (empty = all) -> their clause texts
         self._meaning = meaning  # (text, sentences) -> each sentence's similarity to it (the retrieval embedder)
-        self._reworded: dict[tuple[str, tuple[str, ...]], str] = {}
+        self._reworded: tuple[tuple[str, tuple[str, ...]], str] | None = None  # (the last one looked up)
 
     def before_generation(self, analysis: QuestionAnalysis, scope: Scope, hits: Sequence[Hit],
                           texts: Sequence[str]) -> Refusal | None:
@@ -518,10 +518,11 @@ class RefusalPolicy:
         ``mention_weight``) and means the same to the embedder (``mention_meaning_threshold``); "" if none."""
         if not (self._meaning and self.settings.enabled("mention_meaning")):
             return ""
-        key = (term, tuple(texts))
-        if key not in self._reworded:
-            self._reworded[key] = self._find_reworded(term, texts)
-        return self._reworded[key]
+        key = (term, tuple(texts))  # (asked twice per question: by the policy, then for the answer)
+        last = self._reworded  # (read once: another request's thread may replace it)
+        if last is None or last[0] != key:
+            last = self._reworded = (key, self._find_reworded(term, texts))
+        return last[1]
 
     def _find_reworded(self, term: str, texts: Sequence[str]) -> str:
         flat = normalize_answer("".join(texts))
