@@ -306,3 +306,17 @@ def test_a_pointing_word_that_opens_a_sentence_is_no_part_of_a_place_name(fake_i
     docs = Retriever(fake_index, make_embedder(fake_index)).load().documents
     detector = ScopeDetector(docs, "打造成都—镇江—重庆发展轴。")
     assert detector.detect("那川十四五节能方案里夜市路灯咋说的")[0].out_of_scope == ()
+
+
+def test_words_that_name_one_document_only_scope_a_question_with_no_region(fake_index):
+    from qa.index.scope import ScopeDetector
+
+    docs = Retriever(fake_index, make_embedder(fake_index)).load().documents
+    detector = ScopeDetector(docs, "")
+    # "十四五节能减排方案": no region, but only one title has these words
+    assert detector.detect("十四五节能减排方案有没有提路灯？")[0].doc_ids == ("sichuan_14th_fyp_energy_saving_2022",)
+    assert ScopeDetector(docs, "", titled=False).detect("十四五节能减排方案有没有提路灯？")[0].doc_ids == ()
+    # words that fit four documents name none; a title word used as the topic, with no plan named, only boosts
+    assert detector.detect("减污降碳方案有没有提路灯？")[0].doc_ids == ()
+    scope, boosted = detector.detect("路灯节能减排有什么要求？")
+    assert scope.doc_ids == () and "sichuan_14th_fyp_energy_saving_2022" in boosted

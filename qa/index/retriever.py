@@ -72,7 +72,8 @@ class Retriever:
         for i, c in enumerate(data.chunks):
             rows.setdefault(c.doc_id, []).append(i)
         corpus_text = "\n".join(u["text"] for d in data.documents.values() for u in d.get("units", []))
-        scope = ScopeDetector(data.documents, corpus_text, mentions=self.settings.enabled("mention_scope"))
+        scope = ScopeDetector(data.documents, corpus_text, mentions=self.settings.enabled("mention_scope"),
+                              titled=self.settings.enabled("title_scope"))
         scope.detect("预热")  # loads jieba's dictionary now, not on the first question
         name = version.name if version is not None else folder.name
         documents = tuple(

@@ -87,9 +87,12 @@ def region_aliases(region: str) -> set[str]:
 
 
 class ScopeDetector:
-    def __init__(self, documents: Mapping[str, Mapping[str, Any]], corpus_text: str, mentions: bool = True) -> None:
+    def __init__(self, documents: Mapping[str, Mapping[str, Any]], corpus_text: str, mentions: bool = True,
+                 titled: bool = True) -> None:
         """``mentions``: title words are looked for in the words that name a document ("省减污降碳行动方案"),
-        when the question has such words, not in the rest of it (switched off for an ablation run)."""
+        when the question has such words, not in the rest of it (switched off for an ablation run). ``titled``: with
+        no region named, words that name one document only ("十四五节能减排方案") scope the question to it."""
+        self.titled = titled
         self.documents = documents
         self.mentions = mentions
         self.titles = [str(m.get("title", "")) for m in documents.values()]
@@ -203,6 +206,10 @@ class ScopeDetector:
             # "四川的减污降碳那份": a title word shared by most of the corpus ("减污降碳") still tells
             # apart the documents of the region named
             docs = self._told_apart(naming, docs)
+        if not docs and spans and self.titled and len(titled) == 1 and not regions:
+            # "十四五节能减排方案有没有提到X": no region, but the words that name the document fit one document only;
+            # the question is asked of it, as "四川十四五节能减排方案" is (a topic word elsewhere only boosts)
+            docs = set(titled)
         boosted = titled if not docs else set()
         scope = Scope(doc_ids=tuple(sorted(docs)), regions=tuple(regions), out_of_scope=tuple(out))
         return scope, boosted
