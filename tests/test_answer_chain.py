@@ -2156,3 +2156,19 @@ def test_quoted_figures_must_cover_what_the_last_segment_asks_not_only_the_conte
         plain = answerer._quoted_coverage(side, quoted)
     assert answerer._quoted_coverage(side, quoted) == pytest.approx(plain)
 
+
+
+def test_a_term_missing_from_a_document_named_by_its_title_names_that_document(fake_service):
+    # "某方案有没有提到X" scoped to one document by its title (no region): the refusal says which document was
+    # searched, not that no indexed document has X
+    from qa.answer.policy import RefusalPolicy
+    from qa.answer.support import FigureSupport
+    from qa.types import Scope
+
+    texts = ["推进夜市街区照明改造。"] + [f"第{n}项其他任务按计划推进。" for n in range(10)]
+    policy = RefusalPolicy(fake_service.answerer.settings, lambda: FigureSupport(texts), lambda: [], lambda ids: texts,
+                           titles=lambda ids: ["某市夜市照明方案" for _ in ids])
+    titled = Scope(doc_ids=("a",), regions=(), out_of_scope=(), explicit=True)
+    assert policy.not_mentioned("广告牌亮化", titled).message == "《某市夜市照明方案》中没有提到“广告牌亮化”。"
+    regional = Scope(doc_ids=("a",), regions=("雅安",), out_of_scope=(), explicit=True)
+    assert policy.not_mentioned("广告牌亮化", regional).message.startswith("雅安文件中没有提到")

@@ -237,7 +237,8 @@ class Answerer:
         self._alias_cache: tuple[object, dict[str, str], QuestionAnalyzer] | None = None
         self._card_cache: tuple[object, dict[str, DocumentCard]] | None = None
         self._compare = None  # qa.compare.service.CompareService, built on the first comparison question
-        self.policy = RefusalPolicy(settings, self._support, self._regions, self._document_texts, meaning=self._meaning)
+        self.policy = RefusalPolicy(settings, self._support, self._regions, self._document_texts, meaning=self._meaning,
+                                    titles=self._document_titles)
 
     # ------------------------------------------------------------------ index-derived state
     def _aliases(self) -> tuple[dict[str, str], QuestionAnalyzer]:
@@ -259,6 +260,10 @@ class Answerer:
 
     def _titles(self) -> list[str]:
         return [doc.title for doc in self.retriever.indexed_documents()]
+
+    def _document_titles(self, doc_ids) -> list[str]:
+        wanted = set(doc_ids)
+        return [doc.title for doc in self.retriever.indexed_documents() if doc.doc_id in wanted]
 
     def _document_texts(self, doc_ids) -> list[str]:
         """The clause texts of the given documents (all documents when none is given)."""

@@ -333,12 +333,14 @@ def wider_scope(claim: str, sentence: str) -> bool:
 class RefusalPolicy:
     def __init__(self, settings: Settings, support: Callable[[], FigureSupport], regions: Callable[[], list[str]],
                  document_texts: Callable[[Sequence[str]], list[str]],
-                 meaning: Callable[[str, Sequence[str]], list[float]] | None = None) -> None:
+                 meaning: Callable[[str, Sequence[str]], list[float]] | None = None,
+                 titles: Callable[[Sequence[str]], list[str]] | None = None) -> None:
         self.settings = settings
         self._support = support
         self._regions = regions
         self._document_texts = document_texts  # doc ids (empty = all) -> their clause texts
         self._meaning = meaning  # (text, sentences) -> each sentence's similarity to it (the retrieval embedder)
+        self._titles = titles  # doc ids -> their titles
         self._reworded: tuple[tuple[str, tuple[str, ...]], str] | None = None  # (the last one looked up)
 
     def before_generation(self, analysis: QuestionAnalysis, scope: Scope, hits: Sequence[Hit],
@@ -578,5 +580,9 @@ class RefusalPolicy:
                             default=0.0)
         if share >= self.settings.mention_threshold and not missing:
             return None
+        titles = self._titles(scope.doc_ids) if self._titles and scope.doc_ids and not scope.regions else []
+        if titles:  # ("十四五节能减排方案有没有提到X": one document searched, named by its title, not all of them)
+            return Refusal("not_mentioned", prompts.REFUSAL_NOT_MENTIONED_IN.format(
+                titles="、".join(f"《{t}》" for t in titles), term=term))
         where = "、".join(scope.regions) if scope.regions else "已索引"
         return Refusal("not_mentioned", prompts.REFUSAL_NOT_MENTIONED.format(where=where, term=term))

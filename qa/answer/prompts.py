@@ -39,6 +39,7 @@ REFUSAL_NO_FIGURE = "已索引的文件中没有给出这个问题所问的具�
 REFUSAL_BY_MODEL = "根据检索到的条款，文件中未找到这个问题的答案。"
 REFUSAL_FALSE_PREMISE = "文件中没有找到“{premise}”这一要求，问题的前提与文件不符。"
 REFUSAL_NOT_MENTIONED = "{where}文件中没有提到“{term}”。"
+REFUSAL_NOT_MENTIONED_IN = "{titles}中没有提到“{term}”。"
 REFUSAL_NO_BODY = "《{title}》{label}没有写明由哪个部门负责或牵头，无法据此作答。"
 REFUSAL_UNNAMED = "文件只笼统地提到这类{kind}，没有点名具体是哪些，无法据此作答。"
 #: a rate asked for whose figure the plan does not give, while the clause gives a neighbouring indicator's
