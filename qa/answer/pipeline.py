@@ -453,14 +453,14 @@ class Answerer:
                 yield StreamEvent("answer", answer=carded)
                 return
         if self.settings.grounding:
-            refusal = self.policy.before_generation(analysis, scope, evidence_hits,
-                                                    [self._unit_text(h) for h in evidence_hits])
+            texts = [self._unit_text(h) for h in evidence_hits]
+            refusal = self.policy.before_generation(analysis, scope, evidence_hits, texts)
             if refusal is not None:
                 total = (time.perf_counter() - t0) * 1000
                 yield StreamEvent("answer", answer=self._refusal(question, standalone, refusal, hits, scope,
                                                                  Timings(**timings, total_ms=total)))
                 return
-            reworded = self._reworded_answer(question, analysis, scope, hits, evidence_hits, timings, t0)
+            reworded = self._reworded_answer(question, analysis, scope, hits, evidence_hits, texts, timings, t0)
             if reworded is not None:
                 yield StreamEvent("token", reworded.text)
                 yield StreamEvent("answer", answer=reworded)
@@ -664,16 +664,19 @@ class Answerer:
                       notes=(prompts.ALIGNMENT_NOTE,), timings=t)
 
     def _reworded_answer(self, question: str, analysis: QuestionAnalysis, scope: Scope, hits: Sequence[Hit],
-                         evidence_hits: Sequence[Hit], timings: dict, t0: float) -> Answer | None:
+                         evidence_hits: Sequence[Hit], texts: Sequence[str], timings: dict,
+                         t0: float) -> Answer | None:
         """"有没有提到在房顶上装光伏": no document in scope writes the term, but an evidence sentence says it in the
         plan's words (``RefusalPolicy.reworded``): yes, with that sentence (a yes or a no is as good as the sentence
         that decides it, and the model, not finding the user's words, tends to say no)."""
         term = analysis.mention_term
         if not (term and analysis.answer_type == "yesno" and self.settings.enabled("mention_meaning")):
             return None
-        sentence = self.policy.reworded(term, [self._unit_text(h) for h in evidence_hits])
-        if not sentence or self.policy.not_mentioned(term, scope) is None:
-            return None  # (written as such: the usual answer, from the model)
+        if self.policy.not_mentioned(term, scope) is None:
+            return None  # (written as such: the usual answer, from the model; no embedding needed)
+        sentence = self.policy.reworded(term, texts)  # (the lookup the policy made when it let the question through)
+        if not sentence:
+            return None
         for hit in evidence_hits:
             unit = self.retriever.unit(hit.chunk.doc_id, hit.chunk.label)
             if unit is None:
@@ -938,9 +941,7 @@ class Answerer:
         texts = [_MARK.sub("", extractive_text)]
         covered = self._support().coverage(question, texts)
         subject = asked_subject(question) if self.settings.enabled("asked_coverage") else ""
-        for name in sorted(self._regions(), key=len, reverse=True):  # ("…，重庆定了多少": a side, no item)
-            subject = subject.replace(name, "")
-        if not word_bigrams(subject):
+        if not word_bigrams(subject, self._regions()):  # ("…，重庆定了多少": a side, no item)
             return covered
         return min(covered, self._support().coverage(subject, texts))
 
