@@ -1773,6 +1773,18 @@ def test_the_value_of_what_the_first_question_asks_is_no_part(analyzer):
     assert len(analyzer.analyse("资阳路灯方案路灯节能的目标是什么？具体是多少？").parts) == 2
 
 
+def test_a_yes_no_tail_without_a_subject_of_its_own_is_no_part(analyzer):
+    # "…2023年要改造多少盏？有没有按年度分解？": whether what the first asks is set so; the first one's year is its too
+    a = analyzer.analyse("资阳路灯方案里路灯改造那个，2023年当年要改造多少盏？有没有按年度分解？")
+    assert a.parts == () and a.years == ("2023",)
+    # a yes/no question with a term, a body or a year of its own stays a part
+    assert len(analyzer.analyse("资阳路灯方案路灯改造要多少盏？有没有提到夜市？").parts) == 2
+    assert len(analyzer.analyse("资阳路灯方案路灯改造由哪些部门负责？里面有没有市城管局？").parts) == 2
+    assert len(analyzer.analyse("资阳路灯方案2025年路灯改造要多少盏？2030年有没有目标？").parts) == 2
+    plain = QuestionAnalyzer(analyzer.aliases, off={"whether_tail"})
+    assert len(plain.analyse("资阳路灯方案里路灯改造那个，2023年当年要改造多少盏？有没有按年度分解？").parts) == 2
+
+
 def test_a_document_to_leave_out_is_no_scope(analyzer):
     a = analyzer.analyse("四川省夜市照明方案 路灯那条 后面还跟了个啥研究 别拿资阳那份答")
     assert "资阳" not in a.text and a.regions == ("四川省",) and "别拿资阳那份答" in a.preamble

@@ -117,7 +117,7 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "parts", "described_parts", "
                              "measure_basis", "mention_given", "said_tail", "part_years", "listed_asks",
                              "quoted_title", "part_scope", "value_part", "excluded_source", "premise_number",
                              "mention_deictic", "premise_then", "context_source", "likened_term", "stated_sides",
-                             "hearsay_figures", "colon_head", "premise_comma", "side_tail")
+                             "hearsay_figures", "colon_head", "premise_comma", "side_tail", "whether_tail")
 
 
 class QuestionAnalyzer:
@@ -138,6 +138,7 @@ class QuestionAnalyzer:
         self.use_stated = "stated_sides" not in off  # "X，A给了N，B给没给数？两边各咋写的": each side's statement a part
         self.use_premise_comma = "premise_comma" not in off  # "某方案规定，X，Y？" / "某方案规定X Y几年": X is asserted
         self.use_side_tail = "side_tail" not in off  # "A和B各怎么写的？B是不是比A多一项？": the comparison is no side's
+        self.use_whether_tail = "whether_tail" not in off  # "…要降多少？有没有按年度分解？": whether it is set so is no part
         self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
         self.use_tails = "part_tails" not in off  # a sentence after the question that only compares, or asks where, is no part
         self.use_postscript = "postscript" not in off  # a statement about the asker after the question is no part
@@ -606,6 +607,7 @@ class QuestionAnalyzer:
                                   or (self.use_tails and cues.WHERE_ONLY.match(p.strip()))
                                   or (self.use_said_tail and cues.SAID_ONLY.match(p.strip()))
                                   or (self.use_value_part and _asks_only_value(p, pieces[0]))
+                                  or (self.use_whether_tail and not self.region_mentions(p) and _asks_only_whether(p))
                                   for p in pieces[1:]):
             return []  # "…？这个由哪个部门负责？" asks about the first question's answer: one question
         first_regions = self.region_mentions(pieces[0])
@@ -773,6 +775,23 @@ def _asks_only_value(segment: str, first: str) -> bool:
     first_years = set(cues.YEAR.findall(first))
     return (bool(cues.VALUE_ONLY.match(segment.strip(" ，,"))) and (not first_years or years <= first_years)
             and answer_type(first) in ("yesno", "figure"))
+
+
+#: the most characters of its own a yes/no question after another may have and still ask only how what the one before
+#: it asks about is set ("有没有按年度分解": 按年度分解, five; fitted on dev)
+WHETHER_OWN_MAX = 5
+
+
+def _asks_only_whether(segment: str) -> bool:
+    """"有没有按年度分解？" after "…2023年当年要降多少？", "有没有提前定？" after "…十五五要减多少": a yes/no question whether
+    what the question before it asks about is set in some way, with no subject of its own (no year, no term looked
+    up, no body named, a few characters of its own). Answered as one question, so that the first question's year or period is
+    checked for it too: asked alone, it is answered from whatever its few words retrieve."""
+    text = segment.strip(" ，,？?。")
+    if not cues.ASKS_YESNO.search(text) or cues.YEAR.search(text) or mention_term(text) or cues.BODY_WORD.search(text):
+        return False  # ("里面有没有财政厅？": whether a body is named is a question of its own)
+    own = cues.GENERIC_WORDS.sub("", cues.WHO_PHRASING.sub("", cues.A_NOT_A.sub("", cues.ASKS_YESNO.sub("", text))))
+    return len(re.findall(r"[\u4e00-\u9fff]", own)) <= WHETHER_OWN_MAX
 
 
 def _asks_only_who(segment: str) -> bool:
