@@ -607,6 +607,21 @@ def test_quotes_that_name_no_entity_of_the_asked_kind_are_a_refusal(fake_service
     assert not fake_service.ask("资阳的氢能公交车由哪家公司生产？").refused
 
 
+def test_a_department_does_not_answer_which_company(fake_service):
+    """``entity_kind_answer``: "由哪家企业生产" answered with a department (the clause's parenthesis names only
+    departments) names no company: the clause is quoted, and quotes that name none are a refusal."""
+    from qa.answer.pipeline import _asks_organisation
+
+    assert _asks_organisation("资阳的氢能公交车由哪家企业生产？")
+    assert not _asks_organisation("资阳支持哪些行业的企业参与夜市照明改造？")  # the industry is asked
+    assert not _asks_organisation("资阳的夜市照明改造由哪个机构牵头？")  # a department is a 机构
+    fake_service.answerer.generator = FakeGenerator(reply="由市经济和信息化局负责生产[1]。")
+    answer = fake_service.ask("资阳的氢能公交车由哪家企业生产？")
+    assert answer.refused and answer.refusal_reason == "not_mentioned" and "企业" in answer.text
+    fake_service.answerer.settings = fake_service.answerer.settings.replace(ablate="entity_kind_answer")
+    assert not fake_service.ask("资阳的氢能公交车由哪家企业生产？").refused
+
+
 def test_a_who_question_without_a_topic_of_its_own_is_not_a_part(analyzer):
     for q in ("雅安方案对城市照明有什么要求，由哪些部门负责？",
               "雅安方案对城市照明有什么要求？这些由哪些部门负责？"):

@@ -184,6 +184,11 @@ def english_terms(text: str) -> str:
     return re.sub(r"(?<=[\u4e00-\u9fff）]) (?=[\u4e00-\u9fff（])", "", text)
 
 
+#: kinds of name that no government department is ("哪家企业", "哪所高校"): an answer naming a department does not
+#: name one
+ORGANISATION_KINDS = frozenset({"企业", "公司", "高校", "大学"})
+
+
 def _asked_entity(question: str, admin: bool = True) -> str:
     """The kind of name the question asks for ("哪家企业" → 企业, "哪几个区县" → 区县 when `admin`), '' when it
     asks for none."""
@@ -195,6 +200,13 @@ def _asked_entity(question: str, admin: bool = True) -> str:
     if ASKS_PLACE.search(question):
         return "地点"
     return "时间" if ASKS_WHEN.search(question) else ""
+
+
+def _asks_organisation(question: str) -> bool:
+    """Does the question ask which company or university ("由哪家企业开发建设"), one a department of a clause's
+    parenthesis does not name? Not "哪些行业的企业" (the 的 makes the industry what is asked)."""
+    m = ASKS_ENTITY_KIND.search(question)
+    return bool(m) and m.group(1) in ORGANISATION_KINDS and "的" not in m.group(0)
 
 
 def _quoted(text: str) -> str:
@@ -1240,10 +1252,12 @@ class Answerer:
                                                                                 label=unnamed.label))
             return self._refusal(question, standalone, refusal, hits, scope, t, raw)
         kind = _asked_entity(standalone, admin=s.enabled("place_kind"))
-        if (s.grounding and s.enabled("entity_answer") and not checked.extractive and kind in ADMIN_SUFFIX
+        named_kind = kind in ADMIN_SUFFIX or (s.enabled("entity_kind_answer") and _asks_organisation(standalone))
+        if (s.grounding and s.enabled("entity_answer") and not checked.extractive and named_kind
                 and not self._names_kind(kind, _MARK.sub("", checked.text), standalone)):
-            # "哪几个城市" answered with the regions the clause names (a plain, a 示范区): the clause's
-            # own words are quoted, and the check below asks whether they name one
+            # "哪几个城市" answered with the regions the clause names (a plain, a 示范区), "由哪家企业开发建设"
+            # answered with a department of the clause's parenthesis (``entity_kind_answer``): the clause's own
+            # words are quoted, and the check below asks whether they name one
             checked = extractive(items, standalone, [*checked.notes, prompts.NOTE_NO_PLACE_NAME.format(
                 kind=kind)], meaning)
         if (s.grounding and s.enabled("entity_answer") and checked.extractive and kind
