@@ -2154,6 +2154,15 @@ def test_the_statement_after_a_verb_that_ends_its_segment_is_a_premise():
     assert off.analyse("雅安方案规定夜市路灯改造财政全额补贴 补贴期限几年").premise == ""
 
 
+def test_a_rule_for_whom_a_claim_names_is_part_of_the_premise():
+    """``premise_condition``: "规定X的，Y，…？" asserts Y for X (a claim ending in 的 names whom the rule is for)."""
+    q = "某市路灯方案规定街区完不成亮灯任务的，街道主任一律免职，这个程序由谁启动？"
+    assert premise(q) == "街区完不成亮灯任务的，街道主任一律免职"
+    assert premise(q, condition=False) == "街区完不成亮灯任务的"
+    # a claim ending in 的 followed by the question only is kept as it is
+    assert premise("某市路灯方案要求夜市路灯全部换成太阳能的 换一盏补多少钱") == "夜市路灯全部换成太阳能的"
+
+
 def test_a_later_question_that_names_a_side_is_no_part_of_either_side(analyzer):
     # "X，A方案和B方案各是怎么写的？B是不是比A多一项？": each side is asked in its own scope; the comparison, which
     # names both, would put the other side's document in each side's scope

@@ -117,7 +117,8 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "parts", "described_parts", "
                              "measure_basis", "mention_given", "said_tail", "part_years", "listed_asks",
                              "quoted_title", "part_scope", "value_part", "excluded_source", "premise_number",
                              "mention_deictic", "premise_then", "context_source", "likened_term", "stated_sides",
-                             "hearsay_figures", "colon_head", "premise_comma", "side_tail", "whether_tail")
+                             "hearsay_figures", "colon_head", "premise_comma", "side_tail", "whether_tail",
+                             "premise_condition")
 
 
 class QuestionAnalyzer:
@@ -138,6 +139,7 @@ class QuestionAnalyzer:
         self.use_stated = "stated_sides" not in off  # "X，A给了N，B给没给数？两边各咋写的": each side's statement a part
         self.use_premise_comma = "premise_comma" not in off  # "某方案规定，X，Y？" / "某方案规定X Y几年": X is asserted
         self.use_side_tail = "side_tail" not in off  # "A和B各怎么写的？B是不是比A多一项？": the comparison is no side's
+        self.use_premise_condition = "premise_condition" not in off  # "规定X的，Y，…": Y is asserted with X
         self.use_whether_tail = "whether_tail" not in off  # "…要降多少？有没有按年度分解？": whether it is set so is no part
         self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
         self.use_tails = "part_tails" not in off  # a sentence after the question that only compares, or asks where, is no part
@@ -289,7 +291,8 @@ class QuestionAnalyzer:
         regions = tuple(dict.fromkeys(r for _, _, r in self.region_mentions(scoped)))
         years = tuple(dict.fromkeys(cues.YEAR.findall(text)))
         periods = tuple(dict.fromkeys(cues.PERIOD.findall(text)))
-        asserted = premise(text, then=self.use_premise_then, comma=self.use_premise_comma)  # a question built on a premise is answered (or refused) as a whole
+        asserted = premise(text, then=self.use_premise_then, comma=self.use_premise_comma,
+                           condition=self.use_premise_condition)  # a question built on a premise is answered (or refused) as a whole
         if asserted and self.use_hearsay and cues.FIGURES_RELATED.search(asserted) and cues.EACH_FIGURE.search(text):
             # "有人说雅安的X目标是重庆的两倍还多，两份各定的是多少？": a relation between figures someone claims,
             # and each figure asked to check it: the figures answer it (the claim is no requirement of a plan), and
@@ -904,12 +907,13 @@ def _glossed(term: str) -> str:
     return term
 
 
-def premise(text: str, then: bool = True, comma: bool = True) -> str:
+def premise(text: str, then: bool = True, comma: bool = True, condition: bool = True) -> str:
     """The requirement a question asserts before asking about it ("方案要求全部关停X，名单怎么定的？",
     "方案不是要求X吗？为什么…"). ``then``: a statement about a plan that a question beginning with 那 follows
     ("某方案要在X开展Y，那…", "某方案规定X 那…", a space standing for the comma) is asserted. ``comma``: the statement
     after a verb that ends its segment ("某方案规定，X，Y？") is asserted, and a space before the last question
-    stands for a comma ("某方案规定X Y几年")."""
+    stands for a comma ("某方案规定X Y几年"). ``condition``: a claim that ends in 的 names whom a rule is for ("完不成目标的"):
+    the rule is the segment after it ("…的，主要负责人一律免职"), asserted with it."""
     rhetorical = cues.RHETORICAL_PREMISE.search(text)
     if rhetorical:
         return rhetorical.group(1).strip(" ，,")
@@ -944,6 +948,9 @@ def premise(text: str, then: bool = True, comma: bool = True) -> str:
                 claim = segments[i + 1].strip()  # ("某方案规定，没完成任务的要被限批，一般限批多久")
             if comma and cues.QUESTION_CUE.search(claim):
                 continue  # ("各要求淘汰到国几": a claim that asks is no claim)
+            if (condition and claim.endswith("的") and i + 1 < len(segments) - 1
+                    and not cues.QUESTION_WORD.search(segments[i + 1])):
+                claim = f"{claim}，{segments[i + 1].strip()}"  # ("规定完不成目标的，负责人一律免职，…"): what follows
             if len(claim) >= 4 and not claim.startswith("的"):  # "文件里说的那个X" names X, asserts nothing
                 return claim
     return ""
