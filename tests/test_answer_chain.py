@@ -622,6 +622,19 @@ def test_a_department_does_not_answer_which_company(fake_service):
     assert not fake_service.ask("资阳的氢能公交车由哪家企业生产？").refused
 
 
+def test_quotes_without_a_number_do_not_give_a_telephone_number(fake_service):
+    """``phone_kind``: "发现夜市乱扯电线该打哪个号" asks for a telephone number: quotes with no number of five or more
+    digits do not give one (they are refused as "no such number"); a hotline's number does."""
+    from qa.answer.pipeline import _asked_entity
+
+    assert _asked_entity("发现夜市乱扯电线该打哪个号？") == "电话"
+    assert _asked_entity("路灯坏了打哪个电话？") == "电话"
+    assert _asked_entity("发现夜市乱扯电线该打哪个号？", phone=False) == ""
+    answerer = fake_service.answerer
+    assert answerer._names_kind("电话", "发挥12345路灯报修热线作用，畅通群众监督渠道。", "路灯坏了打哪个电话？")
+    assert not answerer._names_kind("电话", "畅通群众参与路灯监督渠道。", "路灯坏了打哪个电话？")
+
+
 def test_a_who_question_without_a_topic_of_its_own_is_not_a_part(analyzer):
     for q in ("雅安方案对城市照明有什么要求，由哪些部门负责？",
               "雅安方案对城市照明有什么要求？这些由哪些部门负责？"):

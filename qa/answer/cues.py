@@ -221,9 +221,12 @@ ASKS_WHEN = re.compile(r"哪一?年|什么时候|何时|哪天|几月|(?i:\bwhen
 DATE_IN_TEXT = re.compile(r"\d{4}\s*年|年底|年内|月底|\d{1,2}\s*月")
 #: what a name of each kind ASKS_ENTITY asks for contains ("…有限公司", "…大学", "…平台"): quotes with no
 #: such name do not answer "哪家企业/哪个平台…"
+#: asking for a telephone number ("打哪个电话", "发现违规该打哪个号", "举报热线是多少"): quotes with no number of five
+#: or more digits do not answer it
+ASKS_PHONE = re.compile(r"电话|热线|号码|(?:打|拨)(?:哪个|什么|几)号|(?i:\bphone\b|\bhotline\b)")
 ENTITY_NAME = {"企业": r"公司|集团|企业|厂", "公司": r"公司|集团|企业", "高校": r"大学|学院", "大学": r"大学|学院",
                "机构": r"院|所|中心|机构|协会|银行|分行|支行|局", "平台": r"平台|通|网|系统", "项目": r"项目|工程|电站|基地|线",
-               "时间": DATE_IN_TEXT.pattern}
+               "时间": DATE_IN_TEXT.pattern, "电话": r"\d{5,}"}
 #: names of a company end in 公司 / 集团 / 厂: the word 企业 in the quotes ("引导企业实施…") is the kind, not a name
 #: (``entity_word``; without it ENTITY_NAME counts 企业 as a name)
 COMPANY_NAME = r"公司|集团|厂"

@@ -52,6 +52,7 @@ from qa.answer.cues import (
     ASKS_EVERY_ITEM,
     ASKS_ISSUER,
     ASKS_MEMBERS,
+    ASKS_PHONE,
     ASKS_PLACE,
     ASKS_REMOVED,
     ASKS_WHEN,
@@ -189,9 +190,11 @@ def english_terms(text: str) -> str:
 ORGANISATION_KINDS = frozenset({"企业", "公司", "高校", "大学"})
 
 
-def _asked_entity(question: str, admin: bool = True) -> str:
-    """The kind of name the question asks for ("哪家企业" → 企业, "哪几个区县" → 区县 when `admin`), '' when it
-    asks for none."""
+def _asked_entity(question: str, admin: bool = True, phone: bool = True) -> str:
+    """The kind of name the question asks for ("哪家企业" → 企业, "哪几个区县" → 区县 when `admin`, "打哪个号" → 电话
+    when `phone`), '' when it asks for none."""
+    if phone and ASKS_PHONE.search(question):
+        return "电话"
     m = ASKS_ENTITY_KIND.search(question)
     if m:
         return m.group(1)
@@ -1251,7 +1254,7 @@ class Answerer:
             refusal = Refusal("not_mentioned", prompts.REFUSAL_NO_BODY.format(title=unnamed.doc_title,
                                                                                 label=unnamed.label))
             return self._refusal(question, standalone, refusal, hits, scope, t, raw)
-        kind = _asked_entity(standalone, admin=s.enabled("place_kind"))
+        kind = _asked_entity(standalone, admin=s.enabled("place_kind"), phone=s.enabled("phone_kind"))
         named_kind = kind in ADMIN_SUFFIX or (s.enabled("entity_kind_answer") and _asks_organisation(standalone))
         if (s.grounding and s.enabled("entity_answer") and not checked.extractive and named_kind
                 and not self._names_kind(kind, _MARK.sub("", checked.text), standalone)):
@@ -1265,7 +1268,7 @@ class Answerer:
             # "由哪家公司承建" / "哪一年建成": the quotes that replaced the model's answer name no company,
             # give no year at all
             refusal = Refusal("not_mentioned", prompts.REFUSAL_NO_ENTITY.format(
-                kind=kind if kind == "时间" else f"{kind}名称"))
+                kind=kind if kind == "时间" else "电话号码" if kind == "电话" else f"{kind}名称"))
             return self._refusal(question, standalone, refusal, hits, scope, t, raw)
         duty = ASKS_DUTY.search(standalone)  # ("哪些单位负责": the bodies of a task, not members of a kind)
         if (s.grounding and s.enabled("members_absent") and not duty
