@@ -635,6 +635,17 @@ def test_quotes_without_a_number_do_not_give_a_telephone_number(fake_service):
     assert not answerer._names_kind("电话", "畅通群众参与路灯监督渠道。", "路灯坏了打哪个电话？")
 
 
+def test_an_amount_of_money_no_document_states_is_refused_before_generation(fake_service):
+    """``money_asked``: "每辆补多少钱" / "罚多少" / "What is the fine" asks an amount of money; where no document in
+    scope states any ("N元", "N万元"), it is refused as no figure, without generation."""
+    fake_service.answerer.generator = FakeGenerator(reply="每辆补贴2万元[1]。")
+    answer = fake_service.ask("资阳的氢能公交车每辆补多少钱？")
+    assert answer.refused and answer.refusal_reason == "no_figure" and "金额" in answer.text
+    assert fake_service.answerer.generator.calls == []
+    with switched_off(fake_service.answerer.policy, "money_asked"):
+        assert "金额" not in fake_service.ask("资阳的氢能公交车每辆补多少钱？").text
+
+
 def test_a_who_question_without_a_topic_of_its_own_is_not_a_part(analyzer):
     for q in ("雅安方案对城市照明有什么要求，由哪些部门负责？",
               "雅安方案对城市照明有什么要求？这些由哪些部门负责？"):

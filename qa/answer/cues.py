@@ -221,6 +221,13 @@ ASKS_WHEN = re.compile(r"哪一?年|什么时候|何时|哪天|几月|(?i:\bwhen
 DATE_IN_TEXT = re.compile(r"\d{4}\s*年|年底|年内|月底|\d{1,2}\s*月")
 #: what a name of each kind ASKS_ENTITY asks for contains ("…有限公司", "…大学", "…平台"): quotes with no
 #: such name do not answer "哪家企业/哪个平台…"
+#: asking for an amount of money ("每辆补多少钱", "罚多少", "什么罚款", "总投资多少亿元", "What is the fine")
+ASKS_MONEY = re.compile(r"多少钱|多少(?:万|亿)?元|(?:几|多少)(?:万|亿|千)块|罚(?:款)?(?:多少|几)|(?:什么|哪些|啥)(?:样的)?罚款|"
+                        r"罚款(?:标准|金额|数额)|罚款[^，,。？?]{0,6}(?:多少|几)|补(?:贴|助)?[^，,。？?]{0,4}(?:多少|几)(?:钱|万|元)?|"
+                        r"奖励?[^，,。？?]{0,4}多少|资金[^，,。？?]{0,6}多少|投资[^，,。？?]{0,6}多少|多少资金|多少投资|金额|"
+                        r"(?i:how much money|\bfines?\b|\bpenalt|\bsubsid(?:y|ies|ise|ize)\b)")
+#: an amount of money a document states ("补助50万元", "3亿元")
+MONEY_AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:千|万|亿)?元")
 #: asking for a telephone number ("打哪个电话", "发现违规该打哪个号", "举报热线是多少"): quotes with no number of five
 #: or more digits do not answer it
 ASKS_PHONE = re.compile(r"电话|热线|号码|(?:打|拨)(?:哪个|什么|几)号|(?i:\bphone\b|\bhotline\b)")

@@ -43,6 +43,7 @@ from qa.answer.citations import (
 )
 from qa.answer.cues import (
     ALTERNATIVES,
+    ASKS_MONEY,
     ASKS_QUANTITY,
     ASKS_WHEN,
     ASSISTS,
@@ -61,6 +62,7 @@ from qa.answer.cues import (
     LEVEL,
     LISTED_ASK,
     MENTION_GLUE,
+    MONEY_AMOUNT,
     NEGATION,
     PLAN_NAMED,
     PREMISE_COUNT,
@@ -459,6 +461,10 @@ class RefusalPolicy:
             if unknown:
                 premise = analysis.premise or unknown[0]
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=premise))
+        if self.settings.enabled("money_asked") and ASKS_MONEY.search(analysis.text) and not MONEY_AMOUNT.search(
+                normalize_answer("".join(self._document_texts(scope.doc_ids)))):
+            # "每辆补多少钱" / "罚款多少": an amount of money where no document in scope states any
+            return Refusal("no_figure", prompts.REFUSAL_NO_MONEY)
         if analysis.asks_quantity and self.settings.enabled("listed_items"):
             listed = LISTED_ASK.search(analysis.text)
             items = [x for x in re.split(r"[、/]", listed.group(1))
