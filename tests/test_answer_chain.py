@@ -745,6 +745,20 @@ def test_the_policy_refuses_a_binding_premise_the_evidence_only_encourages(fake_
     assert fake_service.ask("雅安方案规定污水处理厂必须全部采用高效低能耗设备，没换的怎么处罚？").refusal_reason != "false_premise"
 
 
+def test_a_premise_that_extends_a_requirement_with_also_must_name_its_subject(fake_service):
+    """``premise_also``: "X也要Y" extends Y to X; a sentence that gives Y for another subject does not support it."""
+    from qa.answer.policy import extended_subject
+
+    assert extended_subject("2025年起夜市摊点也要全部换成节能路灯") == {"夜市", "市摊", "摊点"}
+    assert extended_subject("夜市摊点全部换成节能路灯") == set()
+    fake_service.answerer.generator = FakeGenerator(reply="由住房城乡建设厅负责[1]。")
+    q = "四川省减污降碳方案说2025年起工业厂房也要全面执行绿色建筑标准，那验收归哪个部门管？"
+    a = fake_service.ask(q)
+    assert a.refused and a.refusal_reason == "false_premise" and "城镇新建建筑" in a.text
+    with switched_off(fake_service.answerer.policy, "premise_also"):
+        assert fake_service.ask(q).refusal_reason != "false_premise"
+
+
 def test_a_premise_figure_is_bound_across_the_supporting_sentences():
     from qa.answer.citations import segment_binds
 

@@ -221,6 +221,8 @@ ASKS_WHEN = re.compile(r"哪一?年|什么时候|何时|哪天|几月|(?i:\bwhen
 DATE_IN_TEXT = re.compile(r"\d{4}\s*年|年底|年内|月底|\d{1,2}\s*月")
 #: what a name of each kind ASKS_ENTITY asks for contains ("…有限公司", "…大学", "…平台"): quotes with no
 #: such name do not answer "哪家企业/哪个平台…"
+#: a requirement extended with 也 to a subject ("农村自建房也要…", "叉车也必须…"): the subject before 也
+ALSO_EXTENDS = re.compile(r"([^，,。；;？?\s]{2,16}?)也(?:要|必须|得|应|应当|需要?|都|将|会|纳入|算|列入|适用|执行)")
 #: asking for an amount of money ("每辆补多少钱", "罚多少", "什么罚款", "总投资多少亿元", "What is the fine")
 ASKS_MONEY = re.compile(r"多少钱|多少(?:万|亿)?元|(?:几|多少)(?:万|亿|千)块|罚(?:款)?(?:多少|几)|(?:什么|哪些|啥)(?:样的)?罚款|"
                         r"罚款(?:标准|金额|数额)|罚款[^，,。？?]{0,6}(?:多少|几)|补(?:贴|助)?[^，,。？?]{0,4}(?:多少|几)(?:钱|万|元)?|"

@@ -42,6 +42,7 @@ from qa.answer.citations import (
     target_years,
 )
 from qa.answer.cues import (
+    ALSO_EXTENDS,
     ALTERNATIVES,
     ASKS_MONEY,
     ASKS_QUANTITY,
@@ -327,6 +328,16 @@ def indicator_fit(question: str, sentence: str) -> str:
     return crossed
 
 
+def extended_subject(claim: str, regions: Sequence[str] = ()) -> set[str]:
+    """The words of the subject ``claim`` extends a requirement to with 也 ("2025年起农村自建房也要执行X" → 农村自建房's
+    words), without the time it starts from; an empty set when it extends none."""
+    m = ALSO_EXTENDS.search(claim)
+    if not m:
+        return set()
+    subject = re.sub(r"^.*?(?:\d{2,4}年|今年|明年)(?:起|开始|以后|后|前|底前|之前)?", "", m.group(1))
+    return word_bigrams(subject, regions)
+
+
 def wider_scope(claim: str, sentence: str) -> bool:
     """Does ``claim`` make universal ("全市禁止新建X") what ``sentence`` restricts ("禁止在城市建成区外新建X")?"""
     return bool(UNIVERSAL.search(claim) and not UNIVERSAL.search(sentence) and RESTRICTED.search(sentence))
@@ -442,6 +453,12 @@ class RefusalPolicy:
                     any(another_lead(analysis.premise, t) for t in texts if sentence and sentence in t)
                     or (self.settings.enabled("premise_assist") and assists_only(analysis.premise, sentence))
                     or (self.settings.enabled("premise_holder") and another_holder(analysis.premise, sentence))):
+                return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
+                               quote=sentence)
+            if self.settings.enabled("premise_also") and (also := extended_subject(analysis.premise, self._regions())) \
+                    and not also <= content_bigrams(normalize_answer(sentence)):
+                # "农村自建房也要全面执行绿色建筑标准" where the sentence has the requirement for 城镇新建建筑 only:
+                # 也 extends it to a subject the sentence does not name
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
                                quote=sentence)
             if self.settings.enabled("premise_crossed") and crossed_slots(analysis.premise, normalize_answer(sentence)):
