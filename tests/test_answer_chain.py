@@ -2201,6 +2201,20 @@ def test_a_rule_for_whom_a_claim_names_is_part_of_the_premise():
     assert premise("某市路灯方案要求夜市路灯全部换成太阳能的 换一盏补多少钱") == "夜市路灯全部换成太阳能的"
 
 
+def test_a_bare_has_it_question_after_a_document_asks_whether_it_is_mentioned(analyzer):
+    """``mention_bare``: "某方案里有没有X？" / "某方案有X吗" ask whether the document has X at all, as "有没有提到X";
+    not when X is a year, a number, a kind of answer ("名单"), a pointer back ("这个要求") or a body."""
+    from qa.answer.analysis import mention_term
+
+    assert analyzer.analyse("资阳路灯方案里有没有夜市照明？").mention_term == "夜市照明"
+    assert analyzer.analyse("雅安方案有太阳能路灯吗").mention_term == "太阳能路灯"
+    for q in ("雅安方案里有没有2030年的目标？", "资阳方案里有没有具体数字？", "资阳那份有没有名单",
+              "雅安方案有这个要求没", "里面有没有市城管局？", "资阳方案里有多少盏路灯？"):
+        assert mention_term(q) == "", q
+    plain = QuestionAnalyzer(analyzer.aliases, off={"mention_bare"})
+    assert plain.analyse("资阳路灯方案里有没有夜市照明？").mention_term == ""
+
+
 def test_a_later_question_that_names_a_side_is_no_part_of_either_side(analyzer):
     # "X，A方案和B方案各是怎么写的？B是不是比A多一项？": each side is asked in its own scope; the comparison, which
     # names both, would put the other side's document in each side's scope

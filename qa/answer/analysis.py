@@ -118,7 +118,8 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "parts", "described_parts", "
                              "quoted_title", "part_scope", "value_part", "excluded_source", "premise_number",
                              "mention_deictic", "premise_then", "context_source", "likened_term", "stated_sides",
                              "hearsay_figures", "colon_head", "premise_comma", "side_tail", "whether_tail",
-                             "premise_condition", "mention_setup")
+                             "premise_condition", "mention_setup",
+                             "mention_bare")
 
 
 class QuestionAnalyzer:
@@ -139,6 +140,7 @@ class QuestionAnalyzer:
         self.use_stated = "stated_sides" not in off  # "X，A给了N，B给没给数？两边各咋写的": each side's statement a part
         self.use_premise_comma = "premise_comma" not in off  # "某方案规定，X，Y？" / "某方案规定X Y几年": X is asserted
         self.use_side_tail = "side_tail" not in off  # "A和B各怎么写的？B是不是比A多一项？": the comparison is no side's
+        self.use_mention_bare = "mention_bare" not in off  # "某方案里有没有X？" asks whether X is there
         self.use_mention_setup = "mention_setup" not in off  # "有没有公布X" / "是否设立X" ask whether X is there
         self.use_premise_condition = "premise_condition" not in off  # "规定X的，Y，…": Y is asserted with X
         self.use_whether_tail = "whether_tail" not in off  # "…要降多少？有没有按年度分解？": whether it is set so is no part
@@ -312,7 +314,8 @@ class QuestionAnalyzer:
             if any(cues.ASKS_QUANTITY.search(x) and answer_type(x) == "figure" for x in asked):
                 kind = "figure"
         term = mention_term(text, given=self.use_mention_given, titled=self.use_quoted_title,
-                            deictic=self.use_mention_deictic, setup=self.use_mention_setup)
+                            deictic=self.use_mention_deictic, setup=self.use_mention_setup,
+                            bare=self.use_mention_bare)
         if not term and self.use_likened_term and kind == "yesno":
             term = likened_term(text)
         return QuestionAnalysis(
@@ -852,16 +855,17 @@ def _answer_type(text: str, measure_basis: bool = True, whole: str = "") -> str:
     return "explanation"
 
 
-def mention_term(text: str, *, given: bool = True, titled: bool = True, deictic: bool = True, setup: bool = True) -> str:
+def mention_term(text: str, *, given: bool = True, titled: bool = True, deictic: bool = True, setup: bool = True,
+                 bare: bool = True) -> str:
     """X of "有没有提到X" / "是否涉及X"; '' when the question is not of that kind. ``given``: also Y of
     "有没有对X给Y". ``titled``: a quoted word that begins a plan's name ("“十四五”节能方案有没有提到Y") is not X.
     ``deictic``: an X that points back ("管这事") is no term, and "X方面" of "有没有X方面的要求" is X. ``setup``: X of
-    "有没有公布X" / "是否设立X" too."""
-    term = _mention_term(text, given=given, titled=titled, deictic=deictic, setup=setup)
+    "有没有公布X" / "是否设立X" too. ``bare``: X of "某方案里有没有X？" / "某方案有X吗" too."""
+    term = _mention_term(text, given=given, titled=titled, deictic=deictic, setup=setup, bare=bare)
     return "" if deictic and cues.MENTION_DEICTIC.search(term) else term
 
 
-def _mention_term(text: str, *, given: bool, titled: bool, deictic: bool, setup: bool = True) -> str:
+def _mention_term(text: str, *, given: bool, titled: bool, deictic: bool, setup: bool = True, bare: bool = True) -> str:
     offered = cues.MENTION_GIVEN.search(text) if given else None
     if offered and not cues.MENTION_VAGUE.fullmatch(offered.group(2)):
         return offered.group(2).strip(" “”\"'")
@@ -888,7 +892,7 @@ def _mention_term(text: str, *, given: bool, titled: bool, deictic: bool, setup:
     if quoted and re.search(r"有没有|是否|有无", text):
         return quoted.group(1)  # "有没有要求对“X”…": a term the user quotes must be found as written
     if not m or not re.search(r"有没有|是否|有无|提没提|吗|(?<![什怎这那多])么|没有?[？?]*\s*$", text):
-        return ""
+        return _bare_term(text) if bare else ""
     term = text[m.end():]
     # (X ends at the question asked about it, "X怎么处置", as at 吗 or a comma)
     term = re.split(cues.MENTION_TERM_END.pattern + r"|吗|么|了?没有?(?=[？?]*\s*$)|没有|[？?。，,]|的(?:内容|要求|规定|事)|这(?:件事|一点|方面)|相关",
@@ -896,6 +900,22 @@ def _mention_term(text: str, *, given: bool, titled: bool, deictic: bool, setup:
     term = re.sub(r"^(?:过|了|关于|有关)", "", term).strip(" “”\"'")
     term = cues.MENTION_FILLER.sub("", cues.MENTION_LEAD_VERB.sub("", term))
     return _glossed(term) if len(term) >= 2 else ""
+
+
+def _bare_term(text: str) -> str:
+    """X of "某方案里有没有X？" / "某方案有X吗": whether the document has X at all, as "有没有提到X"; '' where X is a
+    year or a number ("有没有2030年的目标"), asks something of its own ("有多少个X", "有哪些X"), is a kind of answer
+    ("有没有名单"), points back ("有这个要求没"), names a body ("里面有没有市能源局": who is among them), or
+    begins with what the plan would do with something else ("有没有给X定Y", "有没有也规划个X")."""
+    had = cues.MENTION_BARE.search(text)
+    if not had:
+        return ""
+    x = cues.MENTION_FILLER.sub("", had.group(1)).strip(" “”\"'")
+    if (len(x) < 2 or cues.STRONG_QUESTION.search(x) or cues.YEAR.search(x) or re.search(r"\d", x)
+            or cues.MENTION_VAGUE.fullmatch(x) or cues.BARE_ANSWER_KIND.fullmatch(x) or cues.BODY_WORD.search(x)
+            or cues.BARE_NOT_TERM.match(x) or re.search(r"[吗么没呢]$|像|那样|这样", x)):
+        return ""
+    return _glossed(x)
 
 
 def _glossed(term: str) -> str:

@@ -176,6 +176,17 @@ MENTION_VERB = re.compile(r"(?:有没有|是否|有无)?(?:提到|提及|涉及|
 #: "有没有把X算进去" / "是否将X纳入": whether X is among what the plan lists (X: "陶瓷")
 MENTION_INCLUDED = re.compile(r"(?:有没有|是否|有无)(?:把|将)([^，,。？?]{2,12}?)(?:也)?(?:算进去|算在内|算进|列进去|列入|列进|纳入|包括进去|包括在内|包含在内|放进去)|"
                               r"(?:有没有|是否)(?:包括|包含|涵盖)了?([^，,。？?]{2,16}?)[吗？?]*$")
+#: "资阳方案里有没有岸电？" / "某方案有X吗": a document, then whether it has X, with nothing asked of X after it
+MENTION_BARE = re.compile(r"(?:方案|文件|规划|通知|函|那份|这份|那个|这个)(?:里|中|上|里面|当中)?\s*(?:有没有|有无|是否有|有)(?!没有|没)"
+                          r"(?:这种|这类|类似的?|这样的|关于|涉及)?([^，,。；;？?！!\s]{2,16}?)(?:的内容|的提法|的表述)?(?:吗|么|没有?|呢|啊)?"
+                          r"[？?！!。]*\s*$")
+#: what "某方案有没有X" asks that is a kind of answer, not a term the plan would write ("有没有具体数字", "有没有名单",
+#: "有没有时间表"): a list or a figure may be given without the word
+BARE_ANSWER_KIND = re.compile(r"(?:具体|明确|量化|专门|详细|相关)?(?:的)?(?:数字|数据|数|目标|指标|名单|清单|时间表|时间|期限|年份|比例|标准|"
+                              r"要求|规定|说法|内容|安排|部署|措施|办法|依据|解释|计划|任务|分工|牵头单位|责任单位|部门)")
+#: the first word of an X of "某方案有没有X" that makes it no term: it points back ("这句", "这说法"), or says what the
+#: plan would do with something else ("给X定Y", "也规划个X", "写吗")
+BARE_NOT_TERM = re.compile(r"这|那|此|该|也|还|都|又|给|对|把|将|为|写|说|提|讲|列|点|规定|要求|明确")
 #: "X 有提没" / "X提了没": X is what comes before (after the document it is asked of)
 MENTION_BEFORE = re.compile(r"([^，,。？?]{2,30}?)\s*(?:有提没|提了没|有提到没|提到没|有没提|有没有提)(?:有)?[吗？?]*\s*$")
 #: "有没有X的规定" / "是否有X的要求": whether the plan says X at all (X: "限期整改")
