@@ -118,8 +118,7 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "parts", "described_parts", "
                              "quoted_title", "part_scope", "value_part", "excluded_source", "premise_number",
                              "mention_deictic", "premise_then", "context_source", "likened_term", "stated_sides",
                              "hearsay_figures", "colon_head", "premise_comma", "side_tail", "whether_tail",
-                             "premise_condition", "mention_setup",
-                             "mention_bare")
+                             "premise_condition", "mention_setup", "mention_bare")
 
 
 class QuestionAnalyzer:

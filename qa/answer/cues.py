@@ -230,8 +230,6 @@ ASKS_ENTITY = re.compile(r"(?:哪家|哪个|哪些|什么)(?:企业|公司|高�
 #: asking for a time ("哪一年建成", "什么时候开始"): quotes with no year or date do not answer it
 ASKS_WHEN = re.compile(r"哪一?年|什么时候|何时|哪天|几月|(?i:\bwhen\b|\bwhat year\b)")
 DATE_IN_TEXT = re.compile(r"\d{4}\s*年|年底|年内|月底|\d{1,2}\s*月")
-#: what a name of each kind ASKS_ENTITY asks for contains ("…有限公司", "…大学", "…平台"): quotes with no
-#: such name do not answer "哪家企业/哪个平台…"
 #: a requirement extended with 也 to a subject ("农村自建房也要…", "叉车也必须…"): the subject before 也
 ALSO_EXTENDS = re.compile(r"([^，,。；;？?\s]{2,16}?)也(?:要|必须|得|应|应当|需要?|都|将|会|纳入|算|列入|适用|执行)")
 #: asking for an amount of money ("每辆补多少钱", "罚多少", "什么罚款", "总投资多少亿元", "What is the fine")
@@ -244,6 +242,8 @@ MONEY_AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:千|万|亿)?元")
 #: asking for a telephone number ("打哪个电话", "发现违规该打哪个号", "举报热线是多少"): quotes with no number of five
 #: or more digits do not answer it
 ASKS_PHONE = re.compile(r"电话|热线|号码|(?:打|拨)(?:哪个|什么|几)号|(?i:\bphone\b|\bhotline\b)")
+#: what a name of each kind ASKS_ENTITY asks for contains ("…有限公司", "…大学", "…平台"): quotes with no
+#: such name do not answer "哪家企业/哪个平台…"
 ENTITY_NAME = {"企业": r"公司|集团|企业|厂", "公司": r"公司|集团|企业", "高校": r"大学|学院", "大学": r"大学|学院",
                "机构": r"院|所|中心|机构|协会|银行|分行|支行|局", "平台": r"平台|通|网|系统", "项目": r"项目|工程|电站|基地|线",
                "时间": DATE_IN_TEXT.pattern, "电话": r"\d{5,}"}
