@@ -118,7 +118,7 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "parts", "described_parts", "
                              "quoted_title", "part_scope", "value_part", "excluded_source", "premise_number",
                              "mention_deictic", "premise_then", "context_source", "likened_term", "stated_sides",
                              "hearsay_figures", "colon_head", "premise_comma", "side_tail", "whether_tail",
-                             "premise_condition", "mention_setup", "mention_bare")
+                             "premise_condition", "mention_bare")
 
 
 class QuestionAnalyzer:
@@ -140,7 +140,6 @@ class QuestionAnalyzer:
         self.use_premise_comma = "premise_comma" not in off  # "某方案规定，X，Y？" / "某方案规定X Y几年": X is asserted
         self.use_side_tail = "side_tail" not in off  # "A和B各怎么写的？B是不是比A多一项？": the comparison is no side's
         self.use_mention_bare = "mention_bare" not in off  # "某方案里有没有X？" asks whether X is there
-        self.use_mention_setup = "mention_setup" not in off  # "有没有公布X" / "是否设立X" ask whether X is there
         self.use_premise_condition = "premise_condition" not in off  # "规定X的，Y，…": Y is asserted with X
         self.use_whether_tail = "whether_tail" not in off  # "…要降多少？有没有按年度分解？": whether it is set so is no part
         self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
@@ -313,8 +312,7 @@ class QuestionAnalyzer:
             if any(cues.ASKS_QUANTITY.search(x) and answer_type(x) == "figure" for x in asked):
                 kind = "figure"
         term = mention_term(text, given=self.use_mention_given, titled=self.use_quoted_title,
-                            deictic=self.use_mention_deictic, setup=self.use_mention_setup,
-                            bare=self.use_mention_bare)
+                            deictic=self.use_mention_deictic, bare=self.use_mention_bare)
         if not term and self.use_likened_term and kind == "yesno":
             term = likened_term(text)
         return QuestionAnalysis(
@@ -854,17 +852,17 @@ def _answer_type(text: str, measure_basis: bool = True, whole: str = "") -> str:
     return "explanation"
 
 
-def mention_term(text: str, *, given: bool = True, titled: bool = True, deictic: bool = True, setup: bool = True,
+def mention_term(text: str, *, given: bool = True, titled: bool = True, deictic: bool = True,
                  bare: bool = True) -> str:
     """X of "有没有提到X" / "是否涉及X"; '' when the question is not of that kind. ``given``: also Y of
     "有没有对X给Y". ``titled``: a quoted word that begins a plan's name ("“十四五”节能方案有没有提到Y") is not X.
-    ``deictic``: an X that points back ("管这事") is no term, and "X方面" of "有没有X方面的要求" is X. ``setup``: X of
-    "有没有公布X" / "是否设立X" too. ``bare``: X of "某方案里有没有X？" / "某方案有X吗" too."""
-    term = _mention_term(text, given=given, titled=titled, deictic=deictic, setup=setup, bare=bare)
+    ``deictic``: an X that points back ("管这事") is no term, and "X方面" of "有没有X方面的要求" is X. ``bare``: X of
+    "某方案里有没有X？" / "某方案有X吗" too."""
+    term = _mention_term(text, given=given, titled=titled, deictic=deictic, bare=bare)
     return "" if deictic and cues.MENTION_DEICTIC.search(term) else term
 
 
-def _mention_term(text: str, *, given: bool, titled: bool, deictic: bool, setup: bool = True, bare: bool = True) -> str:
+def _mention_term(text: str, *, given: bool, titled: bool, deictic: bool, bare: bool = True) -> str:
     offered = cues.MENTION_GIVEN.search(text) if given else None
     if offered and not cues.MENTION_VAGUE.fullmatch(offered.group(2)):
         return offered.group(2).strip(" “”\"'")
@@ -884,8 +882,6 @@ def _mention_term(text: str, *, given: bool, titled: bool, deictic: bool, setup:
         if len(x) >= 2 and not cues.STRONG_QUESTION.search(x):
             return _glossed(cues.MENTION_FILLER.sub("", x))
     m = cues.MENTION_VERB.search(text)
-    if m and m.group("setup") and not setup:
-        m = None
     quoted = next((q for q in cues.QUOTED_TERM.finditer(text)
                    if not (titled and cues.TITLE_AFTER_QUOTE.match(text, q.end()))), None)
     if quoted and re.search(r"有没有|是否|有无", text):

@@ -165,8 +165,6 @@ MENTION_VERB = re.compile(r"(?:有没有|是否|有无)?(?:提到|提及|涉及|
                           r"(?:有没有|是否|有无)(?:规定|明确|提(?![高升出前供交]))(?:了|过)?|提没提(?:到|及)?|"
                           # "是否提出开展X" / "有没有支持X" / "有没有推广X的内容": whether the plan does X at all
                           r"(?:有没有|是否|有无)(?:提出|要求|支持|鼓励|推广|部署|安排)(?:了|过)?|"
-                          # "有没有公布X" / "是否设立X": whether the plan makes X public or sets X up (``mention_setup``)
-                          r"(?P<setup>(?:有没有|是否|有无)(?:公布|公开|设立|设置|建立)(?:了|过)?)|"
                           # "有没有点名X" / "有没有推X这种模式" (推 for 推广/推行 in casual writing)
                           r"(?:有没有|是否|有无)(?:点名|点到|推行|推(?![动进广出迟后荐]))(?:了|过)?|"
                           # "有没有讲X怎么处理": 讲/说/写 alone, with the question word right before it
