@@ -473,13 +473,13 @@ class RefusalPolicy:
             # a figure the question states as a fact ("PUE降到1.3以下的数据中心有哪些") that no document in
             # scope states at all: the question rests on a requirement the plan does not make
             asserted = stated_figures(analysis.text)  # most questions state none: no document is read then
-            flat = normalize_answer("".join(self._document_texts(scope.doc_ids))).replace(" ", "") if asserted else ""
+            flat = self._scoped_text(scope).replace(" ", "") if asserted else ""
             unknown = [f for f in asserted if f not in flat]
             if unknown:
                 premise = analysis.premise or unknown[0]
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=premise))
-        if self.settings.enabled("money_asked") and ASKS_MONEY.search(analysis.text) and not MONEY_AMOUNT.search(
-                normalize_answer("".join(self._document_texts(scope.doc_ids)))):
+        if (self.settings.enabled("money_asked") and ASKS_MONEY.search(analysis.text)
+                and not MONEY_AMOUNT.search(self._scoped_text(scope))):
             # "每辆补多少钱" / "罚款多少": an amount of money where no document in scope states any
             return Refusal("no_figure", prompts.REFUSAL_NO_MONEY)
         if analysis.asks_quantity and self.settings.enabled("listed_items"):
@@ -570,6 +570,11 @@ class RefusalPolicy:
         if len(choices) >= 2 and any(self._term_missing(c, scope, apart=False) is None for c in choices):
             return None  # (an alternative is often only the tail of the term, "A技术改造或者升级改造": written as such)
         return self._term_missing(term, scope)
+
+    def _scoped_text(self, scope: Scope) -> str:
+        """The documents in scope (all of them when none is named) as one normalised text, to look a term or a
+        figure up in."""
+        return normalize_answer("".join(self._document_texts(scope.doc_ids)))
 
     def _term_missing(self, term: str, scope: Scope, apart: bool = True) -> Refusal | None:
         docs = self._document_texts(scope.doc_ids)
