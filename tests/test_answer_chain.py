@@ -2261,3 +2261,41 @@ def test_a_term_missing_from_a_document_named_by_its_title_names_that_document(f
     assert policy.not_mentioned("广告牌亮化", titled).message == "《某市夜市照明方案》中没有提到“广告牌亮化”。"
     regional = Scope(doc_ids=("a",), regions=("雅安",), out_of_scope=(), explicit=True)
     assert policy.not_mentioned("广告牌亮化", regional).message.startswith("雅安文件中没有提到")
+
+
+def test_the_chinese_an_english_question_writes_is_kept_in_its_translation():
+    from qa.answer.pipeline import kept_chinese, lost_gloss
+    from qa.answer.support import cjk_bigrams
+
+    known = cjk_bigrams("推进夜市路灯节能改造。规模以上夜市摊位全部安装节能灯具。")
+    # the model changed one character into words the documents do not use: the user's own words are put back
+    assert kept_chinese("Does the 夜市路灯节能改造 part cover LEDs?", "夜市路等节能改造部分包括LED吗？", known) == (
+        "夜市路灯节能改造部分包括LED吗？")
+    # the model's wording is the documents' own ("规模以上" for "规上"): it stays
+    assert kept_chinese("How many 规上夜市摊位?", "以上夜市摊位有多少？", known) == "以上夜市摊位有多少？"
+    # two characters apart, or a span of other than Chinese: not taken for the user's words
+    assert kept_chinese("Does the 夜市路灯节能改造 part cover LEDs?", "夜间路等节能改造部分包括LED吗？", known) == (
+        "夜间路等节能改造部分包括LED吗？")
+    # a gloss the translation lost is found; one it kept is not
+    assert lost_gloss("Does it mention night-market lamps (夜市路灯)?", "是否提到夜间市场灯？") == "夜市路灯"
+    assert lost_gloss("Does it mention night-market lamps (夜市路灯)?", "是否提到夜市路灯？") == ""
+
+
+def test_the_gloss_an_english_question_gives_is_the_term_looked_up(fake_service):
+    question = "Does Ziyang's plan mention night-market street lamps (夜市路灯)?"
+    fake_service.answerer.generator = _translating_to("资阳方案是否提到夜间市场的路灯？\n")
+    assert fake_service.answerer.analyse(question).mention_term == "夜市路灯"
+    with switched_off(fake_service.answerer, "kept_chinese") as answerer:
+        assert answerer.analyse(question).mention_term == "夜间市场的路灯"
+
+
+def test_a_yes_no_answer_set_aside_for_the_fallback_is_replaced_by_the_sentences_that_write_x(fake_service):
+    question = "雅安方案是否提到了制氢？"
+    reply = "是的，雅安方案提到了。"  # no citation: the model's answer is set aside for quotes
+    a = _replying(fake_service, reply).ask(question)
+    assert not a.refused and a.citations and all("制氢" in c.quote for c in a.citations)
+    off = _replying(fake_service, reply, ablate="mention_fallback").ask(question)
+    assert off.extractive and not all("制氢" in c.quote for c in off.citations)
+    # a term that is a clause's heading names the clause: its heading line is not quoted as the answer
+    b = _replying(fake_service, reply).ask("雅安方案是否提到了“加强组织领导”？")
+    assert not any(c.quote.rstrip("。").endswith("加强组织领导") for c in b.citations)

@@ -67,6 +67,13 @@ ENGLISH_YEAR = re.compile(r"(?<![\d〔\[(（])20\d\d(?![\d〕\])）])")
 #: an ordinary English word in lower case ("资阳 fisheries 这块…"): one is enough to translate the question
 #: (acronyms such as CCER, LED, PUE are written in capitals and stay as they are)
 ENGLISH_WORD = re.compile(r"(?<![A-Za-z])[a-z]{4,}(?![A-Za-z])")
+#: a run of Chinese in an English question ("Does Sichuan's 减污降碳行动方案 mention…"): the user's own words, which
+#: the translation keeps as written (a run of at least five characters, where the model's rendering differs from it
+#: by one character: "减排降碳行动方案" for "减污降碳行动方案")
+CHINESE_RUN = re.compile(r"(?<![\d\u4e00-\u9fff])[\u4e00-\u9fff]{5,}(?![\d\u4e00-\u9fff])")
+CHINESE_ONLY = re.compile(r"[\u4e00-\u9fff]+")
+#: a Chinese gloss the user gives an English phrase ("low-GWP refrigerants (低温室效应制冷剂)"): the term asked about
+CHINESE_GLOSS = re.compile(r"(?<=[A-Za-z]) ?[(（]([\u4e00-\u9fff]{2,})[)）]")
 #: the documents' own terms for the English words users write for them. Written into an English question
 #: before the model translates it, so that the translation uses the plans' vocabulary (the small model
 #: renders "pollution and carbon reduction plan" as "污染和碳减排计划", which names no document, and

@@ -56,6 +56,9 @@ from qa.answer.cues import (
     ASKS_PLACE,
     ASKS_REMOVED,
     ASKS_WHEN,
+    CHINESE_GLOSS,
+    CHINESE_ONLY,
+    CHINESE_RUN,
     CJK_COUNT,
     COMPANY_NAME,
     COMPARES,
@@ -177,6 +180,49 @@ def _says_nothing(answer: str, items: Sequence[EvidenceItem]) -> str:
     return ""
 
 
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` with one character changed, added or left out."""
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return len(long_) - len(short) == 1 and any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def _bare_heading(sentence: str, heading: str) -> bool:
+    """Whether a sentence is only its clause's heading ("（二十六）加强组织领导。")."""
+    head = heading.strip().rstrip("。")
+    return bool(head) and sentence.strip().rstrip("。").endswith(head) and len(sentence) <= len(head) + 8
+
+
+def kept_chinese(question: str, translation: str, known: set[str]) -> str:
+    """The translation of an English question with the question's own Chinese put back where the model changed
+    one character of it into words the documents do not use ("四川省级减排降碳行动方案" → "…减污降碳行动方案"): a run of
+    Chinese (``CHINESE_RUN``) the translation lacks replaces the one span of Chinese that differs from it by one
+    character (of the same length first), when more of the run's character pairs than of the span's are among the
+    documents' (``known``); "规模以上" for "规上" is the documents' own wording and stays."""
+    for run in dict.fromkeys(CHINESE_RUN.findall(question)):
+        if run in translation:
+            continue
+        for size in (len(run), len(run) - 1, len(run) + 1):
+            spans = [i for i in range(len(translation) - size + 1)
+                     if CHINESE_ONLY.fullmatch(translation[i:i + size]) and _one_edit(run, translation[i:i + size])]
+            if len(spans) == 1:
+                span = translation[spans[0]:spans[0] + size]
+                if len(cjk_bigrams(run) & known) > len(cjk_bigrams(span) & known):
+                    translation = translation[:spans[0]] + run + translation[spans[0] + size:]
+                break
+            if spans:
+                break
+    return translation
+
+
+def lost_gloss(question: str, translation: str) -> str:
+    """The Chinese gloss an English question gives a phrase ("low-GWP refrigerants (低温室效应制冷剂)") that its
+    translation lost ('' when there is none, or more than one)."""
+    glosses = [g for g in dict.fromkeys(CHINESE_GLOSS.findall(question)) if g not in translation]
+    return glosses[0] if len(glosses) == 1 else ""
+
+
 def english_terms(text: str) -> str:
     """The English question with the plans' own terms written in for the English words that name them
     ("Ziyang's energy-saving plan" → "Ziyang's 节能减排方案"), for the model to translate."""
@@ -251,6 +297,7 @@ class Answerer:
         self._figure_support: tuple[object, FigureSupport] | None = None
         self._alias_cache: tuple[object, dict[str, str], QuestionAnalyzer] | None = None
         self._card_cache: tuple[object, dict[str, DocumentCard]] | None = None
+        self._bigram_cache: tuple[object, set[str]] | None = None
         self._compare = None  # qa.compare.service.CompareService, built on the first comparison question
         self.policy = RefusalPolicy(settings, self._support, self._regions, self._document_texts, meaning=self._meaning,
                                     titles=self._document_titles)
@@ -286,6 +333,13 @@ class Answerer:
         return [u.text for doc in self.retriever.indexed_documents() if not wanted or doc.doc_id in wanted
                 for u in doc.units]
 
+    def _document_bigrams(self) -> set[str]:
+        """The character pairs the indexed documents write (rebuilt only when the index is reloaded)."""
+        data = self.retriever.load()
+        if self._bigram_cache is None or self._bigram_cache[0] is not data:
+            self._bigram_cache = (data, set().union(*map(cjk_bigrams, self._document_texts(()))))
+        return self._bigram_cache[1]
+
     def _support(self) -> FigureSupport:
         """Figure-support statistics of the indexed documents (rebuilt only when the index is reloaded)."""
         data = self.retriever.load()
@@ -309,7 +363,14 @@ class Answerer:
                                                      or ENGLISH_WORD.search(analysis.text)):
             translated = self._translate(analysis.text)
             if translated:
-                analysis = replace(analyzer.analyse(translated), original=question,
+                read = analyzer.analyse(translated)
+                gloss = lost_gloss(analysis.text, translated) if self.settings.enabled("kept_chinese") else ""
+                if gloss and read.mention_term and read.mention_term in translated:
+                    # "Does the plan mention low-GWP refrigerants (低温室效应制冷剂)?" translated as "…用低-GWP制冷剂…":
+                    # the term looked up is the user's own Chinese for it
+                    translated = translated.replace(read.mention_term, gloss, 1)
+                    read = analyzer.analyse(translated)
+                analysis = replace(read, original=question,
                                    notes=(prompts.TRANSLATED_NOTE.format(text=translated),))
         if history:
             same = self.settings.enabled("same_clause")
@@ -402,6 +463,8 @@ class Answerer:
             # copied, not translated; a place the model put in its stead is replaced by it
             swapped = [p for p in place_names(out) if p not in glossed]
             out = out.replace(swapped[0], named[0], 1) if swapped else named[0] + out
+        if self.settings.enabled("kept_chinese"):
+            out = kept_chinese(glossed, out, self._document_bigrams())
         years = list(dict.fromkeys(ENGLISH_YEAR.findall(glossed)))
         if (len(years) == 1 and years[0] not in out and not ENGLISH_BASE_YEAR.search(glossed)
                 and self.settings.enabled("translated_year")):
@@ -710,13 +773,19 @@ class Answerer:
         return None
 
     def _term_answer(self, question: str, term: str, scope: Scope, hits: Sequence[Hit], timings: dict,
-                     t0: float, prefix: str = prompts.WHICH_DOC_PREFIX, loose: bool = False) -> Answer | None:
+                     t0: float, prefix: str = prompts.WHICH_DOC_PREFIX, loose: bool = False,
+                     headings: bool = True) -> Answer | None:
         """The sentences that contain ``term`` as written, one per clause, every document in scope searched
         (None when no document has it: then the retrieved clauses are quoted as usual). ``loose``: when none
         writes it as such, the sentences that have nearly all its words in another order ("优先采用A等措施推进B治理"
-        for "B治理优先采用A"; ``TERM_WORDS_MIN``), or its two words close together (``mention_apart``)."""
+        for "B治理优先采用A"; ``TERM_WORDS_MIN``), or its two words close together (``mention_apart``).
+        ``headings=False``: a clause's heading standing alone ("（二十六）加强组织领导。") is no sentence that writes it,
+        and a term that is the heading of a clause in scope names that clause, which the question asks about (None)."""
         data = self.retriever.load()
         wanted = set(scope.doc_ids) or {doc.doc_id for doc in self.retriever.indexed_documents()}
+        if not headings and any(_bare_heading(term, unit.heading) for doc in self.retriever.indexed_documents()
+                                if doc.doc_id in wanted for unit in doc.units):
+            return None
         chunks = {(c.doc_id, c.label): c for c in data.chunks}
         words = content_bigrams(term)
         apart = self.settings.enabled("mention_apart")
@@ -736,7 +805,8 @@ class Answerer:
                     continue
                 for unit in doc.units:
                     chunk = chunks.get((doc_id, unit.label))
-                    sentence = next((x for x in split_sentences(unit.text, unit.start) if writes(x.text, exact)), None)
+                    sentence = next((x for x in split_sentences(unit.text, unit.start) if writes(x.text, exact)
+                                     and (headings or not _bare_heading(x.text, unit.heading))), None)
                     if chunk is None or sentence is None:
                         continue
                     n = len(citations) + 1
@@ -1175,12 +1245,15 @@ class Answerer:
             if found is not None:
                 return found
         if (analysis.answer_type == "yesno" and analysis.mention_term and not checked.refused_by_model
-                and not checked.extractive and s.grounding and s.enabled("mention_cited")
+                and (not checked.extractive or s.enabled("mention_fallback")) and s.grounding
+                and s.enabled("mention_cited")
                 and not any(analysis.mention_term in normalize_answer(c.quote) for c in checked.citations)):
             # "有没有讲X怎么办" answered from a clause that does not write X: where the documents in scope write
-            # X, the sentences that write it answer (the whole documents are searched)
+            # X, the sentences that write it answer (the whole documents are searched); so too when the model's
+            # answer was set aside and the fallback quotes sentences that do not write X (``mention_fallback``)
             found = self._term_answer(question, analysis.mention_term, scope, hits, timings, t0,
-                                      prefix=prompts.MENTIONED_PREFIX.format(term=analysis.mention_term), loose=True)
+                                      prefix=prompts.MENTIONED_PREFIX.format(term=analysis.mention_term), loose=True,
+                                      headings=not checked.extractive)
             if found is not None:
                 return found
         if checked.refused_by_model and not figures(raw):
