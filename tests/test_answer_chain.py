@@ -2299,3 +2299,14 @@ def test_a_yes_no_answer_set_aside_for_the_fallback_is_replaced_by_the_sentences
     # a term that is a clause's heading names the clause: its heading line is not quoted as the answer
     b = _replying(fake_service, reply).ask("雅安方案是否提到了“加强组织领导”？")
     assert not any(c.quote.rstrip("。").endswith("加强组织领导") for c in b.citations)
+
+
+def test_a_tail_asked_only_if_x_is_there_is_one_question_with_the_yes_no_before_it(analyzer):
+    for question in ("雅安方案里有没有提到夜市路灯？有的话在哪条", "雅安方案是否提到夜市路灯？如果有，哪个条款？",
+                     "雅安方案有没有夜市路灯 有的话怎么说的"):
+        a = analyzer.analyse(question)
+        assert (a.parts, a.mention_term, a.answer_type) == ((), "夜市路灯", "yesno"), question
+    # a later question that does not hang on the first is still a part of its own
+    assert len(analyzer.analyse("雅安方案里有没有提到夜市路灯？资阳方案的路灯改造目标是多少？").parts) == 2
+    off = QuestionAnalyzer(ALIASES, off={"conditional_tail"})
+    assert len(off.analyse("雅安方案里有没有提到夜市路灯？有的话在哪条").parts) == 2

@@ -118,7 +118,7 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "parts", "described_parts", "
                              "quoted_title", "part_scope", "value_part", "excluded_source", "premise_number",
                              "mention_deictic", "premise_then", "context_source", "likened_term", "stated_sides",
                              "hearsay_figures", "colon_head", "premise_comma", "side_tail", "whether_tail",
-                             "premise_condition", "mention_bare")
+                             "premise_condition", "mention_bare", "conditional_tail")
 
 
 class QuestionAnalyzer:
@@ -142,6 +142,8 @@ class QuestionAnalyzer:
         self.use_mention_bare = "mention_bare" not in off  # "某方案里有没有X？" asks whether X is there
         self.use_premise_condition = "premise_condition" not in off  # "规定X的，Y，…": Y is asserted with X
         self.use_whether_tail = "whether_tail" not in off  # "…要降多少？有没有按年度分解？": whether it is set so is no part
+        # "有没有提到X？有的话在哪条": what is asked if X is there is asked of the sentences that write X, one question
+        self.use_conditional_tail = "conditional_tail" not in off
         self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
         self.use_tails = "part_tails" not in off  # a sentence after the question that only compares, or asks where, is no part
         self.use_postscript = "postscript" not in off  # a statement about the asker after the question is no part
@@ -311,7 +313,10 @@ class QuestionAnalyzer:
             asked = [x for x in re.split(r"(?<=[？?])", text) if x.strip()][:-1]
             if any(cues.ASKS_QUANTITY.search(x) and answer_type(x) == "figure" for x in asked):
                 kind = "figure"
-        term = mention_term(text, given=self.use_mention_given, titled=self.use_quoted_title,
+        conditional = self._conditional_head(text) if self.use_conditional_tail and not asserted else ""
+        if conditional:  # ("有没有X？有的话在哪条、让干什么": the whole is a yes/no question about X)
+            kind = "yesno"
+        term = mention_term(conditional or text, given=self.use_mention_given, titled=self.use_quoted_title,
                             deictic=self.use_mention_deictic, bare=self.use_mention_bare)
         if not term and self.use_likened_term and kind == "yesno":
             term = likened_term(text)
@@ -319,10 +324,21 @@ class QuestionAnalyzer:
             original=question, text=text, preamble=preamble,
             answer_type=kind, years=years, periods=periods,
             regions=regions,
-            parts=tuple(self.parts(scoped)) if split and self.use_parts and not asserted else (),
+            parts=tuple(self.parts(scoped)) if split and self.use_parts and not asserted and not conditional else (),
             scope_text=scoped if scoped != text else "",
             premise=asserted,
             mention_term=term)
+
+    def _conditional_head(self, text: str) -> str:
+        """The yes/no question about X before a tail that asks more only if X is there ("有的话在哪条", "如果有，哪个
+        条款？", "有的话贴的是哪类项目"); '' when there is no such tail or what comes before it looks up no term."""
+        tail = cues.CONDITIONAL_TAIL.search(text)
+        if not tail or not tail.start():
+            return ""
+        head = text[:tail.start()].strip(" ，,")
+        found = mention_term(head, given=self.use_mention_given, titled=self.use_quoted_title,
+                             deictic=self.use_mention_deictic, bare=self.use_mention_bare)
+        return head if found and answer_type(head) == "yesno" else ""
 
     def parts(self, text: str) -> list[QuestionPart]:
         """The parts of a multi-part question (regions, then years, then sub-questions); [] if one."""

@@ -395,6 +395,10 @@ WHERE_ONLY = re.compile(r"^(?:它|这|那|这个|那个)?(?:是|在|出自|见�
 #: no part of its own
 SAID_ONLY = re.compile(r"^(?:那|这)?(?:方案|文件|规划|原文|上面|里面|这份|那份|文中)?(?:里|中|上)?(?:面)?(?:有没有|是否|有)?"
                        r"(?:写|说|提|规定|定|明确|给)(?:了|过|到|出)?(?:吗|么|没有|没)?[？?。]?$")
+#: a question that asks more only if what the question before it asks whether the plan has is there ("…有没有X？
+#: 有的话在哪条", "如果有，哪个条款？", "若有，让干什么")
+CONDITIONAL_TAIL = re.compile(r"(?<=[？?，,。；;\s])(?:(?:如果|若是?|假如|要是|如)(?:有|提到了?|提了|写了)(?:的话)?|有的话)"
+                              r"(?=[，,\s]|[在是哪让怎咋具要贴写说给])")
 #: a question that asks only the value of what the question before it asks about ("…有没有定X的目标？到某年要达到
 #: 多少？", "…定的是多少？是不是那个N%？"): no subject of its own, so no part of its own
 VALUE_ONLY = re.compile(r"^(?:那|那么)?(?:具体)?(?:到|在)?(?:20\d\d\s*年)?(?:底|末|前|时)?(?:的)?(?:话)?(?:要|应|需要?|能|得)?"
