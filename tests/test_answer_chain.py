@@ -2310,3 +2310,39 @@ def test_a_tail_asked_only_if_x_is_there_is_one_question_with_the_yes_no_before_
     assert len(analyzer.analyse("雅安方案里有没有提到夜市路灯？资阳方案的路灯改造目标是多少？").parts) == 2
     off = QuestionAnalyzer(ALIASES, off={"conditional_tail"})
     assert len(off.analyse("雅安方案里有没有提到夜市路灯？有的话在哪条").parts) == 2
+
+
+def test_a_personal_post_no_document_writes_is_refused_before_generation(fake_service):
+    """``person_asked``: "路灯工作小组的组长是谁" asks for a person in a post; where no document in scope writes the
+    post, it is refused as not mentioned, without generation."""
+    fake_service.answerer.generator = FakeGenerator(reply="组长是市长[1]。")
+    answer = fake_service.ask("雅安夜市路灯工作领导小组的组长、副组长是谁？")
+    assert answer.refused and answer.refusal_reason == "not_mentioned" and "组长" in answer.text
+    assert fake_service.answerer.generator.calls == []
+    with switched_off(fake_service.answerer.policy, "person_asked"):
+        assert "职务" not in fake_service.ask("雅安夜市路灯工作领导小组的组长、副组长是谁？").text
+
+
+def test_a_plan_said_to_ban_something_before_a_question_asserts_the_ban(analyzer):
+    a = analyzer.analyse("雅安方案禁止夜市用高压钠灯了 过渡期给多长")
+    assert a.premise == "禁止夜市用高压钠灯"
+    assert analyzer.analyse("雅安方案要求夜市路灯全部改造，资金从哪来？").premise  # (a requirement too)
+    assert not analyzer.analyse("雅安方案禁止哪些夜市灯具？").premise  # a question asserts nothing
+    off = QuestionAnalyzer(ALIASES, off={"premise_stated"})
+    assert not off.analyse("雅安方案禁止夜市用高压钠灯了 过渡期给多长").premise
+
+
+def test_a_follow_up_opened_with_na_names_a_region_by_its_abbreviation(analyzer):
+    assert analyzer.analyse("那渝方案里有没有夜市路灯？").regions == ("重庆市",)
+    off = QuestionAnalyzer(ALIASES, off={"follow_abbreviation"})
+    assert off.analyse("那渝方案里有没有夜市路灯？").regions == ()
+
+
+def test_a_follow_up_with_a_term_of_its_own_is_asked_of_the_previous_plan():
+    from qa.answer.rewrite import rewrite
+
+    names = ["雅安市", "雅安", "资阳市", "资阳"]
+    history = [Turn("user", "雅安方案2025年路灯节能改造要完成多少盏？"), Turn("assistant", "…")]
+    assert rewrite("那夜市这块呢 夜市路灯有没有说法", history, names) == "雅安方案夜市这块 夜市路灯有没有说法？"
+    assert rewrite("那夜市这块呢 夜市路灯有没有说法", history, names, own_term=False).startswith(
+        "雅安方案2025年路灯节能改造要完成多少盏")

@@ -118,7 +118,8 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "parts", "described_parts", "
                              "quoted_title", "part_scope", "value_part", "excluded_source", "premise_number",
                              "mention_deictic", "premise_then", "context_source", "likened_term", "stated_sides",
                              "hearsay_figures", "colon_head", "premise_comma", "side_tail", "whether_tail",
-                             "premise_condition", "mention_bare", "conditional_tail")
+                             "premise_condition", "mention_bare", "conditional_tail",
+                             "follow_abbreviation", "premise_stated")
 
 
 class QuestionAnalyzer:
@@ -144,6 +145,8 @@ class QuestionAnalyzer:
         self.use_whether_tail = "whether_tail" not in off  # "…要降多少？有没有按年度分解？": whether it is set so is no part
         # "有没有提到X？有的话在哪条": what is asked if X is there is asked of the sentences that write X, one question
         self.use_conditional_tail = "conditional_tail" not in off
+        self.use_premise_stated = "premise_stated" not in off  # "某方案禁止X了 Y给多长": X is asserted
+        self.use_follow_abbreviation = "follow_abbreviation" not in off  # "那渝方案里呢": 渝 after 那 is 重庆
         self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
         self.use_tails = "part_tails" not in off  # a sentence after the question that only compares, or asks where, is no part
         self.use_postscript = "postscript" not in off  # a statement about the asker after the question is no part
@@ -172,7 +175,8 @@ class QuestionAnalyzer:
         self._abbrev_names = {c: name for c, name in cues.PROVINCE_ABBREVIATIONS.items()
                               if any(alias.startswith(name) for alias in self.aliases)}
         chars = "|".join(map(re.escape, sorted(self._abbrev_names)))
-        self._abbreviations = re.compile(cues.ABBREVIATION_CONTEXT.format(chars=chars)) if chars else None
+        openers = cues.FOLLOW_OPENERS if self.use_follow_abbreviation else ""
+        self._abbreviations = re.compile(cues.ABBREVIATION_CONTEXT.format(chars=chars, openers=openers)) if chars else None
         self._abbreviation_runs = (re.compile(cues.ABBREVIATION_RUN.format(chars="".join(sorted(self._abbrev_names))))
                                    if len(self._abbrev_names) >= 2 else None)
 
@@ -295,7 +299,7 @@ class QuestionAnalyzer:
         years = tuple(dict.fromkeys(cues.YEAR.findall(text)))
         periods = tuple(dict.fromkeys(cues.PERIOD.findall(text)))
         asserted = premise(text, then=self.use_premise_then, comma=self.use_premise_comma,
-                           condition=self.use_premise_condition)  # a question built on a premise is answered (or refused) as a whole
+                           condition=self.use_premise_condition, stated=self.use_premise_stated)  # a question built on a premise is answered (or refused) as a whole
         if asserted and self.use_hearsay and cues.FIGURES_RELATED.search(asserted) and cues.EACH_FIGURE.search(text):
             # "有人说雅安的X目标是重庆的两倍还多，两份各定的是多少？": a relation between figures someone claims,
             # and each figure asked to check it: the figures answer it (the claim is no requirement of a plan), and
@@ -869,16 +873,18 @@ def _answer_type(text: str, measure_basis: bool = True, whole: str = "") -> str:
 
 
 def mention_term(text: str, *, given: bool = True, titled: bool = True, deictic: bool = True,
-                 bare: bool = True) -> str:
+                 bare: bool = True, saying: bool = False) -> str:
     """X of "有没有提到X" / "是否涉及X"; '' when the question is not of that kind. ``given``: also Y of
     "有没有对X给Y". ``titled``: a quoted word that begins a plan's name ("“十四五”节能方案有没有提到Y") is not X.
     ``deictic``: an X that points back ("管这事") is no term, and "X方面" of "有没有X方面的要求" is X. ``bare``: X of
-    "某方案里有没有X？" / "某方案有X吗" too."""
-    term = _mention_term(text, given=given, titled=titled, deictic=deictic, bare=bare)
+    "某方案里有没有X？" / "某方案有X吗" too. ``saying``: X of "X有没有说法" too (for a
+    follow-up that asks of a term of its own: ``qa.answer.rewrite``)."""
+    term = _mention_term(text, given=given, titled=titled, deictic=deictic, bare=bare, saying=saying)
     return "" if deictic and cues.MENTION_DEICTIC.search(term) else term
 
 
-def _mention_term(text: str, *, given: bool, titled: bool, deictic: bool, bare: bool = True) -> str:
+def _mention_term(text: str, *, given: bool, titled: bool, deictic: bool, bare: bool = True,
+                  saying: bool = False) -> str:
     offered = cues.MENTION_GIVEN.search(text) if given else None
     if offered and not cues.MENTION_VAGUE.fullmatch(offered.group(2)):
         return offered.group(2).strip(" “”\"'")
@@ -897,6 +903,11 @@ def _mention_term(text: str, *, given: bool, titled: bool, deictic: bool, bare: 
         x = re.sub(r"^(?:里|中|上)\s*", "", x).strip()
         if len(x) >= 2 and not cues.STRONG_QUESTION.search(x):
             return _glossed(cues.MENTION_FILLER.sub("", x))
+    said = cues.MENTION_SAYING.search(text) if saying else None
+    if said and not cues.STRONG_QUESTION.search(said.group(1)):
+        x = cues.DOCUMENT_NAME.sub("", said.group(1)).strip(" “”\"'")
+        if len(x) >= 2 and not cues.MENTION_DEICTIC.search(x):
+            return x
     m = cues.MENTION_VERB.search(text)
     quoted = next((q for q in cues.QUOTED_TERM.finditer(text)
                    if not (titled and cues.TITLE_AFTER_QUOTE.match(text, q.end()))), None)
@@ -942,13 +953,14 @@ def _glossed(term: str) -> str:
     return term
 
 
-def premise(text: str, then: bool = True, comma: bool = True, condition: bool = True) -> str:
+def premise(text: str, then: bool = True, comma: bool = True, condition: bool = True, stated: bool = True) -> str:
     """The requirement a question asserts before asking about it ("方案要求全部关停X，名单怎么定的？",
     "方案不是要求X吗？为什么…"). ``then``: a statement about a plan that a question beginning with 那 follows
     ("某方案要在X开展Y，那…", "某方案规定X 那…", a space standing for the comma) is asserted. ``comma``: the statement
     after a verb that ends its segment ("某方案规定，X，Y？") is asserted, and a space before the last question
     stands for a comma ("某方案规定X Y几年"). ``condition``: a claim that ends in 的 names whom a rule is for ("完不成目标的"):
-    the rule is the segment after it ("…的，主要负责人一律免职"), asserted with it."""
+    the rule is the segment after it ("…的，主要负责人一律免职"), asserted with it. ``stated``: a first segment that
+    says what a plan does ("某方案禁止X了 Y给多长", "某方案要求X，Y？") and asks nothing is asserted without 那 too."""
     rhetorical = cues.RHETORICAL_PREMISE.search(text)
     if rhetorical:
         return rhetorical.group(1).strip(" ，,")
@@ -959,8 +971,8 @@ def premise(text: str, then: bool = True, comma: bool = True, condition: bool = 
         return ""
     for i, seg in enumerate(segments[:-1]):
         if then and i == 0 and segments[1].lstrip().startswith("那") and not cues.QUESTION_WORD.search(seg):
-            stated = cues.PLAN_STATES.match(seg.strip())
-            if stated and len(claim := seg.strip()[stated.end():].strip()) >= 4:
+            says = cues.PLAN_STATES.match(seg.strip())
+            if says and len(claim := seg.strip()[says.end():].strip()) >= 4:
                 return claim
         opener = cues.PREMISE_OPENER.match(seg.strip())
         if opener and opener.group(0) and not cues.QUESTION_WORD.search(seg):
@@ -988,6 +1000,12 @@ def premise(text: str, then: bool = True, comma: bool = True, condition: bool = 
                 claim = f"{claim}，{segments[i + 1].strip()}"  # ("规定完不成目标的，负责人一律免职，…"): what follows
             if len(claim) >= 4 and not claim.startswith("的"):  # "文件里说的那个X" names X, asserts nothing
                 return claim
+    first = segments[0].strip()
+    if stated and not cues.QUESTION_WORD.search(first) and not cues.QUESTION_CUE.search(first):
+        # ("某方案禁止X了 Y给多长"): what the plan is said to require or ban, the verb kept with it
+        says = cues.PLAN_CLAIMS.match(first)
+        if says and len(claim := re.sub(r"了$", "", first[says.start(1):]).strip()) >= 6:
+            return claim
     return ""
 
 

@@ -29,8 +29,10 @@ PROVINCE_ABBREVIATIONS = {
     "滇": "云南", "云": "云南", "陕": "陕西", "秦": "陕西", "甘": "甘肃", "陇": "甘肃", "青": "青海", "蒙": "内蒙古",
     "桂": "广西", "藏": "西藏", "宁": "宁夏", "新": "新疆",
 }
-ABBREVIATION_CONTEXT = (r"(?:(?<=^)|(?<=[\s，,：:、和与跟及比]))({chars})(?=[\s，,的省市和与跟、]|方案|减污|节能|十四五|到?20\d\d|到?\d\d年|"
+ABBREVIATION_CONTEXT = (r"(?:(?<=^)|(?<=[\s，,：:、和与跟及比{openers}]))({chars})(?=[\s，,的省市和与跟、]|方案|减污|节能|十四五|到?20\d\d|到?\d\d年|"
                         r"给了|给没给|定了|写了|提了|这边|那边)")
+#: what opens a follow-up before the abbreviation it is asked of ("那渝方案里呢"): a boundary too
+FOLLOW_OPENERS = "那"
 #: Two or three abbreviations written together for the regions they join ("川渝两地", "京津冀的"): each
 #: stands for its region; the run must stand alone as a word (same boundaries as a single one); "川 渝" and
 #: "川、渝" are runs too.
@@ -194,6 +196,8 @@ BARE_ANSWER_KIND = re.compile(r"(?:具体|明确|量化|专门|详细|相关)?(?
 BARE_NOT_TERM = re.compile(r"这|那|此|该|也|还|都|又|给|对|把|将|为|写|说|提|讲|列|点|规定|要求|明确")
 #: "X 有提没" / "X提了没": X is what comes before (after the document it is asked of)
 MENTION_BEFORE = re.compile(r"([^，,。？?]{2,30}?)\s*(?:有提没|提了没|有提到没|提到没|有没提|有没有提)(?:有)?[吗？?]*\s*$")
+#: "那建筑这块呢 屋顶光伏有没有说法": X before "有没有说法" (X a word of its own, after a space or a comma)
+MENTION_SAYING = re.compile(r"(?:^|[\s，,])([^，,。？?\s]{2,20}?)\s*(?:有没有|有无)(?:说法|提法)[吗？?]*\s*$")
 #: "有没有X的规定" / "是否有X的要求": whether the plan says X at all (X: "限期整改")
 #: the nouns that make "有没有X的…" ask whether a requirement about X is written
 _REQUIREMENT_NOUNS = "规定|要求|说法|安排|条款"
@@ -237,6 +241,11 @@ ASKS_WHEN = re.compile(r"哪一?年|什么时候|何时|哪天|几月|(?i:\bwhen
 DATE_IN_TEXT = re.compile(r"\d{4}\s*年|年底|年内|月底|\d{1,2}\s*月")
 #: a requirement extended with 也 to a subject ("农村自建房也要…", "叉车也必须…"): the subject before 也
 ALSO_EXTENDS = re.compile(r"([^，,。；;？?\s]{2,16}?)也(?:要|必须|得|应|应当|需要?|都|将|会|纳入|算|列入|适用|执行)")
+#: asking who holds a personal post ("领导小组的组长、副组长是谁", "办公室主任由谁兼任", "发言人是哪位"): the post
+PERSON_POST = r"副?组长|副?主任|副?局长|副?厅长|副?市长|副?省长|书记|处长|科长|发言人|联系人"
+ASKS_PERSON = re.compile(rf"({PERSON_POST})(?:[、和与及](?:{PERSON_POST}))*[^，,。？?]{{0,4}}?"
+                         r"(?:是谁|由谁|叫什么|是哪位|谁来|谁当|谁担任|谁兼任)|谁(?:来)?(?:当|担任|兼任)("
+                         rf"{PERSON_POST})")
 #: asking for an amount of money ("每辆补多少钱", "罚多少", "什么罚款", "总投资多少亿元", "What is the fine")
 ASKS_MONEY = re.compile(r"多少钱|多少(?:万|亿)?元|(?:几|多少)(?:万|亿|千)块|罚(?:款)?(?:多少|几)|(?:什么|哪些|啥)(?:样的)?罚款|"
                         r"罚款(?:标准|金额|数额)|罚款[^，,。？?]{0,6}(?:多少|几)|补(?:贴|助)?[^，,。？?]{0,4}(?:多少|几)(?:钱|万|元)?|"
@@ -556,6 +565,8 @@ BENCHMARK_LEVEL = re.compile(r"(?:国际|国内|全国|全省|全市|行业|同�
 #: a plan said to do something ("某方案要在X开展Y", "省里方案规定X"): before a question beginning with 那, what
 #: follows is asserted (the document's name, then what it is said to do)
 PLAN_STATES = re.compile(r"^[^，,。？?]{0,20}?(?:方案|文件|规划)(?:里|中|上)?(?:已经|都)?(?:要求|规定|明确|提出|说|要|将|会|把|定了)了?")
+#: a plan's name and a verb that makes what follows a requirement or a ban the plan states ("某方案禁止X了 …")
+PLAN_CLAIMS = re.compile(r"^[^，,。？?]{0,20}?(?:方案|文件|规划)(?:里|中|上)?((?:已经|都)?(?:明确)?(?:要求|规定|禁止|禁用|强制|叫停|取消))")
 PREMISE_VERB = re.compile(r"(?:方案|文件|规定|政策|省里|市里|上面)?(?:要求|规定|明确|提出|说)(?:了)?|"
                           r"(?:方案|文件|政策)(?:里|中)?(?:定的|定了|确定的|写的|写了)")
 

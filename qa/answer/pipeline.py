@@ -384,7 +384,8 @@ class Answerer:
                                followed_clause=cited, notes=analysis.notes)
             standalone = rewrite(analysis.text, history, self._regions(),
                                  inherit=self.settings.enabled("follow_context"),
-                                 document=self.settings.enabled("follow_document"))
+                                 document=self.settings.enabled("follow_document"),
+                                 own_term=self.settings.enabled("follow_term"))
             own = analysis
             if standalone != analysis.text:
                 asked = analysis.asks_quantity

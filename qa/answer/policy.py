@@ -45,6 +45,7 @@ from qa.answer.cues import (
     ALSO_EXTENDS,
     ALTERNATIVES,
     ASKS_MONEY,
+    ASKS_PERSON,
     ASKS_QUANTITY,
     ASKS_WHEN,
     ASSISTS,
@@ -482,6 +483,10 @@ class RefusalPolicy:
                 and not MONEY_AMOUNT.search(self._scoped_text(scope))):
             # "每辆补多少钱" / "罚款多少": an amount of money where no document in scope states any
             return Refusal("no_figure", prompts.REFUSAL_NO_MONEY)
+        person = ASKS_PERSON.search(analysis.text) if self.settings.enabled("person_asked") else None
+        if person and (post := person.group(1) or person.group(2)) not in self._scoped_text(scope):
+            # "领导小组的组长是谁": a personal post no document in scope writes (the plans name bodies, not people)
+            return Refusal("not_mentioned", prompts.REFUSAL_NO_PERSON.format(post=post))
         if analysis.asks_quantity and self.settings.enabled("listed_items"):
             listed = LISTED_ASK.search(analysis.text)
             items = [x for x in re.split(r"[、/]", listed.group(1))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from qa.answer.analysis import mention_term
 from qa.answer.cues import (
     CITED_CLAUSE,
     CLAUSE_DEIXIS,
@@ -121,11 +122,13 @@ def _topic(prev: str) -> str:
 
 
 def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str], inherit: bool = True,
-            document: bool = True) -> str:
+            document: bool = True, own_term: bool = True) -> str:
     """Standalone form of `question` (unchanged when it is not a follow-up or there is no history).
     ``inherit``: a question that names no region or document inherits the previous question's
     (switch ``follow_context``). ``document``: "那B的X方案呢" asks the previous question of B's X plan, in
-    place of the plan the previous question named (switch ``follow_document``)."""
+    place of the plan the previous question named (switch ``follow_document``). ``own_term``: "那建筑这块呢 屋顶光伏
+    有没有说法" asks whether the previous plan says something of its own about a term of its own, not the previous
+    question again (switch ``follow_term``)."""
     q = _ADD_ON.sub("呢，", question.strip())  # "X呢？有数字吗" asks one thing
     prev = last_user_question(history)
     names = sorted(set(regions), key=len, reverse=True)
@@ -188,6 +191,12 @@ def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str], inhe
         context = _previous_context(prev, names)
         if len(own) >= _OWN_TOPIC_MIN and STRONG_QUESTION.search(ask) and context:
             return f"{context}{re.sub(r'^(?:那么?|还有|另外)', '', topic)}{_QUESTION_TAIL.sub('', ask)}？"
+    if inherit and own_term and not new_regions and not _DEICTIC.search(q) and not _ELLIPSIS_END.search(q):
+        body = re.sub(r"^(?:那么?|还有|另外|再)", "", q)
+        body = re.sub(r"呢[，,\s]+", " ", body).strip()
+        context = _previous_context(prev, names)
+        if context and mention_term(body, saying=True) and context not in body:
+            return f"{context}{_QUESTION_TAIL.sub('', body)}？"
     tail = _QUESTION_TAIL.sub("", core if _ELLIPSIS_END.search(q) and core else q)
     if inherit and not _DEICTIC.search(q) and not _ELLIPSIS_END.search(q) and not RESPONSIBILITY.search(q):
         # "主要针对哪些产品？" after "重庆的塑料污染治理有哪些要求？": a new question about the same topic,
