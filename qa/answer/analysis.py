@@ -105,7 +105,8 @@ def _pinyin_pattern(name: str) -> re.Pattern[str] | None:
     if len(syllables) < 2:
         return None
     body = r"['’\s-]?".join(re.escape(s) for s in syllables)
-    return re.compile(rf"(?i)\b{body}(?:['’]s)?(?:\s+(?:city|province|municipality|municipal))?\b")
+    # (letters, not \b, mark its ends: a Chinese character right after it, "Ziyang的", is a word character too)
+    return re.compile(rf"(?i)(?<![A-Za-z]){body}(?:['’]s)?(?:\s+(?:city|province|municipality|municipal))?(?![A-Za-z])")
 
 
 #: The fewest Chinese characters a phrase carried from the previous turn into a follow-up has (set, not fitted:
