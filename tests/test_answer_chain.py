@@ -2346,3 +2346,23 @@ def test_a_follow_up_with_a_term_of_its_own_is_asked_of_the_previous_plan():
     assert rewrite("那夜市这块呢 夜市路灯有没有说法", history, names) == "雅安方案夜市这块 夜市路灯有没有说法？"
     assert rewrite("那夜市这块呢 夜市路灯有没有说法", history, names, own_term=False).startswith(
         "雅安方案2025年路灯节能改造要完成多少盏")
+
+
+def test_a_region_in_pinyin_right_before_chinese_is_found(analyzer):
+    assert analyzer.analyse("Ziyang的夜市路灯改造有什么要求？").regions == ("资阳市",)
+    assert analyzer.analyse("Ya'an方案里有没有夜市路灯？").regions == ("雅安市",)
+
+
+def test_an_institution_the_question_shortens_is_looked_up_by_the_name_the_plans_write(fake_service):
+    from qa.answer.pipeline import abbreviated_name
+
+    texts = ["支持夜市灯具工程大学、路灯研究院开展研究。"]
+    assert abbreviated_name("夜灯大", texts) == "夜市灯具工程大学"
+    assert abbreviated_name("路研院", texts) == "路灯研究院"
+    assert abbreviated_name("灯大", texts) == ""  # (two characters shorten too many names)
+    assert abbreviated_name("路灯研究院", texts) == ""  # (written as such: nothing to expand)
+    assert abbreviated_name("夜灯大", texts + ["夜市灯光大学"]) == ""  # (two names it could shorten)
+    question = "雅安方案有没有提到雅安职院？"
+    assert fake_service.answerer.analyse(question).mention_term == "雅安职业技术学院"
+    with switched_off(fake_service.answerer, "abbreviated_name") as answerer:
+        assert answerer.analyse(question).mention_term == "雅安职院"

@@ -241,6 +241,11 @@ ASKS_WHEN = re.compile(r"哪一?年|什么时候|何时|哪天|几月|(?i:\bwhen
 DATE_IN_TEXT = re.compile(r"\d{4}\s*年|年底|年内|月底|\d{1,2}\s*月")
 #: a requirement extended with 也 to a subject ("农村自建房也要…", "叉车也必须…"): the subject before 也
 ALSO_EXTENDS = re.compile(r"([^，,。；;？?\s]{2,16}?)也(?:要|必须|得|应|应当|需要?|都|将|会|纳入|算|列入|适用|执行)")
+#: the name of an institution the plans write ("四川农业大学", "中车资阳机车有限公司", "人行雅安市中心支行"), ending in the
+#: word for its kind (group 1); users shorten such names ("川农大")
+INSTITUTION_NAME = re.compile(r"([\u4e00-\u9fff]{2,12}?)(大学|学院|研究院|研究所|有限公司|公司|集团|中心支行|分行)")
+#: the verb a sentence puts before such a name ("重点支持X有限公司", "联合X大学"): not part of it
+INSTITUTION_LEAD = re.compile(r"^(?:重点)?(?:支持|推动|鼓励|联合|依托|引导|组织|会同|指导|由)")
 #: asking who holds a personal post ("领导小组的组长、副组长是谁", "办公室主任由谁兼任", "发言人是哪位"): the post
 PERSON_POST = r"副?组长|副?主任|副?局长|副?厅长|副?市长|副?省长|书记|处长|科长|发言人|联系人"
 ASKS_PERSON = re.compile(rf"({PERSON_POST})(?:[、和与及](?:{PERSON_POST}))*[^，,。？?]{{0,4}}?"

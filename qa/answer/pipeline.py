@@ -74,6 +74,8 @@ from qa.answer.cues import (
     ENTITY_NAME,
     EVERY_ITEM_QUOTES,
     GENERIC_PLACE_NAMES,
+    INSTITUTION_LEAD,
+    INSTITUTION_NAME,
     LATIN_WORD,
     LETTER_REFERENCE,
     LONG_LIST_CHARS,
@@ -192,6 +194,27 @@ def _bare_heading(sentence: str, heading: str) -> bool:
     """Whether a sentence is only its clause's heading ("（二十六）加强组织领导。")."""
     head = heading.strip().rstrip("。")
     return bool(head) and sentence.strip().rstrip("。").endswith(head) and len(sentence) <= len(head) + 8
+
+
+def abbreviated_name(term: str, texts: Sequence[str]) -> str:
+    """The one institution name the documents write that ``term`` shortens ("川农大" → "四川农业大学": its characters
+    in order, the first before the word for the kind, the last in it); '' when none or several do, or the term is
+    written as such."""
+    if not 3 <= len(term) <= 5 or any(term in t for t in texts):  # (two characters, "川大", shorten too many names)
+        return ""
+    found = set()
+    for text in texts:
+        for piece in re.split(r"[、，,。；;（）()：:\s]", text):
+            for m in INSTITUTION_NAME.finditer(piece):
+                name, kind = INSTITUTION_LEAD.sub("", m.group(0)), m.group(2)
+                at = 0
+                for ch in term:
+                    at = name.find(ch, at) + 1
+                    if not at:
+                        break
+                if at and name.find(term[0]) < len(name) - len(kind) and at - 1 >= len(name) - len(kind):
+                    found.add(name)
+    return found.pop() if len(found) == 1 else ""
 
 
 def kept_chinese(question: str, translation: str, known: set[str]) -> str:
@@ -372,6 +395,14 @@ class Answerer:
                     read = analyzer.analyse(translated)
                 analysis = replace(read, original=question,
                                    notes=(prompts.TRANSLATED_NOTE.format(text=translated),))
+        if self.settings.enabled("abbreviated_name") and analysis.mention_term:
+            full = abbreviated_name(analysis.mention_term, self._document_texts(()))
+            if full:  # "有没有提到川农大": the plans write the name in full ("四川农业大学"), and are searched for it
+                # (quoted: a region inside the name, 四川, is not where the question asks)
+                analysis = replace(analyzer.analyse(analysis.text.replace(analysis.mention_term, f"“{full}”")),
+                                   original=analysis.original, preamble=analysis.preamble,
+                                   notes=(*analysis.notes, prompts.ABBREVIATED_NOTE.format(short=analysis.mention_term,
+                                                                                          full=full)))
         if history:
             same = self.settings.enabled("same_clause")
             cited = followed_clause(analysis.text, history, same) if self.settings.enabled("follow_clause") else None
