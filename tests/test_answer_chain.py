@@ -2366,3 +2366,10 @@ def test_an_institution_the_question_shortens_is_looked_up_by_the_name_the_plans
     assert fake_service.answerer.analyse(question).mention_term == "雅安职业技术学院"
     with switched_off(fake_service.answerer, "abbreviated_name") as answerer:
         assert answerer.analyse(question).mention_term == "雅安职院"
+
+
+def test_a_term_before_an_a_not_a_at_the_end_is_looked_up(analyzer):
+    assert analyzer.analyse("雅安方案 夜市路灯改造 提没提").mention_term == "夜市路灯改造"
+    assert analyzer.analyse("资阳方案里夜市路灯说没说").mention_term == "夜市路灯"
+    off = QuestionAnalyzer(ALIASES, off={"mention_end"})
+    assert off.analyse("雅安方案 夜市路灯改造 提没提").mention_term == ""

@@ -120,7 +120,8 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "parts", "described_parts", "
                              "mention_deictic", "premise_then", "context_source", "likened_term", "stated_sides",
                              "hearsay_figures", "colon_head", "premise_comma", "side_tail", "whether_tail",
                              "premise_condition", "mention_bare", "conditional_tail",
-                             "follow_abbreviation", "premise_stated")
+                             "follow_abbreviation", "premise_stated",
+                             "mention_end")
 
 
 class QuestionAnalyzer:
@@ -147,6 +148,7 @@ class QuestionAnalyzer:
         # "有没有提到X？有的话在哪条": what is asked if X is there is asked of the sentences that write X, one question
         self.use_conditional_tail = "conditional_tail" not in off
         self.use_premise_stated = "premise_stated" not in off  # "某方案禁止X了 Y给多长": X is asserted
+        self.use_mention_end = "mention_end" not in off  # "某方案 X 提没提": X is looked up
         self.use_follow_abbreviation = "follow_abbreviation" not in off  # "那渝方案里呢": 渝 after 那 is 重庆
         self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
         self.use_tails = "part_tails" not in off  # a sentence after the question that only compares, or asks where, is no part
@@ -322,7 +324,8 @@ class QuestionAnalyzer:
         if conditional:  # ("有没有X？有的话在哪条、让干什么": the whole is a yes/no question about X)
             kind = "yesno"
         term = mention_term(conditional or text, given=self.use_mention_given, titled=self.use_quoted_title,
-                            deictic=self.use_mention_deictic, bare=self.use_mention_bare)
+                            deictic=self.use_mention_deictic, bare=self.use_mention_bare,
+                            anota=self.use_mention_end)
         if not term and self.use_likened_term and kind == "yesno":
             term = likened_term(text)
         return QuestionAnalysis(
@@ -342,7 +345,8 @@ class QuestionAnalyzer:
             return ""
         head = text[:tail.start()].strip(" ，,")
         found = mention_term(head, given=self.use_mention_given, titled=self.use_quoted_title,
-                             deictic=self.use_mention_deictic, bare=self.use_mention_bare)
+                             deictic=self.use_mention_deictic, bare=self.use_mention_bare,
+                            anota=self.use_mention_end)
         return head if found and answer_type(head) == "yesno" else ""
 
     def parts(self, text: str) -> list[QuestionPart]:
@@ -874,18 +878,18 @@ def _answer_type(text: str, measure_basis: bool = True, whole: str = "") -> str:
 
 
 def mention_term(text: str, *, given: bool = True, titled: bool = True, deictic: bool = True,
-                 bare: bool = True, saying: bool = False) -> str:
+                 bare: bool = True, saying: bool = False, anota: bool = True) -> str:
     """X of "有没有提到X" / "是否涉及X"; '' when the question is not of that kind. ``given``: also Y of
     "有没有对X给Y". ``titled``: a quoted word that begins a plan's name ("“十四五”节能方案有没有提到Y") is not X.
     ``deictic``: an X that points back ("管这事") is no term, and "X方面" of "有没有X方面的要求" is X. ``bare``: X of
     "某方案里有没有X？" / "某方案有X吗" too. ``saying``: X of "X有没有说法" too (for a
-    follow-up that asks of a term of its own: ``qa.answer.rewrite``)."""
-    term = _mention_term(text, given=given, titled=titled, deictic=deictic, bare=bare, saying=saying)
+    follow-up that asks of a term of its own: ``qa.answer.rewrite``). ``anota``: X of "某方案 X 提没提" too."""
+    term = _mention_term(text, given=given, titled=titled, deictic=deictic, bare=bare, saying=saying, anota=anota)
     return "" if deictic and cues.MENTION_DEICTIC.search(term) else term
 
 
 def _mention_term(text: str, *, given: bool, titled: bool, deictic: bool, bare: bool = True,
-                  saying: bool = False) -> str:
+                  saying: bool = False, anota: bool = True) -> str:
     offered = cues.MENTION_GIVEN.search(text) if given else None
     if offered and not cues.MENTION_VAGUE.fullmatch(offered.group(2)):
         return offered.group(2).strip(" “”\"'")
@@ -898,7 +902,7 @@ def _mention_term(text: str, *, given: bool, titled: bool, deictic: bool, bare: 
         x = cues.MENTION_FILLER.sub("", x)  # "有没有节能方面的要求": 节能
     if x and not cues.MENTION_VAGUE.fullmatch(x) and not cues.STRONG_QUESTION.search(x):
         return x.strip(" “”\"'")  # "有没有把陶瓷算进去" / "有没有限期整改的规定" / "有没有包括X"
-    before = cues.MENTION_BEFORE.search(text)
+    before = cues.MENTION_BEFORE.search(text) or (cues.MENTION_BEFORE_ANOTA.search(text) if anota else None)
     if before:  # "某方案里 X 有提没": X after the document's name
         x = cues.DOCUMENT_NAME.sub("", before.group(1)).strip(" “”\"'")
         x = re.sub(r"^(?:里|中|上)\s*", "", x).strip()

@@ -196,6 +196,8 @@ BARE_ANSWER_KIND = re.compile(r"(?:具体|明确|量化|专门|详细|相关)?(?
 BARE_NOT_TERM = re.compile(r"这|那|此|该|也|还|都|又|给|对|把|将|为|写|说|提|讲|列|点|规定|要求|明确")
 #: "X 有提没" / "X提了没": X is what comes before (after the document it is asked of)
 MENTION_BEFORE = re.compile(r"([^，,。？?]{2,30}?)\s*(?:有提没|提了没|有提到没|提到没|有没提|有没有提)(?:有)?[吗？?]*\s*$")
+#: "某方案 X 提没提": X before an A-not-A at the end of the question
+MENTION_BEFORE_ANOTA = re.compile(r"([^，,。？?]{2,30}?)\s*(?:提没提|说没说|写没写|讲没讲)(?:到|及)?[吗？?]*\s*$")
 #: "那建筑这块呢 屋顶光伏有没有说法": X before "有没有说法" (X a word of its own, after a space or a comma)
 MENTION_SAYING = re.compile(r"(?:^|[\s，,])([^，,。？?\s]{2,20}?)\s*(?:有没有|有无)(?:说法|提法)[吗？?]*\s*$")
 #: "有没有X的规定" / "是否有X的要求": whether the plan says X at all (X: "限期整改")
