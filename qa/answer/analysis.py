@@ -346,7 +346,7 @@ class QuestionAnalyzer:
         head = text[:tail.start()].strip(" ，,")
         found = mention_term(head, given=self.use_mention_given, titled=self.use_quoted_title,
                              deictic=self.use_mention_deictic, bare=self.use_mention_bare,
-                            anota=self.use_mention_end)
+                             anota=self.use_mention_end)
         return head if found and answer_type(head) == "yesno" else ""
 
     def parts(self, text: str) -> list[QuestionPart]:

@@ -196,24 +196,30 @@ def _bare_heading(sentence: str, heading: str) -> bool:
     return bool(head) and sentence.strip().rstrip("。").endswith(head) and len(sentence) <= len(head) + 8
 
 
-def abbreviated_name(term: str, texts: Sequence[str]) -> str:
-    """The one institution name the documents write that ``term`` shortens ("川农大" → "四川农业大学": its characters
-    in order, the first before the word for the kind, the last in it); '' when none or several do, or the term is
-    written as such."""
+def institution_names(texts: Sequence[str]) -> frozenset[str]:
+    """The institution names the documents write ("四川农业大学", "中车资阳机车有限公司"), without the verb a sentence
+    puts before one ("重点支持…")."""
+    return frozenset(INSTITUTION_LEAD.sub("", m.group(0)) for text in texts
+                     for piece in re.split(r"[、，,。；;（）()：:\s]", text) for m in INSTITUTION_NAME.finditer(piece))
+
+
+def abbreviated_name(term: str, texts: Sequence[str], names: frozenset[str] | None = None) -> str:
+    """The one institution name the documents write (``names``, else read from ``texts``) that ``term`` shortens
+    ("川农大" → "四川农业大学": its characters in order, the first before the word for the kind, the last in it); ''
+    when none or several do, or the term is written as such."""
     if not 3 <= len(term) <= 5 or any(term in t for t in texts):  # (two characters, "川大", shorten too many names)
         return ""
     found = set()
-    for text in texts:
-        for piece in re.split(r"[、，,。；;（）()：:\s]", text):
-            for m in INSTITUTION_NAME.finditer(piece):
-                name, kind = INSTITUTION_LEAD.sub("", m.group(0)), m.group(2)
-                at = 0
-                for ch in term:
-                    at = name.find(ch, at) + 1
-                    if not at:
-                        break
-                if at and name.find(term[0]) < len(name) - len(kind) and at - 1 >= len(name) - len(kind):
-                    found.add(name)
+    for name in institution_names(texts) if names is None else names:
+        kind = INSTITUTION_NAME.search(name)
+        body = len(name) - len(kind.group(2)) if kind else len(name)
+        at = 0
+        for ch in term:
+            at = name.find(ch, at) + 1
+            if not at:
+                break
+        if at and name.find(term[0]) < body <= at - 1:
+            found.add(name)
     return found.pop() if len(found) == 1 else ""
 
 
@@ -321,6 +327,7 @@ class Answerer:
         self._alias_cache: tuple[object, dict[str, str], QuestionAnalyzer] | None = None
         self._card_cache: tuple[object, dict[str, DocumentCard]] | None = None
         self._bigram_cache: tuple[object, set[str]] | None = None
+        self._names_cache: tuple[object, frozenset[str]] | None = None
         self._compare = None  # qa.compare.service.CompareService, built on the first comparison question
         self.policy = RefusalPolicy(settings, self._support, self._regions, self._document_texts, meaning=self._meaning,
                                     titles=self._document_titles)
@@ -363,6 +370,13 @@ class Answerer:
             self._bigram_cache = (data, set().union(*map(cjk_bigrams, self._document_texts(()))))
         return self._bigram_cache[1]
 
+    def _institution_names(self) -> frozenset[str]:
+        """:func:`institution_names` of the indexed documents (rebuilt only when the index is reloaded)."""
+        data = self.retriever.load()
+        if self._names_cache is None or self._names_cache[0] is not data:
+            self._names_cache = (data, institution_names(self._document_texts(())))
+        return self._names_cache[1]
+
     def _support(self) -> FigureSupport:
         """Figure-support statistics of the indexed documents (rebuilt only when the index is reloaded)."""
         data = self.retriever.load()
@@ -396,7 +410,7 @@ class Answerer:
                 analysis = replace(read, original=question,
                                    notes=(prompts.TRANSLATED_NOTE.format(text=translated),))
         if self.settings.enabled("abbreviated_name") and analysis.mention_term:
-            full = abbreviated_name(analysis.mention_term, self._document_texts(()))
+            full = abbreviated_name(analysis.mention_term, self._document_texts(()), self._institution_names())
             if full:  # "有没有提到川农大": the plans write the name in full ("四川农业大学"), and are searched for it
                 # (quoted: a region inside the name, 四川, is not where the question asks)
                 analysis = replace(analyzer.analyse(analysis.text.replace(analysis.mention_term, f"“{full}”")),
