@@ -2373,3 +2373,15 @@ def test_a_term_before_an_a_not_a_at_the_end_is_looked_up(analyzer):
     assert analyzer.analyse("资阳方案里夜市路灯说没说").mention_term == "夜市路灯"
     off = QuestionAnalyzer(ALIASES, off={"mention_end"})
     assert off.analyse("雅安方案 夜市路灯改造 提没提").mention_term == ""
+
+
+def test_two_plans_said_both_to_give_a_figure_one_does_not_give_is_a_false_premise(fake_service):
+    """``both_given``: "A方案和B方案都给了X，B比A低多少" where one region's documents have no figure sentence about X:
+    refused as a false premise, naming that region; where both give it, no refusal."""
+    question = "重庆方案和雅安方案都给了2025年夜市路灯节能改造的比例，雅安比重庆低多少？"
+    a = fake_service.ask(question)
+    assert a.refused and a.refusal_reason == "false_premise" and "前提" in a.text
+    both = fake_service.ask("四川方案和雅安方案都给了2025年非化石能源消费比重，雅安比四川高多少？")
+    assert both.refusal_reason != "false_premise"
+    with switched_off(fake_service.answerer.policy, "both_given"):
+        assert fake_service.ask(question).refusal_reason != "false_premise"

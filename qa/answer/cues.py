@@ -243,6 +243,8 @@ ASKS_WHEN = re.compile(r"哪一?年|什么时候|何时|哪天|几月|(?i:\bwhen
 DATE_IN_TEXT = re.compile(r"\d{4}\s*年|年底|年内|月底|\d{1,2}\s*月")
 #: a requirement extended with 也 to a subject ("农村自建房也要…", "叉车也必须…"): the subject before 也
 ALSO_EXTENDS = re.compile(r"([^，,。；;？?\s]{2,16}?)也(?:要|必须|得|应|应当|需要?|都|将|会|纳入|算|列入|适用|执行)")
+#: a statement that two plans both give something ("A方案和B方案都给了2025年X的比例", "都设定了X的目标"): X
+BOTH_GIVEN = re.compile(r"(?:都|均)(?:给了|给出了?|定了|设定了|设了|写了|规定了|提出了)(?:了)?(?:个)?([^，,。？?]{2,30})")
 #: the name of an institution the plans write ("四川农业大学", "中车资阳机车有限公司", "人行雅安市中心支行"), ending in the
 #: word for its kind (group 1); users shorten such names ("川农大")
 INSTITUTION_NAME = re.compile(r"([\u4e00-\u9fff]{2,12}?)(大学|学院|研究院|研究所|有限公司|公司|集团|中心支行|分行)")

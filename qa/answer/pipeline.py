@@ -357,6 +357,12 @@ class Answerer:
         wanted = set(doc_ids)
         return [doc.title for doc in self.retriever.indexed_documents() if doc.doc_id in wanted]
 
+    def _region_texts(self, region: str, doc_ids: Sequence[str] | None = None) -> list[str]:
+        """The clause texts of the documents about ``region`` (of ``doc_ids`` only, when given)."""
+        ids = [doc.doc_id for doc in self.retriever.indexed_documents()
+               if doc.region == region and (not doc_ids or doc.doc_id in doc_ids)]
+        return self._document_texts(ids) if ids else []  # (no ids would mean every document)
+
     def _document_texts(self, doc_ids) -> list[str]:
         """The clause texts of the given documents (all documents when none is given)."""
         wanted = set(doc_ids)
@@ -544,6 +550,15 @@ class Answerer:
             if found is not None:
                 yield StreamEvent("token", found.text)
                 yield StreamEvent("answer", answer=found)
+                return
+        if self.settings.grounding and len(analysis.regions) >= 2:
+            # "A方案和B方案都给了X，…": where one region's plan gives no figure for X, the question's premise fails
+            refusal = self.policy.not_both_given(analysis, {r: self._region_texts(r, doc_ids) for r in analysis.regions})
+            if refusal is not None:
+                hits, scope = self.retriever.search(analysis.text, k=max(10, self.settings.top_k), doc_ids=doc_ids)
+                t = Timings(rewrite_ms=0.0, retrieve_ms=(time.perf_counter() - t0) * 1000,
+                            total_ms=(time.perf_counter() - t0) * 1000)
+                yield StreamEvent("answer", answer=self._refusal(q, analysis.text, refusal, hits, scope, t))
                 return
         if analysis.parts and self.settings.grounding:
             yield from self._answer_parts(q, analysis, doc_ids, cancel, t0)

@@ -52,6 +52,7 @@ from qa.answer.cues import (
     BAN,
     BASE_YEAR,
     BENCHMARK_LEVEL,
+    BOTH_GIVEN,
     CHANGE_WORDS,
     CHOICE_OF_YEARS,
     CONTRAST_TAIL,
@@ -69,6 +70,7 @@ from qa.answer.cues import (
     PLAN_NAMED,
     PREMISE_COUNT,
     PREMISE_SHARE,
+    QUESTION_CUE,
     QUESTION_NOISE,
     QUOTED_TERM,
     RESTRICTED,
@@ -344,6 +346,11 @@ def wider_scope(claim: str, sentence: str) -> bool:
     return bool(UNIVERSAL.search(claim) and not UNIVERSAL.search(sentence) and RESTRICTED.search(sentence))
 
 
+#: the least coverage of X (``FigureSupport.coverage``) by a region's figure sentences for "A和B都给了X" to hold
+#: of that region (fitted on dev: the plans that give X reach 1.0, those that do not 0.06–0.36)
+BOTH_GIVEN_COVERAGE = 0.5
+
+
 class RefusalPolicy:
     def __init__(self, settings: Settings, support: Callable[[], FigureSupport], regions: Callable[[], list[str]],
                  document_texts: Callable[[Sequence[str]], list[str]],
@@ -532,6 +539,23 @@ class RefusalPolicy:
         share, sentence = best_sentence(wanted, [x.text for t in texts for x in split_sentences(t)
                                                  if not stated_figures(x.text)])
         return sentence if wanted and share >= WORDS_QUOTE_MIN else ""
+
+    def not_both_given(self, analysis: QuestionAnalysis, region_texts: dict[str, list[str]]) -> Refusal | None:
+        """"A方案和B方案都给了X，B比A低多少？": a statement (no question in its segment) that the plans of two regions
+        both give X, where the documents of one of them (``region_texts``: region → its documents' clause texts) have
+        no figure sentence about X (coverage below ``BOTH_GIVEN_COVERAGE``): the question rests on a figure the plan
+        does not give (``false_premise``)."""
+        if not (self.settings.enabled("both_given") and len(region_texts) >= 2):
+            return None
+        for segment in re.split(r"[，,。；;？?]", analysis.text):
+            stated = BOTH_GIVEN.search(segment)
+            if not stated or QUESTION_CUE.search(segment):
+                continue
+            what = stated.group(1).strip()
+            for region, texts in region_texts.items():
+                if texts and self._support().coverage(what, texts) < BOTH_GIVEN_COVERAGE:
+                    return Refusal("false_premise", prompts.REFUSAL_NOT_BOTH.format(region=region, what=what))
+        return None
 
     def which_doc_figure(self, analysis: QuestionAnalysis, texts: Sequence[str]) -> Refusal | None:
         """"哪个文件定了X的量化指标？" where no figure sentence of the retrieved clauses (``texts``) is about X:

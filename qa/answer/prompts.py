@@ -38,6 +38,7 @@ REFUSAL_MISSING_FIGURE = "已索引的文件中未找到关于{names}的内容�
 REFUSAL_NO_FIGURE = "已索引的文件中没有给出这个问题所问的具体数字，无法据此作答。"
 #: an amount of money (a subsidy, a fine, an investment) asked of documents that give none
 ABBREVIATED_NOTE = "问题中的“{short}”按文件中的全称“{full}”查找"
+REFUSAL_NOT_BOTH = "{region}的文件中没有给出“{what}”的具体数字，问题说两份方案都给了，前提与文件不符，无法比较。"
 REFUSAL_NO_PERSON = "所查文件中没有写“{post}”这一职务，也没有点名任何个人，无法据此作答。"
 REFUSAL_NO_MONEY = "所查文件中没有给出任何金额（补贴、罚款、投资等的具体数额），无法据此作答。"
 REFUSAL_BY_MODEL = "根据检索到的条款，文件中未找到这个问题的答案。"
