@@ -2385,3 +2385,11 @@ def test_two_plans_said_both_to_give_a_figure_one_does_not_give_is_a_false_premi
     assert both.refusal_reason != "false_premise"
     with switched_off(fake_service.answerer.policy, "both_given"):
         assert fake_service.ask(question).refusal_reason != "false_premise"
+
+
+def test_whether_a_listing_of_the_plan_has_y_looks_y_up_in_the_whole_plan(analyzer):
+    assert analyzer.analyse("雅安方案照明那条要改造的几类灯具里，有没有夜市霓虹灯？").mention_term == "夜市霓虹灯"
+    # a description of what may be listed is not a name the plan would write
+    assert analyzer.analyse("雅安方案照明那条的责任单位里，有没有管夜市的企业？").mention_term == ""
+    off = QuestionAnalyzer(ALIASES, off={"mention_listing"})
+    assert off.analyse("雅安方案照明那条要改造的几类灯具里，有没有夜市霓虹灯？").mention_term == ""

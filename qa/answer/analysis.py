@@ -121,7 +121,7 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "parts", "described_parts", "
                              "hearsay_figures", "colon_head", "premise_comma", "side_tail", "whether_tail",
                              "premise_condition", "mention_bare", "conditional_tail",
                              "follow_abbreviation", "premise_stated",
-                             "mention_end")
+                             "mention_end", "mention_listing")
 
 
 class QuestionAnalyzer:
@@ -149,6 +149,7 @@ class QuestionAnalyzer:
         self.use_conditional_tail = "conditional_tail" not in off
         self.use_premise_stated = "premise_stated" not in off  # "某方案禁止X了 Y给多长": X is asserted
         self.use_mention_end = "mention_end" not in off  # "某方案 X 提没提": X is looked up
+        self.use_mention_listing = "mention_listing" not in off  # "…几类项目里，有没有Y": Y is looked up
         self.use_follow_abbreviation = "follow_abbreviation" not in off  # "那渝方案里呢": 渝 after 那 is 重庆
         self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
         self.use_tails = "part_tails" not in off  # a sentence after the question that only compares, or asks where, is no part
@@ -325,7 +326,7 @@ class QuestionAnalyzer:
             kind = "yesno"
         term = mention_term(conditional or text, given=self.use_mention_given, titled=self.use_quoted_title,
                             deictic=self.use_mention_deictic, bare=self.use_mention_bare,
-                            anota=self.use_mention_end)
+                            anota=self.use_mention_end, listing=self.use_mention_listing)
         if not term and self.use_likened_term and kind == "yesno":
             term = likened_term(text)
         return QuestionAnalysis(
@@ -346,7 +347,7 @@ class QuestionAnalyzer:
         head = text[:tail.start()].strip(" ，,")
         found = mention_term(head, given=self.use_mention_given, titled=self.use_quoted_title,
                              deictic=self.use_mention_deictic, bare=self.use_mention_bare,
-                             anota=self.use_mention_end)
+                             anota=self.use_mention_end, listing=self.use_mention_listing)
         return head if found and answer_type(head) == "yesno" else ""
 
     def parts(self, text: str) -> list[QuestionPart]:
@@ -878,18 +879,19 @@ def _answer_type(text: str, measure_basis: bool = True, whole: str = "") -> str:
 
 
 def mention_term(text: str, *, given: bool = True, titled: bool = True, deictic: bool = True,
-                 bare: bool = True, saying: bool = False, anota: bool = True) -> str:
+                 bare: bool = True, saying: bool = False, anota: bool = True, listing: bool = True) -> str:
     """X of "有没有提到X" / "是否涉及X"; '' when the question is not of that kind. ``given``: also Y of
     "有没有对X给Y". ``titled``: a quoted word that begins a plan's name ("“十四五”节能方案有没有提到Y") is not X.
     ``deictic``: an X that points back ("管这事") is no term, and "X方面" of "有没有X方面的要求" is X. ``bare``: X of
     "某方案里有没有X？" / "某方案有X吗" too. ``saying``: X of "X有没有说法" too (for a
-    follow-up that asks of a term of its own: ``qa.answer.rewrite``). ``anota``: X of "某方案 X 提没提" too."""
-    term = _mention_term(text, given=given, titled=titled, deictic=deictic, bare=bare, saying=saying, anota=anota)
+    follow-up that asks of a term of its own: ``qa.answer.rewrite``). ``anota``: X of "某方案 X 提没提" too. ``listing``: Y of "某方案…的几类项目里，有没有Y" too."""
+    term = _mention_term(text, given=given, titled=titled, deictic=deictic, bare=bare, saying=saying, anota=anota,
+                         listing=listing)
     return "" if deictic and cues.MENTION_DEICTIC.search(term) else term
 
 
 def _mention_term(text: str, *, given: bool, titled: bool, deictic: bool, bare: bool = True,
-                  saying: bool = False, anota: bool = True) -> str:
+                  saying: bool = False, anota: bool = True, listing: bool = True) -> str:
     offered = cues.MENTION_GIVEN.search(text) if given else None
     if offered and not cues.MENTION_VAGUE.fullmatch(offered.group(2)):
         return offered.group(2).strip(" “”\"'")
@@ -919,7 +921,7 @@ def _mention_term(text: str, *, given: bool, titled: bool, deictic: bool, bare: 
     if quoted and re.search(r"有没有|是否|有无", text):
         return quoted.group(1)  # "有没有要求对“X”…": a term the user quotes must be found as written
     if not m or not re.search(r"有没有|是否|有无|提没提|吗|(?<![什怎这那多])么|没有?[？?]*\s*$", text):
-        return _bare_term(text) if bare else ""
+        return _bare_term(text, listing) if bare else ""
     term = text[m.end():]
     # (X ends at the question asked about it, "X怎么处置", as at 吗 or a comma)
     term = re.split(cues.MENTION_TERM_END.pattern + r"|吗|么|了?没有?(?=[？?]*\s*$)|没有|[？?。，,]|的(?:内容|要求|规定|事)|这(?:件事|一点|方面)|相关",
@@ -929,12 +931,15 @@ def _mention_term(text: str, *, given: bool, titled: bool, deictic: bool, bare: 
     return _glossed(term) if len(term) >= 2 else ""
 
 
-def _bare_term(text: str) -> str:
+def _bare_term(text: str, listing: bool = True) -> str:
     """X of "某方案里有没有X？" / "某方案有X吗": whether the document has X at all, as "有没有提到X"; '' where X is a
     year or a number ("有没有2030年的目标"), asks something of its own ("有多少个X", "有哪些X"), is a kind of answer
     ("有没有名单"), points back ("有这个要求没"), names a body ("里面有没有市能源局": who is among them), or
-    begins with what the plan would do with something else ("有没有给X定Y", "有没有也规划个X")."""
+    begins with what the plan would do with something else ("有没有给X定Y", "有没有也规划个X"). ``listing``: Y of
+    "某方案X那条的几类项目里，有没有Y" too."""
     had = cues.MENTION_BARE.search(text)
+    if not had and listing and (had := cues.MENTION_IN_LISTING.search(text)) and "的" in had.group(1):
+        return ""  # ("责任单位里，有没有铁路系统的企业": a description of what may be listed, not a name it writes)
     if not had:
         return ""
     x = cues.MENTION_FILLER.sub("", had.group(1)).strip(" “”\"'")

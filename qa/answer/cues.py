@@ -187,6 +187,10 @@ MENTION_INCLUDED = re.compile(r"(?:有没有|是否|有无)(?:把|将)([^，,。
 MENTION_BARE = re.compile(r"(?:方案|文件|规划|通知|函|那份|这份|那个|这个)(?:里|中|上|里面|当中)?\s*(?:有没有|有无|是否有|有)(?!没有|没)"
                           r"(?:这种|这类|类似的?|这样的|关于|涉及)?([^，,。；;？?！!\s]{2,16}?)(?:的内容|的提法|的表述)?(?:吗|么|没有?|呢|啊)?"
                           r"[？?！!。]*\s*$")
+#: "某方案X那条要实施的几类项目里，有没有Y？": whether a listing of the plan has Y; Y is looked up in the whole plan (a
+#: plan that writes Y nowhere lists it nowhere)
+MENTION_IN_LISTING = re.compile(r"(?:方案|文件|规划)[^，,。；;？?！!]{0,40}?(?:里|中|当中|里面)[，,\s]*(?:有没有|有无|是否有|是否包括|有没有包括)"
+                                r"([^，,。；;？?！!\s]{2,16}?)(?:吗|么|没有?|呢|啊)?[？?！!。]*\s*$")
 #: what "某方案有没有X" asks that is a kind of answer, not a term the plan would write ("有没有具体数字", "有没有名单",
 #: "有没有时间表"): a list or a figure may be given without the word
 BARE_ANSWER_KIND = re.compile(r"(?:具体|明确|量化|专门|详细|相关)?(?:的)?(?:数字|数据|数|目标|指标|名单|清单|时间表|时间|期限|年份|比例|标准|"
