@@ -2393,3 +2393,13 @@ def test_whether_a_listing_of_the_plan_has_y_looks_y_up_in_the_whole_plan(analyz
     assert analyzer.analyse("雅安方案照明那条的责任单位里，有没有管夜市的企业？").mention_term == ""
     off = QuestionAnalyzer(ALIASES, off={"mention_listing"})
     assert off.analyse("雅安方案照明那条要改造的几类灯具里，有没有夜市霓虹灯？").mention_term == ""
+
+
+def test_which_document_gives_a_figure_for_a_quoted_term_none_of_whose_sentences_has_one(fake_service):
+    """``which_doc_term_figure``: "哪份文件规定了“X”要建多少个" where the sentences that write X state no figure."""
+    question = "哪份文件规定了“碳大脑”要建多少个？"
+    a = fake_service.ask(question)
+    assert a.refused and a.refusal_reason == "no_figure"
+    with switched_off(fake_service.answerer, "which_doc_term_figure"):
+        assert not fake_service.ask(question).refused  # (the sentences that write it, quoted)
+    assert not fake_service.ask("哪份文件提到了“碳大脑”？").refused  # (no figure asked)

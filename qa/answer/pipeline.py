@@ -90,6 +90,7 @@ from qa.answer.cues import (
     STRONG_QUESTION,
     UNNAMED_LISTING,
     UNNAMED_MEMBERS,
+    WHICH_DOC_FIGURE,
     WHO_PHRASING,
 )
 from qa.answer.evidence import (
@@ -613,6 +614,13 @@ class Answerer:
                 and self.settings.enabled("which_doc")):
             # "“碳惠通”出现在哪个方案里": the quoted term is looked up as written, in every document in scope
             found = self._term_answer(question, quoted.group(1), scope, hits, timings, t0)
+            if (found is not None and self.settings.enabled("which_doc_term_figure")
+                    and WHICH_DOC_FIGURE.search(analysis.text) and not any(stated_figures(c.quote) for c in found.citations)):
+                # "哪份文件规定了“X”要改造多少万千瓦": the sentences that write X give no figure for it
+                t = Timings(**timings, total_ms=(time.perf_counter() - t0) * 1000)
+                refusal = Refusal("no_figure", prompts.REFUSAL_NO_FIGURE)
+                yield StreamEvent("answer", answer=self._refusal(question, standalone, refusal, hits, scope, t))
+                return
             if found is not None:
                 yield StreamEvent("token", found.text)
                 yield StreamEvent("answer", answer=found)
