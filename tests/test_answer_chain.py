@@ -2403,3 +2403,20 @@ def test_which_document_gives_a_figure_for_a_quoted_term_none_of_whose_sentences
     with switched_off(fake_service.answerer, "which_doc_term_figure"):
         assert not fake_service.ask(question).refused  # (the sentences that write it, quoted)
     assert not fake_service.ask("哪份文件提到了“碳大脑”？").refused  # (no figure asked)
+
+
+def test_more_ways_of_saying_who_asks_are_a_preamble(analyzer):
+    a = analyzer.analyse("我在一家灯具厂做夜市项目，想核对一下：雅安方案夜市路灯改造要完成多少盏？")
+    assert a.preamble.startswith("我在一家灯具厂") and a.text.startswith("雅安方案")
+    # what follows the request in its segment is what is asked about
+    b = analyzer.analyse("我在县里管照明，想核对雅安方案里夜市路灯的两个数，改造多少盏？哪年完成？")
+    assert "雅安方案" in b.text
+    off = QuestionAnalyzer(ALIASES, off={"preamble_more"})
+    assert off.analyse("我在一家灯具厂做夜市项目，想核对一下：雅安方案夜市路灯改造要完成多少盏？").preamble == ""
+
+
+def test_a_later_part_that_names_the_province_plan_is_not_asked_of_the_first_parts_plan(analyzer):
+    a = analyzer.analyse("对一下：雅安方案夜市路灯2025年改造多少盏，省减污降碳方案夜市灯具2025年要换多少？")
+    assert ["雅安" in p.text for p in a.parts] == [True, False]
+    off = QuestionAnalyzer(ALIASES, off={"part_province"})
+    assert "雅安" in off.analyse("对一下：雅安方案夜市路灯2025年改造多少盏，省减污降碳方案夜市灯具2025年要换多少？").parts[1].text

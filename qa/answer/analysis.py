@@ -121,7 +121,8 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "parts", "described_parts", "
                              "hearsay_figures", "colon_head", "premise_comma", "side_tail", "whether_tail",
                              "premise_condition", "mention_bare", "conditional_tail",
                              "follow_abbreviation", "premise_stated",
-                             "mention_end", "mention_listing")
+                             "mention_end", "mention_listing",
+                             "preamble_more", "part_province")
 
 
 class QuestionAnalyzer:
@@ -150,6 +151,8 @@ class QuestionAnalyzer:
         self.use_premise_stated = "premise_stated" not in off  # "某方案禁止X了 Y给多长": X is asserted
         self.use_mention_end = "mention_end" not in off  # "某方案 X 提没提": X is looked up
         self.use_mention_listing = "mention_listing" not in off  # "…几类项目里，有没有Y": Y is looked up
+        self.use_preamble_more = "preamble_more" not in off  # "我在…做X，想核对一下：" is a preamble
+        self.use_part_province = "part_province" not in off  # a later part naming "省…方案" keeps its own scope
         self.use_follow_abbreviation = "follow_abbreviation" not in off  # "那渝方案里呢": 渝 after 那 is 重庆
         self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
         self.use_tails = "part_tails" not in off  # a sentence after the question that only compares, or asks where, is no part
@@ -262,13 +265,15 @@ class QuestionAnalyzer:
         end = -1
         for i, seg in enumerate(segments[:-1]):
             # who is asking and why, not what: no figure in it ("我们厂想新上一台30蒸吨的锅炉" is content)
-            if cues.PREAMBLE.search(seg) and not cues.QUESTION_CUE.search(seg) and not re.search(r"\d", seg):
+            said = cues.PREAMBLE.search(seg) or (self.use_preamble_more and cues.PREAMBLE_MORE.search(seg))
+            if said and not cues.QUESTION_CUE.search(seg) and not re.search(r"\d", seg):
                 end = i
         if end < 0:
             return "", _REQUEST_PREFIX.sub("", text)
         preamble = "".join(segments[: end + 1])
         rest = _REQUEST_PREFIX.sub("", "".join(segments[end + 1:]).strip())
-        ask = cues.REQUEST.search(segments[end])
+        ask = cues.REQUEST.search(segments[end]) or (cues.REQUEST_MORE.search(segments[end])
+                                                     if self.use_preamble_more else None)
         carried = segments[end][ask.end():].strip("：:，, ") if ask else ""
         if len(re.findall(r"[\u4e00-\u9fff]", carried)) >= 4:
             # "…，想问下文件里提到的X，具体怎么做？": what follows the request is what is asked about
@@ -664,7 +669,8 @@ class QuestionAnalyzer:
                 asked = piece[len(head):]
                 year = years.group(0) if years and not cues.YEAR.search(asked) and answer_type(asked) == "figure" else ""
                 q, label = f"{lead}{year}{asked}", asked
-            if i and lead and not self.region_mentions(q) and not cues.PROVINCE_WORD.search(q):
+            if (i and lead and not self.region_mentions(q) and not cues.PROVINCE_WORD.search(q)
+                    and not (self.use_part_province and cues.PROVINCE_PLAN.search(q))):
                 if self.use_part_scope and not cues.DOCUMENT_NUMBER_REF.search(q):
                     q = cues.DOCUMENT_DEICTIC.sub("", q)  # "这份函主送谁" after "X号那份函…": of X号那份函
                 q = f"{lead}{q}"

@@ -353,6 +353,11 @@ QUALIFIERS_BEFORE = ("力争", "不低于", "不高于", "不少于", "不超过
 
 # --------------------------------------------------------------------------- question structure
 #: a personal preamble: who is asking and why ("我是市里管交通的，想核实一下：")
+#: more of how people say who they are and what they want checked ("我在一家设计院做污水项目前期，想核对一下："):
+#: read as a preamble with ``preamble_more``
+PREAMBLE_MORE = re.compile(r"想(?:核对|对一下|核一下|搞清楚|弄清楚)|我在[^，,]{1,16}?(?:做|负责|管|跑)")
+#: the request among those ("想核对一下"): what follows it in its segment is what is asked about
+REQUEST_MORE = re.compile(r"想(?:核对|核一下|对一下|搞清楚|弄清楚)(?:一下|下)?")
 PREAMBLE = re.compile(r"我是|我们是|本人是|本人在|我在[^，,]{1,12}(?:工作|上班)|领导(?:让|要|叫)我|老板(?:让|要|叫)我|"
                       r"想(?:核实|确认|了解|问|查|请教)|请问|麻烦|帮(?:我|忙)|咨询一下|问一下|问下|查一下|打听|"
                       r"(?i:\bI(?:'m| am)\b|\bplease\b)")
