@@ -56,6 +56,7 @@ from qa.answer.cues import (
     ASKS_PLACE,
     ASKS_REMOVED,
     ASKS_WHEN,
+    BOTH_GIVEN,
     CHINESE_GLOSS,
     CHINESE_ONLY,
     CHINESE_RUN,
@@ -552,7 +553,7 @@ class Answerer:
                 yield StreamEvent("token", found.text)
                 yield StreamEvent("answer", answer=found)
                 return
-        if self.settings.grounding and len(analysis.regions) >= 2:
+        if self.settings.grounding and len(analysis.regions) >= 2 and BOTH_GIVEN.search(analysis.text):
             # "A方案和B方案都给了X，…": where one region's plan gives no figure for X, the question's premise fails
             refusal = self.policy.not_both_given(analysis, {r: self._region_texts(r, doc_ids) for r in analysis.regions})
             if refusal is not None:
