@@ -145,12 +145,12 @@ class QuestionAnalyzer:
         self.use_side_tail = "side_tail" not in off  # "A和B各怎么写的？B是不是比A多一项？": the comparison is no side's
         self.use_mention_bare = "mention_bare" not in off  # "某方案里有没有X？" asks whether X is there
         self.use_premise_condition = "premise_condition" not in off  # "规定X的，Y，…": Y is asserted with X
-        self.use_whether_tail = "whether_tail" not in off  # "…要降多少？有没有按年度分解？": whether it is set so is no part
+        self.use_whether_tail = "whether_tail" not in off  # "…要装多少盏？有没有分片区落实？": whether it is set so is no part
         # "有没有提到X？有的话在哪条": what is asked if X is there is asked of the sentences that write X, one question
         self.use_conditional_tail = "conditional_tail" not in off
         self.use_premise_stated = "premise_stated" not in off  # "某方案禁止X了 Y给多长": X is asserted
         self.use_mention_end = "mention_end" not in off  # "某方案 X 提没提": X is looked up
-        self.use_mention_listing = "mention_listing" not in off  # "…几类项目里，有没有Y": Y is looked up
+        self.use_mention_listing = "mention_listing" not in off  # "…几类灯具里，有没有Y": Y is looked up
         self.use_preamble_more = "preamble_more" not in off  # "我在…做X，想核对一下：" is a preamble
         self.use_part_province = "part_province" not in off  # a later part naming "省…方案" keeps its own scope
         self.use_follow_abbreviation = "follow_abbreviation" not in off  # "那渝方案里呢": 渝 after 那 is 重庆
@@ -345,7 +345,7 @@ class QuestionAnalyzer:
 
     def _conditional_head(self, text: str) -> str:
         """The yes/no question about X before a tail that asks more only if X is there ("有的话在哪条", "如果有，哪个
-        条款？", "有的话贴的是哪类项目"); '' when there is no such tail or what comes before it looks up no term."""
+        条款？", "有的话补的是哪类灯"); '' when there is no such tail or what comes before it looks up no term."""
         tail = cues.CONDITIONAL_TAIL.search(text)
         if not tail or not tail.start():
             return ""
@@ -814,12 +814,12 @@ def _asks_only_value(segment: str, first: str) -> bool:
 
 
 #: the most characters of its own a yes/no question after another may have and still ask only how what the one before
-#: it asks about is set ("有没有按年度分解": 按年度分解, five; fitted on dev)
+#: it asks about is set ("有没有分片区落实": 分片区落实, five; fitted on dev)
 WHETHER_OWN_MAX = 5
 
 
 def _asks_only_whether(segment: str) -> bool:
-    """"有没有按年度分解？" after "…2023年当年要降多少？", "有没有提前定？" after "…十五五要减多少": a yes/no question whether
+    """"有没有分片区落实？" after "…2024年当年要装多少盏？", "有没有提前定？" after "…十五五要装多少": a yes/no question whether
     what the question before it asks about is set in some way, with no subject of its own (no year, no term looked
     up, no body named, a few characters of its own). Answered as one question, so that the first question's year or period is
     checked for it too: asked alone, it is answered from whatever its few words retrieve."""
@@ -890,7 +890,7 @@ def mention_term(text: str, *, given: bool = True, titled: bool = True, deictic:
     "有没有对X给Y". ``titled``: a quoted word that begins a plan's name ("“十四五”节能方案有没有提到Y") is not X.
     ``deictic``: an X that points back ("管这事") is no term, and "X方面" of "有没有X方面的要求" is X. ``bare``: X of
     "某方案里有没有X？" / "某方案有X吗" too. ``saying``: X of "X有没有说法" too (for a
-    follow-up that asks of a term of its own: ``qa.answer.rewrite``). ``anota``: X of "某方案 X 提没提" too. ``listing``: Y of "某方案…的几类项目里，有没有Y" too."""
+    follow-up that asks of a term of its own: ``qa.answer.rewrite``). ``anota``: X of "某方案 X 提没提" too. ``listing``: Y of "某方案…的几类灯具里，有没有Y" too."""
     term = _mention_term(text, given=given, titled=titled, deictic=deictic, bare=bare, saying=saying, anota=anota,
                          listing=listing)
     return "" if deictic and cues.MENTION_DEICTIC.search(term) else term
@@ -940,9 +940,9 @@ def _mention_term(text: str, *, given: bool, titled: bool, deictic: bool, bare: 
 def _bare_term(text: str, listing: bool = True) -> str:
     """X of "某方案里有没有X？" / "某方案有X吗": whether the document has X at all, as "有没有提到X"; '' where X is a
     year or a number ("有没有2030年的目标"), asks something of its own ("有多少个X", "有哪些X"), is a kind of answer
-    ("有没有名单"), points back ("有这个要求没"), names a body ("里面有没有市能源局": who is among them), or
-    begins with what the plan would do with something else ("有没有给X定Y", "有没有也规划个X"). ``listing``: Y of
-    "某方案X那条的几类项目里，有没有Y" too."""
+    ("有没有名单"), points back ("有这个规定没"), names a body ("里面有没有市城管局": who is among them), or
+    begins with what the plan would do with something else ("有没有给X定Y", "有没有也建个X"). ``listing``: Y of
+    "某方案X那条的几类灯具里，有没有Y" too."""
     had = cues.MENTION_BARE.search(text)
     if not had and listing and (had := cues.MENTION_IN_LISTING.search(text)) and "的" in had.group(1):
         return ""  # ("责任单位里，有没有铁路系统的企业": a description of what may be listed, not a name it writes)
@@ -975,7 +975,7 @@ def premise(text: str, then: bool = True, comma: bool = True, condition: bool = 
     ("某方案要在X开展Y，那…", "某方案规定X 那…", a space standing for the comma) is asserted. ``comma``: the statement
     after a verb that ends its segment ("某方案规定，X，Y？") is asserted, and a space before the last question
     stands for a comma ("某方案规定X Y几年"). ``condition``: a claim that ends in 的 names whom a rule is for ("完不成目标的"):
-    the rule is the segment after it ("…的，主要负责人一律免职"), asserted with it. ``stated``: a first segment that
+    the rule is the segment after it ("…的，夜市路灯一律停用"), asserted with it. ``stated``: a first segment that
     says what a plan does ("某方案禁止X了 Y给多长", "某方案要求X，Y？") and asks nothing is asserted without 那 too."""
     rhetorical = cues.RHETORICAL_PREMISE.search(text)
     if rhetorical:

@@ -69,12 +69,12 @@ ENGLISH_YEAR = re.compile(r"(?<![\d〔\[(（])20\d\d(?![\d〕\])）])")
 #: an ordinary English word in lower case ("资阳 fisheries 这块…"): one is enough to translate the question
 #: (acronyms such as CCER, LED, PUE are written in capitals and stay as they are)
 ENGLISH_WORD = re.compile(r"(?<![A-Za-z])[a-z]{4,}(?![A-Za-z])")
-#: a run of Chinese in an English question ("Does Sichuan's 减污降碳行动方案 mention…"): the user's own words, which
+#: a run of Chinese in an English question ("Does Ya'an's 夜市照明方案 mention…"): the user's own words, which
 #: the translation keeps as written (a run of at least five characters, where the model's rendering differs from it
-#: by one character: "减排降碳行动方案" for "减污降碳行动方案")
+#: by one character: "夜市照名方案" for "夜市照明方案")
 CHINESE_RUN = re.compile(r"(?<![\d\u4e00-\u9fff])[\u4e00-\u9fff]{5,}(?![\d\u4e00-\u9fff])")
 CHINESE_ONLY = re.compile(r"[\u4e00-\u9fff]+")
-#: a Chinese gloss the user gives an English phrase ("low-GWP refrigerants (低温室效应制冷剂)"): the term asked about
+#: a Chinese gloss the user gives an English phrase ("night-market lamps (夜市路灯)"): the term asked about
 CHINESE_GLOSS = re.compile(r"(?<=[A-Za-z]) ?[(（]([\u4e00-\u9fff]{2,})[)）]")
 #: the documents' own terms for the English words users write for them. Written into an English question
 #: before the model translates it, so that the translation uses the plans' vocabulary (the small model
@@ -165,7 +165,7 @@ ASKS_REMOVED = re.compile(r"删(?:掉|减|除|节|去)?(?:了|的)?(?:是)?(?:�
 ASKS_RELEASE = re.compile(r"公开(?:发布)?的?(?:吗|么|没有)|是否(?:公开|对外)|公开方式|公开属性|(?:能不能|可以|可不可以)公开")
 #: "is it / does it" questions: 是否, …吗, 有没有, 有无
 ASKS_YESNO = re.compile(r"是否|有没有|有无|是不是|有提没|提了没|提到没|有没提|(?:吗|(?<![什怎这那多])么)[？?]?\s*$|"
-                        r"有[^，,。；;？?！!\s]{1,8}没[？?]?\s*$")  # ("…有这个要求没": 有X没 asks yes or no)
+                        r"有[^，,。；;？?！!\s]{1,8}没[？?]?\s*$")  # ("…有这个规定没": 有X没 asks yes or no)
 #: an A-not-A question ("会不会调整", "能不能新上", "算不算"): asks yes or no, even when a 多少 is part of
 #: what it asks about ("会不会根据坐车的人多少来调整")
 A_NOT_A = re.compile(r"(会不会|能不能|可不可以|是不是|要不要|算不算|用不用|需不需要|允不允许|让不让|有没有|提没提)")
@@ -187,7 +187,7 @@ MENTION_INCLUDED = re.compile(r"(?:有没有|是否|有无)(?:把|将)([^，,。
 MENTION_BARE = re.compile(r"(?:方案|文件|规划|通知|函|那份|这份|那个|这个)(?:里|中|上|里面|当中)?\s*(?:有没有|有无|是否有|有)(?!没有|没)"
                           r"(?:这种|这类|类似的?|这样的|关于|涉及)?([^，,。；;？?！!\s]{2,16}?)(?:的内容|的提法|的表述)?(?:吗|么|没有?|呢|啊)?"
                           r"[？?！!。]*\s*$")
-#: "某方案X那条要实施的几类项目里，有没有Y？": whether a listing of the plan has Y; Y is looked up in the whole plan (a
+#: "某方案照明那条要改造的几类灯具里，有没有Y？": whether a listing of the plan has Y; Y is looked up in the whole plan (a
 #: plan that writes Y nowhere lists it nowhere)
 MENTION_IN_LISTING = re.compile(r"(?:方案|文件|规划)[^，,。；;？?！!]{0,40}?(?:里|中|当中|里面)[，,\s]*(?:有没有|有无|是否有|是否包括|有没有包括)"
                                 r"([^，,。；;？?！!\s]{2,16}?)(?:吗|么|没有?|呢|啊)?[？?！!。]*\s*$")
@@ -202,7 +202,7 @@ BARE_NOT_TERM = re.compile(r"这|那|此|该|也|还|都|又|给|对|把|将|为
 MENTION_BEFORE = re.compile(r"([^，,。？?]{2,30}?)\s*(?:有提没|提了没|有提到没|提到没|有没提|有没有提)(?:有)?[吗？?]*\s*$")
 #: "某方案 X 提没提": X before an A-not-A at the end of the question
 MENTION_BEFORE_ANOTA = re.compile(r"([^，,。？?]{2,30}?)\s*(?:提没提|说没说|写没写|讲没讲)(?:到|及)?[吗？?]*\s*$")
-#: "那建筑这块呢 屋顶光伏有没有说法": X before "有没有说法" (X a word of its own, after a space or a comma)
+#: "那夜市这块呢 夜市路灯有没有说法": X before "有没有说法" (X a word of its own, after a space or a comma)
 MENTION_SAYING = re.compile(r"(?:^|[\s，,])([^，,。？?\s]{2,20}?)\s*(?:有没有|有无)(?:说法|提法)[吗？?]*\s*$")
 #: "有没有X的规定" / "是否有X的要求": whether the plan says X at all (X: "限期整改")
 #: the nouns that make "有没有X的…" ask whether a requirement about X is written
@@ -245,21 +245,21 @@ ASKS_ENTITY = re.compile(r"(?:哪家|哪个|哪些|什么)(?:企业|公司|高�
 #: asking for a time ("哪一年建成", "什么时候开始"): quotes with no year or date do not answer it
 ASKS_WHEN = re.compile(r"哪一?年|什么时候|何时|哪天|几月|(?i:\bwhen\b|\bwhat year\b)")
 DATE_IN_TEXT = re.compile(r"\d{4}\s*年|年底|年内|月底|\d{1,2}\s*月")
-#: a requirement extended with 也 to a subject ("农村自建房也要…", "叉车也必须…"): the subject before 也
+#: a requirement extended with 也 to a subject ("夜市摊位也要…", "叉车也必须…"): the subject before 也
 ALSO_EXTENDS = re.compile(r"([^，,。；;？?\s]{2,16}?)也(?:要|必须|得|应|应当|需要?|都|将|会|纳入|算|列入|适用|执行)")
-#: a statement that two plans both give something ("A方案和B方案都给了2025年X的比例", "都设定了X的目标"): X
+#: a statement that two plans both give something ("A方案和B方案都给了X的比例", "都设定了X的目标"): X
 BOTH_GIVEN = re.compile(r"(?:都|均)(?:给了|给出了?|定了|设定了|设了|写了|规定了|提出了)(?:了)?(?:个)?([^，,。？?]{2,30})")
-#: the name of an institution the plans write ("四川农业大学", "中车资阳机车有限公司", "人行雅安市中心支行"), ending in the
-#: word for its kind (group 1); users shorten such names ("川农大")
+#: the name of an institution the plans write ("夜市灯具工程大学", "路灯科技有限公司", "某市中心支行"), ending in the
+#: word for its kind (group 1); users shorten such names ("夜灯大")
 INSTITUTION_NAME = re.compile(r"([\u4e00-\u9fff]{2,12}?)(大学|学院|研究院|研究所|有限公司|公司|集团|中心支行|分行)")
 #: the verb a sentence puts before such a name ("重点支持X有限公司", "联合X大学"): not part of it
 INSTITUTION_LEAD = re.compile(r"^(?:重点)?(?:支持|推动|鼓励|联合|依托|引导|组织|会同|指导|由)")
-#: asking who holds a personal post ("领导小组的组长、副组长是谁", "办公室主任由谁兼任", "发言人是哪位"): the post
+#: asking who holds a personal post ("路灯工作小组的组长是谁", "照明办主任由谁兼任", "发言人是哪位"): the post
 PERSON_POST = r"副?组长|副?主任|副?局长|副?厅长|副?市长|副?省长|书记|处长|科长|发言人|联系人"
 ASKS_PERSON = re.compile(rf"({PERSON_POST})(?:[、和与及](?:{PERSON_POST}))*[^，,。？?]{{0,4}}?"
                          r"(?:是谁|由谁|叫什么|是哪位|谁来|谁当|谁担任|谁兼任)|谁(?:来)?(?:当|担任|兼任)("
                          rf"{PERSON_POST})")
-#: asking for an amount of money ("每辆补多少钱", "罚多少", "什么罚款", "总投资多少亿元", "What is the fine")
+#: asking for an amount of money ("每盏补多少钱", "罚多少", "什么罚款", "总投资多少亿元", "How large a fine")
 ASKS_MONEY = re.compile(r"多少钱|多少(?:万|亿)?元|(?:几|多少)(?:万|亿|千)块|罚(?:款)?(?:多少|几)|(?:什么|哪些|啥)(?:样的)?罚款|"
                         r"罚款(?:标准|金额|数额)|罚款[^，,。？?]{0,6}(?:多少|几)|补(?:贴|助)?[^，,。？?]{0,4}(?:多少|几)(?:钱|万|元)?|"
                         r"奖励?[^，,。？?]{0,4}多少|资金[^，,。？?]{0,6}多少|投资[^，,。？?]{0,6}多少|多少资金|多少投资|金额|"
@@ -353,7 +353,7 @@ QUALIFIERS_BEFORE = ("力争", "不低于", "不高于", "不少于", "不超过
 
 # --------------------------------------------------------------------------- question structure
 #: a personal preamble: who is asking and why ("我是市里管交通的，想核实一下：")
-#: more of how people say who they are and what they want checked ("我在一家设计院做污水项目前期，想核对一下："):
+#: more of how people say who they are and what they want checked ("我在一家灯具厂做夜市项目，想核对一下："):
 #: read as a preamble with ``preamble_more``
 PREAMBLE_MORE = re.compile(r"想(?:核对|对一下|核一下|搞清楚|弄清楚)|我在[^，,]{1,16}?(?:做|负责|管|跑)")
 #: the request among those ("想核对一下"): what follows it in its segment is what is asked about

@@ -199,7 +199,7 @@ def _bare_heading(sentence: str, heading: str) -> bool:
 
 
 def institution_names(texts: Sequence[str]) -> frozenset[str]:
-    """The institution names the documents write ("四川农业大学", "中车资阳机车有限公司"), without the verb a sentence
+    """The institution names the documents write ("夜市灯具工程大学", "路灯科技有限公司"), without the verb a sentence
     puts before one ("重点支持…")."""
     return frozenset(INSTITUTION_LEAD.sub("", m.group(0)) for text in texts
                      for piece in re.split(r"[、，,。；;（）()：:\s]", text) for m in INSTITUTION_NAME.finditer(piece))
@@ -207,7 +207,7 @@ def institution_names(texts: Sequence[str]) -> frozenset[str]:
 
 def abbreviated_name(term: str, texts: Sequence[str], names: frozenset[str] | None = None) -> str:
     """The one institution name the documents write (``names``, else read from ``texts``) that ``term`` shortens
-    ("川农大" → "四川农业大学": its characters in order, the first before the word for the kind, the last in it); ''
+    ("夜灯大" → "夜市灯具工程大学": its characters in order, the first before the word for the kind, the last in it); ''
     when none or several do, or the term is written as such."""
     if not 3 <= len(term) <= 5 or any(term in t for t in texts):  # (two characters, "川大", shorten too many names)
         return ""
@@ -227,7 +227,7 @@ def abbreviated_name(term: str, texts: Sequence[str], names: frozenset[str] | No
 
 def kept_chinese(question: str, translation: str, known: set[str]) -> str:
     """The translation of an English question with the question's own Chinese put back where the model changed
-    one character of it into words the documents do not use ("四川省级减排降碳行动方案" → "…减污降碳行动方案"): a run of
+    one character of it into words the documents do not use ("雅安市夜市照名方案" → "…夜市照明方案"): a run of
     Chinese (``CHINESE_RUN``) the translation lacks replaces the one span of Chinese that differs from it by one
     character (of the same length first), when more of the run's character pairs than of the span's are among the
     documents' (``known``); "规模以上" for "规上" is the documents' own wording and stays."""
@@ -248,7 +248,7 @@ def kept_chinese(question: str, translation: str, known: set[str]) -> str:
 
 
 def lost_gloss(question: str, translation: str) -> str:
-    """The Chinese gloss an English question gives a phrase ("low-GWP refrigerants (低温室效应制冷剂)") that its
+    """The Chinese gloss an English question gives a phrase ("night-market lamps (夜市路灯)") that its
     translation lost ('' when there is none, or more than one)."""
     glosses = [g for g in dict.fromkeys(CHINESE_GLOSS.findall(question)) if g not in translation]
     return glosses[0] if len(glosses) == 1 else ""
@@ -283,7 +283,7 @@ def _asked_entity(question: str, admin: bool = True, phone: bool = True) -> str:
 
 
 def _asks_organisation(question: str) -> bool:
-    """Does the question ask which company or university ("由哪家企业开发建设"), one a department of a clause's
+    """Does the question ask which company or university ("由哪家企业来安装"), one a department of a clause's
     parenthesis does not name? Not "哪些行业的企业" (the 的 makes the industry what is asked)."""
     m = ASKS_ENTITY_KIND.search(question)
     return bool(m) and m.group(1) in ORGANISATION_KINDS and "的" not in m.group(0)
@@ -411,7 +411,7 @@ class Answerer:
                 read = analyzer.analyse(translated)
                 gloss = lost_gloss(analysis.text, translated) if self.settings.enabled("kept_chinese") else ""
                 if gloss and read.mention_term and read.mention_term in translated:
-                    # "Does the plan mention low-GWP refrigerants (低温室效应制冷剂)?" translated as "…用低-GWP制冷剂…":
+                    # "Does the plan mention night-market lamps (夜市路灯)?" translated as "…夜间市场灯…":
                     # the term looked up is the user's own Chinese for it
                     translated = translated.replace(read.mention_term, gloss, 1)
                     read = analyzer.analyse(translated)
@@ -419,7 +419,7 @@ class Answerer:
                                    notes=(prompts.TRANSLATED_NOTE.format(text=translated),))
         if self.settings.enabled("abbreviated_name") and analysis.mention_term:
             full = abbreviated_name(analysis.mention_term, self._document_texts(()), self._institution_names())
-            if full:  # "有没有提到川农大": the plans write the name in full ("四川农业大学"), and are searched for it
+            if full:  # "有没有提到夜灯大": the plans write the name in full ("夜市灯具工程大学"), and are searched for it
                 # (quoted: a region inside the name, 四川, is not where the question asks)
                 analysis = replace(analyzer.analyse(analysis.text.replace(analysis.mention_term, f"“{full}”")),
                                    original=analysis.original, preamble=analysis.preamble,
@@ -617,7 +617,7 @@ class Answerer:
             found = self._term_answer(question, quoted.group(1), scope, hits, timings, t0)
             if (found is not None and self.settings.enabled("which_doc_term_figure")
                     and WHICH_DOC_FIGURE.search(analysis.text) and not any(stated_figures(c.quote) for c in found.citations)):
-                # "哪份文件规定了“X”要改造多少万千瓦": the sentences that write X give no figure for it
+                # "哪份文件规定了“X”要装多少盏": the sentences that write X give no figure for it
                 t = Timings(**timings, total_ms=(time.perf_counter() - t0) * 1000)
                 refusal = Refusal("no_figure", prompts.REFUSAL_NO_FIGURE)
                 yield StreamEvent("answer", answer=self._refusal(question, standalone, refusal, hits, scope, t))
@@ -1401,7 +1401,7 @@ class Answerer:
         named_kind = kind in ADMIN_SUFFIX or (s.enabled("entity_kind_answer") and _asks_organisation(standalone))
         if (s.grounding and s.enabled("entity_answer") and not checked.extractive and named_kind
                 and not self._names_kind(kind, _MARK.sub("", checked.text), standalone)):
-            # "哪几个城市" answered with the regions the clause names (a plain, a 示范区), "由哪家企业开发建设"
+            # "哪几个城市" answered with the regions the clause names (a plain, a 示范区), "由哪家企业来安装"
             # answered with a department of the clause's parenthesis (``entity_kind_answer``): the clause's own
             # words are quoted, and the check below asks whether they name one
             checked = extractive(items, standalone, [*checked.notes, prompts.NOTE_NO_PLACE_NAME.format(

@@ -332,7 +332,7 @@ def indicator_fit(question: str, sentence: str) -> str:
 
 
 def extended_subject(claim: str, regions: Sequence[str] = ()) -> set[str]:
-    """The words of the subject ``claim`` extends a requirement to with 也 ("2025年起农村自建房也要执行X" → 农村自建房's
+    """The words of the subject ``claim`` extends a requirement to with 也 ("2025年起夜市摊位也要执行X" → 夜市摊位's
     words), without the time it starts from; an empty set when it extends none."""
     m = ALSO_EXTENDS.search(claim)
     if not m:
@@ -465,7 +465,7 @@ class RefusalPolicy:
                                quote=sentence)
             if self.settings.enabled("premise_also") and (also := extended_subject(analysis.premise, self._regions())) \
                     and not also <= content_bigrams(normalize_answer(sentence)):
-                # "农村自建房也要全面执行绿色建筑标准" where the sentence has the requirement for 城镇新建建筑 only:
+                # "夜市摊位也要全部换节能灯" where the sentence has the requirement for 主干道路灯 only:
                 # 也 extends it to a subject the sentence does not name
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=analysis.premise),
                                quote=sentence)
@@ -488,7 +488,7 @@ class RefusalPolicy:
                 return Refusal("false_premise", prompts.REFUSAL_FALSE_PREMISE.format(premise=premise))
         if (self.settings.enabled("money_asked") and ASKS_MONEY.search(analysis.text)
                 and not MONEY_AMOUNT.search(self._scoped_text(scope))):
-            # "每辆补多少钱" / "罚款多少": an amount of money where no document in scope states any
+            # "每盏补多少钱" / "罚款多少": an amount of money where no document in scope states any
             return Refusal("no_figure", prompts.REFUSAL_NO_MONEY)
         person = ASKS_PERSON.search(analysis.text) if self.settings.enabled("person_asked") else None
         if person and (post := person.group(1) or person.group(2)) not in self._scoped_text(scope):

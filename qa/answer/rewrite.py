@@ -126,7 +126,7 @@ def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str], inhe
     """Standalone form of `question` (unchanged when it is not a follow-up or there is no history).
     ``inherit``: a question that names no region or document inherits the previous question's
     (switch ``follow_context``). ``document``: "那B的X方案呢" asks the previous question of B's X plan, in
-    place of the plan the previous question named (switch ``follow_document``). ``own_term``: "那建筑这块呢 屋顶光伏
+    place of the plan the previous question named (switch ``follow_document``). ``own_term``: "那夜市这块呢 夜市路灯
     有没有说法" asks whether the previous plan says something of its own about a term of its own, not the previous
     question again (switch ``follow_term``)."""
     q = _ADD_ON.sub("呢，", question.strip())  # "X呢？有数字吗" asks one thing
