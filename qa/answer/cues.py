@@ -184,13 +184,15 @@ MENTION_VERB = re.compile(r"(?:有没有|是否|有无)?(?:提到|提及|涉及|
 MENTION_INCLUDED = re.compile(r"(?:有没有|是否|有无)(?:把|将)([^，,。？?]{2,12}?)(?:也)?(?:算进去|算在内|算进|列进去|列入|列进|纳入|包括进去|包括在内|包含在内|放进去)|"
                               r"(?:有没有|是否)(?:包括|包含|涵盖)了?([^，,。？?]{2,16}?)[吗？?]*$")
 #: "资阳方案里有没有岸电？" / "某方案有X吗": a document, then whether it has X, with nothing asked of X after it
+#: X of a yes/no question that ends with X ("…有没有X？", "…有X吗"): a word of its own, then only the question's end
+_ASKED_X = r"([^，,。；;？?！!\s]{2,16}?)"
+_ASKED_END = r"(?:吗|么|没有?|呢|啊)?[？?！!。]*\s*$"
 MENTION_BARE = re.compile(r"(?:方案|文件|规划|通知|函|那份|这份|那个|这个)(?:里|中|上|里面|当中)?\s*(?:有没有|有无|是否有|有)(?!没有|没)"
-                          r"(?:这种|这类|类似的?|这样的|关于|涉及)?([^，,。；;？?！!\s]{2,16}?)(?:的内容|的提法|的表述)?(?:吗|么|没有?|呢|啊)?"
-                          r"[？?！!。]*\s*$")
+                          rf"(?:这种|这类|类似的?|这样的|关于|涉及)?{_ASKED_X}(?:的内容|的提法|的表述)?{_ASKED_END}")
 #: "某方案照明那条要改造的几类灯具里，有没有Y？": whether a listing of the plan has Y; Y is looked up in the whole plan (a
 #: plan that writes Y nowhere lists it nowhere)
 MENTION_IN_LISTING = re.compile(r"(?:方案|文件|规划)[^，,。；;？?！!]{0,40}?(?:里|中|当中|里面)[，,\s]*(?:有没有|有无|是否有|是否包括|有没有包括)"
-                                r"([^，,。；;？?！!\s]{2,16}?)(?:吗|么|没有?|呢|啊)?[？?！!。]*\s*$")
+                                rf"{_ASKED_X}{_ASKED_END}")
 #: what "某方案有没有X" asks that is a kind of answer, not a term the plan would write ("有没有具体数字", "有没有名单",
 #: "有没有时间表"): a list or a figure may be given without the word
 BARE_ANSWER_KIND = re.compile(r"(?:具体|明确|量化|专门|详细|相关)?(?:的)?(?:数字|数据|数|目标|指标|名单|清单|时间表|时间|期限|年份|比例|标准|"
@@ -199,9 +201,10 @@ BARE_ANSWER_KIND = re.compile(r"(?:具体|明确|量化|专门|详细|相关)?(?
 #: plan would do with something else ("给X定Y", "也规划个X", "写吗")
 BARE_NOT_TERM = re.compile(r"这|那|此|该|也|还|都|又|给|对|把|将|为|写|说|提|讲|列|点|规定|要求|明确")
 #: "X 有提没" / "X提了没": X is what comes before (after the document it is asked of)
-MENTION_BEFORE = re.compile(r"([^，,。？?]{2,30}?)\s*(?:有提没|提了没|有提到没|提到没|有没提|有没有提)(?:有)?[吗？?]*\s*$")
+_X_BEFORE = r"([^，,。？?]{2,30}?)\s*"  # (X, then the words that ask whether the plan mentions it, at the end)
+MENTION_BEFORE = re.compile(rf"{_X_BEFORE}(?:有提没|提了没|有提到没|提到没|有没提|有没有提)(?:有)?[吗？?]*\s*$")
 #: "某方案 X 提没提": X before an A-not-A at the end of the question
-MENTION_BEFORE_ANOTA = re.compile(r"([^，,。？?]{2,30}?)\s*(?:提没提|说没说|写没写|讲没讲)(?:到|及)?[吗？?]*\s*$")
+MENTION_BEFORE_ANOTA = re.compile(rf"{_X_BEFORE}(?:提没提|说没说|写没写|讲没讲)(?:到|及)?[吗？?]*\s*$")
 #: "那夜市这块呢 夜市路灯有没有说法": X before "有没有说法" (X a word of its own, after a space or a comma)
 MENTION_SAYING = re.compile(r"(?:^|[\s，,])([^，,。？?\s]{2,20}?)\s*(?:有没有|有无)(?:说法|提法)[吗？?]*\s*$")
 #: "有没有X的规定" / "是否有X的要求": whether the plan says X at all (X: "限期整改")
@@ -355,9 +358,10 @@ QUALIFIERS_BEFORE = ("力争", "不低于", "不高于", "不少于", "不超过
 #: a personal preamble: who is asking and why ("我是市里管交通的，想核实一下：")
 #: more of how people say who they are and what they want checked ("我在一家灯具厂做夜市项目，想核对一下："):
 #: read as a preamble with ``preamble_more``
-PREAMBLE_MORE = re.compile(r"想(?:核对|对一下|核一下|搞清楚|弄清楚)|我在[^，,]{1,16}?(?:做|负责|管|跑)")
+_MORE_REQUESTS = r"想(?:核对|核一下|对一下|搞清楚|弄清楚)"
+PREAMBLE_MORE = re.compile(rf"{_MORE_REQUESTS}|我在[^，,]{{1,16}}?(?:做|负责|管|跑)")
 #: the request among those ("想核对一下"): what follows it in its segment is what is asked about
-REQUEST_MORE = re.compile(r"想(?:核对|核一下|对一下|搞清楚|弄清楚)(?:一下|下)?")
+REQUEST_MORE = re.compile(rf"{_MORE_REQUESTS}(?:一下|下)?")
 PREAMBLE = re.compile(r"我是|我们是|本人是|本人在|我在[^，,]{1,12}(?:工作|上班)|领导(?:让|要|叫)我|老板(?:让|要|叫)我|"
                       r"想(?:核实|确认|了解|问|查|请教)|请问|麻烦|帮(?:我|忙)|咨询一下|问一下|问下|查一下|打听|"
                       r"(?i:\bI(?:'m| am)\b|\bplease\b)")
