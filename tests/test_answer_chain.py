@@ -2420,3 +2420,69 @@ def test_a_later_part_that_names_the_province_plan_is_not_asked_of_the_first_par
     assert ["雅安" in p.text for p in a.parts] == [True, False]
     off = QuestionAnalyzer(ALIASES, off={"part_province"})
     assert "雅安" in off.analyse("对一下：雅安方案夜市路灯2025年改造多少盏，省减污降碳方案夜市灯具2025年要换多少？").parts[1].text
+
+
+def test_an_answer_that_restates_the_plans_name_is_judged_without_the_names_words(fake_service, monkeypatch):
+    """"某市夜市行动方案要新建15个" restates how the question names the plan: the name's words are not a
+    term the figure's sentence must write."""
+    import qa.answer.pipeline as pipeline
+    from qa.answer.citations import _missing_term, _strip
+
+    question, claim = "某市夜市行动方案要新建几个摊位区？", "某市夜市行动方案要新建15个摊位区"
+    sentence = "分批新建15个摊位区。"
+    assert _missing_term(claim, sentence, question) == "某市夜市"
+    names = pipeline._plan_references(question)
+    assert names == ["某市夜市行动方案"]
+    assert _missing_term(claim, sentence, _strip(question, names)) is None
+    assert pipeline._plan_references("推广路灯的夜市方案里有几条？") == ["夜市方案"]  # cut after 的/里/中
+
+    seen: list[list[str]] = []
+    real = pipeline.check_answer
+
+    def spy(*args, **kwargs):
+        seen.append(list(args[3]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "check_answer", spy)
+    fake_service.ask("雅安市减污降碳行动方案里，2025年非化石能源消费比重定了多少？")
+    assert "雅安市减污降碳行动方案" in seen[-1]
+    with switched_off(fake_service.answerer, "plan_name_claim"):
+        fake_service.ask("雅安市减污降碳行动方案里，2025年非化石能源消费比重定了多少？")
+    assert not any(n.endswith("方案") for n in seen[-1])
+
+
+def test_a_clause_followed_up_about_places_it_names_is_answered_not_refused(fake_service):
+    """"同一条对A市有什么安排" after an answer citing a clause that writes A市: A市 is what the clause is asked
+    about, not a region no document covers; a place the clause does not write is still refused."""
+    history = [Turn("user", "省减污降碳方案城市那条讲了什么"),
+               Turn("assistant", f"《{SICHUAN}》（十七）：统筹污染治理、生态保护、温室气体减排要求。")]
+    named = fake_service.ask("同一条对攀枝花市有什么安排", history)
+    assert not named.refused
+    assert "没有关于攀枝花" not in named.text  # the quoted clause writes the place: no "not covered" note
+    assert fake_service.ask("同一条对绵阳市有什么安排", history).refusal_reason == "out_of_corpus"
+    with switched_off(fake_service.answerer.policy, "followed_place"):
+        assert fake_service.ask("同一条对攀枝花市有什么安排", history).refusal_reason == "out_of_corpus"
+
+
+def test_a_later_part_asking_of_the_same_clause_is_asked_of_the_clause_the_previous_part_cites(fake_service,
+                                                                                                  monkeypatch):
+    """"哪份方案写了X？同一条还说要Y什么": the second part is asked of the clause that answered the first."""
+    import qa.answer.pipeline as pipeline
+
+    question = "哪份方案写了“近零碳村庄”？同一条还说要推行什么生产方式"
+    assert len(fake_service.answerer.analyse(question).parts) == 2
+    followed: list[tuple[str, ...]] = []
+    real = pipeline.Answerer._answer_one
+
+    def spy(self, q, analysis, *args, **kwargs):
+        followed.append(analysis.followed_clause)
+        return real(self, q, analysis, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline.Answerer, "_answer_one", spy)
+    answer = fake_service.ask(question)
+    first = next(c for c in answer.citations if "近零碳村庄" in c.quote)
+    assert followed == [(), (first.doc_title, first.clause)]
+    followed.clear()
+    with switched_off(fake_service.answerer, "part_clause"):
+        fake_service.ask(question)
+    assert followed == [(), ()]

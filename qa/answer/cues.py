@@ -354,6 +354,12 @@ FIGURE_VERB = re.compile(r"稳定在|保持在|控制在|达到|达|降至|降�
 QUALIFIERS_AFTER = ("以上", "以下", "左右", "以内", "上下", "之内")
 QUALIFIERS_BEFORE = ("力争", "不低于", "不高于", "不少于", "不超过", "超过", "低于", "高于", "约", "累计")
 
+#: how a question names a plan ("省减污降碳行动方案", "资阳方案", "节能减排工作方案"): a run of Chinese ending in 方案,
+#: cut after its last 的/里/中 ("推广路灯的方案" names the plan by what follows 的). An answer that restates the name
+#: is not claiming the name's words of the sentence its figure comes from.
+PLAN_REFERENCE = re.compile(r"[\u4e00-\u9fff]*方案")
+PLAN_REFERENCE_CUT = re.compile(r"^.*[的里中]")
+
 # --------------------------------------------------------------------------- question structure
 #: a personal preamble: who is asking and why ("我是市里管交通的，想核实一下：")
 #: more of how people say who they are and what they want checked ("我在一家灯具厂做夜市项目，想核对一下："):

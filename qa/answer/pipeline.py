@@ -85,8 +85,11 @@ from qa.answer.cues import (
     OTHER_EVENT,
     PLACE_AREA,
     PLACE_SUFFIX,
+    PLAN_REFERENCE,
+    PLAN_REFERENCE_CUT,
     PUBLISHED_DATE,
     QUOTED_TERM,
+    SAME_CLAUSE,
     SIGNED_DATE,
     STRONG_QUESTION,
     UNNAMED_LISTING,
@@ -149,6 +152,12 @@ _MARK = re.compile(r"\[(\d{1,2})\]")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|万吨标准煤|万吨|亿吨|吨|万千瓦|千瓦|万辆|辆|万台|台|万平方米|平方米|万立方米|亿立方米|个|家|座|项)"
                     r"(以上|以下|左右|以内)?")
+
+
+def _plan_references(text: str) -> list[str]:
+    """How ``text`` names plans ("省减污降碳行动方案", "资阳方案"): each name, cut after its last 的/里/中."""
+    names = (PLAN_REFERENCE_CUT.sub("", m.group(0)) for m in PLAN_REFERENCE.finditer(text))
+    return [n for n in names if len(n) > 2]
 
 
 def _states_figure(text: str) -> bool:
@@ -708,6 +717,11 @@ class Answerer:
             heading = prompts.PART_HEADING.format(k=k, label=part.label)
             yield StreamEvent("token", ("\n" if k > 1 else "") + heading)
             sub = analyzer.analyse(part.text, split=False)
+            if k > 1 and answers and self.settings.enabled("part_clause") and SAME_CLAUSE.search(part.text):
+                # "…是哪份方案写的？同一条说要形成什么清单": the clause the previous part's answer cites
+                cited = answers[-1][1].citations
+                if cited and self.retriever.clause_chunk(cited[0].doc_title, cited[0].clause) is not None:
+                    sub = replace(sub, followed_clause=(cited[0].doc_title, cited[0].clause))
             for event in self._answer_one(part.text, sub, doc_ids, cancel, time.perf_counter(), in_part=True):
                 if event.kind == "answer" and event.answer is not None:
                     answers.append((part.label, event.answer))
@@ -1270,7 +1284,9 @@ class Answerer:
         # every item asked for: the quotes, when the answer falls back to them, are the clause's sentences
         quotes = EVERY_ITEM_QUOTES if self._every_item(analysis) and s.enabled("every_quote") else 2
         extractive = partial(extractive_answer, n_quotes=quotes)
-        checked = (check_answer(raw, items, standalone, self._regions(), analysis.years,
+        # (an answer that restates how the question names the plan is not judged by the name's words)
+        names = [*self._regions(), *(_plan_references(standalone) if s.enabled("plan_name_claim") else ())]
+        checked = (check_answer(raw, items, standalone, names, analysis.years,
                                 bind_years=s.enabled("year_binding"), qualifiers=s.enabled("qualifiers"),
                                 meaning=meaning, segments=s.enabled("segment_binding"),
                                 respective=s.enabled("respective"), n_quotes=quotes,

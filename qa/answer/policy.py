@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qa.answer import prompts
 from qa.answer.analysis import QuestionAnalysis
@@ -367,6 +367,11 @@ class RefusalPolicy:
     def before_generation(self, analysis: QuestionAnalysis, scope: Scope, hits: Sequence[Hit],
                           texts: Sequence[str]) -> Refusal | None:
         """``texts``: the whole clause text of each evidence hit."""
+        if (analysis.followed_clause and scope.out_of_scope and texts and self.settings.enabled("followed_place")
+                and all(n in texts[0] for n in scope.out_of_scope)):
+            # "同一条对A市和B区各有什么安排": asked of the clause the last answer cited, which names those places;
+            # they are what that clause is asked about, not regions no document covers
+            scope = replace(scope, out_of_scope=())
         if scope.is_out_of_scope:
             return Refusal("out_of_corpus", prompts.REFUSAL_OUT_OF_SCOPE.format(names="、".join(scope.out_of_scope)))
         places = [n for n in scope.out_of_scope if not n.startswith("《")]
