@@ -16,7 +16,7 @@ from qa.answer.citations import check_answer
 from qa.answer.evidence import build_evidence
 from qa.answer.generators import FakeGenerator
 from qa.evaluation.metrics import unsupported_figures
-from qa.types import Turn
+from qa.types import Scope, Turn
 
 ALIASES = {"四川省": "四川省", "四川": "四川省", "雅安市": "雅安市", "雅安": "雅安市", "资阳市": "资阳市",
            "资阳": "资阳市", "重庆市": "重庆市", "重庆": "重庆市"}
@@ -2486,3 +2486,15 @@ def test_a_later_part_asking_of_the_same_clause_is_asked_of_the_clause_the_previ
     with switched_off(fake_service.answerer, "part_clause"):
         fake_service.ask(question)
     assert followed == [(), ()]
+
+
+def test_a_which_document_question_is_answered_by_the_documents_that_write_its_longest_phrase(fake_service):
+    """"哪个方案讲到要探索资源型工业城市减污降碳路径": the documents that write the question's own longest phrase
+    (eight characters or more, no part of a title) as it stands are the answer, each with that sentence."""
+    question = "哪个方案讲到要探索资源型工业城市减污降碳路径"
+    answer = fake_service.ask(question)
+    assert answer.citations and all("资源型工业城市减污降碳路径" in c.quote for c in answer.citations)
+    assert fake_service.answerer._verbatim_term("哪份文件写了减污降碳协同增效", Scope()) == ""  # a title's words
+    with switched_off(fake_service.answerer, "which_doc_verbatim"):
+        off = fake_service.ask(question)
+    assert off.text != answer.text

@@ -154,6 +154,11 @@ _VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|万吨标准煤|万吨|亿吨|吨|万
                     r"(以上|以下|左右|以内)?")
 
 
+#: the shortest run of a which-document question that, written as it stands by a document, names that document
+#: ("哪份方案说要在甲、乙这些行业搞X工程": the plan that writes "乙这些行业" … the longest such run)
+WHICH_DOC_VERBATIM_MIN = 8
+
+
 def _plan_references(text: str) -> list[str]:
     """How ``text`` names plans ("省减污降碳行动方案", "资阳方案"): each name, cut after its last 的/里/中."""
     names = (PLAN_REFERENCE_CUT.sub("", m.group(0)) for m in PLAN_REFERENCE.finditer(text))
@@ -649,6 +654,13 @@ class Answerer:
                 t = Timings(**timings, total_ms=(time.perf_counter() - t0) * 1000)
                 yield StreamEvent("answer", answer=self._refusal(question, standalone, refusal, hits, scope, t))
                 return
+            verbatim = self._verbatim_term(analysis.text, scope) if self.settings.enabled("which_doc_verbatim") else ""
+            found = self._term_answer(question, verbatim, scope, hits, timings, t0) if verbatim else None
+            if found is not None:
+                # "哪份方案说要在甲、乙这些行业搞X工程": the documents that write the question's own longest phrase
+                yield StreamEvent("token", found.text)
+                yield StreamEvent("answer", answer=found)
+                return
             quoted = extractive_answer(items, standalone, ["哪个文件的问题：引用条款原文作答"], meaning,
                                        prefix=prompts.WHICH_DOC_PREFIX)
             t = Timings(**timings, total_ms=(time.perf_counter() - t0) * 1000)
@@ -855,6 +867,22 @@ class Answerer:
             return Answer(question=question, text=text, citations=(citation,), hits=tuple(hits), extractive=True,
                           rewritten_question=analysis.text, scope=scope, notes=(prompts.REWORDED_NOTE,), timings=t)
         return None
+
+    def _verbatim_term(self, text: str, scope: Scope) -> str:
+        """The longest run of ``text`` (``WHICH_DOC_VERBATIM_MIN`` characters or more, within its punctuation) that a
+        document in scope writes as it stands and that is no part of a title: what tells the document apart; ''."""
+        wanted = set(scope.doc_ids) or {doc.doc_id for doc in self.retriever.indexed_documents()}
+        documents = self.retriever.indexed_documents()
+        flat = "\n".join(unit.text for doc in documents if doc.doc_id in wanted for unit in doc.units)
+        titles = [doc.title for doc in documents]
+        runs = re.findall(r"[^，,。？?！!；;：:\s“”\"]+", text)
+        for k in range(max(map(len, runs), default=0), WHICH_DOC_VERBATIM_MIN - 1, -1):
+            for run in runs:
+                for i in range(len(run) - k + 1):
+                    piece = run[i:i + k]
+                    if piece in flat and not any(piece in t for t in titles):
+                        return piece
+        return ""
 
     def _term_answer(self, question: str, term: str, scope: Scope, hits: Sequence[Hit], timings: dict,
                      t0: float, prefix: str = prompts.WHICH_DOC_PREFIX, loose: bool = False,
