@@ -2498,3 +2498,18 @@ def test_a_which_document_question_is_answered_by_the_documents_that_write_its_l
     with switched_off(fake_service.answerer, "which_doc_verbatim"):
         off = fake_service.ask(question)
     assert off.text != answer.text
+
+
+def test_a_clause_followed_up_in_another_regions_plan_is_that_plans_aligned_clause(fake_service):
+    """"资阳那份这条呢？" after an answer citing a clause of the province's plan: asked of the clause of 资阳's plan
+    that the clause alignment pairs with it, not of the province's clause."""
+    history = [Turn("user", "省减污降碳方案企业协同创新那条讲了啥"),
+               Turn("assistant", f"《{SICHUAN}》（十九）：通过政策激励、提升标准、鼓励先进等手段开展试点。")]
+    answerer = fake_service.answerer
+    followed = answerer.analyse("资阳那份这条呢？", history).followed_clause
+    expected = answerer._counterpart((SICHUAN, "（十九）"), "资阳市", "资阳那份这条呢？")
+    assert expected is not None and expected[0] == "资阳市减污降碳协同增效实施方案"
+    assert followed == expected
+    assert answerer.analyse("这条呢？", history).followed_clause == (SICHUAN, "（十九）")  # no region of its own
+    with switched_off(answerer, "followed_counterpart"):
+        assert answerer.analyse("资阳那份这条呢？", history).followed_clause == (SICHUAN, "（十九）")

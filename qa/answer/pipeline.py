@@ -444,6 +444,9 @@ class Answerer:
             cited = followed_clause(analysis.text, history, same) if self.settings.enabled("follow_clause") else None
             if cited is None and self.settings.enabled("follow_clause") and self.settings.enabled("region_cited"):
                 cited = self._region_cited(analysis.text, history, same)
+            if cited and analysis.regions and self.settings.enabled("followed_counterpart"):
+                # "资阳那份这条呢？": the clause of 资阳's plan that the alignment pairs with the one last cited
+                cited = self._counterpart(cited, analysis.regions[0], analysis.text) or cited
             if cited and self.retriever.clause_chunk(*cited) is not None:
                 # "这一条由谁牵头？": asked of the clause the last answer cited, as it stands (that clause is its
                 # evidence), one question and not two parts; nothing to rewrite
@@ -812,6 +815,27 @@ class Answerer:
         gap_unit = "个百分点" if unit == "%" else unit
         return line + prompts.COMPARISON_GAP.format(approx=prompts.COMPARISON_APPROX if (qa_ or qb) else "",
                                                     gap=gap, unit=gap_unit)
+
+    def _counterpart(self, cited: tuple[str, str], region: str, question: str) -> tuple[str, str] | None:
+        """(title, label) of the clause of ``region``'s plan aligned with ``cited`` (a clause of another region's
+        plan); None when ``cited`` is of that region, or the alignment pairs it with none."""
+        from qa.compare.service import CompareService
+
+        if self._compare is None:
+            self._compare = CompareService(self.settings, self.retriever)
+        try:
+            record = self._compare.clause(*cited)
+            docs = self._compare.docs_of_region(region, question)
+            if not docs or record.doc_id in docs:
+                return None
+            alignment = self._compare.alignment()
+            found = alignment.counterparts(record.key, docs[0])
+        except QAError:
+            return None  # (an index built before the alignment existed)
+        if not found:
+            return None
+        paired = alignment.record(found[0].key)
+        return paired.doc_title, paired.label
 
     def _alignment_answer(self, question: str, analysis: QuestionAnalysis, doc_ids: Sequence[str] | None,
                           t0: float) -> Answer | None:
