@@ -2513,3 +2513,15 @@ def test_a_clause_followed_up_in_another_regions_plan_is_that_plans_aligned_clau
     assert answerer.analyse("这条呢？", history).followed_clause == (SICHUAN, "（十九）")  # no region of its own
     with switched_off(answerer, "followed_counterpart"):
         assert answerer.analyse("资阳那份这条呢？", history).followed_clause == (SICHUAN, "（十九）")
+
+
+def test_a_figure_asked_of_a_piece_stated_in_words_is_refused_though_its_sentence_has_another_figure(fake_service):
+    """"…绿色低碳发展要取得多大成效，百分比是多少": the sentence's piece about it says "取得明显成效" while another piece
+    of the same sentence gives a figure for another indicator: the plan states it only in words."""
+    gen = FakeGenerator(reply="绿色低碳发展取得明显成效[1]。")
+    fake_service.answerer.generator = gen
+    question = "资阳实施方案里2025年绿色低碳发展要取得多大成效，具体百分比是多少？"
+    answer = fake_service.ask(question)
+    assert answer.refused and answer.refusal_reason == "no_figure"
+    with switched_off(fake_service.answerer, "segment_figure"):
+        assert not fake_service.ask(question).refused

@@ -1127,6 +1127,14 @@ class Answerer:
 
         return max(sents, key=score, default="")
 
+    def _asked_piece(self, analysis: QuestionAnalysis, sentence: str) -> str:
+        """The comma- or semicolon-separated piece of ``sentence`` that shares the most of the question's content
+        words (the whole sentence when none shares any)."""
+        wanted = content_bigrams(analysis.text, self._regions())
+        pieces = [x for x in re.split(r"[，,；;]", sentence) if x.strip()]
+        best = max(pieces, key=lambda x: len(content_bigrams(x) & wanted), default="")
+        return best if best and content_bigrams(best) & wanted else sentence
+
     def _figure_off_topic(self, question: str, answer: str, citations: Sequence[Citation],
                           items: Sequence[EvidenceItem]) -> bool:
         """Is the figure the answer gives about something the question does not ask, while the evidence has
@@ -1409,7 +1417,10 @@ class Answerer:
             # a how-much question answered without a figure: if the sentence that matches the question
             # gives none either, the plan states the target only in words; else quote that sentence
             quote = self._qualitative_quote(analysis, items)
-            if not _states_figure(quote):  # a year is not a figure: "到2025年…大幅提升" is a target in words
+            # (of a sentence that states a figure, the piece about what is asked: "X得到有效提升，Y降低17.0%" states
+            # no figure for X)
+            stated = _states_figure(self._asked_piece(analysis, quote) if s.enabled("segment_figure") else quote)
+            if not stated:  # a year is not a figure: "到2025年…大幅提升" is a target in words
                 if not analysis.figure_asked and quote:
                     # "LED的占比呢？": the user did not ask for a number; what the plan says is the answer
                     quote = self._qualitative_quote(analysis, items, words_only=True) or quote
