@@ -2452,16 +2452,16 @@ def test_an_answer_that_restates_the_plans_name_is_judged_without_the_names_word
 
 
 def test_a_clause_followed_up_about_places_it_names_is_answered_not_refused(fake_service):
-    """"同一条对A市有什么安排" after an answer citing a clause that writes A市: A市 is what the clause is asked
+    """"这一条提到甲市的是什么" after an answer citing a clause that writes 甲市: 甲市 is what the clause is asked
     about, not a region no document covers; a place the clause does not write is still refused."""
     history = [Turn("user", "省减污降碳方案城市那条讲了什么"),
                Turn("assistant", f"《{SICHUAN}》（十七）：统筹污染治理、生态保护、温室气体减排要求。")]
-    named = fake_service.ask("同一条对攀枝花市有什么安排", history)
+    named = fake_service.ask("这一条提到攀枝花市的是什么", history)
     assert not named.refused
     assert "没有关于攀枝花" not in named.text  # the quoted clause writes the place: no "not covered" note
-    assert fake_service.ask("同一条对绵阳市有什么安排", history).refusal_reason == "out_of_corpus"
+    assert fake_service.ask("这一条提到绵阳市的是什么", history).refusal_reason == "out_of_corpus"
     with switched_off(fake_service.answerer.policy, "followed_place"):
-        assert fake_service.ask("同一条对攀枝花市有什么安排", history).refusal_reason == "out_of_corpus"
+        assert fake_service.ask("这一条提到攀枝花市的是什么", history).refusal_reason == "out_of_corpus"
 
 
 def test_a_later_part_asking_of_the_same_clause_is_asked_of_the_clause_the_previous_part_cites(fake_service,
@@ -2501,18 +2501,18 @@ def test_a_which_document_question_is_answered_by_the_documents_that_write_its_l
 
 
 def test_a_clause_followed_up_in_another_regions_plan_is_that_plans_aligned_clause(fake_service):
-    """"资阳那份这条呢？" after an answer citing a clause of the province's plan: asked of the clause of 资阳's plan
+    """"资阳方案里这一条怎么写" after an answer citing a clause of the province's plan: asked of the clause of 资阳's plan
     that the clause alignment pairs with it, not of the province's clause."""
     history = [Turn("user", "省减污降碳方案企业协同创新那条讲了啥"),
                Turn("assistant", f"《{SICHUAN}》（十九）：通过政策激励、提升标准、鼓励先进等手段开展试点。")]
     answerer = fake_service.answerer
-    followed = answerer.analyse("资阳那份这条呢？", history).followed_clause
-    expected = answerer._counterpart((SICHUAN, "（十九）"), "资阳市", "资阳那份这条呢？")
+    followed = answerer.analyse("资阳方案里这一条怎么写", history).followed_clause
+    expected = answerer._counterpart((SICHUAN, "（十九）"), "资阳市", "资阳方案里这一条怎么写")
     assert expected is not None and expected[0] == "资阳市减污降碳协同增效实施方案"
     assert followed == expected
-    assert answerer.analyse("这条呢？", history).followed_clause == (SICHUAN, "（十九）")  # no region of its own
+    assert answerer.analyse("这一条怎么写", history).followed_clause == (SICHUAN, "（十九）")  # no region of its own
     with switched_off(answerer, "followed_counterpart"):
-        assert answerer.analyse("资阳那份这条呢？", history).followed_clause == (SICHUAN, "（十九）")
+        assert answerer.analyse("资阳方案里这一条怎么写", history).followed_clause == (SICHUAN, "（十九）")
 
 
 def test_a_figure_asked_of_a_piece_stated_in_words_is_refused_though_its_sentence_has_another_figure(fake_service):

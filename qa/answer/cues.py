@@ -354,7 +354,7 @@ FIGURE_VERB = re.compile(r"稳定在|保持在|控制在|达到|达|降至|降�
 QUALIFIERS_AFTER = ("以上", "以下", "左右", "以内", "上下", "之内")
 QUALIFIERS_BEFORE = ("力争", "不低于", "不高于", "不少于", "不超过", "超过", "低于", "高于", "约", "累计")
 
-#: how a question names a plan ("省减污降碳行动方案", "资阳方案", "节能减排工作方案"): a run of Chinese ending in 方案,
+#: how a question names a plan ("某市路灯改造行动方案", "夜市方案"): a run of Chinese ending in 方案,
 #: cut after its last 的/里/中 ("推广路灯的方案" names the plan by what follows 的). An answer that restates the name
 #: is not claiming the name's words of the sentence its figure comes from.
 PLAN_REFERENCE = re.compile(r"[\u4e00-\u9fff]*方案")

@@ -155,7 +155,7 @@ _VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|万吨标准煤|万吨|亿吨|吨|万
 
 
 #: the shortest run of a which-document question that, written as it stands by a document, names that document
-#: ("哪份方案说要在甲、乙这些行业搞X工程": the plan that writes "乙这些行业" … the longest such run)
+#: ("哪份文件说要对路灯开展智慧化改造": the plan that writes "对路灯开展智慧化改造" as it stands)
 WHICH_DOC_VERBATIM_MIN = 8
 
 
@@ -445,7 +445,7 @@ class Answerer:
             if cited is None and self.settings.enabled("follow_clause") and self.settings.enabled("region_cited"):
                 cited = self._region_cited(analysis.text, history, same)
             if cited and analysis.regions and self.settings.enabled("followed_counterpart"):
-                # "资阳那份这条呢？": the clause of 资阳's plan that the alignment pairs with the one last cited
+                # "那乙市那份的这一条呢": the clause of 乙市's plan that the alignment pairs with the one last cited
                 cited = self._counterpart(cited, analysis.regions[0], analysis.text) or cited
             if cited and self.retriever.clause_chunk(*cited) is not None:
                 # "这一条由谁牵头？": asked of the clause the last answer cited, as it stands (that clause is its
@@ -660,7 +660,7 @@ class Answerer:
             verbatim = self._verbatim_term(analysis.text, scope) if self.settings.enabled("which_doc_verbatim") else ""
             found = self._term_answer(question, verbatim, scope, hits, timings, t0) if verbatim else None
             if found is not None:
-                # "哪份方案说要在甲、乙这些行业搞X工程": the documents that write the question's own longest phrase
+                # "哪份文件说要对路灯开展智慧化改造": the documents that write the question's own longest phrase
                 yield StreamEvent("token", found.text)
                 yield StreamEvent("answer", answer=found)
                 return
@@ -733,7 +733,7 @@ class Answerer:
             yield StreamEvent("token", ("\n" if k > 1 else "") + heading)
             sub = analyzer.analyse(part.text, split=False)
             if k > 1 and answers and self.settings.enabled("part_clause") and SAME_CLAUSE.search(part.text):
-                # "…是哪份方案写的？同一条说要形成什么清单": the clause the previous part's answer cites
+                # "…是哪份方案写的？同一条还要求什么": the clause the previous part's answer cites
                 cited = answers[-1][1].citations
                 if cited and self.retriever.clause_chunk(cited[0].doc_title, cited[0].clause) is not None:
                     sub = replace(sub, followed_clause=(cited[0].doc_title, cited[0].clause))
@@ -1417,8 +1417,8 @@ class Answerer:
             # a how-much question answered without a figure: if the sentence that matches the question
             # gives none either, the plan states the target only in words; else quote that sentence
             quote = self._qualitative_quote(analysis, items)
-            # (of a sentence that states a figure, the piece about what is asked: "X得到有效提升，Y降低17.0%" states
-            # no figure for X)
+            # (of a sentence that states a figure, the piece about what is asked: "夜市环境明显改善，路灯能耗下降20%"
+            # states no figure for the night market)
             stated = _states_figure(self._asked_piece(analysis, quote) if s.enabled("segment_figure") else quote)
             if not stated:  # a year is not a figure: "到2025年…大幅提升" is a target in words
                 if not analysis.figure_asked and quote:

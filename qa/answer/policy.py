@@ -369,7 +369,7 @@ class RefusalPolicy:
         """``texts``: the whole clause text of each evidence hit."""
         if (analysis.followed_clause and scope.out_of_scope and texts and self.settings.enabled("followed_place")
                 and all(n in texts[0] for n in scope.out_of_scope)):
-            # "同一条对A市和B区各有什么安排": asked of the clause the last answer cited, which names those places;
+            # "这一条对甲地怎么说": asked of the clause the last answer cited, which names that place;
             # they are what that clause is asked about, not regions no document covers
             scope = replace(scope, out_of_scope=())
         if scope.is_out_of_scope:
