@@ -635,15 +635,23 @@ def test_quotes_without_a_number_do_not_give_a_telephone_number(fake_service):
     assert not answerer._names_kind("电话", "畅通群众参与路灯监督渠道。", "路灯坏了打哪个电话？")
 
 
+def _assert_refused_before_generation(service, question: str, reply: str, reason: str, *, shown: str, switch: str,
+                                      gone_when_off: str) -> None:
+    """``question`` is refused with ``reason`` (its message showing ``shown``) without calling the generator, which
+    would have replied ``reply``; with the policy's ``switch`` off, the answer no longer shows ``gone_when_off``."""
+    service.answerer.generator = FakeGenerator(reply=reply)
+    answer = service.ask(question)
+    assert answer.refused and answer.refusal_reason == reason and shown in answer.text
+    assert service.answerer.generator.calls == []
+    with switched_off(service.answerer.policy, switch):
+        assert gone_when_off not in service.ask(question).text
+
+
 def test_an_amount_of_money_no_document_states_is_refused_before_generation(fake_service):
     """``money_asked``: "每辆补多少钱" / "罚多少" / "What is the fine" asks an amount of money; where no document in
     scope states any ("N元", "N万元"), it is refused as no figure, without generation."""
-    fake_service.answerer.generator = FakeGenerator(reply="每辆补贴2万元[1]。")
-    answer = fake_service.ask("资阳的氢能公交车每辆补多少钱？")
-    assert answer.refused and answer.refusal_reason == "no_figure" and "金额" in answer.text
-    assert fake_service.answerer.generator.calls == []
-    with switched_off(fake_service.answerer.policy, "money_asked"):
-        assert "金额" not in fake_service.ask("资阳的氢能公交车每辆补多少钱？").text
+    _assert_refused_before_generation(fake_service, "资阳的氢能公交车每辆补多少钱？", "每辆补贴2万元[1]。", "no_figure",
+                                      shown="金额", switch="money_asked", gone_when_off="金额")
 
 
 def test_a_who_question_without_a_topic_of_its_own_is_not_a_part(analyzer):
@@ -2315,12 +2323,8 @@ def test_a_tail_asked_only_if_x_is_there_is_one_question_with_the_yes_no_before_
 def test_a_personal_post_no_document_writes_is_refused_before_generation(fake_service):
     """``person_asked``: "路灯工作小组的组长是谁" asks for a person in a post; where no document in scope writes the
     post, it is refused as not mentioned, without generation."""
-    fake_service.answerer.generator = FakeGenerator(reply="组长是市长[1]。")
-    answer = fake_service.ask("雅安夜市路灯工作领导小组的组长、副组长是谁？")
-    assert answer.refused and answer.refusal_reason == "not_mentioned" and "组长" in answer.text
-    assert fake_service.answerer.generator.calls == []
-    with switched_off(fake_service.answerer.policy, "person_asked"):
-        assert "职务" not in fake_service.ask("雅安夜市路灯工作领导小组的组长、副组长是谁？").text
+    _assert_refused_before_generation(fake_service, "雅安夜市路灯工作领导小组的组长、副组长是谁？", "组长是市长[1]。",
+                                      "not_mentioned", shown="组长", switch="person_asked", gone_when_off="职务")
 
 
 def test_a_plan_said_to_ban_something_before_a_question_asserts_the_ban(analyzer):

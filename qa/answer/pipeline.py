@@ -816,19 +816,24 @@ class Answerer:
         return line + prompts.COMPARISON_GAP.format(approx=prompts.COMPARISON_APPROX if (qa_ or qb) else "",
                                                     gap=gap, unit=gap_unit)
 
-    def _counterpart(self, cited: tuple[str, str], region: str, question: str) -> tuple[str, str] | None:
-        """(title, label) of the clause of ``region``'s plan aligned with ``cited`` (a clause of another region's
-        plan); None when ``cited`` is of that region, or the alignment pairs it with none."""
+    def _compare_service(self):
+        """The clause-comparison service (its alignment loads on first use), built once."""
         from qa.compare.service import CompareService
 
         if self._compare is None:
             self._compare = CompareService(self.settings, self.retriever)
+        return self._compare
+
+    def _counterpart(self, cited: tuple[str, str], region: str, question: str) -> tuple[str, str] | None:
+        """(title, label) of the clause of ``region``'s plan aligned with ``cited`` (a clause of another region's
+        plan); None when ``cited`` is of that region, or the alignment pairs it with none."""
+        compare = self._compare_service()
         try:
-            record = self._compare.clause(*cited)
-            docs = self._compare.docs_of_region(region, question)
+            record = compare.clause(*cited)
+            docs = compare.docs_of_region(region, question)
             if not docs or record.doc_id in docs:
                 return None
-            alignment = self._compare.alignment()
+            alignment = compare.alignment()
             found = alignment.counterparts(record.key, docs[0])
         except QAError:
             return None  # (an index built before the alignment existed)
@@ -843,14 +848,11 @@ class Answerer:
         alignment stored with the index (per-part answering cannot tell what is missing). Other
         comparisons are answered part by part: each part's figure is checked against its own clause."""
         from qa.compare.answer import compare_answer, question_mode
-        from qa.compare.service import CompareService
 
         if doc_ids or question_mode(analysis.text) != "extra":
             return None
-        if self._compare is None:
-            self._compare = CompareService(self.settings, self.retriever)
         try:
-            table = compare_answer(analysis, self._compare, mode="extra")
+            table = compare_answer(analysis, self._compare_service(), mode="extra")
         except QAError:
             return None  # an index built before the alignment existed: answer part by part
         if table is None or not table.citations:
@@ -895,10 +897,8 @@ class Answerer:
     def _verbatim_term(self, text: str, scope: Scope) -> str:
         """The longest run of ``text`` (``WHICH_DOC_VERBATIM_MIN`` characters or more, within its punctuation) that a
         document in scope writes as it stands and that is no part of a title: what tells the document apart; ''."""
-        wanted = set(scope.doc_ids) or {doc.doc_id for doc in self.retriever.indexed_documents()}
-        documents = self.retriever.indexed_documents()
-        flat = "\n".join(unit.text for doc in documents if doc.doc_id in wanted for unit in doc.units)
-        titles = [doc.title for doc in documents]
+        flat = "\n".join(self._document_texts(scope.doc_ids))
+        titles = self._titles()
         runs = re.findall(r"[^，,。？?！!；;：:\s“”\"]+", text)
         for k in range(max(map(len, runs), default=0), WHICH_DOC_VERBATIM_MIN - 1, -1):
             for run in runs:
