@@ -539,6 +539,21 @@ def test_a_figure_is_bound_to_the_listed_item_it_belongs_to():
     assert segment_binds("90%", "利用率90%", s)  # too little subject to tell the items apart
 
 
+def test_a_figure_is_not_given_to_a_name_that_shares_only_its_head():
+    from qa.answer.citations import check_answer, modifier_binds
+
+    s = "到2027年，隧道灯节能率达到30%以上。"
+    q = "路灯节能率要到多少？"
+    assert not modifier_binds("30%", "路灯节能率要达到30%以上", s, q)  # 30% is the 隧道灯's
+    assert modifier_binds("30%", "隧道灯节能率要达到30%以上", s, q)
+    assert modifier_binds("30%", "全市隧道灯节能率达到30%以上", "到2027年，全县隧道灯节能率达到30%以上。", q)
+    assert modifier_binds("30%", "路灯节能率达到30%以上", s, "节能率要到多少？")  # the claim's own wording
+    items = [_synthetic_item(s + "路灯全部更换为节能灯具。")]
+    out = check_answer("路灯节能率要达到30%以上[1]。", items, q, modifiers=True)
+    assert out.extractive or out.refused_no_figure
+    assert not check_answer("路灯节能率要达到30%以上[1]。", items, q).extractive  # switched off: it passes
+
+
 def test_a_sentence_copied_with_another_year_is_not_accepted():
     from qa.answer.citations import check_answer as check
 

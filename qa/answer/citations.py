@@ -209,8 +209,8 @@ def _figure_of_year(items: Sequence[EvidenceItem], years: Sequence[str]) -> bool
 def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: Sequence[str] = (),
                  years: Sequence[str] = (), *, bind_years: bool = True, qualifiers: bool = True,
                  cite_missing: bool = False, meaning: Meaning | None = None, segments: bool = True,
-                 respective: bool = True, n_quotes: int = 2, misbound_quote: bool = False,
-                 quote_hint: bool = False) -> Checked:
+                 respective: bool = True, modifiers: bool = False, n_quotes: int = 2,
+                 misbound_quote: bool = False, quote_hint: bool = False) -> Checked:
     """Check and repair citations; fall back to an extractive answer when the text is not grounded.
     `strip`: names (regions) ignored when comparing the claim's wording with the evidence.
     `years`: the years the question asks about; a figure must be stated for the claim's year (or, when
@@ -220,7 +220,8 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
     states a figure or body found in a clause, those clauses are cited for it).
     `meaning`: scores sentences by meaning for the extractive fallback (see :func:`extractive_answer`).
     `segments` / `respective`: a figure of a listing sentence is bound to its own item (:func:`segment_binds`,
-    :func:`respective_binds`). `n_quotes`: sentences the extractive fallback quotes.
+    :func:`respective_binds`); `modifiers`: and to its own name, not one that shares only the head
+    (:func:`modifier_binds`). `n_quotes`: sentences the extractive fallback quotes.
     `misbound_quote`: a figure bound to what the clauses state of something else is replaced by the quotes when
     an evidence sentence states a figure for the year asked (the quotes are then checked as any quotes are),
     rather than taken to mean the plan gives no figure.
@@ -247,7 +248,7 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
                 notes.append(f"删除不存在的引用[{n}]")
         claim_years = target_years(claim.text) or set(years)
         asked, bound_years = _strip(question, strip), (claim_years if bind_years else set())
-        chosen = _cover(facts, valid, by_n, norms, claim.text, asked, bound_years, segments, respective)
+        chosen = _cover(facts, valid, by_n, norms, claim.text, asked, bound_years, segments, respective, modifiers)
         if chosen is None:
             missing = next((f for f in facts if not any(_fact_in(f, norms[n]) for n in by_n)), None)
             if missing is not None:
@@ -258,8 +259,8 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
                 # "畜禽粪污回收率是多少" answered with a figure of "秸秆、农膜…回收率分别达到…": the list has no
                 # figure for what was asked
                 return Checked(raw, [], notes=notes, refused_no_figure=True)
-            if (segments or respective) and _cover(facts, valid, by_n, norms, claim.text, asked, bound_years,
-                                                   False, False) is not None:
+            if (segments or respective or modifiers) and _cover(facts, valid, by_n, norms, claim.text, asked,
+                                                                bound_years, False, False, False) is not None:
                 # the figure was taken from the next item of the same sentence: the sentence has the subject
                 # with its own figure, so it is quoted instead
                 return _extractive(items, question, notes, n_quotes, meaning=meaning, hint=hint)
@@ -442,6 +443,47 @@ def segment_binds(fact: str, claim: str, sentence: str) -> bool:
     return not others or max(others) < max(own) + SEGMENT_MARGIN
 
 
+#: the shortest name two items share ("综合利用率") for the words before it to tell them apart
+MODIFIER_HEAD_MIN = 3
+#: characters of a scope word ("全市", "省级", "本区"): such a word before a shared name tells no two items apart
+_SCOPE_CHARS = frozenset("全本省市区县州级")
+
+
+def _modifier(text: str) -> bool:
+    return (bool(re.fullmatch(r"[\u4e00-\u9fff]{2}", text)) and not _FUNCTION_CHARS.intersection(text)
+            and not _SCOPE_CHARS.intersection(text))
+
+
+def modifier_binds(fact: str, claim: str, sentence: str, question: str) -> bool:
+    """Is the piece of ``sentence`` that states ``fact`` about what the claim gives it to? A claim of the
+    question's "路灯节能率" with the figure of "隧道灯节能率达到N%" shares the name's head (节能率) but not the
+    two characters before it: the claim's (taken from the question) are nowhere in the sentence, nor any of
+    their characters in the piece's name ("固废" is "固体废物" shortened, "煤碳" a slip for "煤炭"), and the
+    sentence's are neither in the claim nor in the question, so the figure is another item's."""
+    norm = normalize_answer(claim)
+    pos = norm.find(fact)
+    if pos <= 0:
+        return True
+    before = norm[:pos]
+    for seg in _SEGMENT_SPLIT.split(normalize_answer(sentence)):
+        at = seg.find(fact)
+        if at < 0:
+            continue
+        m = SequenceMatcher(None, before, seg[:at], autojunk=False).find_longest_match(0, len(before), 0, at)
+        # (a name that begins the text, or whose shared run takes in the modifier's last character, as
+        # "路灯"/"隧道灯" share "灯节能率": the modifiers are then the two characters ending one further on)
+        shift = 0 if min(m.a, m.b) >= 2 else 1
+        head = FIGURE_VERB.split(before[m.a + shift:m.a + m.size])[0]
+        if len(head) < MODIFIER_HEAD_MIN or not re.fullmatch(r"[\u4e00-\u9fff]+", head) or min(m.a, m.b) < 2 - shift:
+            continue
+        mine, theirs = before[m.a + shift - 2:m.a + shift], seg[m.b + shift - 2:m.b + shift]
+        own = mine[:2 - shift]  # (the characters the two names do not share)
+        if (_modifier(mine) and _modifier(theirs) and mine in question and mine not in sentence
+                and not set(own) & set(seg[:m.b]) and theirs not in norm and theirs not in question):
+            return False
+    return True
+
+
 #: the share of a rate's own words (its bigrams before the rate word) a segment must have to name it
 RATE_NAMED = 0.5
 
@@ -554,7 +596,7 @@ def _misdated(claim: str, cited: Sequence[EvidenceItem]) -> bool:
 
 def _in_context(fact: str, claim_tokens: set[str], item: EvidenceItem, claim: str = "", question: str = "",
                 years: set[str] | frozenset[str] = frozenset(), segments: bool = True,
-                respective: bool = True) -> bool:
+                respective: bool = True, modifiers: bool = False) -> bool:
     """Is `fact` stated in `item` in a sentence about what the claim says, and for the claim's year?
     Years and bodies always pass; the wording check is skipped for claims too short to judge."""
     if _YEAR_FACT.match(fact) or not re.match(r"\d", fact):
@@ -567,7 +609,8 @@ def _in_context(fact: str, claim_tokens: set[str], item: EvidenceItem, claim: st
         if len(claim_tokens) < 4 or (overlap(claim_tokens, sent.text) >= CONTEXT_MIN
                                      and not _missing_term(claim, sent.text, question)
                                      and (not segments or segment_binds(fact, claim, sent.text))
-                                     and (not respective or respective_binds(fact, claim, sent.text))):
+                                     and (not respective or respective_binds(fact, claim, sent.text))
+                                     and (not modifiers or modifier_binds(fact, claim, sent.text, question))):
             return True
     return not item.all_sentences
 
@@ -596,7 +639,7 @@ def _bind_qualifiers(text: str, facts: Sequence[str], items: Sequence[EvidenceIt
 
 def _cover(facts: Sequence[str], cited: Sequence[int], by_n: dict, norms: dict[int, str],
            claim: str, question: str = "", years: set[str] | frozenset[str] = frozenset(),
-           segments: bool = True, respective: bool = True) -> list[int] | None:
+           segments: bool = True, respective: bool = True, modifiers: bool = False) -> list[int] | None:
     """The fewest evidence items that hold every fact, preferring the ones the model cited.
     None if some fact is in no item at all."""
     if not facts:
@@ -606,13 +649,13 @@ def _cover(facts: Sequence[str], cited: Sequence[int], by_n: dict, norms: dict[i
     def holds(f: str, n: int) -> bool:
         if not _fact_in(f, norms[n]):
             return False
-        if _in_context(f, toks, by_n[n], claim, question, years, segments, respective):
+        if _in_context(f, toks, by_n[n], claim, question, years, segments, respective, modifiers):
             return True
         # "A和B，2025年A稳定在90%以上": a claim that first restates the question is judged by the words that
         # state the figure (its own comma-separated piece, with the pieces before it while it names too little)
         own = _own_piece(f, claim)
         return bool(own) and own != claim and _in_context(f, _bigrams(own), by_n[n], own, question, years, segments,
-                                                          respective)
+                                                          respective, modifiers)
 
     holders = {f: {n for n in by_n if holds(f, n)} for f in facts}
     if any(not h for h in holders.values()):

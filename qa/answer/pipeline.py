@@ -1349,7 +1349,8 @@ class Answerer:
         checked = (check_answer(raw, items, standalone, names, analysis.years,
                                 bind_years=s.enabled("year_binding"), qualifiers=s.enabled("qualifiers"),
                                 meaning=meaning, segments=s.enabled("segment_binding"),
-                                respective=s.enabled("respective"), n_quotes=quotes,
+                                respective=s.enabled("respective"), modifiers=s.enabled("modifier_bind"),
+                                n_quotes=quotes,
                                 # (one side of "A和B各是多少": the model's figure of another year or item is
                                 # replaced by the side's sentence that gives one for the year asked)
                                 misbound_quote=in_part and s.enabled("part_quote"),
