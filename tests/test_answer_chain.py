@@ -2483,6 +2483,16 @@ def test_a_clause_followed_up_about_places_it_names_is_answered_not_refused(fake
         assert fake_service.ask("这一条提到攀枝花市的是什么", history).refusal_reason == "out_of_corpus"
 
 
+def test_places_a_clause_lists_together_are_asked_about_not_refused_as_uncovered_regions(fake_service):
+    """"哪份文件点了甲、乙、丙的名": places one clause writes together (as "甲区、乙区、丙区") are what is
+    asked about; places no clause writes together are still regions no document covers."""
+    listed = fake_service.ask("哪份文件里同时点了合川、永川、璧山的名？")
+    assert listed.refusal_reason != "out_of_corpus"
+    assert fake_service.ask("合川、绵阳、德格各要建几个站？").refusal_reason == "out_of_corpus"
+    with switched_off(fake_service.answerer.policy, "listed_places"):
+        assert fake_service.ask("哪份文件里同时点了合川、永川、璧山的名？").refusal_reason == "out_of_corpus"
+
+
 def test_a_later_part_asking_of_the_same_clause_is_asked_of_the_clause_the_previous_part_cites(fake_service,
                                                                                                   monkeypatch):
     """"哪份方案写了X？同一条还说要Y什么": the second part is asked of the clause that answered the first."""

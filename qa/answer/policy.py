@@ -364,6 +364,14 @@ class RefusalPolicy:
         self._titles = titles  # doc ids -> their titles
         self._reworded: tuple[tuple[str, tuple[str, ...]], str] | None = None  # (the last one looked up)
 
+    def _written_together(self, places: Sequence[str]) -> bool:
+        """Does one clause of the documents write every one of ``places``, as it stands or with an
+        administrative suffix ("甲" as "甲区")?"""
+        if any(p.startswith("《") for p in places):
+            return False
+        return any(all(re.search(re.escape(p) + r"(?:区|县|市|州|镇)?", text) for p in places)
+                   for text in self._document_texts(()))
+
     def before_generation(self, analysis: QuestionAnalysis, scope: Scope, hits: Sequence[Hit],
                           texts: Sequence[str]) -> Refusal | None:
         """``texts``: the whole clause text of each evidence hit."""
@@ -371,6 +379,11 @@ class RefusalPolicy:
                 and all(n in texts[0] for n in scope.out_of_scope)):
             # "这一条对甲地怎么说": asked of the clause the last answer cited, which names that place;
             # they are what that clause is asked about, not regions no document covers
+            scope = replace(scope, out_of_scope=())
+        if (len(scope.out_of_scope) >= 2 and self.settings.enabled("listed_places")
+                and self._written_together(scope.out_of_scope)):
+            # "哪份方案点名甲、乙、丙搞X": places the documents list together in one clause (as "甲区、乙区、丙区")
+            # are what the question asks about, not regions no document covers
             scope = replace(scope, out_of_scope=())
         if scope.is_out_of_scope:
             return Refusal("out_of_corpus", prompts.REFUSAL_OUT_OF_SCOPE.format(names="、".join(scope.out_of_scope)))
