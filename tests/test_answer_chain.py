@@ -2183,6 +2183,14 @@ def test_the_words_before_a_colon_that_ask_nothing_are_no_part_of_the_first_ques
     assert "两头各挑一个" in c.parts[0].text
 
 
+def test_two_documents_named_by_their_numbers_both_ask_what_follows_the_second(analyzer):
+    # "甲号和乙号落款各是哪天": the first side names only its document; it asks for the 落款 too
+    a = analyzer.analyse("路办〔2021〕3号和灯函〔2020〕15号落款各是哪天？")
+    assert [p.text for p in a.parts] == ["路办〔2021〕3号落款是哪天？", "灯函〔2020〕15号落款是哪天？"]
+    plain = QuestionAnalyzer(analyzer.aliases, off={"numbered_sides"})
+    assert plain.analyse("路办〔2021〕3号和灯函〔2020〕15号落款各是哪天？").parts[0].text == "路办〔2021〕3号是哪天？"
+
+
 def test_a_term_said_in_the_plans_own_words_is_mentioned_when_it_means_the_same(fake_service):
     from qa.answer.policy import RefusalPolicy
     from qa.answer.support import FigureSupport

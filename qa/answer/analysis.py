@@ -114,7 +114,7 @@ def _pinyin_pattern(name: str) -> re.Pattern[str] | None:
 CARRIED_TERM_MIN = 4
 
 #: The ``ablate`` names of the mechanisms the analyzer can switch off.
-SWITCHES: tuple[str, ...] = ("script", "preamble", "parts", "described_parts", "side_parts", "part_tails", "postscript",
+SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "parts", "described_parts", "side_parts", "part_tails", "postscript",
                              "measure_basis", "mention_given", "said_tail", "part_years", "listed_asks",
                              "quoted_title", "part_scope", "value_part", "excluded_source", "premise_number",
                              "mention_deictic", "premise_then", "context_source", "likened_term", "stated_sides",
@@ -154,6 +154,7 @@ class QuestionAnalyzer:
         self.use_preamble_more = "preamble_more" not in off  # "我在…做X，想核对一下：" is a preamble
         self.use_part_province = "part_province" not in off  # a later part naming "省…方案" keeps its own scope
         self.use_follow_abbreviation = "follow_abbreviation" not in off  # "那渝方案里呢": 渝 after 那 is 重庆
+        self.use_numbered_sides = "numbered_sides" not in off  # "甲号和乙号落款各是哪天": both ask for 落款
         self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
         self.use_tails = "part_tails" not in off  # a sentence after the question that only compares, or asks where, is no part
         self.use_postscript = "postscript" not in off  # a statement about the asker after the question is no part
@@ -580,7 +581,12 @@ class QuestionAnalyzer:
         labels = (left, right)
         lead = cues.DOCUMENT_NAME.match(left)
         lead_right = cues.DOCUMENT_NAME.match(right)
-        if named_left and named_right and lead and lead.end() == len(left) and lead_right:
+        numbered, numbered_right = (cues.DOCUMENT_NUMBER_REF.match(x) for x in (left, right))
+        if (self.use_numbered_sides and numbered and numbered.end() == len(left) and numbered_right
+                and numbered_right.end() < len(right)):
+            # "甲〔2023〕1号和乙〔2022〕2号落款各是哪天": the first names only its document; it asks the same thing
+            left = left + right[numbered_right.end():]
+        elif named_left and named_right and lead and lead.end() == len(left) and lead_right:
             # "四川的方案和资阳方案对X的要求一样吗": the first names only its document; it asks the same thing
             left = left + right[lead_right.end():]
             labels = (labels[0], lead_right.group(0))
