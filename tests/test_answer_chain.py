@@ -1462,6 +1462,18 @@ def test_members_the_plan_leaves_unnamed_are_not_named_by_an_answer(fake_service
     assert kind == "企业"
 
 
+def test_an_unnamed_set_that_lists_kinds_answers_which_kinds(fake_service):
+    from types import SimpleNamespace
+
+    answerer = fake_service.answerer
+    kinds = [SimpleNamespace(clause_text="建设一批路灯检测中心和夜市照明研究中心。")]
+    assert answerer._unnamed_members("还要建设哪些中心？", kinds) == ("", "")  # the kinds it lists answer
+    kind, _ = answerer._unnamed_members("说要建一批路灯检测中心，是哪些中心？", kinds)  # one kind's members: none named
+    assert kind == "中心"
+    with switched_off(answerer, "listed_kinds"):
+        assert answerer._unnamed_members("还要建设哪些中心？", kinds)[0] == "中心"
+
+
 def test_the_previous_question_put_to_another_region_is_no_part_of_its_own(fake_service):
     # "A方案…X列了哪几条" then "那B呢 列了哪几条X": made standalone as "B方案…X列了哪几条，B呢 列了哪几条X？";
     # the first piece is the previous question put to B, the second the follow-up: one question, not two

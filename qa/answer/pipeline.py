@@ -77,6 +77,7 @@ from qa.answer.cues import (
     GENERIC_PLACE_NAMES,
     INSTITUTION_LEAD,
     INSTITUTION_NAME,
+    KINDS_LISTED,
     LATIN_WORD,
     LETTER_REFERENCE,
     LONG_LIST_CHARS,
@@ -1252,6 +1253,11 @@ class Answerer:
             return "", ""
         support = self._support()
         best = normalize_answer(max(sentences, key=lambda x: support.share(question, x)))
+        if (kinds == kind and self.settings.enabled("listed_kinds") and re.search(KINDS_LISTED.format(kind=kind), best)
+                and not any(not re.search(r"哪|几", w) for w in re.findall(rf"([\u4e00-\u9fff]{{2}}){kind}", question))):
+            # "培育一批A中心和B中心" asked "哪些中心": the kinds it lists answer (asked the members of a kind it
+            # names, "说要建一批A中心，是哪些中心", it names none)
+            return "", ""
         if re.search(UNNAMED_MEMBERS.format(kind=kinds), best):
             return kind, best
         named = max((_member_name(question, x.start(), kind) for x in re.finditer(kind, question)),
