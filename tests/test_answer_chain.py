@@ -2195,6 +2195,16 @@ def test_the_words_before_a_colon_that_ask_nothing_are_no_part_of_the_first_ques
     assert "两头各挑一个" in c.parts[0].text
 
 
+def test_a_yes_no_question_about_a_requirement_asserts_nothing(analyzer):
+    # "方案是不是要求X？Y是什么": asked, not asserted ("方案不是要求X吗" asserts X); nor read past the question mark
+    from qa.answer.analysis import premise
+
+    assert premise("某市方案不是要求路灯全部换成LED吗？为什么还有钠灯") == "路灯全部换成LED"
+    assert premise("某市方案是不是要求夜市路灯全部换完？换完要达到什么效果") == ""
+    plain = QuestionAnalyzer(analyzer.aliases, off={"rhetorical_only"})
+    assert plain.analyse("某市方案是不是要求夜市路灯全部换完？换完要达到什么效果").premise.endswith("什")
+
+
 def test_two_documents_named_by_their_numbers_both_ask_what_follows_the_second(analyzer):
     # "甲号和乙号落款各是哪天": the first side names only its document; it asks for the 落款 too
     a = analyzer.analyse("路办〔2021〕3号和灯函〔2020〕15号落款各是哪天？")

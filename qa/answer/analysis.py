@@ -114,7 +114,7 @@ def _pinyin_pattern(name: str) -> re.Pattern[str] | None:
 CARRIED_TERM_MIN = 4
 
 #: The ``ablate`` names of the mechanisms the analyzer can switch off.
-SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "parts", "described_parts", "side_parts", "part_tails", "postscript",
+SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "rhetorical_only", "parts", "described_parts", "side_parts", "part_tails", "postscript",
                              "measure_basis", "mention_given", "said_tail", "part_years", "listed_asks",
                              "quoted_title", "part_scope", "value_part", "excluded_source", "premise_number",
                              "mention_deictic", "premise_then", "context_source", "likened_term", "stated_sides",
@@ -154,6 +154,7 @@ class QuestionAnalyzer:
         self.use_preamble_more = "preamble_more" not in off  # "我在…做X，想核对一下：" is a preamble
         self.use_part_province = "part_province" not in off  # a later part naming "省…方案" keeps its own scope
         self.use_follow_abbreviation = "follow_abbreviation" not in off  # "那渝方案里呢": 渝 after 那 is 重庆
+        self.use_rhetorical_only = "rhetorical_only" not in off  # "是不是要求X？" asks, asserts nothing
         self.use_numbered_sides = "numbered_sides" not in off  # "甲号和乙号落款各是哪天": both ask for 落款
         self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
         self.use_tails = "part_tails" not in off  # a sentence after the question that only compares, or asks where, is no part
@@ -309,7 +310,8 @@ class QuestionAnalyzer:
         years = tuple(dict.fromkeys(cues.YEAR.findall(text)))
         periods = tuple(dict.fromkeys(cues.PERIOD.findall(text)))
         asserted = premise(text, then=self.use_premise_then, comma=self.use_premise_comma,
-                           condition=self.use_premise_condition, stated=self.use_premise_stated)  # a question built on a premise is answered (or refused) as a whole
+                           condition=self.use_premise_condition, stated=self.use_premise_stated,
+                           rhetorical_only=self.use_rhetorical_only)  # a question built on a premise is answered (or refused) as a whole
         if asserted and self.use_hearsay and cues.FIGURES_RELATED.search(asserted) and cues.EACH_FIGURE.search(text):
             # "有人说雅安的X目标是重庆的两倍还多，两份各定的是多少？": a relation between figures someone claims,
             # and each figure asked to check it: the figures answer it (the claim is no requirement of a plan), and
@@ -975,15 +977,17 @@ def _glossed(term: str) -> str:
     return term
 
 
-def premise(text: str, then: bool = True, comma: bool = True, condition: bool = True, stated: bool = True) -> str:
+def premise(text: str, then: bool = True, comma: bool = True, condition: bool = True, stated: bool = True,
+            rhetorical_only: bool = True) -> str:
     """The requirement a question asserts before asking about it ("方案要求全部关停X，名单怎么定的？",
     "方案不是要求X吗？为什么…"). ``then``: a statement about a plan that a question beginning with 那 follows
     ("某方案要在X开展Y，那…", "某方案规定X 那…", a space standing for the comma) is asserted. ``comma``: the statement
     after a verb that ends its segment ("某方案规定，X，Y？") is asserted, and a space before the last question
     stands for a comma ("某方案规定X Y几年"). ``condition``: a claim that ends in 的 names whom a rule is for ("完不成目标的"):
     the rule is the segment after it ("…的，夜市路灯一律停用"), asserted with it. ``stated``: a first segment that
-    says what a plan does ("某方案禁止X了 Y给多长", "某方案要求X，Y？") and asks nothing is asserted without 那 too."""
-    rhetorical = cues.RHETORICAL_PREMISE.search(text)
+    says what a plan does ("某方案禁止X了 Y给多长", "某方案要求X，Y？") and asks nothing is asserted without 那 too.
+    ``rhetorical_only``: "方案不是要求X吗" asserts X, "方案是不是要求X？" asks it."""
+    rhetorical = (cues.RHETORICAL_ONLY if rhetorical_only else cues.RHETORICAL_PREMISE).search(text)
     if rhetorical:
         return rhetorical.group(1).strip(" ，,")
     # ("X是市林业局牵头的吧？…": a statement put as a tag question is asserted, like one before a comma)

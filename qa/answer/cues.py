@@ -239,6 +239,8 @@ MENTION_LEAD_VERB = re.compile(r"^(?:发展|推进|推动|推广|加强|建设|�
 CASUAL_SPELLINGS = {"有木有": "有没有", "木有": "没有", "啥": "什么", "咋": "怎么"}
 #: a rhetorical question that asserts a requirement ("方案不是要求X吗？")
 RHETORICAL_PREMISE = re.compile(r"不是(?:已经)?(?:要求|规定|明确|提出|说)(?:了|过)?(.{4,}?)(?:吗|么)[？?]?")
+#: the same, not the yes/no question "是不是要求X？", nor read past the end of a question ("…？要达到什么")
+RHETORICAL_ONLY = re.compile(r"(?<!是)不是(?:已经)?(?:要求|规定|明确|提出|说)(?:了|过)?([^？?。！!]{4,}?)(?:吗|么)[？?]?")
 #: "A的X是否高于/低于B": B is compared with A
 THAN_WORD = re.compile(r"(?:比|高于|低于|超过|不如)$")
 #: where "A的X比B的Y…" compares: what stands between B and it is B's own subject
