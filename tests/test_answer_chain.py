@@ -2205,6 +2205,14 @@ def test_a_yes_no_question_about_a_requirement_asserts_nothing(analyzer):
     assert plain.analyse("某市方案是不是要求夜市路灯全部换完？换完要达到什么效果").premise.endswith("什")
 
 
+def test_whether_a_body_named_otherwise_than_as_a_department_is_among_them_is_a_part_of_its_own(analyzer):
+    # "哪些部门负责？市工会是否在内？": a body such as a 工会, 中心 or 海关 is asked about on its own, as a 局 is
+    q = "甲市夜市照明方案路灯那条哪些部门负责？市工会是否在内？"
+    assert [p.label for p in analyzer.analyse(q).parts][1] == "市工会是否在内？"
+    plain = QuestionAnalyzer(analyzer.aliases, off={"other_bodies"})
+    assert plain.analyse(q).parts == ()
+
+
 def test_two_documents_named_by_their_numbers_both_ask_what_follows_the_second(analyzer):
     # "甲号和乙号落款各是哪天": the first side names only its document; it asks for the 落款 too
     a = analyzer.analyse("路办〔2021〕3号和灯函〔2020〕15号落款各是哪天？")

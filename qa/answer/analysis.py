@@ -114,7 +114,7 @@ def _pinyin_pattern(name: str) -> re.Pattern[str] | None:
 CARRIED_TERM_MIN = 4
 
 #: The ``ablate`` names of the mechanisms the analyzer can switch off.
-SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "rhetorical_only", "parts", "described_parts", "side_parts", "part_tails", "postscript",
+SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "rhetorical_only", "other_bodies", "parts", "described_parts", "side_parts", "part_tails", "postscript",
                              "measure_basis", "mention_given", "said_tail", "part_years", "listed_asks",
                              "quoted_title", "part_scope", "value_part", "excluded_source", "premise_number",
                              "mention_deictic", "premise_then", "context_source", "likened_term", "stated_sides",
@@ -154,6 +154,7 @@ class QuestionAnalyzer:
         self.use_preamble_more = "preamble_more" not in off  # "我在…做X，想核对一下：" is a preamble
         self.use_part_province = "part_province" not in off  # a later part naming "省…方案" keeps its own scope
         self.use_follow_abbreviation = "follow_abbreviation" not in off  # "那渝方案里呢": 渝 after 那 is 重庆
+        self.use_other_bodies = "other_bodies" not in off  # "省妇联是否在内" after "哪些部门负责": a part of its own
         self.use_rhetorical_only = "rhetorical_only" not in off  # "是不是要求X？" asks, asserts nothing
         self.use_numbered_sides = "numbered_sides" not in off  # "甲号和乙号落款各是哪天": both ask for 落款
         self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
@@ -650,7 +651,7 @@ class QuestionAnalyzer:
                                   or (self.use_tails and cues.WHERE_ONLY.match(p.strip()))
                                   or (self.use_said_tail and cues.SAID_ONLY.match(p.strip()))
                                   or (self.use_value_part and _asks_only_value(p, pieces[0]))
-                                  or (self.use_whether_tail and not self.region_mentions(p) and _asks_only_whether(p))
+                                  or (self.use_whether_tail and not self.region_mentions(p) and _asks_only_whether(p, self.use_other_bodies))
                                   for p in pieces[1:]):
             return []  # "…？这个由哪个部门负责？" asks about the first question's answer: one question
         first_regions = self.region_mentions(pieces[0])
@@ -826,14 +827,15 @@ def _asks_only_value(segment: str, first: str) -> bool:
 WHETHER_OWN_MAX = 5
 
 
-def _asks_only_whether(segment: str) -> bool:
+def _asks_only_whether(segment: str, other_bodies: bool = True) -> bool:
     """"有没有分片区落实？" after "…2024年当年要装多少盏？", "有没有提前定？" after "…十五五要装多少": a yes/no question whether
     what the question before it asks about is set in some way, with no subject of its own (no year, no term looked
     up, no body named, a few characters of its own). Answered as one question, so that the first question's year or period is
     checked for it too: asked alone, it is answered from whatever its few words retrieve."""
     text = segment.strip(" ，,？?。")
-    if not cues.ASKS_YESNO.search(text) or cues.YEAR.search(text) or mention_term(text) or cues.BODY_WORD.search(text):
-        return False  # ("里面有没有财政厅？": whether a body is named is a question of its own)
+    if (not cues.ASKS_YESNO.search(text) or cues.YEAR.search(text) or mention_term(text) or cues.BODY_WORD.search(text)
+            or other_bodies and cues.OTHER_BODY.search(text)):
+        return False  # ("里面有没有财政厅？", "省妇联是否在内": whether a body is named is a question of its own)
     own = cues.GENERIC_WORDS.sub("", cues.WHO_PHRASING.sub("", cues.A_NOT_A.sub("", cues.ASKS_YESNO.sub("", text))))
     return len(re.findall(r"[\u4e00-\u9fff]", own)) <= WHETHER_OWN_MAX
 
