@@ -154,7 +154,7 @@ class QuestionAnalyzer:
         self.use_preamble_more = "preamble_more" not in off  # "我在…做X，想核对一下：" is a preamble
         self.use_part_province = "part_province" not in off  # a later part naming "省…方案" keeps its own scope
         self.use_follow_abbreviation = "follow_abbreviation" not in off  # "那渝方案里呢": 渝 after 那 is 重庆
-        self.use_other_bodies = "other_bodies" not in off  # "省妇联是否在内" after "哪些部门负责": a part of its own
+        self.use_other_bodies = "other_bodies" not in off  # "市工会是否在内" after "哪些部门负责": a part of its own
         self.use_rhetorical_only = "rhetorical_only" not in off  # "是不是要求X？" asks, asserts nothing
         self.use_numbered_sides = "numbered_sides" not in off  # "甲号和乙号落款各是哪天": both ask for 落款
         self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
@@ -835,7 +835,7 @@ def _asks_only_whether(segment: str, other_bodies: bool = True) -> bool:
     text = segment.strip(" ，,？?。")
     if (not cues.ASKS_YESNO.search(text) or cues.YEAR.search(text) or mention_term(text) or cues.BODY_WORD.search(text)
             or other_bodies and cues.OTHER_BODY.search(text)):
-        return False  # ("里面有没有财政厅？", "省妇联是否在内": whether a body is named is a question of its own)
+        return False  # ("里面有没有财政厅？", "市工会是否在内": whether a body is named is a question of its own)
     own = cues.GENERIC_WORDS.sub("", cues.WHO_PHRASING.sub("", cues.A_NOT_A.sub("", cues.ASKS_YESNO.sub("", text))))
     return len(re.findall(r"[\u4e00-\u9fff]", own)) <= WHETHER_OWN_MAX
 

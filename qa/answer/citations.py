@@ -458,8 +458,9 @@ def modifier_binds(fact: str, claim: str, sentence: str, question: str) -> bool:
     """Is the piece of ``sentence`` that states ``fact`` about what the claim gives it to? A claim of the
     question's "路灯节能率" with the figure of "隧道灯节能率达到N%" shares the name's head (节能率) but not the
     two characters before it: the claim's (taken from the question) are nowhere in the sentence, nor any of
-    their characters in the piece's name ("固废" is "固体废物" shortened, "煤碳" a slip for "煤炭"), and the
-    sentence's are neither in the claim nor in the question, so the figure is another item's."""
+    their characters in the piece's name (a name shortened, "路灯杆" for "路灯灯杆", or a slip, "路登" for
+    "路灯", keeps one), and the sentence's are neither in the claim nor in the question, so the figure is
+    another item's."""
     norm = normalize_answer(claim)
     pos = norm.find(fact)
     if pos <= 0:

@@ -130,7 +130,7 @@ WHO_IN_ASK = re.compile(_NOT_SERVED + r"谁|哪家|哪几家")
 #: alternatives are bodies ("是市政府单独发的还是几个局联合发的")
 CHOICE = re.compile(r"还是")
 BODY_WORD = re.compile(r"[\u4e00-\u9fff]{1,8}(?:部|局|委|厅|办|委员会|办公室|部门|单位|机关|政府)(?![\u4e00-\u9fff]?[长])")
-#: a body named otherwise than as a department ("省妇联", "人行某分行", "某海关", "某大数据中心")
+#: a body named otherwise than as a department ("市工会", "人行某分行", "某海关", "某路灯中心")
 OTHER_BODY = re.compile(r"[\u4e00-\u9fff]{1,8}(?:妇联|工会|科协|海关|分行|支行|集团|中心|学院|大学)")
 #: "对…部门会采取什么措施": a department that is the object of 对 is not what is asked for
 BODY_AS_OBJECT = re.compile(r"对(?:(?!负责|牵头|主管)[^，,。？?]){0,20}?(?:部门|单位)")
