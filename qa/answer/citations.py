@@ -450,6 +450,7 @@ _SCOPE_CHARS = frozenset("全本省市区县州级")
 
 
 def _modifier(text: str) -> bool:
+    """Two Chinese characters that can tell two items apart: no phrasing character, no scope word."""
     return (bool(re.fullmatch(r"[\u4e00-\u9fff]{2}", text)) and not _FUNCTION_CHARS.intersection(text)
             and not _SCOPE_CHARS.intersection(text))
 
