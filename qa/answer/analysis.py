@@ -114,7 +114,8 @@ def _pinyin_pattern(name: str) -> re.Pattern[str] | None:
 CARRIED_TERM_MIN = 4
 
 #: The ``ablate`` names of the mechanisms the analyzer can switch off.
-SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "rhetorical_only", "other_bodies", "parts", "described_parts", "side_parts", "part_tails", "postscript",
+SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "rhetorical_only", "other_bodies", "parts",
+                             "described_parts", "side_parts", "part_tails", "postscript",
                              "measure_basis", "mention_given", "said_tail", "part_years", "listed_asks",
                              "quoted_title", "part_scope", "value_part", "excluded_source", "premise_number",
                              "mention_deictic", "premise_then", "context_source", "likened_term", "stated_sides",
@@ -651,7 +652,8 @@ class QuestionAnalyzer:
                                   or (self.use_tails and cues.WHERE_ONLY.match(p.strip()))
                                   or (self.use_said_tail and cues.SAID_ONLY.match(p.strip()))
                                   or (self.use_value_part and _asks_only_value(p, pieces[0]))
-                                  or (self.use_whether_tail and not self.region_mentions(p) and _asks_only_whether(p, self.use_other_bodies))
+                                  or (self.use_whether_tail and not self.region_mentions(p)
+                                      and _asks_only_whether(p, self.use_other_bodies))
                                   for p in pieces[1:]):
             return []  # "…？这个由哪个部门负责？" asks about the first question's answer: one question
         first_regions = self.region_mentions(pieces[0])

@@ -304,6 +304,8 @@ MEMBER_PHRASE_CUT = re.compile(r"哪些|哪几个|哪几家|哪个|哪家|哪一
 #: members of a kind left unnamed ("推进一批条件成熟的…项目", "支持具备条件的企业"): a determiner before the kind,
 #: with no listing ending in 等 between them or just before ("A、B等一批项目" names them)
 UNNAMED_MEMBERS = r"(?<!等)(?:一批|一些|若干|具备条件的|符合条件的|有条件的|条件成熟)[^，。；;等]{{0,20}}?{kind}(?!、)"
+#: a character of a which-word ("哪些", "几个"): the two characters before a kind that has one ask, not name
+WHICH_CHAR = re.compile(r"哪|几")
 #: an unnamed set that lists two or more kinds of the kind asked ("建设一批A中心和B中心"): the kinds answer "哪些中心"
 KINDS_LISTED = r"(?:一批|一些|若干)[^，。；;等]{{0,20}}?{kind}(?:和|、|与|以及|及)[^，。；;等]{{1,12}}?{kind}"
 #: asking for a particular place ("选址在哪个县", "是哪几个区县", "which cities"): quotes that name no place

@@ -95,6 +95,7 @@ from qa.answer.cues import (
     STRONG_QUESTION,
     UNNAMED_LISTING,
     UNNAMED_MEMBERS,
+    WHICH_CHAR,
     WHICH_DOC_FIGURE,
     WHO_PHRASING,
 )
@@ -1254,7 +1255,7 @@ class Answerer:
         support = self._support()
         best = normalize_answer(max(sentences, key=lambda x: support.share(question, x)))
         if (kinds == kind and self.settings.enabled("listed_kinds") and re.search(KINDS_LISTED.format(kind=kind), best)
-                and not any(not re.search(r"哪|几", w) for w in re.findall(rf"([\u4e00-\u9fff]{{2}}){kind}", question))):
+                and all(WHICH_CHAR.search(w) for w in re.findall(rf"([\u4e00-\u9fff]{{2}}){kind}", question))):
             # "培育一批A中心和B中心" asked "哪些中心": the kinds it lists answer (asked the members of a kind it
             # names, "说要建一批A中心，是哪些中心", it names none)
             return "", ""
