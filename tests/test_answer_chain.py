@@ -2592,3 +2592,23 @@ def test_a_figure_asked_of_a_piece_stated_in_words_is_refused_though_its_sentenc
     assert answer.refused and answer.refusal_reason == "no_figure"
     with switched_off(fake_service.answerer, "segment_figure"):
         assert not fake_service.ask(question).refused
+
+
+def test_what_the_asker_is_doing_up_to_the_colon_is_part_of_the_preamble(analyzer):
+    q = "我是街道办的，正在整理夜市路灯台账：雅安方案夜市路灯改造要完成多少盏？"
+    a = analyzer.analyse(q)
+    assert a.preamble.endswith("台账：") and a.text.startswith("雅安方案")
+    # a colon segment that asks something, or gives a figure, is not said about the asker
+    assert analyzer.analyse("我是街道办的，路灯改造要完成多少：雅安方案怎么定的？").text.startswith("路灯改造")
+    plain = QuestionAnalyzer(analyzer.aliases, off={"preamble_colon"})
+    assert plain.analyse(q).text.startswith("正在整理")
+
+
+def test_a_yes_no_tail_about_the_number_asked_leaves_a_question_for_a_number(analyzer):
+    # "…每年要改造多少盏？是不是按年分解了": whether the number is set so is no part, and the number is asked
+    q = "雅安方案夜市路灯每年要改造多少盏？是不是按年分解了"
+    a = analyzer.analyse(q)
+    assert a.parts == () and a.answer_type == "figure"
+    assert analyzer.analyse("雅安方案夜市路灯要改造吗？是不是按年分解了").answer_type == "yesno"
+    plain = QuestionAnalyzer(analyzer.aliases, off={"whether_figure"})
+    assert plain.analyse(q).answer_type == "yesno"

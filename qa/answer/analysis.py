@@ -123,7 +123,8 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "rhetorical
                              "premise_condition", "mention_bare", "conditional_tail",
                              "follow_abbreviation", "premise_stated",
                              "mention_end", "mention_listing",
-                             "preamble_more", "part_province")
+                             "preamble_more", "part_province", "preamble_colon",
+                             "whether_figure")
 
 
 class QuestionAnalyzer:
@@ -157,6 +158,9 @@ class QuestionAnalyzer:
         self.use_follow_abbreviation = "follow_abbreviation" not in off  # "那渝方案里呢": 渝 after 那 is 重庆
         self.use_other_bodies = "other_bodies" not in off  # "市工会是否在内" after "哪些部门负责": a part of its own
         self.use_rhetorical_only = "rhetorical_only" not in off  # "是不是要求X？" asks, asserts nothing
+        self.use_preamble_colon = "preamble_colon" not in off  # "我是X的，在做Y：…" — "在做Y：" is said too
+        # "…每年要装多少盏？是不是分片区定的": the yes/no tail that is no part leaves a question for a number
+        self.use_whether_figure = "whether_figure" not in off
         self.use_numbered_sides = "numbered_sides" not in off  # "甲号和乙号落款各是哪天": both ask for 落款
         self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
         self.use_tails = "part_tails" not in off  # a sentence after the question that only compares, or asks where, is no part
@@ -272,6 +276,10 @@ class QuestionAnalyzer:
             said = cues.PREAMBLE.search(seg) or (self.use_preamble_more and cues.PREAMBLE_MORE.search(seg))
             if said and not cues.QUESTION_CUE.search(seg) and not re.search(r"\d", seg):
                 end = i
+        while (self.use_preamble_colon and 0 <= end < len(segments) - 2 and segments[end + 1][-1] in "：:"
+               and not cues.QUESTION_CUE.search(segments[end + 1]) and not re.search(r"\d", segments[end + 1])):
+            # "我是某局的，正在整理路灯台账：…": what the asker is doing, up to the colon that opens the question
+            end += 1
         if end < 0:
             return "", _REQUEST_PREFIX.sub("", text)
         preamble = "".join(segments[: end + 1])
@@ -330,6 +338,13 @@ class QuestionAnalyzer:
             # figure checks read it (the last question alone would make it a yes/no)
             asked = [x for x in re.split(r"(?<=[？?])", text) if x.strip()][:-1]
             if any(cues.ASKS_QUANTITY.search(x) and answer_type(x) == "figure" for x in asked):
+                kind = "figure"
+        elif kind == "yesno" and self.use_whether_figure and self.use_whether_tail:
+            # "…每年要装多少盏？是不是分片区定的": the tail asks whether the number is set so, with nothing of its own
+            # (no part); the figure checks read the number asked before it
+            *asked, last = [x for x in re.split(r"(?<=[？?])", text) if x.strip()] or [""]
+            if (asked and _asks_only_whether(last, self.use_other_bodies)
+                    and any(cues.ASKS_QUANTITY.search(x) and answer_type(x) == "figure" for x in asked)):
                 kind = "figure"
         conditional = self._conditional_head(text) if self.use_conditional_tail and not asserted else ""
         if conditional:  # ("有没有X？有的话在哪条、让干什么": the whole is a yes/no question about X)
