@@ -2612,3 +2612,12 @@ def test_a_yes_no_tail_about_the_number_asked_leaves_a_question_for_a_number(ana
     assert analyzer.analyse("雅安方案夜市路灯要改造吗？是不是按年分解了").answer_type == "yesno"
     plain = QuestionAnalyzer(analyzer.aliases, off={"whether_figure"})
     assert plain.analyse(q).answer_type == "yesno"
+
+
+def test_what_a_plan_is_said_to_do_at_a_place_is_asserted(analyzer):
+    from qa.answer.analysis import premise
+
+    assert premise("甲市方案要在乙县新建夜市路灯示范街，建成后由哪个单位管？") == "要在乙县新建夜市路灯示范街"
+    assert premise("甲市方案点名在乙县开展路灯改造试点，试点要改多少盏？") == "点名在乙县开展路灯改造试点"
+    assert premise("甲市方案要在哪些县开展路灯改造，各改多少盏？") == ""  # (a question, not a claim)
+    assert premise("甲市方案要在乙县新建夜市路灯示范街，建成后由哪个单位管？", acts=False) == ""

@@ -124,7 +124,7 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "rhetorical
                              "follow_abbreviation", "premise_stated",
                              "mention_end", "mention_listing",
                              "preamble_more", "part_province", "preamble_colon",
-                             "whether_figure")
+                             "whether_figure", "plan_acts")
 
 
 class QuestionAnalyzer:
@@ -161,6 +161,7 @@ class QuestionAnalyzer:
         self.use_preamble_colon = "preamble_colon" not in off  # "我是X的，在做Y：…" — "在做Y：" is said too
         # "…每年要装多少盏？是不是分片区定的": the yes/no tail that is no part leaves a question for a number
         self.use_whether_figure = "whether_figure" not in off
+        self.use_plan_acts = "plan_acts" not in off  # "某方案要在甲县新建X，…": asserted
         self.use_numbered_sides = "numbered_sides" not in off  # "甲号和乙号落款各是哪天": both ask for 落款
         self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
         self.use_tails = "part_tails" not in off  # a sentence after the question that only compares, or asks where, is no part
@@ -321,7 +322,8 @@ class QuestionAnalyzer:
         periods = tuple(dict.fromkeys(cues.PERIOD.findall(text)))
         asserted = premise(text, then=self.use_premise_then, comma=self.use_premise_comma,
                            condition=self.use_premise_condition, stated=self.use_premise_stated,
-                           rhetorical_only=self.use_rhetorical_only)  # a question built on a premise is answered (or refused) as a whole
+                           rhetorical_only=self.use_rhetorical_only,
+                           acts=self.use_plan_acts)  # a question built on a premise is answered (or refused) as a whole
         if asserted and self.use_hearsay and cues.FIGURES_RELATED.search(asserted) and cues.EACH_FIGURE.search(text):
             # "有人说雅安的X目标是重庆的两倍还多，两份各定的是多少？": a relation between figures someone claims,
             # and each figure asked to check it: the figures answer it (the claim is no requirement of a plan), and
@@ -997,7 +999,7 @@ def _glossed(term: str) -> str:
 
 
 def premise(text: str, then: bool = True, comma: bool = True, condition: bool = True, stated: bool = True,
-            rhetorical_only: bool = True) -> str:
+            rhetorical_only: bool = True, acts: bool = True) -> str:
     """The requirement a question asserts before asking about it ("方案要求全部关停X，名单怎么定的？",
     "方案不是要求X吗？为什么…"). ``then``: a statement about a plan that a question beginning with 那 follows
     ("某方案要在X开展Y，那…", "某方案规定X 那…", a space standing for the comma) is asserted. ``comma``: the statement
@@ -1005,7 +1007,8 @@ def premise(text: str, then: bool = True, comma: bool = True, condition: bool = 
     stands for a comma ("某方案规定X Y几年"). ``condition``: a claim that ends in 的 names whom a rule is for ("完不成目标的"):
     the rule is the segment after it ("…的，夜市路灯一律停用"), asserted with it. ``stated``: a first segment that
     says what a plan does ("某方案禁止X了 Y给多长", "某方案要求X，Y？") and asks nothing is asserted without 那 too.
-    ``rhetorical_only``: "方案不是要求X吗" asserts X, "方案是不是要求X？" asks it."""
+    ``rhetorical_only``: "方案不是要求X吗" asserts X, "方案是不是要求X？" asks it. ``acts``: what a plan is said to do at a
+    place ("某方案要在甲县新建X，…") is stated as a requirement is."""
     rhetorical = (cues.RHETORICAL_ONLY if rhetorical_only else cues.RHETORICAL_PREMISE).search(text)
     if rhetorical:
         return rhetorical.group(1).strip(" ，,")
@@ -1048,7 +1051,7 @@ def premise(text: str, then: bool = True, comma: bool = True, condition: bool = 
     first = segments[0].strip()
     if stated and not cues.QUESTION_WORD.search(first) and not cues.QUESTION_CUE.search(first):
         # ("某方案禁止X了 Y给多长"): what the plan is said to require or ban, the verb kept with it
-        says = cues.PLAN_CLAIMS.match(first)
+        says = cues.PLAN_CLAIMS.match(first) or (cues.PLAN_ACTS.match(first) if acts else None)
         if says and len(claim := re.sub(r"了$", "", first[says.start(1):]).strip()) >= 6:
             return claim
     return ""

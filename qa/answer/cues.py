@@ -603,6 +603,9 @@ BENCHMARK_LEVEL = re.compile(r"(?:国际|国内|全国|全省|全市|行业|同�
 PLAN_STATES = re.compile(r"^[^，,。？?]{0,20}?(?:方案|文件|规划)(?:里|中|上)?(?:已经|都)?(?:要求|规定|明确|提出|说|要|将|会|把|定了)了?")
 #: a plan's name and a verb that makes what follows a requirement or a ban the plan states ("某方案禁止X了 …")
 PLAN_CLAIMS = re.compile(r"^[^，,。？?]{0,20}?(?:方案|文件|规划)(?:里|中|上)?((?:已经|都)?(?:明确)?(?:要求|规定|禁止|禁用|强制|叫停|取消))")
+#: a plan's name and what it is said to do at a place ("某方案要在甲县新建X", "某方案点名在甲县开展X"): as asserted as a
+#: requirement ("要装多少" is a question, and a question word keeps the segment from being a claim)
+PLAN_ACTS = re.compile(r"^[^，,。？?]{0,20}?(?:方案|文件|规划)(?:里|中|上)?((?:已经|都)?(?:要在|点名(?:要|在)|点名要在))")
 PREMISE_VERB = re.compile(r"(?:方案|文件|规定|政策|省里|市里|上面)?(?:要求|规定|明确|提出|说)(?:了)?|"
                           r"(?:方案|文件|政策)(?:里|中)?(?:定的|定了|确定的|写的|写了)")
 
