@@ -2621,3 +2621,12 @@ def test_what_a_plan_is_said_to_do_at_a_place_is_asserted(analyzer):
     assert premise("甲市方案点名在乙县开展路灯改造试点，试点要改多少盏？") == "点名在乙县开展路灯改造试点"
     assert premise("甲市方案要在哪些县开展路灯改造，各改多少盏？") == ""  # (a question, not a claim)
     assert premise("甲市方案要在乙县新建夜市路灯示范街，建成后由哪个单位管？", acts=False) == ""
+
+
+def test_a_quoted_word_that_begins_a_noun_phrase_is_looked_up_with_the_phrase():
+    from qa.answer.analysis import mention_term
+
+    assert mention_term("甲市方案有没有建立“夜市”建设成效清单？") == "夜市建设成效清单"
+    assert mention_term("甲市方案有没有“夜市”这个说法？") == "夜市"  # (what only names the word)
+    assert mention_term("甲市方案有没有提到“夜市”？") == "夜市"
+    assert mention_term("甲市方案有没有建立“夜市”建设成效清单？", phrase=False) == "夜市"

@@ -124,7 +124,7 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "rhetorical
                              "follow_abbreviation", "premise_stated",
                              "mention_end", "mention_listing",
                              "preamble_more", "part_province", "preamble_colon",
-                             "whether_figure", "plan_acts")
+                             "whether_figure", "plan_acts", "quoted_phrase")
 
 
 class QuestionAnalyzer:
@@ -162,6 +162,7 @@ class QuestionAnalyzer:
         # "…每年要装多少盏？是不是分片区定的": the yes/no tail that is no part leaves a question for a number
         self.use_whether_figure = "whether_figure" not in off
         self.use_plan_acts = "plan_acts" not in off  # "某方案要在甲县新建X，…": asserted
+        self.use_quoted_phrase = "quoted_phrase" not in off  # "有没有“X”建设清单": the list is looked up
         self.use_numbered_sides = "numbered_sides" not in off  # "甲号和乙号落款各是哪天": both ask for 落款
         self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
         self.use_tails = "part_tails" not in off  # a sentence after the question that only compares, or asks where, is no part
@@ -353,7 +354,8 @@ class QuestionAnalyzer:
             kind = "yesno"
         term = mention_term(conditional or text, given=self.use_mention_given, titled=self.use_quoted_title,
                             deictic=self.use_mention_deictic, bare=self.use_mention_bare,
-                            anota=self.use_mention_end, listing=self.use_mention_listing)
+                            anota=self.use_mention_end, listing=self.use_mention_listing,
+                            phrase=self.use_quoted_phrase)
         if not term and self.use_likened_term and kind == "yesno":
             term = likened_term(text)
         return QuestionAnalysis(
@@ -374,7 +376,8 @@ class QuestionAnalyzer:
         head = text[:tail.start()].strip(" ，,")
         found = mention_term(head, given=self.use_mention_given, titled=self.use_quoted_title,
                              deictic=self.use_mention_deictic, bare=self.use_mention_bare,
-                             anota=self.use_mention_end, listing=self.use_mention_listing)
+                             anota=self.use_mention_end, listing=self.use_mention_listing,
+                             phrase=self.use_quoted_phrase)
         return head if found and answer_type(head) == "yesno" else ""
 
     def parts(self, text: str) -> list[QuestionPart]:
@@ -914,19 +917,21 @@ def _answer_type(text: str, measure_basis: bool = True, whole: str = "") -> str:
 
 
 def mention_term(text: str, *, given: bool = True, titled: bool = True, deictic: bool = True,
-                 bare: bool = True, saying: bool = False, anota: bool = True, listing: bool = True) -> str:
+                 bare: bool = True, saying: bool = False, anota: bool = True, listing: bool = True,
+                 phrase: bool = True) -> str:
     """X of "有没有提到X" / "是否涉及X"; '' when the question is not of that kind. ``given``: also Y of
     "有没有对X给Y". ``titled``: a quoted word that begins a plan's name ("“十四五”节能方案有没有提到Y") is not X.
     ``deictic``: an X that points back ("管这事") is no term, and "X方面" of "有没有X方面的要求" is X. ``bare``: X of
     "某方案里有没有X？" / "某方案有X吗" too. ``saying``: X of "X有没有说法" too (for a
-    follow-up that asks of a term of its own: ``qa.answer.rewrite``). ``anota``: X of "某方案 X 提没提" too. ``listing``: Y of "某方案…的几类灯具里，有没有Y" too."""
+    follow-up that asks of a term of its own: ``qa.answer.rewrite``). ``anota``: X of "某方案 X 提没提" too. ``listing``: Y of "某方案…的几类灯具里，有没有Y" too. ``phrase``: a quoted
+    word that begins a noun phrase ("有没有“X”建设清单") is looked up with the rest of the phrase."""
     term = _mention_term(text, given=given, titled=titled, deictic=deictic, bare=bare, saying=saying, anota=anota,
-                         listing=listing)
+                         listing=listing, phrase=phrase)
     return "" if deictic and cues.MENTION_DEICTIC.search(term) else term
 
 
 def _mention_term(text: str, *, given: bool, titled: bool, deictic: bool, bare: bool = True,
-                  saying: bool = False, anota: bool = True, listing: bool = True) -> str:
+                  saying: bool = False, anota: bool = True, listing: bool = True, phrase: bool = True) -> str:
     offered = cues.MENTION_GIVEN.search(text) if given else None
     if offered and not cues.MENTION_VAGUE.fullmatch(offered.group(2)):
         return offered.group(2).strip(" “”\"'")
@@ -954,6 +959,9 @@ def _mention_term(text: str, *, given: bool, titled: bool, deictic: bool, bare: 
     quoted = next((q for q in cues.QUOTED_TERM.finditer(text)
                    if not (titled and cues.TITLE_AFTER_QUOTE.match(text, q.end()))), None)
     if quoted and re.search(r"有没有|是否|有无", text):
+        more = cues.QUOTED_CONTINUATION.match(text, quoted.end()) if phrase else None
+        if more and not cues.QUOTED_NAMING.search(more.group(1)) and not cues.QUESTION_CUE.search(more.group(1)):
+            return quoted.group(1) + more.group(1)  # ("有没有“X”建设成效清单": the list, not X, is looked up)
         return quoted.group(1)  # "有没有要求对“X”…": a term the user quotes must be found as written
     if not m or not re.search(r"有没有|是否|有无|提没提|吗|(?<![什怎这那多])么|没有?[？?]*\s*$", text):
         return _bare_term(text, listing) if bare else ""

@@ -43,6 +43,10 @@ ABBREVIATION_RUN = (r"(?:(?<=^)|(?<=[\s，,：:和与及]))([{chars}](?:[ 、/�
 ENGLISH_PERIOD = re.compile(r"(?i)\b(?:the\s+)?(1[0-9])(?:th)?\s*(?:five[-\s]year\s+plan|FYP)(?:\s+period)?\b")
 #: a term the question quotes ("“碳惠通”平台"): it must be found as written
 QUOTED_TERM = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")
+#: the rest of the noun phrase a quoted word begins ("有没有建立“夜市”建设成效清单？": 建设成效清单), up to the end of
+#: the question; not what only names the word ("“X”这个说法", "“X”字样", "“X”的提法") nor what asks about it
+QUOTED_CONTINUATION = re.compile(r"(?![的这那该一等字])([\u4e00-\u9fff]{2,8})(?=[？?。，,\s]|吗|没有?[？?]*$|$)")
+QUOTED_NAMING = re.compile(r"说法|提法|字样|字眼|表述|概念|一词|词语|用语|这个词|问题|事情|情况|内容|方面|规定|要求|相关")
 #: what follows a quoted word that begins a plan's name ("“十四五”节能减排综合工作方案"), not 的 ("“X”的方案")
 TITLE_AFTER_QUOTE = re.compile(r"(?!的)[\u4e00-\u9fff]{0,16}?(?:方案|规划|文件)")
 #: a quoted term that is a name of its own ("“美丽四川”建设"): a region inside it is not a region the question
