@@ -2630,3 +2630,22 @@ def test_a_quoted_word_that_begins_a_noun_phrase_is_looked_up_with_the_phrase():
     assert mention_term("甲市方案有没有“夜市”这个说法？") == "夜市"  # (what only names the word)
     assert mention_term("甲市方案有没有提到“夜市”？") == "夜市"
     assert mention_term("甲市方案有没有建立“夜市”建设成效清单？", phrase=False) == "夜市"
+
+
+def test_a_requirement_copied_from_another_years_sentence_is_refused_with_that_sentence(fake_service):
+    """"到2030年对X有啥要求" answered by the clause's 2025 sentence with its year changed: the clause states nothing
+    for 2030, so the plan's sentence is quoted and the question is not answered."""
+    fake_service.answerer.generator = FakeGenerator(reply="到2030年，城镇新建建筑全面执行绿色建筑标准[1]。")
+    question = "四川省减污降碳行动方案里城镇新建建筑到2030年要执行什么建筑标准？"
+    answer = fake_service.ask(question)
+    assert answer.refused and answer.refusal_reason == "year_not_covered"
+    assert "到2025年，城镇新建建筑全面执行绿色建筑标准" in answer.text.replace(" ", "")
+    with switched_off(fake_service.answerer, "misdated_refusal"):
+        assert not fake_service.ask(question).refused  # (the sentences quoted instead)
+
+
+def test_the_sentence_a_misdated_answer_copies_is_kept():
+    item = _synthetic_item("到2025年，路灯全部完成节能改造。力争2030年前实现碳达峰。")
+    checked = check_answer("到2030年，路灯全部完成节能改造[1]。", [item], "某省到2030年对路灯有什么要求？",
+                           years=("2030",))
+    assert checked.extractive and checked.misdated == "到2025年，路灯全部完成节能改造。"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
 from qa.answer.cues import (
@@ -137,6 +137,7 @@ class Checked:
     extractive: bool = False
     refused_by_model: bool = False
     refused_no_figure: bool = False  # a "how much" answer whose figure the clauses state about something else
+    misdated: str = ""  # the sentence an answer copied with its year changed ("到2030年…" from a 2025 sentence)
     notes: list[str] = field(default_factory=list)
 
 
@@ -270,10 +271,11 @@ def check_answer(raw: str, items: Sequence[EvidenceItem], question: str, strip: 
                 return Checked(raw, [], notes=notes, refused_no_figure=True)
             return _extractive(items, question, notes, n_quotes, meaning=meaning, hint=hint)
         if (bind_years and not stated_figures(claim.text)
-                and _misdated(claim.text, [by_n[n] for n in (valid or list(by_n))])):
+                and (copied := _misdated(claim.text, [by_n[n] for n in (valid or list(by_n))]))):
             # "到2030年，…格局基本形成" copied from the clause's 2025 sentence with the year changed
             notes.append(f"“{claim.text[:30]}”的年份与条款原句不符")
-            return _extractive(items, question, notes, n_quotes, meaning=meaning, hint=hint)
+            return replace(_extractive(items, question, notes, n_quotes, meaning=meaning, hint=hint),
+                           misdated=copied)
         if facts and valid and chosen != valid:
             notes.append(f"引用[{','.join(map(str, valid))}]改为[{','.join(map(str, chosen))}]")
         if not facts:
@@ -580,20 +582,20 @@ def asks_unlisted_item(facts: Sequence[str], question: str, items: Sequence[Evid
     return False
 
 
-def _misdated(claim: str, cited: Sequence[EvidenceItem]) -> bool:
-    """Does the claim give a target year that the sentence it copies is not dated to (the sentence of the
-    cited clauses that shares most of its wording, when it shares most of it)?"""
+def _misdated(claim: str, cited: Sequence[EvidenceItem]) -> str:
+    """The sentence the claim copies (of the cited clauses, the one that shares most of its wording, when it shares
+    most of it) when the claim gives it a target year it is not dated to; '' when it does not."""
     years = target_years(claim)
     if not years:
-        return False
+        return ""
     tokens = _bigrams(claim)
-    best: tuple[float, set[str]] = (0.0, set())
+    best: tuple[float, set[str], str] = (0.0, set(), "")
     for item in cited:
         for i, sent in enumerate(item.all_sentences or ()):
             score = overlap(tokens, sent.text)
             if score > best[0]:
-                best = (score, _year_context(item, i))
-    return best[0] >= 0.6 and bool(best[1]) and not (best[1] & years)
+                best = (score, _year_context(item, i), sent.text)
+    return best[2] if best[0] >= 0.6 and best[1] and not (best[1] & years) else ""
 
 
 def _in_context(fact: str, claim_tokens: set[str], item: EvidenceItem, claim: str = "", question: str = "",

@@ -34,6 +34,7 @@ from qa.answer.citations import (
     rate_segments,
     restated_figure,
     stated_figures,
+    target_years,
     unchecked,
     unit_fit,
     without_regions,
@@ -1389,6 +1390,15 @@ class Answerer:
             # the figure for another time; it is quoted, and the question is not answered
             what = f"{asked}年" if asked else prompts.ANNUAL
             refusal = Refusal("no_figure", prompts.REFUSAL_OTHER_TIME.format(when=what), quote=given)
+            return self._refusal(question, standalone, refusal, hits, scope, t, raw)
+        if (s.grounding and s.enabled("misdated_refusal") and checked.misdated and asked
+                and asked in target_years(raw)
+                and not any(f"{asked}年" in it.clause_text for it in items if checked.misdated in it.clause_text)):
+            # "到2030年对X有什么要求" answered by copying the plan's 2025 sentence with the year changed, from a clause
+            # that states nothing for 2030: the plan states it for another year; that sentence is quoted, and the
+            # question is not answered (where the clause has a sentence for the year asked, the quotes give it)
+            refusal = Refusal("year_not_covered", prompts.REFUSAL_OTHER_TIME_WORDS.format(when=f"{asked}年"),
+                              quote=checked.misdated)
             return self._refusal(question, standalone, refusal, hits, scope, t, raw)
         if (checked.refused_by_model and not figures(raw) and analysis.mention_term and s.grounding
                 and s.enabled("mention")):

@@ -55,6 +55,7 @@ REFUSAL_NO_ENTITY = "检索到的条款没有给出所问的{kind}，无法据�
 REFUSAL_NO_FIGURE_QUALITATIVE = "文件没有给出这一目标的具体数字，只作了定性表述。"
 #: a figure the documents give only for another time than the one asked ("到2030年" / "每年")
 REFUSAL_OTHER_TIME = "文件没有给出{when}的这一数字，下面是文件给出的另一时间的目标，不能当作所问的数字。"
+REFUSAL_OTHER_TIME_WORDS = "文件没有给出{when}的这一要求，下面是文件给出的另一时间的表述，不能当作所问年份的要求。"
 ANNUAL = "每年（分年度）"
 #: What the document does say (after a false-premise or a no-figure refusal).
 DOCUMENT_SAYS = "文件的相关表述：《{title}》{label}：{quote}"
