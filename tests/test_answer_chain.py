@@ -2649,3 +2649,11 @@ def test_the_sentence_a_misdated_answer_copies_is_kept():
     checked = check_answer("到2030年，路灯全部完成节能改造[1]。", [item], "某省到2030年对路灯有什么要求？",
                            years=("2030",))
     assert checked.extractive and checked.misdated == "到2025年，路灯全部完成节能改造。"
+
+
+def test_the_chinese_term_an_english_question_writes_is_looked_up_without_the_translations_word(fake_service):
+    question = "Does Ziyang's plan mention the 夜市·灯光 campaign?"
+    fake_service.answerer.generator = _translating_to("资阳方案是否提到夜市·灯光活动？\n")
+    assert fake_service.answerer.analyse(question).mention_term == "夜市·灯光"
+    with switched_off(fake_service.answerer, "own_term") as answerer:
+        assert answerer.analyse(question).mention_term == "夜市·灯光活动"

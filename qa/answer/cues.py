@@ -47,6 +47,8 @@ QUOTED_TERM = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")
 #: the question; not what only names the word ("“X”这个说法", "“X”字样", "“X”的提法") nor what asks about it
 QUOTED_CONTINUATION = re.compile(r"(?![的这那该一等字])([\u4e00-\u9fff]{2,8})(?=[？?。，,\s]|吗|没有?[？?]*$|$)")
 QUOTED_NAMING = re.compile(r"说法|提法|字样|字眼|表述|概念|一词|词语|用语|这个词|问题|事情|情况|内容|方面|规定|要求|相关")
+#: a run of Chinese a half-English question writes (a term with its middle dot: "甲乙·丙丁")
+CJK_RUN = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff·]{2,}[\u4e00-\u9fff]")
 #: what follows a quoted word that begins a plan's name ("“十四五”节能减排综合工作方案"), not 的 ("“X”的方案")
 TITLE_AFTER_QUOTE = re.compile(r"(?!的)[\u4e00-\u9fff]{0,16}?(?:方案|规划|文件)")
 #: a quoted term that is a name of its own ("“美丽四川”建设"): a region inside it is not a region the question

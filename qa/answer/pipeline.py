@@ -62,6 +62,7 @@ from qa.answer.cues import (
     CHINESE_ONLY,
     CHINESE_RUN,
     CJK_COUNT,
+    CJK_RUN,
     COMPANY_NAME,
     COMPARES,
     COMPARISON_GAP_ASKED,
@@ -264,6 +265,11 @@ def kept_chinese(question: str, translation: str, known: set[str]) -> str:
     return translation
 
 
+#: the most characters a translation may add to the Chinese term a half-English question writes, for that term
+#: to be the one looked up (a word: "campaign" → 活动)
+OWN_TERM_EXTRA = 2
+
+
 def lost_gloss(question: str, translation: str) -> str:
     """The Chinese gloss an English question gives a phrase ("night-market lamps (夜市路灯)") that its
     translation lost ('' when there is none, or more than one)."""
@@ -432,6 +438,13 @@ class Answerer:
                     # the term looked up is the user's own Chinese for it
                     translated = translated.replace(read.mention_term, gloss, 1)
                     read = analyzer.analyse(translated)
+                own = next((w for w in CJK_RUN.findall(analysis.text) if w in read.mention_term), "")
+                if (self.settings.enabled("own_term") and own and own != read.mention_term
+                        and len(read.mention_term) - len(own) <= OWN_TERM_EXTRA):
+                    # "Does it mention the 甲乙·丙丁 campaign?" translated as "…甲乙·丙丁活动": the words the user
+                    # wrote in Chinese are the term looked up, not the word the translation added to them (a longer
+                    # addition is a phrase of the question's own, "在城市里优先用甲乙", or alternatives)
+                    read = replace(read, mention_term=own)
                 analysis = replace(read, original=question,
                                    notes=(prompts.TRANSLATED_NOTE.format(text=translated),))
         if self.settings.enabled("abbreviated_name") and analysis.mention_term:
