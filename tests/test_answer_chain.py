@@ -2657,3 +2657,16 @@ def test_the_chinese_term_an_english_question_writes_is_looked_up_without_the_tr
     assert fake_service.answerer.analyse(question).mention_term == "夜市·灯光"
     with switched_off(fake_service.answerer, "own_term") as answerer:
         assert answerer.analyse(question).mention_term == "夜市·灯光活动"
+
+
+def test_a_metadata_question_naming_several_documents_is_answered_from_each_card(fake_service):
+    question = "成文日期帮我列一下（渝环〔2023〕71号函、雅安印发的通知）"
+    answer = fake_service.ask(question)
+    lines = answer.text.split("\n")
+    assert len(lines) == 2 and "2023年8月18日[1]" in lines[0] and "2023年9月26日[2]" in lines[1]
+    assert [c.n for c in answer.citations] == [1, 2]
+    # a document number given as a fact is not a document asked about
+    said = fake_service.ask("渝环〔2023〕71号是重庆那份的文号，雅安那份印发通知的落款是哪天？")
+    assert len(said.citations) == 1 and "2023年9月26日" in said.text
+    with switched_off(fake_service.answerer, "named_cards"):
+        assert len(fake_service.ask(question).citations) == 1

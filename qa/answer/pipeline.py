@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from qa.answer import prompts
 from qa.answer.analysis import SWITCHES as ANALYSIS_SWITCHES
@@ -66,6 +67,7 @@ from qa.answer.cues import (
     COMPANY_NAME,
     COMPARES,
     COMPARISON_GAP_ASKED,
+    CONTEXT_FACT,
     DOC_EVENT,
     DOCUMENT_NAME,
     ENGLISH_BASE_YEAR,
@@ -1017,6 +1019,63 @@ class Answerer:
         return not (self.settings.enabled("date_segment") and asking and not DOC_EVENT.search(asking[-1])
                     and OTHER_EVENT.search(asking[-1]))
 
+    def _chunk(self, doc_id: str, label: str):
+        return next((c for c in self.retriever.load().chunks if c.doc_id == doc_id and c.label == label), None)
+
+    def _card_citation(self, doc_id: str, facts: Sequence[tuple[str, Any]], n: int) -> Citation | None:
+        """The citation of a card's facts: the cover-letter lines that state them (numbered ``n``)."""
+        label, source = facts[0][1].label, facts[0][1].source_doc or doc_id
+        chunk = self._chunk(source, label)
+        if chunk is None:
+            return None
+        quotes = [fact.quote for _, fact in facts]
+        unit = self.retriever.unit(source, label) or {}
+        pos = str(unit.get("text", "")).find(quotes[0])
+        start = int(unit.get("start", 0)) + max(pos, 0)
+        return Citation(n, chunk.doc_title, label, "\n".join(dict.fromkeys(quotes)), chunk.chunk_id, source, start,
+                        start + len(quotes[0]))
+
+    def _named_documents(self, analysis: QuestionAnalysis, scope: Scope, cards: dict) -> list[str]:
+        """The documents a metadata question names one by one, in its order: by document number ("川府发〔2022〕20号")
+        or by a region with one document of its own ("雅安那份")."""
+        text = analysis.text
+        found: list[tuple[int, str]] = []
+        for doc_id, card in cards.items():
+            at = text.find(card.doc_number.value) if card.doc_number is not None else -1
+            segment = re.split(r"[，,。；;？?！!]", text[at:])[0] if at >= 0 else ""
+            if at >= 0 and not CONTEXT_FACT.search(segment):  # ("X号是某市那份的文号，…": said, not asked about)
+                found.append((at, doc_id))
+        by_region: dict[str, list[str]] = {}
+        for doc_id, card in cards.items():
+            by_region.setdefault(card.region, []).append(doc_id)
+        for region in analysis.regions:
+            docs = [d for d in by_region.get(region, []) if d not in {x for _, x in found}]
+            short = region.rstrip("省市")
+            if len(docs) == 1 and short and short in text:
+                found.append((text.find(short), docs[0]))
+        return [d for _, d in sorted(found)]
+
+    def _cards_answer(self, question: str, analysis: QuestionAnalysis, cards: Sequence[DocumentCard],
+                      fields: tuple[str, ...], hits: Sequence[Hit], scope: Scope, timings: dict,
+                      t0: float) -> Answer:
+        """One line per document from its card, each cited to its own cover letter; a document whose card lacks
+        the field says so."""
+        lines, citations = [], []
+        for card in cards:
+            facts = [(f, getattr(card, f)) for f in fields if getattr(card, f) is not None]
+            citation = self._card_citation(card.doc_id, facts, len(citations) + 1) if facts else None
+            if citation is None:
+                what = "、".join(prompts.CARD_MISSING[f] for f in fields)
+                lines.append(prompts.REFUSAL_CARD_MISSING.format(title=card.title, what=what))
+                continue
+            citations.append(citation)
+            lines.append("".join(prompts.CARD_ANSWERS[f].format(title=card.title, value=fact.value)
+                                 for f, fact in facts).replace("[1]", f"[{citation.n}]"))
+        t = Timings(**timings, total_ms=(time.perf_counter() - t0) * 1000)
+        return Answer(question=question, text="\n".join(lines), citations=tuple(citations), hits=tuple(hits),
+                      refused=not citations, rewritten_question=analysis.text, scope=scope,
+                      notes=("据文件信息卡作答",), timings=t)
+
     def _card_answer(self, question: str, analysis: QuestionAnalysis, hits: Sequence[Hit], scope: Scope,
                      timings: dict, t0: float) -> Answer | None:
         """A metadata question answered from the document card, the cover letter cited."""
@@ -1024,6 +1083,12 @@ class Answerer:
         if not fields or scope.is_out_of_scope:
             return None
         cards = self._cards()
+        # (a document named by its number is not asked its number)
+        named = (self._named_documents(analysis, scope, cards)
+                 if self.settings.enabled("named_cards") and fields != ("doc_number",) else [])
+        if len(named) >= 2:  # "A号、B号、某市那份的落款日期各是哪天": each document's card answers
+            return self._cards_answer(question, analysis, [cards[d] for d in named], fields, hits, scope,
+                                      timings, t0)
         candidates = list(scope.doc_ids) or list(cards)
         top = next((h.chunk.doc_id for h in hits if h.chunk.doc_id in candidates), None)
         doc_id = top if top is not None else (candidates[0] if len(candidates) == 1 else None)
@@ -1045,17 +1110,11 @@ class Answerer:
         if "abridged" not in fields:
             text += "".join(prompts.CARD_NOTE.format(note=n) for n in card.notes if "删减" in n)
         label, source = facts[0][1].label, facts[0][1].source_doc or doc_id
-        chunk = next((c for c in self.retriever.load().chunks if c.doc_id == source and c.label == label), None)
-        unit = self.retriever.unit(source, label) or {}
+        chunk = self._chunk(source, label)
         if source != doc_id and chunk is not None:  # stated by the document that cites this one
             text += prompts.CARD_CITED_BY.format(title=chunk.doc_title, label=label)
-        quotes = [fact.quote for _, fact in facts]
-        citations: tuple[Citation, ...] = ()
-        if chunk is not None:
-            pos = str(unit.get("text", "")).find(quotes[0])
-            start = int(unit.get("start", 0)) + max(pos, 0)
-            citations = (Citation(1, chunk.doc_title, label, "\n".join(dict.fromkeys(quotes)), chunk.chunk_id,
-                                  source, start, start + len(quotes[0])),)
+        citation = self._card_citation(doc_id, facts, 1)
+        citations = (citation,) if citation is not None else ()
         return Answer(question=question, text=text, citations=citations, hits=tuple(hits), refused=False,
                       rewritten_question=analysis.text, scope=scope, notes=("据文件信息卡作答",), timings=t)
 
