@@ -2670,3 +2670,11 @@ def test_a_metadata_question_naming_several_documents_is_answered_from_each_card
     assert len(said.citations) == 1 and "2023年9月26日" in said.text
     with switched_off(fake_service.answerer, "named_cards"):
         assert len(fake_service.ask(question).citations) == 1
+
+
+def test_how_many_places_write_a_quoted_word_is_asked_of_every_place():
+    from qa.answer.analysis import occurrence_term
+
+    assert occurrence_term("甲市方案里带“力争”的目标有几处？") == "力争"
+    assert occurrence_term("甲市有几处夜市？") == ""  # (places of another kind, no word quoted)
+    assert occurrence_term("甲市方案里带“力争”的目标有几处？", counted=False) == ""

@@ -1065,10 +1065,14 @@ def premise(text: str, then: bool = True, comma: bool = True, condition: bool = 
     return ""
 
 
-def occurrence_term(text: str) -> str:
+def occurrence_term(text: str, counted: bool = True) -> str:
     """X of "某方案里X出现在哪几处" / "X被点了几次名" / "“X”前后出现了几处" ('' when the question asks no such thing):
-    the term it quotes, else the words before the asking phrase, the document's name taken out."""
+    the term it quotes, else the words before the asking phrase, the document's name taken out. ``counted``: the
+    quoted X of "带“X”的目标有几处" too."""
     m = cues.OCCURRENCES.search(text)
+    if not m and counted and (n := cues.OCCURRENCES_COUNTED.search(text)):
+        quoted = cues.QUOTED_TERM.search(text[:n.start()])
+        return quoted.group(1) if quoted else ""
     if not m:
         return ""
     quoted = cues.QUOTED_TERM.search(text[:m.start()])

@@ -401,6 +401,9 @@ LIKENED_TERM = re.compile(r"像[^，,。；;？?！!\s]{2,24}?(?:那样|一样)[
 #: the noun that makes X of "有没有X的提法" a requirement to look up ("…的提法", "…的要求"): not part of X
 MENTION_OF_TAIL = re.compile(rf"的?(?:{_REQUIREMENT_NOUNS}|提法|做法)$")
 #: "X出现在哪几处" / "X被点了几次名" / "“X”前后出现了几处": every place the documents name X is asked for
+#: "带“X”的有几处 / 有多少处": how many places write a quoted X (only with a term quoted: "有几处保护区" counts
+#: places of another kind)
+OCCURRENCES_COUNTED = re.compile(r"(?:一共|总共|共)?有(?:几处|多少处|几个地方)")
 OCCURRENCES = re.compile(r"(?:一共|总共|共)?在?(?:哪几处|哪两处|哪三处|哪些地方|几处|几个地方)(?:提到|出现|提及|写到)|"
                          r"出现在(?:哪几处|哪两处|哪三处|哪些地方|几处|几个地方)|"
                          r"(?:前前后后|前后|一共|总共|共)?(?:被)?(?:点了几次名|点名了?几次|提到了?几次)|"

@@ -582,7 +582,7 @@ class Answerer:
                 yield StreamEvent("token", aligned.text)
                 yield StreamEvent("answer", answer=aligned)
                 return
-        if self.settings.grounding and self.settings.enabled("occurrences") and (term := occurrence_term(analysis.text)):
+        if self.settings.grounding and self.settings.enabled("occurrences") and (term := occurrence_term(analysis.text, counted=self.settings.enabled("occurrence_count"))):
             found = self._occurrences(q, analysis, term, doc_ids, t0)
             if found is not None:
                 yield StreamEvent("token", found.text)
