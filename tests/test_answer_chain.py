@@ -2013,7 +2013,7 @@ def test_what_a_plan_is_said_to_do_before_a_question_beginning_with_na_is_a_prem
     assert premise("某市方案规定夜市路灯一律晚上十点关闭 那延时营业的摊点咋办", then=False, comma=False) == ""
     assert premise("某市方案 夜市路灯改造 那哪几个街区先改") == ""  # the plan is said to do nothing
     assert premise("某市方案要改造多少盏路灯，那夜市呢") == ""  # a question, not a statement
-    off = QuestionAnalyzer(ALIASES, off={"premise_then"})
+    off = QuestionAnalyzer(ALIASES, off={"premise_then", "plan_acts"})  # (plan_acts reads "要在…" without 那)
     assert off.analyse("雅安方案要在老城区开展夜市亮化试点，那试点摊位怎么申请？").premise == ""
 
 
