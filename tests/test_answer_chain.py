@@ -2678,3 +2678,11 @@ def test_how_many_places_write_a_quoted_word_is_asked_of_every_place():
     assert occurrence_term("甲市方案里带“力争”的目标有几处？") == "力争"
     assert occurrence_term("甲市有几处夜市？") == ""  # (places of another kind, no word quoted)
     assert occurrence_term("甲市方案里带“力争”的目标有几处？", counted=False) == ""
+
+
+def test_the_clause_named_before_the_colon_is_where_every_part_is_asked(analyzer):
+    q = "雅安方案，夜市照明的条款：哪些部门负责？要改造多少盏？"
+    parts = analyzer.analyse(q).parts
+    assert len(parts) == 2 and all("夜市照明的条款" in p.text for p in parts)
+    plain = QuestionAnalyzer(analyzer.aliases, off={"part_clause_head"})
+    assert "夜市照明" not in plain.analyse(q).parts[1].text

@@ -124,7 +124,8 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "rhetorical
                              "follow_abbreviation", "premise_stated",
                              "mention_end", "mention_listing",
                              "preamble_more", "part_province", "preamble_colon",
-                             "whether_figure", "plan_acts", "quoted_phrase")
+                             "whether_figure", "plan_acts", "quoted_phrase",
+                             "part_clause_head")
 
 
 class QuestionAnalyzer:
@@ -163,6 +164,7 @@ class QuestionAnalyzer:
         self.use_whether_figure = "whether_figure" not in off
         self.use_plan_acts = "plan_acts" not in off  # "某方案要在甲县新建X，…": asserted
         self.use_quoted_phrase = "quoted_phrase" not in off  # "有没有“X”建设清单": the list is looked up
+        self.use_part_clause_head = "part_clause_head" not in off  # "某方案，X的条款：A？B？": B of X too
         self.use_numbered_sides = "numbered_sides" not in off  # "甲号和乙号落款各是哪天": both ask for 落款
         self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
         self.use_tails = "part_tails" not in off  # a sentence after the question that only compares, or asks where, is no part
@@ -683,7 +685,7 @@ class QuestionAnalyzer:
             named = cues.DOCUMENT_NAME.match(pieces[0][end:])
             lead = pieces[0][start:end + (named.end() if named else 0)]
         if self.use_part_scope:
-            lead = self._part_scope(pieces[0], lead)
+            lead = self._part_scope(pieces[0], lead, self.use_part_clause_head)
         listed = self._listed_years(pieces) if self.use_part_years else []
         if listed:  # (a later piece repeats the lead before its comma: "某方案，B多少？")
             asks = [(year, re.sub(rf"^{re.escape(lead)}[，,\s]*", "", ask) if lead else ask) for year, ask in listed]
@@ -724,14 +726,16 @@ class QuestionAnalyzer:
         return head
 
     @staticmethod
-    def _part_scope(first: str, lead: str) -> str:
+    def _part_scope(first: str, lead: str, clause: bool = True) -> str:
         """Where the first of several questions is asked, for the later ones: its document and the part of it
         the first names before a comma ("某方案的X工程里，A？B？": B is asked of X工程 too); with no region named,
-        a document named by its number ("川照〔2023〕9号那份函的…？…？")."""
+        a document named by its number ("川照〔2023〕9号那份函的…？…？"). ``clause``: the clause it names before
+        its colon too ("某方案，X的条款：A？B？")."""
         if not lead:
             numbered = cues.DOCUMENT_NUMBER_REF.search(first)
             return numbered.group(0) if numbered else ""
-        where = cues.PART_LOCATIVE.match(first, first.find(lead) + len(lead))
+        at = first.find(lead) + len(lead)
+        where = cues.PART_LOCATIVE.match(first, at) or (cues.PART_CLAUSE.match(first, at) if clause else None)
         return first[first.find(lead):where.end()] if where else lead
 
     def _listed_asks(self, text: str) -> list[QuestionPart]:

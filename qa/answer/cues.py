@@ -566,6 +566,9 @@ DOCUMENT_NUMBER_REF = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\d{4}[〕\]
 DOCUMENT_DEICTIC = re.compile(r"^(?:这份|那份|该|此)(?:函|通知|文件|方案)(?:里|中)?")
 #: the part of a document the first of several questions names before its comma ("的路灯改造工程里，")
 PART_LOCATIVE = re.compile(r"的?[\u4e00-\u9fff“”「」]{2,20}?(?:里|中|方面|部分)[，,]")
+#: the clause of a document the first of several questions names before its colon or comma ("，X的条款：",
+#: " X那条，"): the later questions are asked of it too
+PART_CLAUSE = re.compile(r"[，,\s]*的?[\u4e00-\u9fff“”「」]{2,20}?(?:的条款|条款|那条|这条|那一条|这一条)[：:，,]")
 #: a segment that asks (so it is not a statement the question asserts)
 QUESTION_WORD = re.compile(r"[？?]|什么|哪|多少|是否|吗|有没有|如何|怎么")
 #: a statement the question asserts with an opener ("既然某方案把X纳入省级考核，…", "听说…"): what follows
