@@ -2686,3 +2686,12 @@ def test_the_clause_named_before_the_colon_is_where_every_part_is_asked(analyzer
     assert len(parts) == 2 and all("夜市照明的条款" in p.text for p in parts)
     plain = QuestionAnalyzer(analyzer.aliases, off={"part_clause_head"})
     assert "夜市照明" not in plain.analyse(q).parts[1].text
+
+
+def test_items_listed_before_a_space_and_each_are_asked_one_by_one(analyzer):
+    q = "夜市照明对一下：雅安方案路灯改造、雅安方案灯箱更换、雅安方案广告牌亮化 各降多少"
+    parts = analyzer.analyse(q).parts
+    assert [p.label for p in parts] == ["雅安方案路灯改造", "雅安方案灯箱更换", "雅安方案广告牌亮化"]
+    assert parts[0].text.endswith("降多少")
+    plain = QuestionAnalyzer(analyzer.aliases, off={"spaced_each"})
+    assert [p.label for p in plain.analyse(q).parts] != [p.label for p in parts]

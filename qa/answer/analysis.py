@@ -125,7 +125,7 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "rhetorical
                              "mention_end", "mention_listing",
                              "preamble_more", "part_province", "preamble_colon",
                              "whether_figure", "plan_acts", "quoted_phrase",
-                             "part_clause_head")
+                             "part_clause_head", "spaced_each")
 
 
 class QuestionAnalyzer:
@@ -165,6 +165,7 @@ class QuestionAnalyzer:
         self.use_plan_acts = "plan_acts" not in off  # "某方案要在甲县新建X，…": asserted
         self.use_quoted_phrase = "quoted_phrase" not in off  # "有没有“X”建设清单": the list is looked up
         self.use_part_clause_head = "part_clause_head" not in off  # "某方案，X的条款：A？B？": B of X too
+        self.use_spaced_each = "spaced_each" not in off  # "A、B、C 各降多少": a space or comma before 各
         self.use_numbered_sides = "numbered_sides" not in off  # "甲号和乙号落款各是哪天": both ask for 落款
         self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
         self.use_tails = "part_tails" not in off  # a sentence after the question that only compares, or asks where, is no part
@@ -755,7 +756,8 @@ class QuestionAnalyzer:
     def _enumerated_parts(self, text: str) -> list[QuestionPart]:
         """"某方案里2025年…：A、B、C分别是多少": items listed with 、 (three or more, or two with no 和) right
         before 分别/各: each asked on its own, with the document the question opens with and its one year."""
-        found = list(re.finditer(r"([^，,：:。？?\s]+)(?:分别|各自|各(?=是|为|要|定|多少|几))", text))
+        each = cues.EACH_ASKED_SPACED if self.use_spaced_each else cues.EACH_ASKED
+        found = list(each.finditer(text))
         if not found:
             return []
         m = found[-1]
@@ -777,7 +779,7 @@ class QuestionAnalyzer:
             head = re.sub(r"(?:里|中)$", "", named.group(0)) if named and named.end() <= m.start() else ""
             years = list(dict.fromkeys(cues.YEAR.findall(text[:m.start()])))
             head += f"{years[0]}年" if len(years) == 1 and not cues.YEAR.search(listing) else ""
-        ask = re.sub(r"^(?:分别|各自|各)", "", text[m.end(1):]).strip() or "是什么？"
+        ask = re.sub(r"^[，,\s]*(?:分别|各自|各)", "", text[m.end(1):]).strip() or "是什么？"
         more = tail.group(0) if tail else ""
         return [QuestionPart(f"{head}{item}{more}{ask}", item) for item in items]
 

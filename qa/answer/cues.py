@@ -569,6 +569,10 @@ PART_LOCATIVE = re.compile(r"的?[\u4e00-\u9fff“”「」]{2,20}?(?:里|中|�
 #: the clause of a document the first of several questions names before its colon or comma ("，X的条款：",
 #: " X那条，"): the later questions are asked of it too
 PART_CLAUSE = re.compile(r"[，,\s]*的?[\u4e00-\u9fff“”「」]{2,20}?(?:的条款|条款|那条|这条|那一条|这一条)[：:，,]")
+#: items listed right before 分别/各 ("A、B、C分别是多少"): the listing is group 1
+EACH_ASKED = re.compile(r"([^，,：:。？?\s]+)(?:分别|各自|各(?=是|为|要|定|多少|几))")
+#: the same with a space or comma before 分别/各 and the verb right after 各 ("A、B、C 各降多少", "A、B，各提高几个点")
+EACH_ASKED_SPACED = re.compile(r"([^，,：:。？?\s]+)[，,\s]*(?:分别|各自|各(?=是|为|要|定|多少|几|降|提|增|减|达|占))")
 #: a segment that asks (so it is not a statement the question asserts)
 QUESTION_WORD = re.compile(r"[？?]|什么|哪|多少|是否|吗|有没有|如何|怎么")
 #: a statement the question asserts with an opener ("既然某方案把X纳入省级考核，…", "听说…"): what follows
