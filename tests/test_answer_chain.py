@@ -2695,3 +2695,12 @@ def test_items_listed_before_a_space_and_each_are_asked_one_by_one(analyzer):
     assert parts[0].text.endswith("降多少")
     plain = QuestionAnalyzer(analyzer.aliases, off={"spaced_each"})
     assert [p.label for p in plain.analyse(q).parts] != [p.label for p in parts]
+
+
+def test_this_thing_in_a_follow_up_is_the_answers_phrase_that_ends_in_its_noun(fake_service):
+    history = [Turn("user", "雅安方案路灯要争取个啥国家试点"),
+               Turn("assistant", "《雅安市减污降碳协同增效行动方案》（八）：积极争取国家智慧照明改造试点，逐步推广。")]
+    answerer = fake_service.answerer
+    assert answerer.analyse("那资阳方案也要争取这个试点吗", history).mention_term == "国家智慧照明改造试点"
+    with switched_off(answerer, "deictic_head"):
+        assert answerer.analyse("那资阳方案也要争取这个试点吗", history).mention_term == ""

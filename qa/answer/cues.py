@@ -242,6 +242,11 @@ MENTION_ABOUT = re.compile(r"对([^，,。？?]{2,16}?)(?:有没有|是否|有�
 #: "有没有对X给Y": whether the plan gives X a Y at all (a subsidy, a price): Y is what it would have to mention
 MENTION_GIVEN = re.compile(r"(?:有没有|是否|有无)对([^，,。？?]{2,16}?)(?:给予?|提供|安排|实行|出台)(?:了|过)?([^，,。？?]{2,16}?)[吗么？?]*\s*$")
 #: what a "有没有提到X" question may put before X that is not part of X ("发展氢能" asks about 氢能)
+#: "也要搞这个试点吗" / "也有这项制度吗": the head noun a follow-up points back with (试点, 制度)
+DEICTIC_HEAD = re.compile(r"(?:这个|这一|这项|这种|这类|这样的|该)([\u4e00-\u9fff]{2,4}?)(?:吗|么|呢|没有?|[？?。]|$)")
+#: adverbs and verbs that lead a phrase of a plan's sentence ("积极争取X试点"): not part of the thing named
+PHRASE_LEAD = re.compile(r"^(?:(?:积极|加快|大力|有序|稳步|逐步|探索|持续|全面|深入|进一步)+)?"
+                         r"(?:争取|开展|推进|推动|推广|建设|实施|支持|鼓励|建立|完善|创建|打造|培育|申报)?")
 MENTION_LEAD_VERB = re.compile(r"^(?:发展|推进|推动|推广|加强|建设|开展|实施|支持|鼓励|建立|完善|使用|应用)(?=.{2,})")
 #: casual spellings of question words, written the standard way before analysis ("有木有" = 有没有)
 CASUAL_SPELLINGS = {"有木有": "有没有", "木有": "没有", "啥": "什么", "咋": "怎么"}

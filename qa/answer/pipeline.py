@@ -20,8 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from qa.answer import prompts
+from qa.answer.analysis import (
+    CARRIED_TERM_MIN,
+    QuestionAnalysis,
+    QuestionAnalyzer,
+    carried_term,
+    occurrence_term,
+)
 from qa.answer.analysis import SWITCHES as ANALYSIS_SWITCHES
-from qa.answer.analysis import QuestionAnalysis, QuestionAnalyzer, carried_term, occurrence_term
 from qa.answer.cards import DocumentCard, build_card, with_references
 from qa.answer.citations import (
     MEANING_WEIGHT,
@@ -68,6 +74,7 @@ from qa.answer.cues import (
     COMPARES,
     COMPARISON_GAP_ASKED,
     CONTEXT_FACT,
+    DEICTIC_HEAD,
     DOC_EVENT,
     DOCUMENT_NAME,
     ENGLISH_BASE_YEAR,
@@ -88,6 +95,7 @@ from qa.answer.cues import (
     MEMBER_KIND,
     MEMBER_PHRASE_CUT,
     OTHER_EVENT,
+    PHRASE_LEAD,
     PLACE_AREA,
     PLACE_SUFFIX,
     PLAN_REFERENCE,
@@ -499,6 +507,14 @@ class Answerer:
         if set(own.regions) <= set(before):
             return analysis
         term = carried_term(users[-1], answers[-1], [*aliases, *self._regions()])
+        head = DEICTIC_HEAD.search(own.text) if self.settings.enabled("deictic_head") else None
+        if not term and head:
+            # "那B方案也要争取这个试点吗" after "A方案要争取个啥试点" answered "…积极争取X试点…": X试点, the phrase of
+            # the answer that ends in the head noun and shares most words with the previous question
+            runs = [PHRASE_LEAD.sub("", r) for r in re.findall(rf"[\u4e00-\u9fff]*?{head.group(1)}", answers[-1])]
+            asked = cjk_bigrams(users[-1])
+            runs = [r for r in runs if len(r) >= CARRIED_TERM_MIN and cjk_bigrams(r) & asked]
+            term = max(runs, key=lambda r: len(cjk_bigrams(r) & asked), default="")
         return replace(analysis, mention_term=term) if term else analysis
 
     @staticmethod
