@@ -2704,3 +2704,13 @@ def test_this_thing_in_a_follow_up_is_the_answers_phrase_that_ends_in_its_noun(f
     assert answerer.analyse("那资阳方案也要争取这个试点吗", history).mention_term == "国家智慧照明改造试点"
     with switched_off(answerer, "deictic_head"):
         assert answerer.analyse("那资阳方案也要争取这个试点吗", history).mention_term == ""
+
+
+def test_members_of_a_kind_the_plan_writes_only_as_a_kind_are_not_named(fake_service):
+    answerer = fake_service.answerer
+    generic = _synthetic_item("加强友好城市在夜市照明等领域的经验交流。")
+    assert answerer._generic_kind("某省方案具体是跟哪几个国外的友好城市？", [generic]) == (
+        "友好城市", "加强友好城市在夜市照明等领域的经验交流。")
+    listed = _synthetic_item("加强与甲市、乙市等友好城市的经验交流。")
+    assert answerer._generic_kind("某省方案具体是跟哪几个国外的友好城市？", [listed]) == ("", "")
+    assert answerer._generic_kind("某省方案点了哪些行业？", [generic]) == ("", "")  # (a word too short to tell)

@@ -307,6 +307,12 @@ ASKS_MEMBERS = re.compile(rf"{_WHICH_MEMBERS}[\u4e00-\u9fff]{{0,8}}?{MEMBER_KIND
 #: an unnamed set that lists kinds ("实施一批A项目、B项目、C项目"): asked for the members of one of those kinds, it
 #: names none
 UNNAMED_LISTING = r"(?<!等)(?:一批|一些|若干)[^，。；;]{0,60}?"
+#: "具体是哪几个国外的X？": the members of a kind X asked at the end of the question (X named as the plan might
+#: name it, any kind: 省州, 城市, 行业)
+ASKS_KIND_MEMBERS = re.compile(r"(?:哪几个|哪些|哪几家|哪几类|哪几种|哪几所)(?:[\u4e00-\u9fff]{1,4}的)?"
+                               r"([\u4e00-\u9fff]{2,6}?)(?:呢|啊)?[？?]?\s*$")
+#: what follows a kind in a sentence that goes on to name its members ("X包括…", "X：…", "X有A、B")
+KIND_NAMED_AFTER = re.compile(r"^(?:包括|包含|有|为|如|即|：|:|（)")
 #: a question about who does a task ("哪些单位负责", "责任单位", "主送哪些单位"): the bodies, not the members of a kind
 ASKS_DUTY = re.compile(r"负责|牵头|责任|主送|抄送|参与|配合|分工|承担")
 #: what ends the name of the kind a which-question asks about, read backwards ("资阳方案 抽水蓄能电站 要启动哪个" →

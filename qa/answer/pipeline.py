@@ -59,6 +59,7 @@ from qa.answer.cues import (
     ASKS_ENTITY_KIND,
     ASKS_EVERY_ITEM,
     ASKS_ISSUER,
+    ASKS_KIND_MEMBERS,
     ASKS_MEMBERS,
     ASKS_PHONE,
     ASKS_PLACE,
@@ -88,6 +89,7 @@ from qa.answer.cues import (
     GENERIC_PLACE_NAMES,
     INSTITUTION_LEAD,
     INSTITUTION_NAME,
+    KIND_NAMED_AFTER,
     KINDS_LISTED,
     LATIN_WORD,
     LETTER_REFERENCE,
@@ -171,6 +173,11 @@ _VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|万吨标准煤|万吨|亿吨|吨|万
 #: the shortest run of a which-document question that, written as it stands by a document, names that document
 #: ("哪份文件说要对路灯开展智慧化改造": the plan that writes "对路灯开展智慧化改造" as it stands)
 WHICH_DOC_VERBATIM_MIN = 8
+
+
+#: the shortest kind a which-members question may ask of a sentence that writes it as a kind, for the plan to be
+#: taken to name none ("友好省州"; a two-character word such as 行业 or 改造 compounds: "钢铁、水泥行业")
+GENERIC_KIND_MIN = 3
 
 
 def _plan_references(text: str) -> list[str]:
@@ -1358,6 +1365,26 @@ class Answerer:
             return kind, best
         return "", ""
 
+    def _generic_kind(self, question: str, items: Sequence[EvidenceItem]) -> tuple[str, str]:
+        """For "具体是哪几个国外的X？": (X, the evidence sentence most about the question that writes X) where every
+        evidence sentence that writes X writes it as a kind and names no member of it: no listing before X in its
+        segment ("A、B等X", "A及X"), nor after it ("X包括…"); ('', '') when the question asks no such thing or a
+        sentence names them."""
+        asked = ASKS_KIND_MEMBERS.search(question)
+        kind = asked.group(1) if asked else ""
+        if len(kind) < GENERIC_KIND_MIN:  # (行业, 园区, 改造: a word that compounds, "A、B改造", read by the model)
+            return "", ""
+        sentences = [x.text for it in items for x in split_sentences(it.clause_text) if kind in x.text]
+        if not sentences:
+            return "", ""
+        for sentence in map(normalize_answer, sentences):  # (no evidence sentence names members of the kind)
+            for m in re.finditer(re.escape(kind), sentence):
+                before = re.split(r"[，,。；;]", sentence[:m.start()])[-1]
+                if "、" in before or "及" in before or KIND_NAMED_AFTER.match(sentence[m.end():]):
+                    return "", ""
+        best = normalize_answer(max(sentences, key=lambda x: self._support().share(question, x)))
+        return (kind, best) if kind in best else ("", "")
+
     def _unit_figure_about(self, question: str, items: Sequence[EvidenceItem]) -> bool:
         """Does an evidence sentence give a figure in the unit the question names and is it about what the question
         asks (``ASKED_SUBJECT_MIN`` of the words the question has once the document it names is taken out:
@@ -1605,6 +1632,8 @@ class Answerer:
             return self._refusal(question, standalone, absent, hits, scope, t, raw)
         if s.grounding and s.enabled("unnamed_members") and not duty:
             kind, sentence = self._unnamed_members(standalone, items)
+            if not sentence and s.enabled("generic_kind"):
+                kind, sentence = self._generic_kind(standalone, items)  # ("加强友好省州…" asked "哪几个友好省州")
             if sentence:
                 # "重点X是哪几个？" where the sentence about it says only "推进一批X" / "支持具备条件的X": the plan
                 # names none; what it does say is quoted
