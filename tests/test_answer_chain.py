@@ -2714,3 +2714,10 @@ def test_members_of_a_kind_the_plan_writes_only_as_a_kind_are_not_named(fake_ser
     listed = _synthetic_item("加强与甲市、乙市等友好城市的经验交流。")
     assert answerer._generic_kind("某省方案具体是跟哪几个国外的友好城市？", [listed]) == ("", "")
     assert answerer._generic_kind("某省方案点了哪些行业？", [generic]) == ("", "")  # (a word too short to tell)
+
+
+def test_a_rate_asked_with_what_is_a_figure_asked(analyzer):
+    assert analyzer.analyse("雅安方案夜市路灯要达到什么节能率？").answer_type == "figure"
+    assert analyzer.analyse("雅安方案夜市路灯要达到什么标准？").answer_type != "figure"
+    plain = QuestionAnalyzer(analyzer.aliases, off={"rate_asked"})
+    assert plain.analyse("雅安方案夜市路灯要达到什么节能率？").answer_type != "figure"

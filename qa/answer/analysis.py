@@ -125,7 +125,7 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "rhetorical
                              "mention_end", "mention_listing",
                              "preamble_more", "part_province", "preamble_colon",
                              "whether_figure", "plan_acts", "quoted_phrase",
-                             "part_clause_head", "spaced_each")
+                             "part_clause_head", "spaced_each", "rate_asked")
 
 
 class QuestionAnalyzer:
@@ -166,6 +166,7 @@ class QuestionAnalyzer:
         self.use_quoted_phrase = "quoted_phrase" not in off  # "有没有“X”建设清单": the list is looked up
         self.use_part_clause_head = "part_clause_head" not in off  # "某方案，X的条款：A？B？": B of X too
         self.use_spaced_each = "spaced_each" not in off  # "A、B、C 各降多少": a space or comma before 各
+        self.use_rate_asked = "rate_asked" not in off  # "要达到什么漏损率" asks a figure
         self.use_numbered_sides = "numbered_sides" not in off  # "甲号和乙号落款各是哪天": both ask for 落款
         self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
         self.use_tails = "part_tails" not in off  # a sentence after the question that only compares, or asks where, is no part
@@ -339,6 +340,8 @@ class QuestionAnalyzer:
                 scoped = rest
             asserted = ""
         kind = answer_type(text, measure_basis=self.use_measure_basis)
+        if kind == "explanation" and self.use_rate_asked and cues.RATE_ASKED.search(text):
+            kind = "figure"  # ("要达到什么漏损率": a rate is a number)
         if asserted and kind != "figure" and self.use_premise_number:
             # "某方案说要开展X，每年要开展多少场？要不要全覆盖？": answered as a whole, it asks for a number too; the
             # figure checks read it (the last question alone would make it a yes/no)

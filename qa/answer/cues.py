@@ -124,6 +124,8 @@ ENGLISH_TERMS: tuple[tuple[str, str], ...] = (
 ASKS_QUANTITY = re.compile(r"(?<!号是)(?<!号)多少|(?<![哪这那])几[个项家座台辆万亿%档类级种批次条处所份名倍]|百分之几|百分之多少|具体数字|数值|"
                            r"(?:定|给|有)(?:了|个|没)?(?:具体)?(?:[\u4e00-\u9fff]{0,3}?)(?:数|数儿)(?=[吗么呢没？?\s]|$)|"
                            r"(?i:\bhow (?:much|many)\b|\bwhat percentage\b|\bwhat share\b)")
+#: "要达到什么漏损率" / "什么比例": a rate or share asked with 什么 is a figure asked
+RATE_ASKED = re.compile(r"什么[\u4e00-\u9fff]{0,4}?(?:率|比例|比重|占比)(?=[吗呢？?\s，,]|$)")
 #: "谁" that asks who is served ("优先保障谁", "支持谁"), not who is responsible: the verb of serving right before it
 _NOT_SERVED = "(?<!保障)(?<!支持)(?<!鼓励)(?<!扶持)(?<!照顾)(?<!惠及)(?<!优先)(?<!补贴)(?<!奖励)(?<!面向)(?<!针对)"
 #: who is responsible / who issued it
