@@ -2605,11 +2605,11 @@ def test_what_the_asker_is_doing_up_to_the_colon_is_part_of_the_preamble(analyze
 
 
 def test_a_yes_no_tail_about_the_number_asked_leaves_a_question_for_a_number(analyzer):
-    # "…每年要改造多少盏？是不是按年分解了": whether the number is set so is no part, and the number is asked
-    q = "雅安方案夜市路灯每年要改造多少盏？是不是按年分解了"
+    # "…每年要改造多少盏？是不是分片区定的": whether the number is set so is no part, and the number is asked
+    q = "雅安方案夜市路灯每年要改造多少盏？是不是分片区定的"
     a = analyzer.analyse(q)
     assert a.parts == () and a.answer_type == "figure"
-    assert analyzer.analyse("雅安方案夜市路灯要改造吗？是不是按年分解了").answer_type == "yesno"
+    assert analyzer.analyse("雅安方案夜市路灯要改造吗？是不是分片区定的").answer_type == "yesno"
     plain = QuestionAnalyzer(analyzer.aliases, off={"whether_figure"})
     assert plain.analyse(q).answer_type == "yesno"
 
@@ -2626,10 +2626,10 @@ def test_what_a_plan_is_said_to_do_at_a_place_is_asserted(analyzer):
 def test_a_quoted_word_that_begins_a_noun_phrase_is_looked_up_with_the_phrase():
     from qa.answer.analysis import mention_term
 
-    assert mention_term("甲市方案有没有建立“夜市”建设成效清单？") == "夜市建设成效清单"
+    assert mention_term("甲市方案有没有建立“夜市”管理台账？") == "夜市管理台账"
     assert mention_term("甲市方案有没有“夜市”这个说法？") == "夜市"  # (what only names the word)
     assert mention_term("甲市方案有没有提到“夜市”？") == "夜市"
-    assert mention_term("甲市方案有没有建立“夜市”建设成效清单？", phrase=False) == "夜市"
+    assert mention_term("甲市方案有没有建立“夜市”管理台账？", phrase=False) == "夜市"
 
 
 def test_a_requirement_copied_from_another_years_sentence_is_refused_with_that_sentence(fake_service):
@@ -2675,9 +2675,9 @@ def test_a_metadata_question_naming_several_documents_is_answered_from_each_card
 def test_how_many_places_write_a_quoted_word_is_asked_of_every_place():
     from qa.answer.analysis import occurrence_term
 
-    assert occurrence_term("甲市方案里带“力争”的目标有几处？") == "力争"
+    assert occurrence_term("甲市方案里带“确保”的要求有几处？") == "确保"
     assert occurrence_term("甲市有几处夜市？") == ""  # (places of another kind, no word quoted)
-    assert occurrence_term("甲市方案里带“力争”的目标有几处？", counted=False) == ""
+    assert occurrence_term("甲市方案里带“确保”的要求有几处？", counted=False) == ""
 
 
 def test_the_clause_named_before_the_colon_is_where_every_part_is_asked(analyzer):
@@ -2698,26 +2698,26 @@ def test_items_listed_before_a_space_and_each_are_asked_one_by_one(analyzer):
 
 
 def test_this_thing_in_a_follow_up_is_the_answers_phrase_that_ends_in_its_noun(fake_service):
-    history = [Turn("user", "雅安方案路灯要争取个啥国家试点"),
-               Turn("assistant", "《雅安市减污降碳协同增效行动方案》（八）：积极争取国家智慧照明改造试点，逐步推广。")]
+    history = [Turn("user", "雅安方案路灯要搞个啥示范"),
+               Turn("assistant", "《雅安市减污降碳协同增效行动方案》（八）：加快打造智慧照明改造示范，逐步推广。")]
     answerer = fake_service.answerer
-    assert answerer.analyse("那资阳方案也要争取这个试点吗", history).mention_term == "国家智慧照明改造试点"
+    assert answerer.analyse("那资阳方案也要搞这个示范吗", history).mention_term == "智慧照明改造示范"
     with switched_off(answerer, "deictic_head"):
-        assert answerer.analyse("那资阳方案也要争取这个试点吗", history).mention_term == ""
+        assert answerer.analyse("那资阳方案也要搞这个示范吗", history).mention_term == ""
 
 
 def test_members_of_a_kind_the_plan_writes_only_as_a_kind_are_not_named(fake_service):
     answerer = fake_service.answerer
-    generic = _synthetic_item("加强友好城市在夜市照明等领域的经验交流。")
-    assert answerer._generic_kind("某省方案具体是跟哪几个国外的友好城市？", [generic]) == (
-        "友好城市", "加强友好城市在夜市照明等领域的经验交流。")
-    listed = _synthetic_item("加强与甲市、乙市等友好城市的经验交流。")
-    assert answerer._generic_kind("某省方案具体是跟哪几个国外的友好城市？", [listed]) == ("", "")
+    generic = _synthetic_item("加强兄弟城市在夜市照明等领域的经验交流。")
+    assert answerer._generic_kind("某省方案具体是跟哪几个兄弟城市？", [generic]) == (
+        "兄弟城市", "加强兄弟城市在夜市照明等领域的经验交流。")
+    listed = _synthetic_item("加强与甲市、乙市等兄弟城市的经验交流。")
+    assert answerer._generic_kind("某省方案具体是跟哪几个兄弟城市？", [listed]) == ("", "")
     assert answerer._generic_kind("某省方案点了哪些行业？", [generic]) == ("", "")  # (a word too short to tell)
 
 
 def test_a_rate_asked_with_what_is_a_figure_asked(analyzer):
-    assert analyzer.analyse("雅安方案夜市路灯要达到什么节能率？").answer_type == "figure"
+    assert analyzer.analyse("雅安方案夜市路灯要达到什么亮灯率？").answer_type == "figure"
     assert analyzer.analyse("雅安方案夜市路灯要达到什么标准？").answer_type != "figure"
     plain = QuestionAnalyzer(analyzer.aliases, off={"rate_asked"})
-    assert plain.analyse("雅安方案夜市路灯要达到什么节能率？").answer_type != "figure"
+    assert plain.analyse("雅安方案夜市路灯要达到什么亮灯率？").answer_type != "figure"

@@ -163,10 +163,10 @@ class QuestionAnalyzer:
         # "…每年要装多少盏？是不是分片区定的": the yes/no tail that is no part leaves a question for a number
         self.use_whether_figure = "whether_figure" not in off
         self.use_plan_acts = "plan_acts" not in off  # "某方案要在甲县新建X，…": asserted
-        self.use_quoted_phrase = "quoted_phrase" not in off  # "有没有“X”建设清单": the list is looked up
+        self.use_quoted_phrase = "quoted_phrase" not in off  # "有没有“X”管理台账": the ledger is looked up
         self.use_part_clause_head = "part_clause_head" not in off  # "某方案，X的条款：A？B？": B of X too
         self.use_spaced_each = "spaced_each" not in off  # "A、B、C 各降多少": a space or comma before 各
-        self.use_rate_asked = "rate_asked" not in off  # "要达到什么漏损率" asks a figure
+        self.use_rate_asked = "rate_asked" not in off  # "要达到什么亮灯率" asks a figure
         self.use_numbered_sides = "numbered_sides" not in off  # "甲号和乙号落款各是哪天": both ask for 落款
         self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
         self.use_tails = "part_tails" not in off  # a sentence after the question that only compares, or asks where, is no part
@@ -341,7 +341,7 @@ class QuestionAnalyzer:
             asserted = ""
         kind = answer_type(text, measure_basis=self.use_measure_basis)
         if kind == "explanation" and self.use_rate_asked and cues.RATE_ASKED.search(text):
-            kind = "figure"  # ("要达到什么漏损率": a rate is a number)
+            kind = "figure"  # ("要达到什么亮灯率": a rate is a number)
         if asserted and kind != "figure" and self.use_premise_number:
             # "某方案说要开展X，每年要开展多少场？要不要全覆盖？": answered as a whole, it asks for a number too; the
             # figure checks read it (the last question alone would make it a yes/no)
@@ -933,7 +933,7 @@ def mention_term(text: str, *, given: bool = True, titled: bool = True, deictic:
     ``deictic``: an X that points back ("管这事") is no term, and "X方面" of "有没有X方面的要求" is X. ``bare``: X of
     "某方案里有没有X？" / "某方案有X吗" too. ``saying``: X of "X有没有说法" too (for a
     follow-up that asks of a term of its own: ``qa.answer.rewrite``). ``anota``: X of "某方案 X 提没提" too. ``listing``: Y of "某方案…的几类灯具里，有没有Y" too. ``phrase``: a quoted
-    word that begins a noun phrase ("有没有“X”建设清单") is looked up with the rest of the phrase."""
+    word that begins a noun phrase ("有没有“X”管理台账") is looked up with the rest of the phrase."""
     term = _mention_term(text, given=given, titled=titled, deictic=deictic, bare=bare, saying=saying, anota=anota,
                          listing=listing, phrase=phrase)
     return "" if deictic and cues.MENTION_DEICTIC.search(term) else term
@@ -970,7 +970,7 @@ def _mention_term(text: str, *, given: bool, titled: bool, deictic: bool, bare: 
     if quoted and re.search(r"有没有|是否|有无", text):
         more = cues.QUOTED_CONTINUATION.match(text, quoted.end()) if phrase else None
         if more and not cues.QUOTED_NAMING.search(more.group(1)) and not cues.QUESTION_CUE.search(more.group(1)):
-            return quoted.group(1) + more.group(1)  # ("有没有“X”建设成效清单": the list, not X, is looked up)
+            return quoted.group(1) + more.group(1)  # ("有没有“X”管理台账": the ledger, not X, is looked up)
         return quoted.group(1)  # "有没有要求对“X”…": a term the user quotes must be found as written
     if not m or not re.search(r"有没有|是否|有无|提没提|吗|(?<![什怎这那多])么|没有?[？?]*\s*$", text):
         return _bare_term(text, listing) if bare else ""

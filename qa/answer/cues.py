@@ -43,7 +43,7 @@ ABBREVIATION_RUN = (r"(?:(?<=^)|(?<=[\s，,：:和与及]))([{chars}](?:[ 、/�
 ENGLISH_PERIOD = re.compile(r"(?i)\b(?:the\s+)?(1[0-9])(?:th)?\s*(?:five[-\s]year\s+plan|FYP)(?:\s+period)?\b")
 #: a term the question quotes ("“碳惠通”平台"): it must be found as written
 QUOTED_TERM = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")
-#: the rest of the noun phrase a quoted word begins ("有没有建立“夜市”建设成效清单？": 建设成效清单), up to the end of
+#: the rest of the noun phrase a quoted word begins ("有没有建立“夜市”管理台账？": 管理台账), up to the end of
 #: the question; not what only names the word ("“X”这个说法", "“X”字样", "“X”的提法") nor what asks about it
 QUOTED_CONTINUATION = re.compile(r"(?![的这那该一等字])([\u4e00-\u9fff]{2,8})(?=[？?。，,\s]|吗|没有?[？?]*$|$)")
 QUOTED_NAMING = re.compile(r"说法|提法|字样|字眼|表述|概念|一词|词语|用语|这个词|问题|事情|情况|内容|方面|规定|要求|相关")
@@ -124,7 +124,7 @@ ENGLISH_TERMS: tuple[tuple[str, str], ...] = (
 ASKS_QUANTITY = re.compile(r"(?<!号是)(?<!号)多少|(?<![哪这那])几[个项家座台辆万亿%档类级种批次条处所份名倍]|百分之几|百分之多少|具体数字|数值|"
                            r"(?:定|给|有)(?:了|个|没)?(?:具体)?(?:[\u4e00-\u9fff]{0,3}?)(?:数|数儿)(?=[吗么呢没？?\s]|$)|"
                            r"(?i:\bhow (?:much|many)\b|\bwhat percentage\b|\bwhat share\b)")
-#: "要达到什么漏损率" / "什么比例": a rate or share asked with 什么 is a figure asked
+#: "要达到什么亮灯率" / "什么比例": a rate or share asked with 什么 is a figure asked
 RATE_ASKED = re.compile(r"什么[\u4e00-\u9fff]{0,4}?(?:率|比例|比重|占比)(?=[吗呢？?\s，,]|$)")
 #: "谁" that asks who is served ("优先保障谁", "支持谁"), not who is responsible: the verb of serving right before it
 _NOT_SERVED = "(?<!保障)(?<!支持)(?<!鼓励)(?<!扶持)(?<!照顾)(?<!惠及)(?<!优先)(?<!补贴)(?<!奖励)(?<!面向)(?<!针对)"
@@ -243,12 +243,12 @@ ALTERNATIVES = re.compile(r"还是|或者|或是")
 MENTION_ABOUT = re.compile(r"对([^，,。？?]{2,16}?)(?:有没有|是否|有无)(?:什么|任何)?(?:要求|规定|部署|安排|措施|说法)")
 #: "有没有对X给Y": whether the plan gives X a Y at all (a subsidy, a price): Y is what it would have to mention
 MENTION_GIVEN = re.compile(r"(?:有没有|是否|有无)对([^，,。？?]{2,16}?)(?:给予?|提供|安排|实行|出台)(?:了|过)?([^，,。？?]{2,16}?)[吗么？?]*\s*$")
-#: what a "有没有提到X" question may put before X that is not part of X ("发展氢能" asks about 氢能)
-#: "也要搞这个试点吗" / "也有这项制度吗": the head noun a follow-up points back with (试点, 制度)
+#: "也要搞这个示范吗" / "也有这项制度吗": the head noun a follow-up points back with (示范, 制度)
 DEICTIC_HEAD = re.compile(r"(?:这个|这一|这项|这种|这类|这样的|该)([\u4e00-\u9fff]{2,4}?)(?:吗|么|呢|没有?|[？?。]|$)")
-#: adverbs and verbs that lead a phrase of a plan's sentence ("积极争取X试点"): not part of the thing named
+#: adverbs and verbs that lead a phrase of a plan's sentence ("加快打造X示范"): not part of the thing named
 PHRASE_LEAD = re.compile(r"^(?:(?:积极|加快|大力|有序|稳步|逐步|探索|持续|全面|深入|进一步)+)?"
                          r"(?:争取|开展|推进|推动|推广|建设|实施|支持|鼓励|建立|完善|创建|打造|培育|申报)?")
+#: what a "有没有提到X" question may put before X that is not part of X ("发展氢能" asks about 氢能)
 MENTION_LEAD_VERB = re.compile(r"^(?:发展|推进|推动|推广|加强|建设|开展|实施|支持|鼓励|建立|完善|使用|应用)(?=.{2,})")
 #: casual spellings of question words, written the standard way before analysis ("有木有" = 有没有)
 CASUAL_SPELLINGS = {"有木有": "有没有", "木有": "没有", "啥": "什么", "咋": "怎么"}
@@ -309,8 +309,8 @@ ASKS_MEMBERS = re.compile(rf"{_WHICH_MEMBERS}[\u4e00-\u9fff]{{0,8}}?{MEMBER_KIND
 #: an unnamed set that lists kinds ("实施一批A项目、B项目、C项目"): asked for the members of one of those kinds, it
 #: names none
 UNNAMED_LISTING = r"(?<!等)(?:一批|一些|若干)[^，。；;]{0,60}?"
-#: "具体是哪几个国外的X？": the members of a kind X asked at the end of the question (X named as the plan might
-#: name it, any kind: 省州, 城市, 行业)
+#: "具体是哪几个兄弟X？": the members of a kind X asked at the end of the question (X named as the plan might
+#: name it, any kind: 城市, 行业)
 ASKS_KIND_MEMBERS = re.compile(r"(?:哪几个|哪些|哪几家|哪几类|哪几种|哪几所)(?:[\u4e00-\u9fff]{1,4}的)?"
                                r"([\u4e00-\u9fff]{2,6}?)(?:呢|啊)?[？?]?\s*$")
 #: what follows a kind in a sentence that goes on to name its members ("X包括…", "X：…", "X有A、B")
@@ -413,10 +413,10 @@ CONTEXT_LIKENED = re.compile(r"(?:跟|和|与|同)[^，,。；;？?！!]{1,20}?(
 LIKENED_TERM = re.compile(r"像[^，,。；;？?！!\s]{2,24}?(?:那样|一样)[，,\s]*([^，,。；;？?！!\s]{4,40})")
 #: the noun that makes X of "有没有X的提法" a requirement to look up ("…的提法", "…的要求"): not part of X
 MENTION_OF_TAIL = re.compile(rf"的?(?:{_REQUIREMENT_NOUNS}|提法|做法)$")
-#: "X出现在哪几处" / "X被点了几次名" / "“X”前后出现了几处": every place the documents name X is asked for
 #: "带“X”的有几处 / 有多少处": how many places write a quoted X (only with a term quoted: "有几处保护区" counts
 #: places of another kind)
 OCCURRENCES_COUNTED = re.compile(r"(?:一共|总共|共)?有(?:几处|多少处|几个地方)")
+#: "X出现在哪几处" / "X被点了几次名" / "“X”前后出现了几处": every place the documents name X is asked for
 OCCURRENCES = re.compile(r"(?:一共|总共|共)?在?(?:哪几处|哪两处|哪三处|哪些地方|几处|几个地方)(?:提到|出现|提及|写到)|"
                          r"出现在(?:哪几处|哪两处|哪三处|哪些地方|几处|几个地方)|"
                          r"(?:前前后后|前后|一共|总共|共)?(?:被)?(?:点了几次名|点名了?几次|提到了?几次)|"

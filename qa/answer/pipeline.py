@@ -176,7 +176,7 @@ WHICH_DOC_VERBATIM_MIN = 8
 
 
 #: the shortest kind a which-members question may ask of a sentence that writes it as a kind, for the plan to be
-#: taken to name none ("友好省州"; a two-character word such as 行业 or 改造 compounds: "钢铁、水泥行业")
+#: taken to name none ("兄弟城市"; a two-character word such as 行业 or 改造 compounds: "钢铁、水泥行业")
 GENERIC_KIND_MIN = 3
 
 
@@ -516,7 +516,7 @@ class Answerer:
         term = carried_term(users[-1], answers[-1], [*aliases, *self._regions()])
         head = DEICTIC_HEAD.search(own.text) if self.settings.enabled("deictic_head") else None
         if not term and head:
-            # "那B方案也要争取这个试点吗" after "A方案要争取个啥试点" answered "…积极争取X试点…": X试点, the phrase of
+            # "那B方案也要搞这个示范吗" after "A方案要搞个啥示范" answered "…加快打造X示范…": X示范, the phrase of
             # the answer that ends in the head noun and shares most words with the previous question
             runs = [PHRASE_LEAD.sub("", r) for r in re.findall(rf"[\u4e00-\u9fff]*?{head.group(1)}", answers[-1])]
             asked = cjk_bigrams(users[-1])
@@ -1058,9 +1058,10 @@ class Answerer:
         return Citation(n, chunk.doc_title, label, "\n".join(dict.fromkeys(quotes)), chunk.chunk_id, source, start,
                         start + len(quotes[0]))
 
-    def _named_documents(self, analysis: QuestionAnalysis, scope: Scope, cards: dict) -> list[str]:
-        """The documents a metadata question names one by one, in its order: by document number ("川府发〔2022〕20号")
-        or by a region with one document of its own ("雅安那份")."""
+    @staticmethod
+    def _named_documents(analysis: QuestionAnalysis, cards: dict[str, DocumentCard]) -> list[str]:
+        """The documents a metadata question names one by one, in its order: by document number ("甲发〔2022〕1号")
+        or by a region with one document of its own ("某市那份")."""
         text = analysis.text
         found: list[tuple[int, str]] = []
         for doc_id, card in cards.items():
@@ -1107,7 +1108,7 @@ class Answerer:
             return None
         cards = self._cards()
         # (a document named by its number is not asked its number)
-        named = (self._named_documents(analysis, scope, cards)
+        named = (self._named_documents(analysis, cards)
                  if self.settings.enabled("named_cards") and fields != ("doc_number",) else [])
         if len(named) >= 2:  # "A号、B号、某市那份的落款日期各是哪天": each document's card answers
             return self._cards_answer(question, analysis, [cards[d] for d in named], fields, hits, scope,
@@ -1366,7 +1367,7 @@ class Answerer:
         return "", ""
 
     def _generic_kind(self, question: str, items: Sequence[EvidenceItem]) -> tuple[str, str]:
-        """For "具体是哪几个国外的X？": (X, the evidence sentence most about the question that writes X) where every
+        """For "具体是哪几个兄弟X？": (X, the evidence sentence most about the question that writes X) where every
         evidence sentence that writes X writes it as a kind and names no member of it: no listing before X in its
         segment ("A、B等X", "A及X"), nor after it ("X包括…"); ('', '') when the question asks no such thing or a
         sentence names them."""
@@ -1633,7 +1634,7 @@ class Answerer:
         if s.grounding and s.enabled("unnamed_members") and not duty:
             kind, sentence = self._unnamed_members(standalone, items)
             if not sentence and s.enabled("generic_kind"):
-                kind, sentence = self._generic_kind(standalone, items)  # ("加强友好省州…" asked "哪几个友好省州")
+                kind, sentence = self._generic_kind(standalone, items)  # ("加强兄弟城市…" asked "哪几个兄弟城市")
             if sentence:
                 # "重点X是哪几个？" where the sentence about it says only "推进一批X" / "支持具备条件的X": the plan
                 # names none; what it does say is quoted
