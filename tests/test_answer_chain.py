@@ -2342,12 +2342,20 @@ def test_the_chinese_an_english_question_writes_is_kept_in_its_translation():
     assert lost_gloss("Does it mention night-market lamps (夜市路灯)?", "是否提到夜市路灯？") == ""
 
 
-def test_the_gloss_an_english_question_gives_is_the_term_looked_up(fake_service):
-    question = "Does Ziyang's plan mention night-market street lamps (夜市路灯)?"
-    fake_service.answerer.generator = _translating_to("资阳方案是否提到夜间市场的路灯？\n")
-    assert fake_service.answerer.analyse(question).mention_term == "夜市路灯"
-    with switched_off(fake_service.answerer, "kept_chinese") as answerer:
-        assert answerer.analyse(question).mention_term == "夜间市场的路灯"
+@pytest.mark.parametrize("question, translation, term, switch, term_off", [
+    # the gloss an English question gives is the term looked up, not the translation's words for it
+    ("Does Ziyang's plan mention night-market street lamps (夜市路灯)?", "资阳方案是否提到夜间市场的路灯？\n",
+     "夜市路灯", "kept_chinese", "夜间市场的路灯"),
+    # the Chinese an English question writes is looked up without the word the translation adds to it
+    ("Does Ziyang's plan mention the 夜市·灯光 campaign?", "资阳方案是否提到夜市·灯光活动？\n",
+     "夜市·灯光", "own_term", "夜市·灯光活动"),
+])
+def test_the_chinese_an_english_question_gives_is_the_term_looked_up(fake_service, question, translation, term,
+                                                                      switch, term_off):
+    fake_service.answerer.generator = _translating_to(translation)
+    assert fake_service.answerer.analyse(question).mention_term == term
+    with switched_off(fake_service.answerer, switch) as answerer:
+        assert answerer.analyse(question).mention_term == term_off
 
 
 def test_a_yes_no_answer_set_aside_for_the_fallback_is_replaced_by_the_sentences_that_write_x(fake_service):
@@ -2649,14 +2657,6 @@ def test_the_sentence_a_misdated_answer_copies_is_kept():
     checked = check_answer("到2030年，路灯全部完成节能改造[1]。", [item], "某省到2030年对路灯有什么要求？",
                            years=("2030",))
     assert checked.extractive and checked.misdated == "到2025年，路灯全部完成节能改造。"
-
-
-def test_the_chinese_term_an_english_question_writes_is_looked_up_without_the_translations_word(fake_service):
-    question = "Does Ziyang's plan mention the 夜市·灯光 campaign?"
-    fake_service.answerer.generator = _translating_to("资阳方案是否提到夜市·灯光活动？\n")
-    assert fake_service.answerer.analyse(question).mention_term == "夜市·灯光"
-    with switched_off(fake_service.answerer, "own_term") as answerer:
-        assert answerer.analyse(question).mention_term == "夜市·灯光活动"
 
 
 def test_a_metadata_question_naming_several_documents_is_answered_from_each_card(fake_service):

@@ -175,6 +175,23 @@ _VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|万吨标准煤|万吨|亿吨|吨|万
 WHICH_DOC_VERBATIM_MIN = 8
 
 
+def _card_facts(card: DocumentCard, fields: Sequence[str]) -> list[tuple[str, Any]]:
+    """The card's facts for the fields asked, those it has, as (field, fact)."""
+    return [(f, getattr(card, f)) for f in fields if getattr(card, f) is not None]
+
+
+def _card_text(card: DocumentCard, facts: Sequence[tuple[str, Any]], n: int = 1) -> str:
+    """The answer a card's facts give, cited as [n]."""
+    text = "".join(prompts.CARD_ANSWERS[f].format(title=card.title, value=fact.value) for f, fact in facts)
+    return text if n == 1 else text.replace("[1]", f"[{n}]")
+
+
+def _card_missing(card: DocumentCard, fields: Sequence[str]) -> str:
+    """What the document does not state, of the fields asked."""
+    return prompts.REFUSAL_CARD_MISSING.format(title=card.title,
+                                               what="、".join(prompts.CARD_MISSING[f] for f in fields))
+
+
 #: the shortest kind a which-members question may ask of a sentence that writes it as a kind, for the plan to be
 #: taken to name none ("兄弟城市"; a two-character word such as 行业 or 改造 compounds: "钢铁、水泥行业")
 GENERIC_KIND_MIN = 3
@@ -455,9 +472,9 @@ class Answerer:
                     # the term looked up is the user's own Chinese for it
                     translated = translated.replace(read.mention_term, gloss, 1)
                     read = analyzer.analyse(translated)
-                own = next((w for w in CJK_RUN.findall(analysis.text) if w in read.mention_term), "")
-                if (self.settings.enabled("own_term") and own and own != read.mention_term
-                        and len(read.mention_term) - len(own) <= OWN_TERM_EXTRA):
+                own = next((w for w in CJK_RUN.findall(analysis.text) if w in read.mention_term),
+                           "") if self.settings.enabled("own_term") and read.mention_term else ""
+                if own and own != read.mention_term and len(read.mention_term) - len(own) <= OWN_TERM_EXTRA:
                     # "Does it mention the 甲乙·丙丁 campaign?" translated as "…甲乙·丙丁活动": the words the user
                     # wrote in Chinese are the term looked up, not the word the translation added to them (a longer
                     # addition is a phrase of the question's own, "在城市里优先用甲乙", or alternatives)
@@ -1086,15 +1103,13 @@ class Answerer:
         the field says so."""
         lines, citations = [], []
         for card in cards:
-            facts = [(f, getattr(card, f)) for f in fields if getattr(card, f) is not None]
+            facts = _card_facts(card, fields)
             citation = self._card_citation(card.doc_id, facts, len(citations) + 1) if facts else None
             if citation is None:
-                what = "、".join(prompts.CARD_MISSING[f] for f in fields)
-                lines.append(prompts.REFUSAL_CARD_MISSING.format(title=card.title, what=what))
+                lines.append(_card_missing(card, fields))
                 continue
             citations.append(citation)
-            lines.append("".join(prompts.CARD_ANSWERS[f].format(title=card.title, value=fact.value)
-                                 for f, fact in facts).replace("[1]", f"[{citation.n}]"))
+            lines.append(_card_text(card, facts, citation.n))
         t = Timings(**timings, total_ms=(time.perf_counter() - t0) * 1000)
         return Answer(question=question, text="\n".join(lines), citations=tuple(citations), hits=tuple(hits),
                       refused=not citations, rewritten_question=analysis.text, scope=scope,
@@ -1119,18 +1134,17 @@ class Answerer:
         if doc_id is None or doc_id not in cards:
             return None
         card = cards[doc_id]
-        facts = [(f, getattr(card, f)) for f in fields if getattr(card, f) is not None]
+        facts = _card_facts(card, fields)
         t = Timings(**timings, total_ms=(time.perf_counter() - t0) * 1000)
         if not facts:
-            what = "、".join(prompts.CARD_MISSING[f] for f in fields)
-            refusal = Refusal("not_mentioned", prompts.REFUSAL_CARD_MISSING.format(title=card.title, what=what))
+            refusal = Refusal("not_mentioned", _card_missing(card, fields))
             return self._refusal(question, analysis.text, refusal, hits, scope, t)
         if fields == ("abridged",) and ASKS_REMOVED.search(analysis.text) and self.settings.enabled("card_gaps"):
             # "删去了什么": the note says the text is abridged, not what it leaves out
             refusal = Refusal("not_mentioned", prompts.REFUSAL_ABRIDGED_WHAT.format(title=card.title,
                                                                                    value=facts[0][1].value))
             return self._refusal(question, analysis.text, refusal, hits, scope, t)
-        text = "".join(prompts.CARD_ANSWERS[f].format(title=card.title, value=fact.value) for f, fact in facts)
+        text = _card_text(card, facts)
         if "abridged" not in fields:
             text += "".join(prompts.CARD_NOTE.format(note=n) for n in card.notes if "删减" in n)
         label, source = facts[0][1].label, facts[0][1].source_doc or doc_id
