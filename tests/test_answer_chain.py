@@ -344,11 +344,14 @@ def test_extractive_fallback_ranks_by_meaning_when_given(fake_service):
     assert target not in extractive_answer(items, "煤电怎么办", []).text
 
 
+#: the system messages of the translation calls (with ``statement_translation`` on and off)
+_TRANSLATING = (prompts.TRANSLATE_SYSTEM, prompts.TRANSLATE_SYSTEM_SENTENCES)
+
+
 def test_english_question_is_translated_by_the_model_then_answered_as_chinese(fake_service):
-    from qa.answer import prompts
 
     def reply(messages):
-        if messages[0]["content"] == prompts.TRANSLATE_SYSTEM:
+        if messages[0]["content"] in _TRANSLATING:
             return "雅安到2025年非化石能源消费比重要达到多少？\n"
         n = re.search(rf"^\[(\d+)\]《{YAAN}》（五）", messages[-1]["content"], re.M)
         return f"到2025年，雅安非化石能源消费比重达到58%左右[{n.group(1)}]。" if n else "文件中未找到。"
@@ -363,7 +366,6 @@ def test_english_question_is_translated_by_the_model_then_answered_as_chinese(fa
 
 
 def test_english_words_for_the_plans_terms_are_written_in_before_translation(fake_service):
-    from qa.answer import prompts
     from qa.answer.pipeline import english_terms
 
     assert english_terms("What does Chongqing's pollution and carbon reduction plan say about sewage sludge?") == (
@@ -373,7 +375,7 @@ def test_english_words_for_the_plans_terms_are_written_in_before_translation(fak
     asked = []
 
     def reply(messages):
-        if messages[0]["content"] == prompts.TRANSLATE_SYSTEM:
+        if messages[0]["content"] in _TRANSLATING:
             asked.append(messages[-1]["content"])
             return "雅安到2025年非化石能源消费比重要达到多少？\n"
         return "文件中未找到。"
@@ -941,6 +943,19 @@ def test_a_which_document_question_asking_a_figure_none_of_the_quotes_gives_is_r
     assert not fake_service.ask("哪份方案给出了地热供暖面积的具体目标？").refused
 
 
+def test_a_which_document_figure_is_given_in_the_segment_that_names_what_is_asked(fake_service, analyzer):
+    """``which_doc_segment``: "哪个方案给了X的具体数" is answered by a figure in X's own segment, not by a sentence that
+    names X in one segment and gives another indicator's figure in the next."""
+    policy = fake_service.answerer.policy
+    texts = ["（三）推动甲市路灯节能改造，夜市摊位亮灯率达到80%以上。"]
+    asked = analyzer.analyse("路灯节能改造率 哪个方案给了具体数")
+    refusal = policy.which_doc_figure(asked, texts)
+    assert refusal is not None and refusal.code == "no_figure"
+    assert policy.which_doc_figure(analyzer.analyse("夜市摊位亮灯率 哪个方案给了具体数"), texts) is None
+    with switched_off(policy, "which_doc_segment"):
+        assert policy.which_doc_figure(asked, texts) is None
+
+
 def test_a_breakdown_by_items_no_clause_names_is_no_figure(fake_service):
     fake_service.answerer.generator = FakeGenerator(reply="各占三分之一[1]。")
     a = fake_service.ask("全省新能源汽车那80万辆里，私家车、网约车、环卫车各占多少？")
@@ -974,9 +989,61 @@ def test_a_named_area_answers_a_where_question():
 def _translating_to(translation: str) -> FakeGenerator:
     """A generator that translates every English question to ``translation`` and finds nothing in the clauses."""
     def reply(messages):
-        return translation if messages[0]["content"] == prompts.TRANSLATE_SYSTEM else "文件中未找到。"
+        return translation if messages[0]["content"] in _TRANSLATING else "文件中未找到。"
 
     return FakeGenerator(reply=reply)
+
+
+def test_a_statement_before_an_english_question_is_translated_as_a_statement(fake_service):
+    """``statement_translation``: the model is told that a statement stays a statement and a gloss is the term, and
+    is shown a statement followed by a question; switched off, it gets the plain question prompt."""
+    on = prompts.build_translation_messages("It sets X. What is Y?", sentences=True)
+    assert on[0]["content"] == prompts.TRANSLATE_SYSTEM_SENTENCES and "陈述句" in on[0]["content"]
+    assert any("。" in m["content"].rstrip("？") and m["role"] == "assistant" for m in on)  # (a statement, then a question)
+    off = prompts.build_translation_messages("It sets X. What is Y?")
+    assert off[0]["content"] == prompts.TRANSLATE_SYSTEM and len(off) == len(on) - 2
+    fake_service.answerer.generator = _translating_to("某市方案设定路灯亮灯率为60%。夜市照明的目标是多少？\n")
+    fake_service.ask("The city's plan sets 60% for street lamps. What is the target for night markets?")
+    assert fake_service.answerer.generator.calls[0][0]["content"] == prompts.TRANSLATE_SYSTEM_SENTENCES
+    before = len(fake_service.answerer.generator.calls)
+    with switched_off(fake_service.answerer, "statement_translation"):
+        fake_service.ask("The city's plan sets 60% for street lamps. What is the target for night markets?")
+    assert fake_service.answerer.generator.calls[before][0]["content"] == prompts.TRANSLATE_SYSTEM
+    before = len(fake_service.answerer.generator.calls)  # one question with no statement or gloss: the plain prompt
+    fake_service.ask("What is the target for night markets in No. 5 district?")
+    assert fake_service.answerer.generator.calls[before][0]["content"] == prompts.TRANSLATE_SYSTEM
+    before = len(fake_service.answerer.generator.calls)  # a gloss: the user's own Chinese is the term
+    fake_service.ask("What is the target for night-market lighting (夜市照明率)?")
+    assert fake_service.answerer.generator.calls[before][0]["content"] == prompts.TRANSLATE_SYSTEM_SENTENCES
+
+
+def test_a_statement_ending_in_a_full_stop_before_the_question_is_a_premise(analyzer):
+    """``premise_sentence``: "某方案要求X。Y？" (as "The plan requires X. What …?" is translated) asserts X."""
+    asked = "甲市方案要求每个夜市至少配两名管理员。他们要持有哪些证书？"
+    assert analyzer.analyse(asked).premise == "每个夜市至少配两名管理员"
+    assert QuestionAnalyzer(ALIASES, off={"premise_sentence"}).analyse(asked).premise == ""
+
+
+def test_a_whole_sentence_about_a_plan_before_a_question_of_its_own_is_asserted(analyzer):
+    """``told_sentence``: "某方案设置了X。Y由谁负责？" asserts X whatever its verb; "某方案点了一个X。是哪个？" asks about X."""
+    asked = "甲市方案设置了三级夜市巡查体系。乡镇一级由哪个部门巡查？"
+    assert analyzer.analyse(asked).premise == "设置了三级夜市巡查体系"
+    assert analyzer.analyse("甲市方案点了一个夜市照明示范项目。是哪个？").premise == ""
+    assert QuestionAnalyzer(ALIASES, off={"told_sentence"}).analyse(asked).premise == ""
+
+
+def test_a_translation_that_lost_the_question_is_made_again_with_the_plain_prompt(fake_service):
+    """Told to keep statements, the model may turn the question into one too: the plain prompt translates again."""
+    def reply(messages):
+        if messages[0]["content"] == prompts.TRANSLATE_SYSTEM_SENTENCES:
+            return "某市方案要求夜市配管理员。没有配的将面临罚款。\n"
+        if messages[0]["content"] == prompts.TRANSLATE_SYSTEM:
+            return "某市方案要求夜市配管理员，没有配的罚款多少？\n"
+        return "文件中未找到。"
+
+    fake_service.answerer.generator = FakeGenerator(reply=reply)
+    a = fake_service.ask("The city's plan requires night markets to hire a manager. What is the fine if one doesn't?")
+    assert a.rewritten_question.endswith("罚款多少？")
 
 
 def test_a_region_the_english_question_names_in_chinese_survives_translation(fake_service):
@@ -2686,6 +2753,10 @@ def test_the_clause_named_before_the_colon_is_where_every_part_is_asked(analyzer
     assert len(parts) == 2 and all("夜市照明的条款" in p.text for p in parts)
     plain = QuestionAnalyzer(analyzer.aliases, off={"part_clause_head"})
     assert "夜市照明" not in plain.analyse(q).parts[1].text
+    # (the clause named with its heading in brackets, as an English "lighting clause (推进夜市照明改造)" is translated)
+    q = "雅安方案，夜市照明条款（推进夜市照明改造）：哪些部门负责？市城管局在名单上吗？"
+    parts = analyzer.analyse(q).parts
+    assert len(parts) == 2 and all("（推进夜市照明改造）" in p.text for p in parts)
 
 
 def test_items_listed_before_a_space_and_each_are_asked_one_by_one(analyzer):

@@ -125,7 +125,8 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "rhetorical
                              "mention_end", "mention_listing",
                              "preamble_more", "part_province", "preamble_colon",
                              "whether_figure", "plan_acts", "quoted_phrase",
-                             "part_clause_head", "spaced_each", "rate_asked")
+                             "part_clause_head", "spaced_each", "rate_asked", "premise_sentence",
+                             "told_sentence")
 
 
 class QuestionAnalyzer:
@@ -167,6 +168,8 @@ class QuestionAnalyzer:
         self.use_part_clause_head = "part_clause_head" not in off  # "某方案，X的条款：A？B？": B of X too
         self.use_spaced_each = "spaced_each" not in off  # "A、B、C 各降多少": a space or comma before 各
         self.use_rate_asked = "rate_asked" not in off  # "要达到什么亮灯率" asks a figure
+        self.use_premise_sentence = "premise_sentence" not in off  # "某方案要求X。Y有哪些？": X is asserted
+        self.use_told_sentence = "told_sentence" not in off  # "某方案设置了X。Y？": X is asserted
         self.use_numbered_sides = "numbered_sides" not in off  # "甲号和乙号落款各是哪天": both ask for 落款
         self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
         self.use_tails = "part_tails" not in off  # a sentence after the question that only compares, or asks where, is no part
@@ -328,7 +331,9 @@ class QuestionAnalyzer:
         asserted = premise(text, then=self.use_premise_then, comma=self.use_premise_comma,
                            condition=self.use_premise_condition, stated=self.use_premise_stated,
                            rhetorical_only=self.use_rhetorical_only,
-                           acts=self.use_plan_acts)  # a question built on a premise is answered (or refused) as a whole
+                           acts=self.use_plan_acts,
+                           sentence=self.use_premise_sentence,
+                           told_sentence=self.use_told_sentence)  # a question built on a premise is answered (or refused) as a whole
         if asserted and self.use_hearsay and cues.FIGURES_RELATED.search(asserted) and cues.EACH_FIGURE.search(text):
             # "有人说雅安的X目标是重庆的两倍还多，两份各定的是多少？": a relation between figures someone claims,
             # and each figure asked to check it: the figures answer it (the claim is no requirement of a plan), and
@@ -1015,8 +1020,13 @@ def _glossed(term: str) -> str:
     return term
 
 
+#: the fewest Chinese characters (question words aside) the question after a stated sentence has for that sentence to
+#: be a premise, not what is asked about ("是哪个？" has none; set, not fitted: two words)
+TOLD_ASKS_MIN = 4
+
+
 def premise(text: str, then: bool = True, comma: bool = True, condition: bool = True, stated: bool = True,
-            rhetorical_only: bool = True, acts: bool = True) -> str:
+            rhetorical_only: bool = True, acts: bool = True, sentence: bool = True, told_sentence: bool = True) -> str:
     """The requirement a question asserts before asking about it ("方案要求全部关停X，名单怎么定的？",
     "方案不是要求X吗？为什么…"). ``then``: a statement about a plan that a question beginning with 那 follows
     ("某方案要在X开展Y，那…", "某方案规定X 那…", a space standing for the comma) is asserted. ``comma``: the statement
@@ -1025,12 +1035,14 @@ def premise(text: str, then: bool = True, comma: bool = True, condition: bool = 
     the rule is the segment after it ("…的，夜市路灯一律停用"), asserted with it. ``stated``: a first segment that
     says what a plan does ("某方案禁止X了 Y给多长", "某方案要求X，Y？") and asks nothing is asserted without 那 too.
     ``rhetorical_only``: "方案不是要求X吗" asserts X, "方案是不是要求X？" asks it. ``acts``: what a plan is said to do at a
-    place ("某方案要在甲县新建X，…") is stated as a requirement is."""
+    place ("某方案要在甲县新建X，…") is stated as a requirement is. ``sentence``: a statement that ends in 。 before the
+    question ("某方案要求X。Y有哪些？", as an English "The plan requires X. What …?" is translated) is a segment too.
+    ``told_sentence``: such a sentence that names a plan is asserted whatever its verb ("某方案设置了X。…")."""
     rhetorical = (cues.RHETORICAL_ONLY if rhetorical_only else cues.RHETORICAL_PREMISE).search(text)
     if rhetorical:
         return rhetorical.group(1).strip(" ，,")
     # ("X是市林业局牵头的吧？…": a statement put as a tag question is asserted, like one before a comma)
-    split = r"[，,；;]|—+|(?<=吧)[？?]" + (r"|\s+(?=那)" if then else "") + (r"|\s+(?=\S)" if comma else "")
+    split = r"[，,；;]|—+|(?<=吧)[？?]" + (r"|。" if sentence else "") + (r"|\s+(?=那)" if then else "") + (r"|\s+(?=\S)" if comma else "")
     segments = [re.sub(r"(?<=的)吧$", "", s) for s in re.split(split, text) if s.strip()]
     if len(segments) < 2:
         return ""
@@ -1065,6 +1077,13 @@ def premise(text: str, then: bool = True, comma: bool = True, condition: bool = 
                 claim = f"{claim}，{segments[i + 1].strip()}"  # ("规定完不成目标的，负责人一律免职，…"): what follows
             if len(claim) >= 4 and not claim.startswith("的"):  # "文件里说的那个X" names X, asserts nothing
                 return claim
+    told = cues.STATED_SENTENCE.match(text) if told_sentence else None
+    if (told and not cues.QUESTION_WORD.search(told.group(1)) and not cues.QUESTION_CUE.search(told.group(1))
+            and len(re.findall(r"[\u4e00-\u9fff]", cues.QUESTION_CUE.sub("", text[told.end():]))) >= TOLD_ASKS_MIN):
+        # ("某方案设置了四级X体系。Y由谁负责？"): a whole sentence about a plan, ended before a question that asks
+        # something of its own, is what the user states of it, whatever its verb ("某方案点了一个X。是哪个？" asks
+        # what the sentence describes: it is the subject, not a premise)
+        return told.group(3).strip(" ，,")
     first = segments[0].strip()
     if stated and not cues.QUESTION_WORD.search(first) and not cues.QUESTION_CUE.search(first):
         # ("某方案禁止X了 Y给多长"): what the plan is said to require or ban, the verb kept with it

@@ -82,6 +82,9 @@ CHINESE_RUN = re.compile(r"(?<![\d\u4e00-\u9fff])[\u4e00-\u9fff]{5,}(?![\d\u4e00
 CHINESE_ONLY = re.compile(r"[\u4e00-\u9fff]+")
 #: a Chinese gloss the user gives an English phrase ("night-market lamps (夜市路灯)"): the term asked about
 CHINESE_GLOSS = re.compile(r"(?<=[A-Za-z]) ?[(（]([\u4e00-\u9fff]{2,})[)）]")
+#: an English sentence that ends with a full stop before more text ("The city's plan sets 60% for X. What is …"): a
+#: statement the user makes before asking (not "No. 5", a decimal or an abbreviation without a space after it)
+ENGLISH_STATEMENT = re.compile(r"[A-Za-z0-9%)）\u4e00-\u9fff]\.(?<!\bNo\.)(?<!\bno\.)\s+(?=\S)")
 #: the documents' own terms for the English words users write for them. Written into an English question
 #: before the model translates it, so that the translation uses the plans' vocabulary (the small model
 #: renders "pollution and carbon reduction plan" as "污染和碳减排计划", which names no document, and
@@ -580,8 +583,9 @@ DOCUMENT_DEICTIC = re.compile(r"^(?:这份|那份|该|此)(?:函|通知|文件|�
 #: the part of a document the first of several questions names before its comma ("的路灯改造工程里，")
 PART_LOCATIVE = re.compile(r"的?[\u4e00-\u9fff“”「」]{2,20}?(?:里|中|方面|部分)[，,]")
 #: the clause of a document the first of several questions names before its colon or comma ("，X的条款：",
-#: " X那条，"): the later questions are asked of it too
-PART_CLAUSE = re.compile(r"[，,\s]*的?[\u4e00-\u9fff“”「」]{2,20}?(?:的条款|条款|那条|这条|那一条|这一条)[：:，,]")
+#: " X那条，", "X条款（它的标题）："): the later questions are asked of it too
+PART_CLAUSE = re.compile(r"[，,\s]*的?[\u4e00-\u9fff“”「」]{2,20}?(?:的条款|条款|那条|这条|那一条|这一条)"
+                         r"(?:[（(][\u4e00-\u9fff“”、]{2,30}[）)])?[：:，,]")
 #: items listed right before 分别/各 ("A、B、C分别是多少"): the listing is group 1
 EACH_ASKED = re.compile(r"([^，,：:。？?\s]+)(?:分别|各自|各(?=是|为|要|定|多少|几))")
 #: the same with a space or comma before 分别/各 and the verb right after 各 ("A、B、C 各降多少", "A、B，各提高几个点")
@@ -635,6 +639,9 @@ PLAN_CLAIMS = re.compile(r"^[^，,。？?]{0,20}?(?:方案|文件|规划)(?:里|
 #: a plan's name and what it is said to do at a place ("某方案要在甲县新建X", "某方案点名在甲县开展X"): as asserted as a
 #: requirement ("要装多少" is a question, and a question word keeps the segment from being a claim)
 PLAN_ACTS = re.compile(r"^[^，,。？?]{0,20}?(?:方案|文件|规划)(?:里|中|上)?((?:已经|都)?(?:要在|点名(?:要|在)|点名要在))")
+#: a first sentence that names a plan and ends in 。 before the question ("某方案设置了四级X体系。…"): group 2 is what
+#: it says the plan does (after the plan's name)
+STATED_SENTENCE = re.compile(r"^(([^。？?！!]{0,24}?(?:方案|文件|规划)(?:里|中|上)?)([^。？?！!]{6,}))。(?=.*[？?])")
 PREMISE_VERB = re.compile(r"(?:方案|文件|规定|政策|省里|市里|上面)?(?:要求|规定|明确|提出|说)(?:了)?|"
                           r"(?:方案|文件|政策)(?:里|中)?(?:定的|定了|确定的|写的|写了)")
 

@@ -81,6 +81,7 @@ from qa.answer.cues import (
     ENGLISH_BASE_YEAR,
     ENGLISH_QUESTION_WORD,
     ENGLISH_SENTENCE,
+    ENGLISH_STATEMENT,
     ENGLISH_TERMS,
     ENGLISH_WORD,
     ENGLISH_YEAR,
@@ -583,9 +584,19 @@ class Answerer:
     def _translate(self, text: str) -> str:
         """The question in Chinese, by the local model ('' when it gives no usable translation)."""
         glossed = english_terms(text) if self.settings.enabled("glossary") else text
-        out = "".join(self.generator.stream(prompts.build_translation_messages(glossed), max_tokens=64,
+        # ("The plan sets X. What is Y?", "… forest area (森林面积)": told to keep a statement a statement and a gloss
+        # the term; other questions keep the plain prompt)
+        sentences = self.settings.enabled("statement_translation") and bool(
+            ENGLISH_STATEMENT.search(glossed) or CHINESE_GLOSS.search(text))
+        out = "".join(self.generator.stream(prompts.build_translation_messages(glossed, sentences), max_tokens=64,
                                             stop=("\n",)))
         out = out.strip().strip("“”\"'")
+        if sentences and ((re.search(r"[?？]", glossed) and not re.search(r"[?？]", out))
+                          or any(g not in out for g in CHINESE_GLOSS.findall(text))):
+            # (told to keep statements, the model made the question one too, "…未设置的单位将面临罚款。", or dropped a
+            # gloss with the English it glosses: the plain prompt translates it)
+            out = "".join(self.generator.stream(prompts.build_translation_messages(glossed), max_tokens=64,
+                                                stop=("\n",))).strip().strip("“”\"'")
         named = [r for r in self._regions() if r in glossed]
         if named and not any(r in out for r in named) and self.settings.enabled("glossary"):
             # "What does 资阳 方案 say…" translated as "绵阳方案…": a region the question names in Chinese is

@@ -579,6 +579,10 @@ class RefusalPolicy:
         no document gives one (``no_figure``)."""
         if not (self.settings.enabled("which_doc_figure") and WHICH_DOC_FIGURE.search(analysis.text)):
             return None
+        if texts and self.settings.enabled("which_doc_segment"):
+            # (the figure is given in X's own segment, "…，X达到N%，…", not by a sentence that names X in one segment
+            # and gives another indicator's figure in the next: "推动X利用，Y达到N%")
+            texts = [seg for t in texts for x in split_sentences(t) for seg in re.split(r"[，,；;]", x.text) if seg.strip()]
         if texts and self._support().coverage(analysis.text, texts) >= self.settings.figure_support_threshold:
             return None
         return Refusal("no_figure", prompts.REFUSAL_NO_FIGURE)

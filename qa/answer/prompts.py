@@ -93,9 +93,22 @@ REWORDED_NOTE = "问题的说法在文件中没有原文，据意思相近且用
 OCCURRENCES_HEADER = "“{term}”在以下{n}条中出现（每条引一句原文）："
 
 
-def build_translation_messages(question: str) -> list[dict[str, str]]:
-    msgs = [{"role": "system", "content": TRANSLATE_SYSTEM}]
-    for q, a in TRANSLATE_SHOTS:
+#: ``statement_translation``: a statement before the question stays a statement ("X's plan sets Y. What is Z?" is
+#: one fact the user states and one question, not two questions), and the Chinese the user wrote, in a gloss too,
+#: is the term the translation uses
+TRANSLATE_SYSTEM_SENTENCES = ("把用户的话逐句翻译成简体中文：陈述句仍译成陈述句，问句译成问句，句子数不变。"
+                              "原文里的中文词语原样照抄；英文后面括号里的中文是这段英文的原词，译文直接用这个中文词。"
+                              "只输出译文，不要回答问题，不要补充内容。")
+TRANSLATE_SHOTS_SENTENCES = (
+    *TRANSLATE_SHOTS,
+    ("Ya'an's plan sets a 2025 target of 60% for street-light coverage (路灯覆盖率). What is the target for "
+     "night-market lighting (夜市照明率)?", "雅安方案设定2025年路灯覆盖率目标为60%。夜市照明率的目标是多少？"),
+)
+
+
+def build_translation_messages(question: str, sentences: bool = False) -> list[dict[str, str]]:
+    msgs = [{"role": "system", "content": TRANSLATE_SYSTEM_SENTENCES if sentences else TRANSLATE_SYSTEM}]
+    for q, a in TRANSLATE_SHOTS_SENTENCES if sentences else TRANSLATE_SHOTS:
         msgs += [{"role": "user", "content": q}, {"role": "assistant", "content": a}]
     return msgs + [{"role": "user", "content": question}]
 
