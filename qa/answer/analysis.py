@@ -126,7 +126,7 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "rhetorical
                              "preamble_more", "part_province", "preamble_colon",
                              "whether_figure", "plan_acts", "quoted_phrase",
                              "part_clause_head", "spaced_each", "rate_asked", "premise_sentence",
-                             "told_sentence")
+                             "told_sentence", "written_claim", "action_basis")
 
 
 class QuestionAnalyzer:
@@ -170,6 +170,8 @@ class QuestionAnalyzer:
         self.use_rate_asked = "rate_asked" not in off  # "要达到什么亮灯率" asks a figure
         self.use_premise_sentence = "premise_sentence" not in off  # "某方案要求X。Y有哪些？": X is asserted
         self.use_told_sentence = "told_sentence" not in off  # "某方案设置了X。Y？": X is asserted
+        self.use_written_claim = "written_claim" not in off  # "印发函上写着X，…": X is asserted
+        self.use_action_basis = "action_basis" not in off  # "班线依据什么来调": the basis of an action, not the document's
         self.use_numbered_sides = "numbered_sides" not in off  # "甲号和乙号落款各是哪天": both ask for 落款
         self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
         self.use_tails = "part_tails" not in off  # a sentence after the question that only compares, or asks where, is no part
@@ -333,7 +335,8 @@ class QuestionAnalyzer:
                            rhetorical_only=self.use_rhetorical_only,
                            acts=self.use_plan_acts,
                            sentence=self.use_premise_sentence,
-                           told_sentence=self.use_told_sentence)  # a question built on a premise is answered (or refused) as a whole
+                           told_sentence=self.use_told_sentence,
+                           written=self.use_written_claim)  # a question built on a premise is answered (or refused) as a whole
         if asserted and self.use_hearsay and cues.FIGURES_RELATED.search(asserted) and cues.EACH_FIGURE.search(text):
             # "有人说雅安的X目标是重庆的两倍还多，两份各定的是多少？": a relation between figures someone claims,
             # and each figure asked to check it: the figures answer it (the claim is no requirement of a plan), and
@@ -344,7 +347,7 @@ class QuestionAnalyzer:
             if len({r for _, _, r in self.region_mentions(rest)}) >= 2:
                 scoped = rest
             asserted = ""
-        kind = answer_type(text, measure_basis=self.use_measure_basis)
+        kind = answer_type(text, measure_basis=self.use_measure_basis, action_basis=self.use_action_basis)
         if kind == "explanation" and self.use_rate_asked and cues.RATE_ASKED.search(text):
             kind = "figure"  # ("要达到什么亮灯率": a rate is a number)
         if asserted and kind != "figure" and self.use_premise_number:
@@ -882,18 +885,18 @@ def _asks_only_who(segment: str) -> bool:
     return not cues.WHO_PHRASING.sub("", segment) and bool(cues.RESPONSIBILITY.search(segment))
 
 
-def answer_type(text: str, *, measure_basis: bool = True) -> str:
+def answer_type(text: str, *, measure_basis: bool = True, action_basis: bool = True) -> str:
     """The kind of answer the question expects, read first from the last clause of the question (where
     a Chinese question puts its question word: "…是什么时候印发的，文号是多少？" asks for the number)."""
     segments = [x for x in re.split(r"[，,；;]", text) if x.strip()]
     if len(segments) > 1:
-        last = _answer_type(segments[-1], measure_basis, text)
+        last = _answer_type(segments[-1], measure_basis, text, action_basis)
         if last != "explanation":
             return last
-    return _answer_type(text, measure_basis)
+    return _answer_type(text, measure_basis, action_basis=action_basis)
 
 
-def _answer_type(text: str, measure_basis: bool = True, whole: str = "") -> str:
+def _answer_type(text: str, measure_basis: bool = True, whole: str = "", action_basis: bool = True) -> str:
     if cues.ASKS_DOCNUMBER.search(text):
         return "doc_number"
     if cues.ASKS_DATE.search(text) and not cues.ASKS_QUANTITY.search(text):
@@ -909,7 +912,8 @@ def _answer_type(text: str, measure_basis: bool = True, whole: str = "") -> str:
     if cues.ASKS_RELEASE.search(text):
         return "release"
     if (cues.ASKS_BASIS.search(text) and not cues.ASKS_QUANTITY.search(text)
-            and not (measure_basis and cues.MEASURE_BASIS.search(whole or text))):
+            and not (measure_basis and cues.MEASURE_BASIS.search(whole or text))
+            and not (action_basis and cues.ACTION_BASIS.search(text))):
         return "basis"
     if cues.ASKS_WHICH_DOC.search(text):
         return "which_doc"
@@ -1026,7 +1030,8 @@ TOLD_ASKS_MIN = 4
 
 
 def premise(text: str, then: bool = True, comma: bool = True, condition: bool = True, stated: bool = True,
-            rhetorical_only: bool = True, acts: bool = True, sentence: bool = True, told_sentence: bool = True) -> str:
+            rhetorical_only: bool = True, acts: bool = True, sentence: bool = True, told_sentence: bool = True,
+            written: bool = True) -> str:
     """The requirement a question asserts before asking about it ("方案要求全部关停X，名单怎么定的？",
     "方案不是要求X吗？为什么…"). ``then``: a statement about a plan that a question beginning with 那 follows
     ("某方案要在X开展Y，那…", "某方案规定X 那…", a space standing for the comma) is asserted. ``comma``: the statement
@@ -1037,7 +1042,8 @@ def premise(text: str, then: bool = True, comma: bool = True, condition: bool = 
     ``rhetorical_only``: "方案不是要求X吗" asserts X, "方案是不是要求X？" asks it. ``acts``: what a plan is said to do at a
     place ("某方案要在甲县新建X，…") is stated as a requirement is. ``sentence``: a statement that ends in 。 before the
     question ("某方案要求X。Y有哪些？", as an English "The plan requires X. What …?" is translated) is a segment too.
-    ``told_sentence``: such a sentence that names a plan is asserted whatever its verb ("某方案设置了X。…")."""
+    ``told_sentence``: such a sentence that names a plan is asserted whatever its verb ("某方案设置了X。…"). ``written``:
+    what a letter or plan is said to have written on it is asserted ("印发函上写着X，是哪次…")."""
     rhetorical = (cues.RHETORICAL_ONLY if rhetorical_only else cues.RHETORICAL_PREMISE).search(text)
     if rhetorical:
         return rhetorical.group(1).strip(" ，,")
@@ -1065,7 +1071,7 @@ def premise(text: str, then: bool = True, comma: bool = True, condition: bool = 
             return seg.strip()  # "X已经全市禁止Y了，那…": asserted as settled
         if cues.LEAD_CLAIM.search(seg.strip()) and not cues.QUESTION_WORD.search(seg):
             return seg.strip()  # "X是市水利局牵头的，那…": who leads X is asserted
-        m = cues.PREMISE_VERB.search(seg)
+        m = cues.PREMISE_VERB.search(seg) or (cues.WRITTEN_CLAIM.search(seg) if written else None)
         if m and not cues.QUESTION_WORD.search(seg):
             claim = seg[m.end():].strip()
             if comma and not claim and i + 1 < len(segments) - 1 and not cues.QUESTION_WORD.search(segments[i + 1]):

@@ -168,6 +168,10 @@ ASKS_BASIS = re.compile(r"依据|根据(?:哪|什么)|上级文件|贯彻落实(
 #: the basis of a measure, not of the document ("下达各区的指标以什么为依据", "补贴标准依据什么定"): the body
 #: answers it, not the cover letter
 MEASURE_BASIS = re.compile(r"(?:目标|指标|任务|额度|配额|名单|等级|档次|资金|补贴|补助|奖励|标准|价格|电价)[^。？?]{0,8}?依据")
+#: the basis of an action the plan asks for, a verb after the asking word ("班线依据什么来调", "依据啥定"), not of the
+#: document ("依据哪些上级文件制定的": a document word or 制定, 出台, 印发… after it)
+ACTION_BASIS = re.compile(r"依据(?:什么|啥|哪些)(?:来|去)?"
+                          r"(?![^，,。？?]{0,6}(?:制定|出台|编制|印发|起草|发布|文件|通知|方案|精神|部署))[\u4e00-\u9fff]")
 #: who approved the document before it was issued ("经过谁同意", "市政府批准了吗")
 ASKS_APPROVAL = re.compile(r"(?:经过?|由)(?:谁|哪|什么)[^，,。？?]{0,8}(?:同意|批准)|谁(?:同意|批准)|(?:同意|批准)了?(?:吗|没有)")
 #: whether the published text is the whole document ("公开的是全文吗", "有没有删减")
@@ -644,6 +648,8 @@ PLAN_ACTS = re.compile(r"^[^，,。？?]{0,20}?(?:方案|文件|规划)(?:里|�
 STATED_SENTENCE = re.compile(r"^(([^。？?！!]{0,24}?(?:方案|文件|规划)(?:里|中|上)?)([^。？?！!]{6,}))。(?=.*[？?])")
 PREMISE_VERB = re.compile(r"(?:方案|文件|规定|政策|省里|市里|上面)?(?:要求|规定|明确|提出|说)(?:了)?|"
                           r"(?:方案|文件|政策)(?:里|中)?(?:定的|定了|确定的|写的|写了)")
+#: what a letter or a plan is said to have written on it ("印发函上写着X", "通知里载明X"): X is asserted
+WRITTEN_CLAIM = re.compile(r"(?:上|里|中)(?:写着|写明了?|载明了?|写有)")
 
 # --------------------------------------------------------------------------- phrasing, not content
 #: Characters of question and answer phrasing (要, 达到, 目标是, 降到…), not of the terms asked about.

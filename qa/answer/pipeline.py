@@ -506,7 +506,8 @@ class Answerer:
             standalone = rewrite(analysis.text, history, self._regions(),
                                  inherit=self.settings.enabled("follow_context"),
                                  document=self.settings.enabled("follow_document"),
-                                 own_term=self.settings.enabled("follow_term"))
+                                 own_term=self.settings.enabled("follow_term"),
+                                 year=self.settings.enabled("follow_year"))
             own = analysis
             if standalone != analysis.text:
                 asked = analysis.asks_quantity

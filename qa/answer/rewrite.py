@@ -122,13 +122,14 @@ def _topic(prev: str) -> str:
 
 
 def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str], inherit: bool = True,
-            document: bool = True, own_term: bool = True) -> str:
+            document: bool = True, own_term: bool = True, year: bool = True) -> str:
     """Standalone form of `question` (unchanged when it is not a follow-up or there is no history).
     ``inherit``: a question that names no region or document inherits the previous question's
     (switch ``follow_context``). ``document``: "那B的X方案呢" asks the previous question of B's X plan, in
     place of the plan the previous question named (switch ``follow_document``). ``own_term``: "那夜市这块呢 夜市路灯
     有没有说法" asks whether the previous plan says something of its own about a term of its own, not the previous
-    question again (switch ``follow_term``)."""
+    question again (switch ``follow_term``). ``year``: "那到2030年甲市要提到多少" after a question about 甲市's 2025 target
+    asks the previous question for 2030 (switch ``follow_year``; a year is no Chinese word, so it is compared apart)."""
     q = _ADD_ON.sub("呢，", question.strip())  # "X呢？有数字吗" asks one thing
     prev = last_user_question(history)
     names = sorted(set(regions), key=len, reverse=True)
@@ -164,6 +165,10 @@ def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str], inhe
         for r in new_regions:
             rest = rest.replace(r, "")
         asked = word_bigrams(rest)
+        old_year = _YEAR_PHRASE.search(out)
+        years = [y for y in re.findall(r"20\d\d年", q) if y not in prev]
+        if year and old_year and len(years) == 1:
+            out = out.replace(old_year.group(0).lstrip("到在至"), years[0], 1)
         if core in new_regions or not (asked - cjk_bigrams(prev)):
             return out  # "那X呢？" / "X呢，有数字吗": nothing asked beyond the previous question
         return f"{_QUESTION_TAIL.sub('', out)}，{_QUESTION_TAIL.sub('', core)}？" if core not in out else out
