@@ -170,8 +170,8 @@ class QuestionAnalyzer:
         self.use_rate_asked = "rate_asked" not in off  # "要达到什么亮灯率" asks a figure
         self.use_premise_sentence = "premise_sentence" not in off  # "某方案要求X。Y有哪些？": X is asserted
         self.use_told_sentence = "told_sentence" not in off  # "某方案设置了X。Y？": X is asserted
-        self.use_written_claim = "written_claim" not in off  # "印发函上写着X，…": X is asserted
-        self.use_action_basis = "action_basis" not in off  # "班线依据什么来调": the basis of an action, not the document's
+        self.use_written_claim = "written_claim" not in off  # "通知上写着X，…": X is asserted
+        self.use_action_basis = "action_basis" not in off  # "摊位费依据啥定": the basis of an action, not the document's
         self.use_numbered_sides = "numbered_sides" not in off  # "甲号和乙号落款各是哪天": both ask for 落款
         self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
         self.use_tails = "part_tails" not in off  # a sentence after the question that only compares, or asks where, is no part
@@ -1043,7 +1043,7 @@ def premise(text: str, then: bool = True, comma: bool = True, condition: bool = 
     place ("某方案要在甲县新建X，…") is stated as a requirement is. ``sentence``: a statement that ends in 。 before the
     question ("某方案要求X。Y有哪些？", as an English "The plan requires X. What …?" is translated) is a segment too.
     ``told_sentence``: such a sentence that names a plan is asserted whatever its verb ("某方案设置了X。…"). ``written``:
-    what a letter or plan is said to have written on it is asserted ("印发函上写着X，是哪次…")."""
+    what a letter or plan is said to have written on it is asserted ("印发通知上写着X，是哪天…")."""
     rhetorical = (cues.RHETORICAL_ONLY if rhetorical_only else cues.RHETORICAL_PREMISE).search(text)
     if rhetorical:
         return rhetorical.group(1).strip(" ，,")
@@ -1086,7 +1086,7 @@ def premise(text: str, then: bool = True, comma: bool = True, condition: bool = 
     told = cues.STATED_SENTENCE.match(text) if told_sentence else None
     if (told and not cues.QUESTION_WORD.search(told.group(1)) and not cues.QUESTION_CUE.search(told.group(1))
             and len(re.findall(r"[\u4e00-\u9fff]", cues.QUESTION_CUE.sub("", text[told.end():]))) >= TOLD_ASKS_MIN):
-        # ("某方案设置了四级X体系。Y由谁负责？"): a whole sentence about a plan, ended before a question that asks
+        # ("某方案设置了X体系。Y由谁负责？"): a whole sentence about a plan, ended before a question that asks
         # something of its own, is what the user states of it, whatever its verb ("某方案点了一个X。是哪个？" asks
         # what the sentence describes: it is the subject, not a premise)
         return told.group(3).strip(" ，,")

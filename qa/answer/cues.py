@@ -168,7 +168,7 @@ ASKS_BASIS = re.compile(r"依据|根据(?:哪|什么)|上级文件|贯彻落实(
 #: the basis of a measure, not of the document ("下达各区的指标以什么为依据", "补贴标准依据什么定"): the body
 #: answers it, not the cover letter
 MEASURE_BASIS = re.compile(r"(?:目标|指标|任务|额度|配额|名单|等级|档次|资金|补贴|补助|奖励|标准|价格|电价)[^。？?]{0,8}?依据")
-#: the basis of an action the plan asks for, a verb after the asking word ("班线依据什么来调", "依据啥定"), not of the
+#: the basis of an action the plan asks for, a verb after the asking word ("摊位费依据啥定", "依据什么来分"), not of the
 #: document ("依据哪些上级文件制定的": a document word or 制定, 出台, 印发… after it)
 ACTION_BASIS = re.compile(r"依据(?:什么|啥|哪些)(?:来|去)?"
                           r"(?![^，,。？?]{0,6}(?:制定|出台|编制|印发|起草|发布|文件|通知|方案|精神|部署))[\u4e00-\u9fff]")
@@ -643,12 +643,12 @@ PLAN_CLAIMS = re.compile(r"^[^，,。？?]{0,20}?(?:方案|文件|规划)(?:里|
 #: a plan's name and what it is said to do at a place ("某方案要在甲县新建X", "某方案点名在甲县开展X"): as asserted as a
 #: requirement ("要装多少" is a question, and a question word keeps the segment from being a claim)
 PLAN_ACTS = re.compile(r"^[^，,。？?]{0,20}?(?:方案|文件|规划)(?:里|中|上)?((?:已经|都)?(?:要在|点名(?:要|在)|点名要在))")
-#: a first sentence that names a plan and ends in 。 before the question ("某方案设置了四级X体系。…"): group 2 is what
+#: a first sentence that names a plan and ends in 。 before the question ("某方案设置了X体系。…"): group 2 is what
 #: it says the plan does (after the plan's name)
 STATED_SENTENCE = re.compile(r"^(([^。？?！!]{0,24}?(?:方案|文件|规划)(?:里|中|上)?)([^。？?！!]{6,}))。(?=.*[？?])")
 PREMISE_VERB = re.compile(r"(?:方案|文件|规定|政策|省里|市里|上面)?(?:要求|规定|明确|提出|说)(?:了)?|"
                           r"(?:方案|文件|政策)(?:里|中)?(?:定的|定了|确定的|写的|写了)")
-#: what a letter or a plan is said to have written on it ("印发函上写着X", "通知里载明X"): X is asserted
+#: what a letter or a plan is said to have written on it ("印发通知上写着X", "通知里载明X"): X is asserted
 WRITTEN_CLAIM = re.compile(r"(?:上|里|中)(?:写着|写明了?|载明了?|写有)")
 
 # --------------------------------------------------------------------------- phrasing, not content

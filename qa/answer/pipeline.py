@@ -585,7 +585,7 @@ class Answerer:
     def _translate(self, text: str) -> str:
         """The question in Chinese, by the local model ('' when it gives no usable translation)."""
         glossed = english_terms(text) if self.settings.enabled("glossary") else text
-        # ("The plan sets X. What is Y?", "… forest area (森林面积)": told to keep a statement a statement and a gloss
+        # ("The plan sets X. What is Y?", "… night-market lamps (夜市路灯)": told to keep a statement a statement and a gloss
         # the term; other questions keep the plain prompt)
         sentences = self.settings.enabled("statement_translation") and bool(
             ENGLISH_STATEMENT.search(glossed) or CHINESE_GLOSS.search(text))
@@ -594,7 +594,7 @@ class Answerer:
         out = out.strip().strip("“”\"'")
         if sentences and ((re.search(r"[?？]", glossed) and not re.search(r"[?？]", out))
                           or any(g not in out for g in CHINESE_GLOSS.findall(text))):
-            # (told to keep statements, the model made the question one too, "…未设置的单位将面临罚款。", or dropped a
+            # (told to keep statements, the model made the question one too, "…没有配的将面临罚款。", or dropped a
             # gloss with the English it glosses: the plain prompt translates it)
             out = "".join(self.generator.stream(prompts.build_translation_messages(glossed), max_tokens=64,
                                                 stop=("\n",))).strip().strip("“”\"'")

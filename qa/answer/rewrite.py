@@ -128,7 +128,7 @@ def rewrite(question: str, history: Sequence[Turn], regions: Iterable[str], inhe
     (switch ``follow_context``). ``document``: "那B的X方案呢" asks the previous question of B's X plan, in
     place of the plan the previous question named (switch ``follow_document``). ``own_term``: "那夜市这块呢 夜市路灯
     有没有说法" asks whether the previous plan says something of its own about a term of its own, not the previous
-    question again (switch ``follow_term``). ``year``: "那到2030年甲市要提到多少" after a question about 甲市's 2025 target
+    question again (switch ``follow_term``). ``year``: "那2030年甲市的要到多少" after a question about 甲市's 2025 target
     asks the previous question for 2030 (switch ``follow_year``; a year is no Chinese word, so it is compared apart)."""
     q = _ADD_ON.sub("呢，", question.strip())  # "X呢？有数字吗" asks one thing
     prev = last_user_question(history)
