@@ -589,15 +589,17 @@ class Answerer:
         # the term; other questions keep the plain prompt)
         sentences = self.settings.enabled("statement_translation") and bool(
             ENGLISH_STATEMENT.search(glossed) or CHINESE_GLOSS.search(text))
-        out = "".join(self.generator.stream(prompts.build_translation_messages(glossed, sentences), max_tokens=64,
-                                            stop=("\n",)))
-        out = out.strip().strip("“”\"'")
+
+        def translation(statements: bool) -> str:
+            messages = prompts.build_translation_messages(glossed, statements)
+            return "".join(self.generator.stream(messages, max_tokens=64, stop=("\n",))).strip().strip("“”\"'")
+
+        out = translation(sentences)
         if sentences and ((re.search(r"[?？]", glossed) and not re.search(r"[?？]", out))
                           or any(g not in out for g in CHINESE_GLOSS.findall(text))):
             # (told to keep statements, the model made the question one too, "…没有配的将面临罚款。", or dropped a
             # gloss with the English it glosses: the plain prompt translates it)
-            out = "".join(self.generator.stream(prompts.build_translation_messages(glossed), max_tokens=64,
-                                                stop=("\n",))).strip().strip("“”\"'")
+            out = translation(False)
         named = [r for r in self._regions() if r in glossed]
         if named and not any(r in out for r in named) and self.settings.enabled("glossary"):
             # "What does 资阳 方案 say…" translated as "绵阳方案…": a region the question names in Chinese is
