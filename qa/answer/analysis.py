@@ -1084,12 +1084,12 @@ def premise(text: str, then: bool = True, comma: bool = True, condition: bool = 
             if len(claim) >= 4 and not claim.startswith("的"):  # "文件里说的那个X" names X, asserts nothing
                 return claim
     told = cues.STATED_SENTENCE.match(text) if told_sentence else None
-    if (told and not cues.QUESTION_WORD.search(told.group(1)) and not cues.QUESTION_CUE.search(told.group(1))
+    if (told and not cues.QUESTION_CUE.search(told.group(1))  # (QUESTION_CUE holds every QUESTION_WORD)
             and len(re.findall(r"[\u4e00-\u9fff]", cues.QUESTION_CUE.sub("", text[told.end():]))) >= TOLD_ASKS_MIN):
         # ("某方案设置了X体系。Y由谁负责？"): a whole sentence about a plan, ended before a question that asks
         # something of its own, is what the user states of it, whatever its verb ("某方案点了一个X。是哪个？" asks
         # what the sentence describes: it is the subject, not a premise)
-        return told.group(3).strip(" ，,")
+        return told.group(2).strip(" ，,")
     first = segments[0].strip()
     if stated and not cues.QUESTION_WORD.search(first) and not cues.QUESTION_CUE.search(first):
         # ("某方案禁止X了 Y给多长"): what the plan is said to require or ban, the verb kept with it

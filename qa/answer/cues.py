@@ -643,9 +643,9 @@ PLAN_CLAIMS = re.compile(r"^[^，,。？?]{0,20}?(?:方案|文件|规划)(?:里|
 #: a plan's name and what it is said to do at a place ("某方案要在甲县新建X", "某方案点名在甲县开展X"): as asserted as a
 #: requirement ("要装多少" is a question, and a question word keeps the segment from being a claim)
 PLAN_ACTS = re.compile(r"^[^，,。？?]{0,20}?(?:方案|文件|规划)(?:里|中|上)?((?:已经|都)?(?:要在|点名(?:要|在)|点名要在))")
-#: a first sentence that names a plan and ends in 。 before the question ("某方案设置了X体系。…"): group 2 is what
-#: it says the plan does (after the plan's name)
-STATED_SENTENCE = re.compile(r"^(([^。？?！!]{0,24}?(?:方案|文件|规划)(?:里|中|上)?)([^。？?！!]{6,}))。(?=.*[？?])")
+#: a first sentence that names a plan and ends in 。 before the question ("某方案设置了X体系。…"): group 1 is the
+#: sentence, group 2 what it says the plan does (after the plan's name)
+STATED_SENTENCE = re.compile(r"^([^。？?！!]{0,24}?(?:方案|文件|规划)(?:里|中|上)?([^。？?！!]{6,}))。(?=.*[？?])")
 PREMISE_VERB = re.compile(r"(?:方案|文件|规定|政策|省里|市里|上面)?(?:要求|规定|明确|提出|说)(?:了)?|"
                           r"(?:方案|文件|政策)(?:里|中)?(?:定的|定了|确定的|写的|写了)")
 #: what a letter or a plan is said to have written on it ("印发通知上写着X", "通知里载明X"): X is asserted

@@ -1161,11 +1161,9 @@ class Answerer:
         text = _card_text(card, facts)
         if "abridged" not in fields:
             text += "".join(prompts.CARD_NOTE.format(note=n) for n in card.notes if "删减" in n)
-        label, source = facts[0][1].label, facts[0][1].source_doc or doc_id
-        chunk = self._chunk(source, label)
-        if source != doc_id and chunk is not None:  # stated by the document that cites this one
-            text += prompts.CARD_CITED_BY.format(title=chunk.doc_title, label=label)
-        citation = self._card_citation(doc_id, facts, 1)
+        citation = self._card_citation(doc_id, facts, 1)  # (None when no chunk holds the cover letter)
+        if citation is not None and citation.doc_id != doc_id:  # stated by the document that cites this one
+            text += prompts.CARD_CITED_BY.format(title=citation.doc_title, label=citation.clause)
         citations = (citation,) if citation is not None else ()
         return Answer(question=question, text=text, citations=citations, hits=tuple(hits), refused=False,
                       rewritten_question=analysis.text, scope=scope, notes=("据文件信息卡作答",), timings=t)
