@@ -2820,3 +2820,87 @@ def test_a_rate_asked_with_what_is_a_figure_asked(analyzer):
     assert analyzer.analyse("雅安方案夜市路灯要达到什么标准？").answer_type != "figure"
     plain = QuestionAnalyzer(analyzer.aliases, off={"rate_asked"})
     assert plain.analyse("雅安方案夜市路灯要达到什么亮灯率？").answer_type != "figure"
+
+
+def test_a_short_form_of_a_term_is_written_by_its_full_form():
+    """``abbreviation``: "夜修摊位" is the short form of "夜市维修摊位" (its characters in order, the same first and
+    last); a term whose characters stand too far apart, or a two-character one, abbreviates nothing."""
+    from qa.answer.citations import unit_fit
+    from qa.answer.support import abbreviates, writes_abbreviated
+
+    assert abbreviates("夜修摊位", "夜市维修摊位") and abbreviates("吨标煤", "吨标准煤")
+    assert not abbreviates("夜修", "夜市维修") and not abbreviates("夜修摊位", "夜里市场的维修摊位")
+    assert writes_abbreviated("夜修摊位", "规范夜市维修摊位经营。") and not writes_abbreviated("夜修摊位", "夜修摊位。")
+    assert unit_fit("路灯年耗电折合多少万吨标煤", "折合1.2万吨标准煤", abbreviated=True) is True
+    assert unit_fit("路灯年耗电折合多少万吨标煤", "折合1.2万吨标准煤") is False
+
+
+def test_a_term_asked_in_its_short_form_is_mentioned_where_its_full_form_is(fake_service):
+    """``abbreviation``: "有没有提夜修摊位" is answered from "夜市维修摊位", not refused as not mentioned."""
+    from qa.answer.policy import RefusalPolicy
+    from qa.answer.support import FigureSupport
+    from qa.types import Scope
+
+    own = ["规范夜市维修摊位经营。"] + [f"第{n}项其他任务按计划推进。" for n in range(10)]
+
+    def policy(ablate: str) -> RefusalPolicy:
+        settings = fake_service.answerer.settings.replace(ablate=ablate)
+        return RefusalPolicy(settings, lambda: FigureSupport(own), lambda: [], lambda ids: own)
+
+    scope = Scope(doc_ids=("a",), regions=(), out_of_scope=(), explicit=True)
+    assert policy("").not_mentioned("夜修摊位", scope) is None
+    assert policy("abbreviation").not_mentioned("夜修摊位", scope).code == "not_mentioned"
+
+
+def test_a_follow_up_naming_its_own_subject_has_its_figure_support_measured_on_its_own_words(fake_service):
+    """``own_coverage``: "那B方案里X给没给数 多少辆" after a question about A is not refused for want of a figure
+    sentence that also has the previous question's words; "那2030年呢" has too few words of its own."""
+    from qa.answer.policy import RefusalPolicy
+    from qa.answer.support import FigureSupport
+
+    sentences = ["推动夜市照明改造，2026年新增节能路灯20盏。"] + [f"第{n}项其他任务按计划推进。" for n in range(10)]
+    text = "甲市方案里灯杆那条跟照明有关的管理内容有哪些，那乙市方案里夜市节能路灯给没给数 新增多少盏？"
+    own = "那乙市方案里夜市节能路灯给没给数 新增多少盏"
+
+    policy = RefusalPolicy(fake_service.answerer.settings, lambda: FigureSupport(sentences), lambda: ["甲市", "乙市"],
+                           lambda ids: sentences)
+
+    def coverage(own_text: str) -> float:
+        analysis = QuestionAnalysis(original=text, text=text, answer_type="figure", own_text=own_text)
+        return policy.figure_coverage(analysis, sentences[:1])
+
+    threshold = fake_service.answerer.settings.figure_support_threshold
+    assert coverage("") < threshold <= coverage(own)  # ('' is what the analysis holds with the switch off)
+    assert coverage("那2030年呢") < threshold
+
+
+def test_a_casual_yes_no_question_is_read_as_the_written_one(analyzer):
+    """``casual_mention``: "有没提夜市啊" asks as "有没有提夜市": the term is 夜市, without the particle."""
+    assert analyzer.analyse("甲市方案有没提夜市照明啊").mention_term == "夜市照明"
+    assert analyzer.analyse("甲市方案有没提夜市照明啊").answer_type == "yesno"
+    off = QuestionAnalyzer(ALIASES, off={"casual_mention"}).analyse("甲市方案有没提夜市照明啊")
+    assert off.mention_term != "夜市照明"
+
+
+def test_a_question_asking_the_wording_has_each_claims_own_sentence_quoted(fake_service):
+    """``wording_asked``: "那句原话咋写的": a clause cited for two claims has each claim's sentence quoted, not only
+    the one its citation quotes."""
+    def reply(messages):  # the first two sentences of the clause of evidence item [1], each cited [1]
+        title, label = re.search(r"\[1\]《(.+?)》(\S+)", messages[-1]["content"]).groups()
+        clause = fake_service.answerer.retriever.clause_chunk(title, label).text
+        sentences = [x for x in re.split(r"(?<=。)", clause) if len(x) >= 8 and "负责" not in x][1:3]
+        return "".join(f"{x.rstrip('。')}[1]。" for x in sentences)
+
+    q = "光伏发电那条原话咋写的"
+    on = _replying(fake_service, reply).ask(q)
+    off = _replying(fake_service, reply, ablate="wording_asked").ask(q)
+    assert not on.refused and not on.extractive
+    assert on.text.count("原文：") > off.text.count("原文：")
+
+
+def test_where_a_plan_is_said_to_put_something_is_asserted(analyzer):
+    """``plan_placed``: "某方案路灯那条把乙县列为示范县，…" asserts it; "某方案把路灯改造纳入哪一级考核？" asks it."""
+    asked = "甲市方案路灯那条把乙县列为示范县，乙县要装多少盏？"
+    assert analyzer.analyse(asked).premise == "把乙县列为示范县"
+    assert analyzer.analyse("甲市方案把路灯改造纳入哪一级考核？").premise == ""
+    assert QuestionAnalyzer(ALIASES, off={"plan_placed"}).analyse(asked).premise == ""

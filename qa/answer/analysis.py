@@ -86,6 +86,9 @@ class QuestionAnalysis:
     #: the user asked for a number in their own words ("百分之多少"), not only through a follow-up made
     #: standalone ("那X的比例呢？" → "…X的比例要达到多少？"): only then is a target stated in words refused
     figure_asked: bool = True
+    #: a follow-up's own words, as the user wrote them, when ``text`` is the follow-up made standalone with the
+    #: previous question before it; '' otherwise
+    own_text: str = ""
 
     @property
     def asks_quantity(self) -> bool:
@@ -126,7 +129,7 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "rhetorical
                              "preamble_more", "part_province", "preamble_colon",
                              "whether_figure", "plan_acts", "quoted_phrase",
                              "part_clause_head", "spaced_each", "rate_asked", "premise_sentence",
-                             "told_sentence", "written_claim", "action_basis")
+                             "told_sentence", "written_claim", "action_basis", "casual_mention", "plan_placed")
 
 
 class QuestionAnalyzer:
@@ -171,6 +174,8 @@ class QuestionAnalyzer:
         self.use_premise_sentence = "premise_sentence" not in off  # "某方案要求X。Y有哪些？": X is asserted
         self.use_told_sentence = "told_sentence" not in off  # "某方案设置了X。Y？": X is asserted
         self.use_written_claim = "written_claim" not in off  # "通知上写着X，…": X is asserted
+        self.use_casual_mention = "casual_mention" not in off
+        self.use_plan_placed = "plan_placed" not in off  # "某方案把甲县列为示范县，…": asserted  # "某方案，X那条：A多少，B哪些": B of X那条 too
         self.use_action_basis = "action_basis" not in off  # "摊位费依据啥定": the basis of an action, not the document's
         self.use_numbered_sides = "numbered_sides" not in off  # "甲号和乙号落款各是哪天": both ask for 落款
         self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
@@ -219,6 +224,8 @@ class QuestionAnalyzer:
             text = self._abbreviations.sub(lambda m: self._abbrev_names[m.group(1)], text)
         for casual, standard in cues.CASUAL_SPELLINGS.items():
             text = text.replace(casual, standard)
+        if self.use_casual_mention:  # "路灯那条有没提夜市啊" asks as "有没有提夜市"
+            text = cues.CASUAL_PARTICLE.sub("", cues.CONTRACTED_ANOTA.sub("有没有", text))
         text = cues.ENGLISH_PERIOD.sub(lambda m: f"“十{_CN_DIGITS[int(m.group(1)) - 10]}五”", text)
         text = cues.SHORT_YEAR.sub(lambda m: "20" + m.group(1), text)
         return re.sub(r"[ \t]+", " ", text)
@@ -336,7 +343,8 @@ class QuestionAnalyzer:
                            acts=self.use_plan_acts,
                            sentence=self.use_premise_sentence,
                            told_sentence=self.use_told_sentence,
-                           written=self.use_written_claim)  # a question built on a premise is answered (or refused) as a whole
+                           written=self.use_written_claim,
+                           placed=self.use_plan_placed)  # a question built on a premise is answered (or refused) as a whole
         if asserted and self.use_hearsay and cues.FIGURES_RELATED.search(asserted) and cues.EACH_FIGURE.search(text):
             # "有人说雅安的X目标是重庆的两倍还多，两份各定的是多少？": a relation between figures someone claims,
             # and each figure asked to check it: the figures answer it (the claim is no requirement of a plan), and
@@ -1031,7 +1039,7 @@ TOLD_ASKS_MIN = 4
 
 def premise(text: str, then: bool = True, comma: bool = True, condition: bool = True, stated: bool = True,
             rhetorical_only: bool = True, acts: bool = True, sentence: bool = True, told_sentence: bool = True,
-            written: bool = True) -> str:
+            written: bool = True, placed: bool = True) -> str:
     """The requirement a question asserts before asking about it ("方案要求全部关停X，名单怎么定的？",
     "方案不是要求X吗？为什么…"). ``then``: a statement about a plan that a question beginning with 那 follows
     ("某方案要在X开展Y，那…", "某方案规定X 那…", a space standing for the comma) is asserted. ``comma``: the statement
@@ -1043,7 +1051,8 @@ def premise(text: str, then: bool = True, comma: bool = True, condition: bool = 
     place ("某方案要在甲县新建X，…") is stated as a requirement is. ``sentence``: a statement that ends in 。 before the
     question ("某方案要求X。Y有哪些？", as an English "The plan requires X. What …?" is translated) is a segment too.
     ``told_sentence``: such a sentence that names a plan is asserted whatever its verb ("某方案设置了X。…"). ``written``:
-    what a letter or plan is said to have written on it is asserted ("印发通知上写着X，是哪天…")."""
+    what a letter or plan is said to have written on it is asserted ("印发通知上写着X，是哪天…"). ``placed``: where a
+    plan (or a clause of it) is said to put something is asserted ("某方案路灯那条把甲县列为示范县，…")."""
     rhetorical = (cues.RHETORICAL_ONLY if rhetorical_only else cues.RHETORICAL_PREMISE).search(text)
     if rhetorical:
         return rhetorical.group(1).strip(" ，,")
@@ -1096,6 +1105,9 @@ def premise(text: str, then: bool = True, comma: bool = True, condition: bool = 
         says = cues.PLAN_CLAIMS.match(first) or (cues.PLAN_ACTS.match(first) if acts else None)
         if says and len(claim := re.sub(r"了$", "", first[says.start(1):]).strip()) >= 6:
             return claim
+        put = cues.PLAN_PLACES.match(first) if placed else None
+        if put and len(segments) >= 2:
+            return first[put.start(1):].strip()
     return ""
 
 

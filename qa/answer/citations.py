@@ -33,6 +33,7 @@ from qa.answer.cues import UNIT as _UNIT
 from qa.answer.cues import YEAR as _YEAR
 from qa.answer.evidence import EvidenceItem, Sentence, _bigrams, overlap
 from qa.answer.prompts import EXTRACTIVE_PREFIX, MODEL_REFUSAL_MARKERS
+from qa.answer.support import abbreviates
 from qa.types import Citation
 
 _MARKER = re.compile(r"[\[【［]\s*(?:编号|条款|第)?\s*(\d{1,2}(?:\s*[,，、]\s*\d{1,2})*)\s*[\]】］]")
@@ -102,9 +103,10 @@ def asked_unit(question: str) -> str:
     return "%" if m.group(2) else UNIT_MAGNITUDE.sub("", m.group(1))
 
 
-def unit_fit(question: str, text: str) -> bool | None:
+def unit_fit(question: str, text: str, abbreviated: bool = False) -> bool | None:
     """Does ``text`` give a figure in the unit the question names ("多少万吨" → a figure in 吨)? None when the
-    question names no unit or ``text`` gives no figure with a unit."""
+    question names no unit or ``text`` gives no figure with a unit. With ``abbreviated``, a unit asked in its
+    short form is the unit written in full (:func:`abbreviates`)."""
     unit = asked_unit(question)
     given = {UNIT_MAGNITUDE.sub("", re.sub(r"^[\d.]+", "", f)) for f in stated_figures(text)}
     given.discard("")
@@ -112,13 +114,13 @@ def unit_fit(question: str, text: str) -> bool | None:
         return None
     if unit == "%":
         return bool(given & {"%", "个百分点", "百分点"})
-    return any(u.startswith(unit) or unit.startswith(u) for u in given)
+    return any(u.startswith(unit) or unit.startswith(u) or (abbreviated and abbreviates(unit, u)) for u in given)
 
 
-def other_unit(question: str, text: str) -> bool:
+def other_unit(question: str, text: str, abbreviated: bool = False) -> bool:
     """Does ``text`` give figures only in units other than the one the question names ("多少亿立方米" answered
     "65%")?"""
-    return unit_fit(question, text) is False
+    return unit_fit(question, text, abbreviated) is False
 
 
 def _fact_in(fact: str, clause_norm: str) -> bool:

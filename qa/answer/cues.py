@@ -259,6 +259,14 @@ PHRASE_LEAD = re.compile(r"^(?:(?:积极|加快|大力|有序|稳步|逐步|探�
 MENTION_LEAD_VERB = re.compile(r"^(?:发展|推进|推动|推广|加强|建设|开展|实施|支持|鼓励|建立|完善|使用|应用)(?=.{2,})")
 #: casual spellings of question words, written the standard way before analysis ("有木有" = 有没有)
 CASUAL_SPELLINGS = {"有木有": "有没有", "木有": "没有", "啥": "什么", "咋": "怎么"}
+#: the question asks how the plan words something ("原话怎么说", "那句咋写的", "怎么表述的"): each sentence an answer
+#: rests on is quoted as the plan writes it
+WORDING_ASKED = re.compile(r"原话|原文|原句|怎么写|咋写|怎么表述|咋表述|如何表述|怎么说的|咋说的?|写法")
+#: "有没有" written short before the verb it asks of ("有没提X", "有没说X"): written in full before analysis
+CONTRACTED_ANOTA = re.compile(r"有没(?=提|说|讲|写|点名|规定|明确|涉及)")
+#: a particle that ends a casual question and means nothing ("…有没提夜市啊"): dropped before analysis, so that it
+#: is not read as part of what is asked about (呢 and 吧 are kept: "那B市呢" asks; so is 嘛: "建这个干嘛" asks what for)
+CASUAL_PARTICLE = re.compile(r"(?<=[\u4e00-\u9fff])[啊呀哈哦]+(?=[？?!！。\s]*$)")
 #: a rhetorical question that asserts a requirement ("方案不是要求X吗？")
 RHETORICAL_PREMISE = re.compile(r"不是(?:已经)?(?:要求|规定|明确|提出|说)(?:了|过)?(.{4,}?)(?:吗|么)[？?]?")
 #: the same, not the yes/no question "是不是要求X？", nor read past the end of a question ("…？要达到什么")
@@ -643,6 +651,10 @@ PLAN_CLAIMS = re.compile(r"^[^，,。？?]{0,20}?(?:方案|文件|规划)(?:里|
 #: a plan's name and what it is said to do at a place ("某方案要在甲县新建X", "某方案点名在甲县开展X"): as asserted as a
 #: requirement ("要装多少" is a question, and a question word keeps the segment from being a claim)
 PLAN_ACTS = re.compile(r"^[^，,。？?]{0,20}?(?:方案|文件|规划)(?:里|中|上)?((?:已经|都)?(?:要在|点名(?:要|在)|点名要在))")
+#: a plan's name (and a clause of it) and where it is said to put something ("某方案路灯那条把甲县列为示范县"): group 1
+#: starts the claim (the 把 phrase to the end of the segment)
+PLAN_PLACES = re.compile(r"^[^，,。？?]{0,20}?(?:方案|文件|规划)(?:[^，,。？?把将]{0,10}?(?:那条|这条|条款|部分))?(?:里|中|上)?"
+                         r"(?:已经|都)?((?:把|将)[^，,。？?]{2,20}?(?:放进|放在|放到|列为|列入|定为|纳入|划入|划为|确定为|写进))")
 #: a first sentence that names a plan and ends in 。 before the question ("某方案设置了X体系。…"): group 1 is the
 #: sentence, group 2 what it says the plan does (after the plan's name)
 STATED_SENTENCE = re.compile(r"^([^。？?！!]{0,24}?(?:方案|文件|规划)(?:里|中|上)?([^。？?！!]{6,}))。(?=.*[？?])")

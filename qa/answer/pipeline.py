@@ -113,6 +113,7 @@ from qa.answer.cues import (
     WHICH_CHAR,
     WHICH_DOC_FIGURE,
     WHO_PHRASING,
+    WORDING_ASKED,
 )
 from qa.answer.evidence import (
     EvidenceItem,
@@ -511,7 +512,8 @@ class Answerer:
             own = analysis
             if standalone != analysis.text:
                 asked = analysis.asks_quantity
-                analysis = replace(analyzer.analyse(standalone), figure_asked=asked)
+                analysis = replace(analyzer.analyse(standalone), figure_asked=asked,
+                                   own_text=own.text if self.settings.enabled("own_coverage") else "")
                 if analysis.parts and self.settings.enabled("follow_parts"):
                     analysis = self._without_asked_before(
                         analyzer, analysis, history,
@@ -1321,7 +1323,7 @@ class Answerer:
         if not asked:
             return ""
         sentences, given = _answer_figures(checked)
-        fitting = [f for f in given if unit_fit(question, f)]
+        fitting = [f for f in given if unit_fit(question, f, self.settings.enabled("abbreviation"))]
         if fitting and self.settings.enabled("echoed_unit"):
             given = fitting
         numbers = {n for f in given for n in _NUMBER.findall(f)}
@@ -1417,7 +1419,7 @@ class Answerer:
         asks (``ASKED_SUBJECT_MIN`` of the words the question has once the document it names is taken out:
         "某某节能方案给全市用水总量定的上限" asks about 用水总量, not about the plan)?"""
         wanted = word_bigrams(ASKED_UNIT.sub(" ", DOCUMENT_NAME.sub(" ", question)), self._regions())
-        fitting = [s.text for it in items for s in split_sentences(it.clause_text) if unit_fit(question, s.text)]
+        fitting = [s.text for it in items for s in split_sentences(it.clause_text) if unit_fit(question, s.text, self.settings.enabled("abbreviation"))]
         return bool(fitting) and best_sentence(wanted, fitting)[0] >= ASKED_SUBJECT_MIN
 
     @staticmethod
@@ -1515,12 +1517,12 @@ class Answerer:
             # sentence but that sentence is about another indicator; quote the sentences that answer instead
             checked = extractive(items, standalone, [*checked.notes, prompts.NOTE_OFF_TOPIC_FIGURE], meaning)
         if (s.grounding and s.enabled("unit_binding") and analysis.asks_quantity and not checked.extractive
-                and other_unit(standalone, _MARK.sub("", checked.text))):
+                and other_unit(standalone, _MARK.sub("", checked.text), s.enabled("abbreviation"))):
             # "用水总量是多少亿立方米" answered "65%": the figure measures something else. An evidence sentence
             # with a figure in the unit asked is quoted; with none, the plan gives no such figure
             quoted = (extractive(items, standalone, [*checked.notes, prompts.NOTE_OTHER_UNIT], meaning)
                       if self._unit_figure_about(standalone, items) else None)
-            if quoted is not None and unit_fit(standalone, _quoted(quoted.text)):
+            if quoted is not None and unit_fit(standalone, _quoted(quoted.text), s.enabled("abbreviation")):
                 checked = quoted
             else:  # (nor do the quotes that would replace it give one)
                 checked = replace(checked, refused_no_figure=True, notes=[*checked.notes, prompts.NOTE_OTHER_UNIT])
@@ -1690,6 +1692,16 @@ class Answerer:
             for c in checked.citations:
                 if c.quote not in text and restated_figure(_MARK.sub("", text), c.quote):
                     text += prompts.DECIDING_SENTENCE.format(title=c.doc_title, label=c.clause, quote=c.quote, n=c.n)
+        if (s.grounding and s.enabled("wording_asked") and WORDING_ASKED.search(standalone)
+                and not checked.extractive):
+            # "路灯那句原话咋说": each claim's own sentence of the clause it cites, as the plan words it (a clause
+            # cited for two claims has a quote for one of them only)
+            by_n = {c.n: c for c in checked.citations}
+            for claim, n in re.findall(r"([^\[\]\n]*?)\[(\d+)\]", checked.text):
+                c = by_n.get(int(n))
+                sentence = self._deciding_sentence(claim, c, items) if c is not None else ""
+                if sentence and sentence not in text:
+                    text += prompts.DECIDING_SENTENCE.format(title=c.doc_title, label=c.clause, quote=sentence, n=c.n)
         if scope.out_of_scope and not scope.is_out_of_scope:
             text += prompts.PARTIAL_SCOPE_NOTE.format(names="、".join(scope.out_of_scope))
         notes = list(checked.notes) + (["生成被取消"] if cancelled else [])

@@ -91,6 +91,7 @@ from qa.answer.support import (
     content_bigrams,
     missing_acronyms,
     word_bigrams,
+    writes_abbreviated,
     writes_apart,
 )
 from qa.index.scope import place_names
@@ -112,6 +113,12 @@ class Refusal:
     code: str  # one of REASONS
     message: str  # what the user reads (Chinese)
     quote: str = ""  # what the document does say, when that helps (false premise, qualitative target)
+
+
+#: the fewest character pairs without a phrasing character (regions left out) a follow-up's own text has for its
+#: figure support to be measured on it alone (set, not fitted: "那2030年呢" has none, "那路灯呢" two, "那夜市路灯的
+#: 亮灯率呢" six)
+OWN_WORDS_MIN = 5
 
 
 def asked_subject(text: str) -> str:
@@ -536,12 +543,22 @@ class RefusalPolicy:
                 # sentence on 港口岸电)
                 quote = self._words_quote(analysis, texts, subject) if self.settings.enabled("subject_quote") else ""
                 return Refusal("no_figure", prompts.REFUSAL_NO_FIGURE, quote=quote)
-        support = self._support()
         if (analysis.asks_quantity and analysis.figure_asked
-                and support.coverage(analysis.text, texts) < self.settings.figure_support_threshold):
+                and self.figure_coverage(analysis, texts) < self.settings.figure_support_threshold):
             quote = self._words_quote(analysis, texts) if self.settings.enabled("no_figure_quote") else ""
             return Refusal("no_figure", prompts.REFUSAL_NO_FIGURE, quote=quote)
         return None
+
+    def figure_coverage(self, analysis: QuestionAnalysis, texts: Sequence[str]) -> float:
+        """How much of what the question asks one or two figure sentences of ``texts`` cover
+        (:meth:`FigureSupport.coverage`)."""
+        support = self._support()
+        covered = support.coverage(analysis.text, texts)
+        if analysis.own_text and len(word_bigrams(analysis.own_text, self._regions())) >= OWN_WORDS_MIN:
+            # "那乙市方案里夜市路灯有没有具体数，要装几盏" after a question on 甲市: the follow-up names what it asks the figure of;
+            # the previous question put before it dilutes that with words no figure sentence needs
+            covered = max(covered, support.coverage(analysis.own_text, texts))
+        return covered
 
     def _words_quote(self, analysis: QuestionAnalysis, texts: Sequence[str], absent: str = "") -> str:
         """What the plan does say about what is asked, in words ("推进充换电基础设施建设"): the evidence sentence
@@ -631,6 +648,8 @@ class RefusalPolicy:
         flat = normalize_answer("".join(docs))
         if term in flat or (apart and self.settings.enabled("mention_apart") and writes_apart(term, flat)):
             return None  # (as written, or as its two words close together: "农膜…回收" writes 农膜回收)
+        if apart and self.settings.enabled("abbreviation") and writes_abbreviated(term, flat):
+            return None  # (in full, of which the term is the short form: "夜市维修摊位" writes 夜修摊位)
         # an acronym is one word: "CNG公交车" is not mentioned where no sentence has CNG (or 压缩天然气),
         # however many of its other words one has
         acronyms = self.settings.enabled("acronyms")

@@ -74,6 +74,34 @@ def writes_apart(term: str, text: str, gap: int = APART_GAP) -> bool:
     return False
 
 
+#: how much longer than its abbreviation a full form may be ("夜修摊位" of "夜市维修摊位": half again)
+ABBREVIATION_STRETCH = 1.5
+
+
+def abbreviates(short: str, full: str) -> bool:
+    """Is ``short`` a Chinese abbreviation of ``full``: its characters in order, the first and the last the
+    same, ``full`` at most :data:`ABBREVIATION_STRETCH` times as long ("夜修摊位" of "夜市维修摊位")? Two characters
+    or fewer abbreviate nothing (too many chance matches)."""
+    if len(short) < 3 or len(full) <= len(short) or len(full) > ABBREVIATION_STRETCH * len(short):
+        return False
+    if short[0] != full[0] or short[-1] != full[-1]:
+        return False
+    rest = iter(full)
+    return all(c in rest for c in short)
+
+
+def writes_abbreviated(term: str, text: str) -> bool:
+    """Does ``text`` write ``term`` in full, of which ``term`` is an abbreviation (:func:`abbreviates`): "夜修摊位"
+    in "规范夜市维修摊位经营"? Only a term of four Chinese characters or more."""
+    if not re.fullmatch(r"[\u4e00-\u9fff]{4,}", term):
+        return False
+    longest = int(ABBREVIATION_STRETCH * len(term))
+    gaps = "".join(f"[\u4e00-\u9fff]{{0,{longest - len(term)}}}?{re.escape(c)}" for c in term[1:])
+    pattern = re.compile(re.escape(term[0]) + gaps)
+    return any((span := pattern.match(text, m.start(), m.start() + longest)) and abbreviates(term, span.group(0))
+               for m in re.finditer(re.escape(term[0]), text))
+
+
 class FigureSupport:
     """IDF over the corpus sentences, then coverage of a question by figure-bearing sentences."""
 
