@@ -174,8 +174,8 @@ class QuestionAnalyzer:
         self.use_premise_sentence = "premise_sentence" not in off  # "某方案要求X。Y有哪些？": X is asserted
         self.use_told_sentence = "told_sentence" not in off  # "某方案设置了X。Y？": X is asserted
         self.use_written_claim = "written_claim" not in off  # "通知上写着X，…": X is asserted
-        self.use_casual_mention = "casual_mention" not in off
-        self.use_plan_placed = "plan_placed" not in off  # "某方案把甲县列为示范县，…": asserted  # "某方案，X那条：A多少，B哪些": B of X那条 too
+        self.use_casual_mention = "casual_mention" not in off  # "有没提夜市啊" is read as "有没有提夜市"
+        self.use_plan_placed = "plan_placed" not in off  # "某方案把甲县列为示范县，…": asserted
         self.use_action_basis = "action_basis" not in off  # "摊位费依据啥定": the basis of an action, not the document's
         self.use_numbered_sides = "numbered_sides" not in off  # "甲号和乙号落款各是哪天": both ask for 落款
         self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
