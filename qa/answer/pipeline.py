@@ -38,6 +38,7 @@ from qa.answer.citations import (
     names_rate,
     normalize_answer,
     other_unit,
+    parse_claims,
     rate_segments,
     restated_figure,
     stated_figures,
@@ -1697,11 +1698,11 @@ class Answerer:
             # "路灯那句原话咋说": each claim's own sentence of the clause it cites, as the plan words it (a clause
             # cited for two claims has a quote for one of them only)
             by_n = {c.n: c for c in checked.citations}
-            for claim, n in re.findall(r"([^\[\]\n]*?)\[(\d+)\]", checked.text):
-                c = by_n.get(int(n))
-                sentence = self._deciding_sentence(claim, c, items) if c is not None else ""
-                if sentence and sentence not in text:
-                    text += prompts.DECIDING_SENTENCE.format(title=c.doc_title, label=c.clause, quote=sentence, n=c.n)
+            for claim in parse_claims(checked.text):
+                for c in (by_n[n] for n in claim.cited if n in by_n):
+                    sentence = self._deciding_sentence(claim.text, c, items)
+                    if sentence and sentence not in text:
+                        text += prompts.DECIDING_SENTENCE.format(title=c.doc_title, label=c.clause, quote=sentence, n=c.n)
         if scope.out_of_scope and not scope.is_out_of_scope:
             text += prompts.PARTIAL_SCOPE_NOTE.format(names="、".join(scope.out_of_scope))
         notes = list(checked.notes) + (["生成被取消"] if cancelled else [])
