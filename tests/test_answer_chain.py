@@ -2337,6 +2337,13 @@ def test_a_term_said_in_the_plans_own_words_is_mentioned_when_it_means_the_same(
     assert policy("").reworded("给广告牌路灯换灯", texts) == ""
     assert policy("", similar=lambda t, ss: [0.80 for _ in ss]).reworded("给路灯换灯", texts) == ""
     assert policy("").reworded("给PUE路灯换灯", texts) == ""  # (an acronym no sentence has)
+    # ``reworded_share``: a sentence that holds most of the term's plan words by weight (not 亮化) says it, when it
+    # means it more closely than a sentence with all of them must
+    assert "灯具替换" in policy("").reworded("给路灯做节能灯具更换和亮化", texts)
+    assert policy("reworded_share").reworded("给路灯做节能灯具更换和亮化", texts) == ""
+    closer = policy("", similar=lambda t, ss: [0.90 if "灯具替换" in x else 0.80 for x in ss])
+    assert closer.reworded("给路灯做节能灯具更换和亮化", texts) == ""
+    assert "灯具替换" in closer.reworded("给路灯换灯", texts)  # (every plan word held: the usual threshold)
 
 
 def test_the_statement_after_a_verb_that_ends_its_segment_is_a_premise():
@@ -2904,3 +2911,24 @@ def test_where_a_plan_is_said_to_put_something_is_asserted(analyzer):
     assert analyzer.analyse(asked).premise == "把乙县列为示范县"
     assert analyzer.analyse("甲市方案把路灯改造纳入哪一级考核？").premise == ""
     assert QuestionAnalyzer(ALIASES, off={"plan_placed"}).analyse(asked).premise == ""
+
+
+def test_a_part_answered_with_none_of_its_words_beside_a_refused_part_is_refused(fake_service):
+    # the fake quotes the first sentence of evidence item [1]: an answer about whatever that clause says
+    fake_service.answerer.generator = FakeGenerator()
+    question = "资阳方案有没有提到核电站？核电站旁边要不要配应急柴油发电机？"
+    a = fake_service.ask(question)
+    assert a.refused and a.text.count("拒答原因") == 2 and prompts.REFUSAL_PART_UNANSWERED in a.text
+    with switched_off(fake_service.answerer, "sibling_refusal"):
+        kept = fake_service.ask(question)
+    assert not kept.refused and prompts.REFUSAL_PART_UNANSWERED not in kept.text
+    # a part whose answer has its own words keeps it, refused sibling or not
+    policy = fake_service.answerer.policy
+    asked, other = "甲方案路灯那条，要不要换成节能灯？", "甲方案路灯那条，有没有提夜市？"
+    assert policy.part_unanswered("要不要换成节能灯？", asked, [other], "路灯逐步换成节能灯[1]。") is None
+    assert policy.part_unanswered("要不要换成节能灯？", asked, [other], "推进污水处理设施建设[1]。") is not None
+    # the sides of a comparison ask the same words: nothing of their own to find in the answer
+    sides = ["雅安减污降碳方案对路灯节能怎么说？", "四川减污降碳方案对路灯节能怎么说？"]
+    assert policy.part_unanswered("雅安", sides[0], sides[1:], "推进污水处理设施建设[1]。") is None
+    # a part asked for the case that the other part's thing is not there
+    assert policy.part_unanswered("要是没有，哪几份提了", "甲方案要是没有，哪几份提了", [other], "无关[1]。") is None

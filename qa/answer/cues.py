@@ -481,6 +481,9 @@ SAID_ONLY = re.compile(r"^(?:那|这)?(?:方案|文件|规划|原文|上面|里�
 #: 有的话在哪条", "如果有，哪个条款？", "若有，让干什么")
 CONDITIONAL_TAIL = re.compile(r"(?<=[？?，,。；;\s])(?:(?:如果|若是?|假如|要是|如)(?:有|提到了?|提了|写了)(?:的话)?|有的话)"
                               r"(?=[，,\s]|[在是哪让怎咋具要贴写说给])")
+#: a question asked for the case that what the question before it asks whether the plan has is not there ("…有没有X？
+#: 要是没有，哪几份提了"): a refusal of that question is the case it asks about
+IF_NOT_THERE = re.compile(r"^(?:(?:如果|若是?|假如|要是|如)(?:没有|没|未)(?:提到?|写|提及)?(?:的话)?|没有的话)")
 #: a question that asks only the value of what the question before it asks about ("…有没有定X的目标？到某年要达到
 #: 多少？", "…定的是多少？是不是那个N%？"): no subject of its own, so no part of its own
 VALUE_ONLY = re.compile(r"^(?:那|那么)?(?:具体)?(?:到|在)?(?:20\d\d\s*年)?(?:底|末|前|时)?(?:的)?(?:话)?(?:要|应|需要?|能|得)?"

@@ -830,6 +830,13 @@ class Answerer:
         hits: list[Hit] = []
         notes: list[str] = []
         values: list[tuple[str, tuple[str, str, str], str]] = []  # (part, (value, unit, qualifier), "[n]")
+        if (self.settings.grounding and self.settings.enabled("sibling_refusal")
+                and any(a.refused for _, a in answers)):
+            # "X有没有提？要不要Y？" where X is not mentioned: a part answered from sentences that have none of
+            # its own words is not answered either
+            asked = [a.rewritten_question for _, a in answers]
+            answers = [(label, self._sibling_checked(label, asked[k], asked[:k] + asked[k + 1:], a))
+                       for k, (label, a) in enumerate(answers)]
         for k, (label, ans) in enumerate(answers, 1):
             offset = len(citations)
             if ans.refused:
@@ -872,6 +879,15 @@ class Answerer:
                       rewritten_question=" | ".join(p.text for p in analysis.parts), scope=answers[0][1].scope,
                       raw_text="\n".join(a.raw_text for _, a in answers), notes=tuple(notes), timings=timings,
                       refusal_reason=codes[0] if refused and codes else "")
+
+    def _sibling_checked(self, label: str, asked: str, others: Sequence[str], answer: Answer) -> Answer:
+        """``answer`` to the part ``label`` (asking ``asked``), or a refusal where its text has too few of the words
+        that only this part asks (not the ``others``)."""
+        refusal = None if answer.refused else self.policy.part_unanswered(label, asked, others, answer.text)
+        if refusal is None:
+            return answer
+        return self._refusal(answer.question, answer.rewritten_question, refusal, answer.hits, answer.scope,
+                             answer.timings, answer.raw_text)
 
     @staticmethod
     def _comparison_line(values: list[tuple[str, tuple[str, str, str], str]], asks_gap: bool) -> str:

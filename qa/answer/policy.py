@@ -23,6 +23,9 @@ After generation (from the checker): ``model_refused`` (the model said the claus
 gave no figure) and ``no_figure`` (the figure it gave is about something else, or a figure question
 answered with no figure at all: the plan states the target only in words), and ``not_mentioned`` when a
 question that asks for a name ("哪家公司…") is left with quotes that name nothing of that kind.
+
+After the parts of a multi-part question are answered: ``weak_evidence`` for a part answered beside a refused part
+with an answer that has almost none of the part's own words (:meth:`RefusalPolicy.part_unanswered`).
 """
 
 from __future__ import annotations
@@ -57,9 +60,11 @@ from qa.answer.cues import (
     CHOICE_OF_YEARS,
     CONTRAST_TAIL,
     DEPARTMENT_NAME,
+    DOCUMENT_NUMBER_REF,
     FIGURE_VERB,
     FREQUENCY,
     GENERIC_WORDS,
+    IF_NOT_THERE,
     LEAD_CLAIM,
     LEADS_ON_OWN,
     LEVEL,
@@ -119,6 +124,18 @@ class Refusal:
 #: figure support to be measured on it alone (set, not fitted: "那2030年呢" has none, "那路灯呢" two, "那夜市路灯的
 #: 亮灯率呢" six)
 OWN_WORDS_MIN = 5
+#: a part of a multi-part question answered beside a part the documents do not answer keeps its answer only when
+#: the answer has this IDF-weighted share of the part's own content words (fitted on eval/dev.jsonl: such parts
+#: that were wrongly answered had none of their words in the answer; those rightly answered had 0.23 or more)
+SIBLING_SHARE_MIN = 0.15
+#: a sentence that says a term in other words holds this IDF-weighted share of the term's words the documents use
+#: (``reworded_share``; set, not fitted: the user's own verb or general noun, 装上 or 摊主, is a third of the weight at most)
+REWORDED_SHARE_MIN = 0.6
+#: ... and means the same to the embedder at least this much (fitted on eval/dev.jsonl: the terms so said had 0.92 or
+#: more, those the documents do not say 0.911 or less; a sentence with every word needs ``mention_meaning_threshold``)
+REWORDED_MEANING_MIN = 0.92
+#: the fewest content character pairs a part's own words have for that share to be measured ("甲市方案" has none)
+SIBLING_WORDS_MIN = 2
 
 
 def asked_subject(text: str) -> str:
@@ -560,6 +577,26 @@ class RefusalPolicy:
             covered = max(covered, support.coverage(analysis.own_text, texts))
         return covered
 
+    def part_unanswered(self, label: str, asked: str, others: Sequence[str], answer: str) -> Refusal | None:
+        """A part of "…？…？" answered beside a part the documents do not answer, with an answer that has almost
+        none of the words only this part asks (``asked`` less the words of the ``others`` parts: "夜市有没有提？要不要
+        装路灯？" where 夜市 is not mentioned, the second part answered with a sentence about street cleaning):
+        nothing in the evidence answers it either. Not a part asked for the case that the other is not there (its
+        ``label``, the part as the user wrote it, opens "要是没有")."""
+        support = self._support()
+
+        def words(text: str) -> set[str]:
+            # (how a part names the plan, "重庆减污降碳方案" or "某发〔2023〕9号那份函", says which plan, not what)
+            return support.content(DOCUMENT_NUMBER_REF.sub(" ", PLAN_NAMED.sub(" ", text)))
+
+        own = words(asked) - set().union(*(words(o) for o in others))
+        if len(own) < SIBLING_WORDS_MIN or IF_NOT_THERE.search(label):
+            return None
+        total = sum(support.idf(b) for b in own)
+        if sum(support.idf(b) for b in own & cjk_bigrams(answer)) / total >= SIBLING_SHARE_MIN:
+            return None
+        return Refusal("weak_evidence", prompts.REFUSAL_PART_UNANSWERED)
+
     def _words_quote(self, analysis: QuestionAnalysis, texts: Sequence[str], absent: str = "") -> str:
         """What the plan does say about what is asked, in words ("推进充换电基础设施建设"): the evidence sentence
         without a figure that has ``WORDS_QUOTE_MIN`` of the question's content words (less ``absent``, an item
@@ -624,12 +661,22 @@ class RefusalPolicy:
         known = {b for b in content_bigrams(re.sub(r"的", "", term), self._regions()) if support.df.get(b)}
         if not known:
             return ""
-        holding = [x.text for t in texts for x in split_sentences(t) if known <= content_bigrams(x.text)]
+        sentences = [x.text for t in texts for x in split_sentences(t)]
+        holding = [x for x in sentences if known <= content_bigrams(x)]
+        if not holding and self.settings.enabled("reworded_share"):
+            # "给夜市摊主的路灯都装上节能灯" said by "推动夜市经营户路灯节能改造": the user's own verbs and general nouns
+            # are words the documents use too, so a sentence need not hold all of them, only most by weight
+            total = sum(support.idf(b) for b in known)
+            holding = [x for x in sentences
+                       if sum(support.idf(b) for b in known & content_bigrams(x)) >= REWORDED_SHARE_MIN * total]
+            least = REWORDED_MEANING_MIN  # (a sentence with fewer of the words must be closer in meaning)
+        else:
+            least = self.settings.mention_meaning_threshold
         if not holding:
             return ""
         scores = self._meaning(term, holding)
         best = max(range(len(holding)), key=scores.__getitem__)
-        return holding[best] if scores[best] >= self.settings.mention_meaning_threshold else ""
+        return holding[best] if scores[best] >= least else ""
 
     def not_mentioned(self, term: str, scope: Scope) -> Refusal | None:
         """"有没有提到X": refused when the scoped documents do not mention X (nor any one of "A还是B")."""

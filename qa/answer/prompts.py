@@ -41,6 +41,8 @@ ABBREVIATED_NOTE = "问题中的“{short}”按文件中的全称“{full}”�
 REFUSAL_NOT_BOTH = "{region}的文件中没有给出“{what}”的具体数字，问题说两份方案都给了，前提与文件不符，无法比较。"
 REFUSAL_NO_PERSON = "所查文件中没有写“{post}”这一职务，也没有点名任何个人，无法据此作答。"
 REFUSAL_NO_MONEY = "所查文件中没有给出任何金额（补贴、罚款、投资等的具体数额），无法据此作答。"
+#: a part of a multi-part question whose answer, beside a part the documents do not answer, is about something else
+REFUSAL_PART_UNANSWERED = "检索到的条款没有回答这一问（找到的原文说的是别的内容），无法据此作答。"
 REFUSAL_BY_MODEL = "根据检索到的条款，文件中未找到这个问题的答案。"
 REFUSAL_FALSE_PREMISE = "文件中没有找到“{premise}”这一要求，问题的前提与文件不符。"
 REFUSAL_NOT_MENTIONED = "{where}文件中没有提到“{term}”。"
