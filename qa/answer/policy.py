@@ -592,8 +592,7 @@ class RefusalPolicy:
         own = words(asked) - set().union(*(words(o) for o in others))
         if len(own) < SIBLING_WORDS_MIN or IF_NOT_THERE.search(label):
             return None
-        total = sum(support.idf(b) for b in own)
-        if sum(support.idf(b) for b in own & cjk_bigrams(answer)) / total >= SIBLING_SHARE_MIN:
+        if support.weighted_share(own, cjk_bigrams(answer)) >= SIBLING_SHARE_MIN:
             return None
         return Refusal("weak_evidence", prompts.REFUSAL_PART_UNANSWERED)
 
@@ -666,9 +665,7 @@ class RefusalPolicy:
         if not holding and self.settings.enabled("reworded_share"):
             # "给夜市摊主的路灯都装上节能灯" said by "推动夜市经营户路灯节能改造": the user's own verbs and general nouns
             # are words the documents use too, so a sentence need not hold all of them, only most by weight
-            total = sum(support.idf(b) for b in known)
-            holding = [x for x in sentences
-                       if sum(support.idf(b) for b in known & content_bigrams(x)) >= REWORDED_SHARE_MIN * total]
+            holding = [x for x in sentences if support.weighted_share(known, content_bigrams(x)) >= REWORDED_SHARE_MIN]
             least = REWORDED_MEANING_MIN  # (a sentence with fewer of the words must be closer in meaning)
         else:
             least = self.settings.mention_meaning_threshold
@@ -717,11 +714,9 @@ class RefusalPolicy:
             # "垃圾收运体系" alone, since 危废 is the word that tells it apart (words no document has, such as a
             # typo, weigh nothing)
             support = self._support()
-            known = {b: support.idf(b) for b in wanted if support.df.get(b)}
-            total = sum(known.values())
-            if total:
-                share = max((sum(w for b, w in known.items() if b in pairs) / total for pairs in sentences),
-                            default=0.0)
+            known = {b for b in wanted if support.df.get(b)}
+            if known:
+                share = max((support.weighted_share(known, pairs) for pairs in sentences), default=0.0)
         if share >= self.settings.mention_threshold and not missing:
             return None
         titles = self._titles(scope.doc_ids) if self._titles and scope.doc_ids and not scope.regions else []

@@ -139,14 +139,18 @@ class FigureSupport:
         return max((sum(self.idf(b) for b in cjk_bigrams(s.text) & wanted) / total
                     for t in clause_texts for s in split_sentences(t)), default=0.0)
 
+    def weighted_share(self, wanted: set[str], held: set[str]) -> float:
+        """IDF-weighted share of the bigrams ``wanted`` that ``held`` has; 0.0 when nothing is wanted."""
+        total = sum(self.idf(b) for b in wanted)
+        return sum(self.idf(b) for b in wanted & held) / total if total else 0.0
+
     def share(self, question: str, text: str, within: str = "") -> float:
         """IDF-weighted share of the question's content words that ``text`` has, counting only the words
         that ``within`` (a sentence that ``text`` is part of) has, when given."""
         wanted = self.content(question)
         if within:
             wanted &= cjk_bigrams(within)
-        total = sum(self.idf(b) for b in wanted)
-        return sum(self.idf(b) for b in cjk_bigrams(text) & wanted) / total if total else 0.0
+        return self.weighted_share(wanted, cjk_bigrams(text))
 
     def coverage(self, question: str, clause_texts: Sequence[str]) -> float:
         """Best IDF-weighted coverage of the question's content by one or two figure sentences."""
