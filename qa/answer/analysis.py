@@ -129,7 +129,9 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "rhetorical
                              "preamble_more", "part_province", "preamble_colon",
                              "whether_figure", "plan_acts", "quoted_phrase",
                              "part_clause_head", "spaced_each", "rate_asked", "premise_sentence",
-                             "told_sentence", "written_claim", "action_basis", "casual_mention", "plan_placed")
+                             "told_sentence", "written_claim", "action_basis", "casual_mention", "plan_placed",
+                             "spaced_parts", "loose_number", "casual_verbs",
+                             "signature_bodies", "part_letter")
 
 
 class QuestionAnalyzer:
@@ -176,6 +178,11 @@ class QuestionAnalyzer:
         self.use_written_claim = "written_claim" not in off  # "通知上写着X，…": X is asserted
         self.use_casual_mention = "casual_mention" not in off  # "有没提夜市啊" is read as "有没有提夜市"
         self.use_plan_placed = "plan_placed" not in off  # "某方案把甲县列为示范县，…": asserted
+        self.use_spaced_parts = "spaced_parts" not in off  # "某方案那条 A要降多少 B要稳在多少": a space parts questions too
+        self.use_loose_number = "loose_number" not in off  # "甲发2021 9号" is read as "甲发〔2021〕9号"
+        self.use_casual_verbs = "casual_verbs" not in off  # "有提X吗" / "写没写X" ask whether X is mentioned
+        self.use_signature_bodies = "signature_bodies" not in off  # "落款是哪几个部门" asks the issuers, not the date
+        self.use_part_letter = "part_letter" not in off  # "X方案那份印发通知，A？B？": B is asked of the letter too
         self.use_action_basis = "action_basis" not in off  # "摊位费依据啥定": the basis of an action, not the document's
         self.use_numbered_sides = "numbered_sides" not in off  # "甲号和乙号落款各是哪天": both ask for 落款
         self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
@@ -222,10 +229,14 @@ class QuestionAnalyzer:
             text = self._abbreviation_runs.sub(self._expand_run, text)
         if self._abbreviations is not None:
             text = self._abbreviations.sub(lambda m: self._abbrev_names[m.group(1)], text)
+        if self.use_loose_number:
+            text = cues.LOOSE_DOCUMENT_NUMBER.sub(r"〔\1〕\2号", text)
         for casual, standard in cues.CASUAL_SPELLINGS.items():
             text = text.replace(casual, standard)
         if self.use_casual_mention:  # "路灯那条有没提夜市啊" asks as "有没有提夜市"
             text = cues.CASUAL_PARTICLE.sub("", cues.CONTRACTED_ANOTA.sub("有没有", text))
+        if self.use_casual_verbs:  # "有提X吗" / "写没写X" asks as "有没有提到X"
+            text = cues.MENTION_VERB_CASUAL.sub("有没有提到", text)
         text = cues.ENGLISH_PERIOD.sub(lambda m: f"“十{_CN_DIGITS[int(m.group(1)) - 10]}五”", text)
         text = cues.SHORT_YEAR.sub(lambda m: "20" + m.group(1), text)
         return re.sub(r"[ \t]+", " ", text)
@@ -318,8 +329,9 @@ class QuestionAnalyzer:
         return preamble, rest
 
     # ------------------------------------------------------------------ the analysis
-    def analyse(self, question: str, *, split: bool = True) -> QuestionAnalysis:
-        """``split=False``: do not look for parts (a part is answered as one question)."""
+    def analyse(self, question: str, *, split: bool = True, spaced: bool = True) -> QuestionAnalysis:
+        """``split=False``: do not look for parts (a part is answered as one question). ``spaced=False``: a space
+        separates no questions (a follow-up in a conversation leans on the turn before: "这俩试点…创新 最后要形成啥")."""
         normalised = self.normalise(question)
         preamble, text = self._split_preamble(normalised) if self.use_preamble else ("", normalised)
         if self.use_postscript:
@@ -355,7 +367,8 @@ class QuestionAnalyzer:
             if len({r for _, _, r in self.region_mentions(rest)}) >= 2:
                 scoped = rest
             asserted = ""
-        kind = answer_type(text, measure_basis=self.use_measure_basis, action_basis=self.use_action_basis)
+        kind = answer_type(text, measure_basis=self.use_measure_basis, action_basis=self.use_action_basis,
+                           signature=self.use_signature_bodies)
         if kind == "explanation" and self.use_rate_asked and cues.RATE_ASKED.search(text):
             kind = "figure"  # ("要达到什么亮灯率": a rate is a number)
         if asserted and kind != "figure" and self.use_premise_number:
@@ -384,7 +397,7 @@ class QuestionAnalyzer:
             original=question, text=text, preamble=preamble,
             answer_type=kind, years=years, periods=periods,
             regions=regions,
-            parts=tuple(self.parts(scoped)) if split and self.use_parts and not asserted and not conditional else (),
+            parts=tuple(self.parts(scoped, spaced)) if split and self.use_parts and not asserted and not conditional else (),
             scope_text=scoped if scoped != text else "",
             premise=asserted,
             mention_term=term)
@@ -402,7 +415,7 @@ class QuestionAnalyzer:
                              phrase=self.use_quoted_phrase)
         return head if found and answer_type(head) == "yesno" else ""
 
-    def parts(self, text: str) -> list[QuestionPart]:
+    def parts(self, text: str, spaced: bool = True) -> list[QuestionPart]:
         """The parts of a multi-part question (regions, then years, then sub-questions); [] if one."""
         if self.use_tails:  # ("…各是多少？二者相差多少？": the comparison after the question is no part)
             text = _without_comparison_tail(text)
@@ -429,7 +442,7 @@ class QuestionAnalyzer:
         by_item = self._conjunct_parts(text)
         if by_item:
             return self._own_sides(by_item)
-        return self._own_sides(self._side_parts(text)) or self._sub_questions(text)
+        return self._own_sides(self._side_parts(text)) or self._sub_questions(text, spaced)
 
     def _own_sides(self, parts: list[QuestionPart]) -> list[QuestionPart]:
         """"…，A方案和B方案各是怎么写的？B是不是比A多一项？": a later question in a side's part that names another
@@ -668,10 +681,12 @@ class QuestionAnalyzer:
         return out[0], out[1]
 
     @staticmethod
-    def _comma_questions(text: str) -> list[str]:
+    def _comma_questions(text: str, spaced: bool = False) -> list[str]:
         """"重庆方案里，哪些区县搞A，哪些区县搞B？": two or more comma-separated segments that each ask with
-        a question word; a leading segment that asks nothing ("重庆方案里，") is put before each."""
-        segments = [x.strip() for x in re.split(r"[，,；;]", text.rstrip("？?。 ")) if x.strip()]
+        a question word; a leading segment that asks nothing ("重庆方案里，") is put before each. ``spaced``: a
+        space between two words separates segments as a comma does (how people type without punctuation)."""
+        separator = r"[，,；;]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])" if spaced else r"[，,；;]"
+        segments = [x.strip() for x in re.split(separator, text.rstrip("？?。 ")) if x.strip()]
         asking = [i for i, x in enumerate(segments)
                   if cues.STRONG_QUESTION.search(x) and len(x) >= 5 and not _asks_only_who(x)]
         if len(asking) < 2 or asking != list(range(asking[0], len(segments))):
@@ -679,12 +694,12 @@ class QuestionAnalyzer:
         head = "".join(x + "，" for x in segments[:asking[0]])
         return [f"{head}{segments[i]}？" for i in asking]
 
-    def _sub_questions(self, text: str) -> list[QuestionPart]:
+    def _sub_questions(self, text: str, spaced: bool = True) -> list[QuestionPart]:
         """"…？…？": each question on its own; a later one without a region takes the first one's."""
         pieces = [p.strip(" ，,") for p in re.split(r"(?<=[？?])", text) if p.strip(" ，,")]
         pieces = [p for p in pieces if cues.QUESTION_CUE.search(p) and len(p) >= 4]
         if len(pieces) < 2:
-            pieces = self._comma_questions(text)
+            pieces = self._comma_questions(text, self.use_spaced_parts and spaced)
         if len(pieces) < 2 and self.use_listed_asks:
             listed = self._listed_asks(text)
             if listed:
@@ -705,7 +720,7 @@ class QuestionAnalyzer:
             named = cues.DOCUMENT_NAME.match(pieces[0][end:])
             lead = pieces[0][start:end + (named.end() if named else 0)]
         if self.use_part_scope:
-            lead = self._part_scope(pieces[0], lead, self.use_part_clause_head)
+            lead = self._part_scope(pieces[0], lead, self.use_part_clause_head, self.use_part_letter)
         listed = self._listed_years(pieces) if self.use_part_years else []
         if listed:  # (a later piece repeats the lead before its comma: "某方案，B多少？")
             asks = [(year, re.sub(rf"^{re.escape(lead)}[，,\s]*", "", ask) if lead else ask) for year, ask in listed]
@@ -722,7 +737,7 @@ class QuestionAnalyzer:
                 asked = piece[len(head):]
                 year = years.group(0) if years and not cues.YEAR.search(asked) and answer_type(asked) == "figure" else ""
                 q, label = f"{lead}{year}{asked}", asked
-            if (i and lead and not self.region_mentions(q) and not cues.PROVINCE_WORD.search(q)
+            if (i and lead and lead not in q and not self.region_mentions(q) and not cues.PROVINCE_WORD.search(q)
                     and not (self.use_part_province and cues.PROVINCE_PLAN.search(q))):
                 if self.use_part_scope and not cues.DOCUMENT_NUMBER_REF.search(q):
                     q = cues.DOCUMENT_DEICTIC.sub("", q)  # "这份函主送谁" after "X号那份函…": of X号那份函
@@ -746,15 +761,18 @@ class QuestionAnalyzer:
         return head
 
     @staticmethod
-    def _part_scope(first: str, lead: str, clause: bool = True) -> str:
+    def _part_scope(first: str, lead: str, clause: bool = True, letter: bool = True) -> str:
         """Where the first of several questions is asked, for the later ones: its document and the part of it
         the first names before a comma ("某方案的X工程里，A？B？": B is asked of X工程 too); with no region named,
         a document named by its number ("川照〔2023〕9号那份函的…？…？"). ``clause``: the clause it names before
-        its colon too ("某方案，X的条款：A？B？")."""
+        its colon too ("某方案，X的条款：A？B？"). ``letter``: its cover letter, when the first names it right after the
+        document ("X方案那份印发通知，A？B？")."""
         if not lead:
             numbered = cues.DOCUMENT_NUMBER_REF.search(first)
             return numbered.group(0) if numbered else ""
         at = first.find(lead) + len(lead)
+        if letter and (sent := cues.PART_LETTER.match(first, at)):
+            return first[first.find(lead):sent.end()]
         where = cues.PART_LOCATIVE.match(first, at) or (cues.PART_CLAUSE.match(first, at) if clause else None)
         return first[first.find(lead):where.end()] if where else lead
 
@@ -893,20 +911,23 @@ def _asks_only_who(segment: str) -> bool:
     return not cues.WHO_PHRASING.sub("", segment) and bool(cues.RESPONSIBILITY.search(segment))
 
 
-def answer_type(text: str, *, measure_basis: bool = True, action_basis: bool = True) -> str:
+def answer_type(text: str, *, measure_basis: bool = True, action_basis: bool = True, signature: bool = True) -> str:
     """The kind of answer the question expects, read first from the last clause of the question (where
     a Chinese question puts its question word: "…是什么时候印发的，文号是多少？" asks for the number)."""
     segments = [x for x in re.split(r"[，,；;]", text) if x.strip()]
     if len(segments) > 1:
-        last = _answer_type(segments[-1], measure_basis, text, action_basis)
+        last = _answer_type(segments[-1], measure_basis, text, action_basis, signature)
         if last != "explanation":
             return last
-    return _answer_type(text, measure_basis, action_basis=action_basis)
+    return _answer_type(text, measure_basis, action_basis=action_basis, signature=signature)
 
 
-def _answer_type(text: str, measure_basis: bool = True, whole: str = "", action_basis: bool = True) -> str:
+def _answer_type(text: str, measure_basis: bool = True, whole: str = "", action_basis: bool = True,
+                 signature: bool = True) -> str:
     if cues.ASKS_DOCNUMBER.search(text):
         return "doc_number"
+    if signature and cues.SIGNATURE_BODIES.search(text) and not cues.ASKS_DATE.search(cues.SIGNATURE_BODIES.sub("", text)):
+        return "body"  # ("落款是哪几个部门": the issuers; "落款是哪几个部门、哪天" asks the date too)
     if cues.ASKS_DATE.search(text) and not cues.ASKS_QUANTITY.search(text):
         return "date"
     if cues.ASKS_CC.search(text):

@@ -154,6 +154,9 @@ ASKS_ISSUER = re.compile(r"(?:哪个|哪些|什么|哪家|谁)(?:部门|单位|�
                          r"(?:印发|发布|发文|签发|出台|下发)(?:单位|机关|部门)|(?:由|是)(?:谁|哪)[^，。？]{0,6}(?:印发|发布|发的|出台)|"
                          r"(?i:\bwho (?:issued|published)\b|\bissued by\b)")
 ASKS_DATE = re.compile(r"什么时候|哪天|哪一天|何时|日期|几月几[日号]|落款")
+#: "落款一共是哪几个部门" / "落款的有哪些单位" / "几家单位落款": the bodies that sign a document (its issuers), not its date
+SIGNATURE_BODIES = re.compile(r"落款(?:(?!哪天|哪一天|日期|什么时候|何时)[^，,。？?；;\s]){0,6}?(?:哪几个|哪些|哪几家|哪个|哪家|几个|几家|谁)"
+                              r"(?:部门|单位|机关|机构|家)?|(?:哪几个|哪些|哪几家|哪个|哪家|几个|几家)(?:部门|单位|机关|机构)[^，,。？?；;\s]{0,4}落款")
 #: the document's own events (a date asked with these is the document's date, not a measure's deadline)
 DOC_EVENT = re.compile(r"印发|发布|出台|签发|落款|成文|发文|下发|公布")
 #: an event that is not the document's own (a measure's step): a date asked of it is not the document's date
@@ -257,11 +260,20 @@ PHRASE_LEAD = re.compile(r"^(?:(?:积极|加快|大力|有序|稳步|逐步|探�
                          r"(?:争取|开展|推进|推动|推广|建设|实施|支持|鼓励|建立|完善|创建|打造|培育|申报)?")
 #: what a "有没有提到X" question may put before X that is not part of X ("发展氢能" asks about 氢能)
 MENTION_LEAD_VERB = re.compile(r"^(?:发展|推进|推动|推广|加强|建设|开展|实施|支持|鼓励|建立|完善|使用|应用)(?=.{2,})")
+#: a document number typed loosely ("甲发2021 9号", "甲发(2021)9号", "甲发2021年第9号"): the issuer's abbreviation (ending
+#: as issuers' abbreviations do), the year, the serial number; written as the documents write it ("甲发〔2021〕9号")
+#: before analysis, so that the number names its document and is not read as a figure
+LOOSE_DOCUMENT_NUMBER = re.compile(r"(?<=[\u4e00-\u9fff])(?<=[发环办函委府字厅局合])\s*[\[［(（【〔]?\s*(20\d\d)\s*[\]］)）】〕]?"
+                                   r"\s*(?:年\s*)?(?:第\s*)?(\d{1,4})\s*号")
 #: casual spellings of question words, written the standard way before analysis ("有木有" = 有没有)
 CASUAL_SPELLINGS = {"有木有": "有没有", "木有": "没有", "啥": "什么", "咋": "怎么"}
 #: the question asks how the plan words something ("原话怎么说", "那句咋写的", "怎么表述的"): each sentence an answer
 #: rests on is quoted as the plan writes it
 WORDING_ASKED = re.compile(r"原话|原文|原句|怎么写|咋写|怎么表述|咋表述|如何表述|怎么说的|咋说的?|写法")
+#: "有提X吗" / "写没写X" / "说没说X": whether the plan mentions X, asked without "有没有" before the verb; written as
+#: "有没有提到X" before analysis (not "没有提", which says, nor "有提出"/"有提高"/"有说明", which are other verbs)
+MENTION_VERB_CASUAL = re.compile(r"(?:(?<![没沒])有(?:提|说|讲)(?:到|及|过)?(?![高升出前供交明法])|(?:写没写|说没说|讲没讲)(?:到|及)?)"
+                                 r"(?=[\u4e00-\u9fff“\"]{2})")  # (X after it: "某方案 X 写没写" is MENTION_BEFORE_ANOTA's)
 #: "有没有" written short before the verb it asks of ("有没提X", "有没说X"): written in full before analysis
 CONTRACTED_ANOTA = re.compile(r"有没(?=提|说|讲|写|点名|规定|明确|涉及)")
 #: a particle that ends a casual question and means nothing ("…有没提夜市啊"): dropped before analysis, so that it
@@ -364,6 +376,9 @@ ASKS_WHICH_DOC = re.compile(r"哪个(?:文件|方案|文件里|方案里)|(?:哪
 #: a list question that asks for every item ("全部列出来", "一条条列", "都有哪些"): the first clause is given whole
 #: (up to LONG_LIST_CHARS), not its few sentences nearest the question
 ASKS_EVERY_ITEM = re.compile(r"全部|全都|全列|列全|一条条|逐条|逐一|所有|完整(?:地)?列|都列|统统|一共|总共|都有哪些|全面列")
+#: "一个不落列出来" / "一个都别落下" / "别漏了": every item asked for, said as leaving none out
+NOTHING_LEFT_OUT = re.compile(r"一个不[落漏]|一个都不[能要]?[落漏]|一[个项条样]?都?(?:别|不要|不能)[落漏]|(?<![不])别[落漏]|"
+                              r"不要[落漏]|不能[落漏]|无遗漏|列齐")
 LONG_LIST_CHARS = 360
 #: sentences the extractive fallback quotes for such a question (2 otherwise)
 EVERY_ITEM_QUOTES = 8
@@ -596,6 +611,9 @@ DOCUMENT_NUMBER_REF = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\d{4}[〕\]
 #: a later question's pointer back at the document the first one named ("这份函…", "该文件…")
 DOCUMENT_DEICTIC = re.compile(r"^(?:这份|那份|该|此)(?:函|通知|文件|方案)(?:里|中)?")
 #: the part of a document the first of several questions names before its comma ("的路灯改造工程里，")
+#: the cover letter of the document the first of several questions names ("X方案那份印发通知，", "X方案的函"): the later
+#: questions are asked of it too ("日期写的哪天" of the letter, not of the plan)
+PART_LETTER = re.compile(r"(?:那份|这份|那个|这个|的)?(?:印发)?(?:通知|函)")
 PART_LOCATIVE = re.compile(r"的?[\u4e00-\u9fff“”「」]{2,20}?(?:里|中|方面|部分)[，,]")
 #: the clause of a document the first of several questions names before its colon or comma ("，X的条款：",
 #: " X那条，", "X条款（它的标题）："): the later questions are asked of it too

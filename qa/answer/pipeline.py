@@ -98,6 +98,7 @@ from qa.answer.cues import (
     LONG_LIST_CHARS,
     MEMBER_KIND,
     MEMBER_PHRASE_CUT,
+    NOTHING_LEFT_OUT,
     OTHER_EVENT,
     PHRASE_LEAD,
     PLACE_AREA,
@@ -107,6 +108,7 @@ from qa.answer.cues import (
     PUBLISHED_DATE,
     QUOTED_TERM,
     SAME_CLAUSE,
+    SIGNATURE_BODIES,
     SIGNED_DATE,
     STRONG_QUESTION,
     UNNAMED_LISTING,
@@ -463,18 +465,19 @@ class Answerer:
     def analyse(self, question: str, history: Sequence[Turn] = ()) -> QuestionAnalysis:
         """Question analysis (with a follow-up made standalone from the conversation first)."""
         _, analyzer = self._aliases()
-        analysis = analyzer.analyse(question)
+        spaced = not history  # (a follow-up is asked whole where it is only spaced: it leans on the turn before)
+        analysis = analyzer.analyse(question, spaced=spaced)
         if self.settings.enabled("translate") and (len(LATIN_WORD.findall(analysis.text)) >= 2
                                                      or ENGLISH_WORD.search(analysis.text)):
             translated = self._translate(analysis.text)
             if translated:
-                read = analyzer.analyse(translated)
+                read = analyzer.analyse(translated, spaced=spaced)
                 gloss = lost_gloss(analysis.text, translated) if self.settings.enabled("kept_chinese") else ""
                 if gloss and read.mention_term and read.mention_term in translated:
                     # "Does the plan mention night-market lamps (夜市路灯)?" translated as "…夜间市场灯…":
                     # the term looked up is the user's own Chinese for it
                     translated = translated.replace(read.mention_term, gloss, 1)
-                    read = analyzer.analyse(translated)
+                    read = analyzer.analyse(translated, spaced=spaced)
                 own = next((w for w in CJK_RUN.findall(analysis.text) if w in read.mention_term),
                            "") if self.settings.enabled("own_term") and read.mention_term else ""
                 if own and own != read.mention_term and len(read.mention_term) - len(own) <= OWN_TERM_EXTRA:
@@ -488,7 +491,7 @@ class Answerer:
             full = abbreviated_name(analysis.mention_term, self._document_texts(()), self._institution_names())
             if full:  # "有没有提到夜灯大": the plans write the name in full ("夜市灯具工程大学"), and are searched for it
                 # (quoted: a region inside the name, 四川, is not where the question asks)
-                analysis = replace(analyzer.analyse(analysis.text.replace(analysis.mention_term, f"“{full}”")),
+                analysis = replace(analyzer.analyse(analysis.text.replace(analysis.mention_term, f"“{full}”"), spaced=spaced),
                                    original=analysis.original, preamble=analysis.preamble,
                                    notes=(*analysis.notes, prompts.ABBREVIATED_NOTE.format(short=analysis.mention_term,
                                                                                           full=full)))
@@ -513,7 +516,7 @@ class Answerer:
             own = analysis
             if standalone != analysis.text:
                 asked = analysis.asks_quantity
-                analysis = replace(analyzer.analyse(standalone), figure_asked=asked,
+                analysis = replace(analyzer.analyse(standalone, spaced=spaced), figure_asked=asked,
                                    own_text=own.text if self.settings.enabled("own_coverage") else "")
                 if analysis.parts and self.settings.enabled("follow_parts"):
                     analysis = self._without_asked_before(
@@ -1079,8 +1082,9 @@ class Answerer:
             return ("recipients",)  # (as before: 抄送 read as 主送)
         if kind in ("recipients", "cc", "basis", "approval", "abridged", "release"):
             return (kind,)
-        if kind == "body" and ASKS_ISSUER.search(analysis.text):
-            return ("issuers",)
+        if kind == "body" and (ASKS_ISSUER.search(analysis.text) or (self.settings.enabled("signature_bodies")
+                                                                   and SIGNATURE_BODIES.search(analysis.text))):
+            return ("issuers",)  # ("落款是哪几个部门": the bodies that sign it)
         return ()
 
     def _asks_document_date(self, text: str) -> bool:
@@ -1499,10 +1503,12 @@ class Answerer:
             return None
         return best if share(best.clause_text) >= cited_share + WHO_TOPIC_MARGIN else None
 
-    @staticmethod
-    def _every_item(analysis: QuestionAnalysis) -> bool:
-        """A list question that asks for every item ("全部列出来", "一条条列")."""
-        return analysis.answer_type == "list" and bool(ASKS_EVERY_ITEM.search(analysis.text))
+    def _every_item(self, analysis: QuestionAnalysis) -> bool:
+        """A list question that asks for every item ("全部列出来", "一条条列"; with ``nothing_left_out``, "一个不落",
+        "别漏了")."""
+        return analysis.answer_type == "list" and bool(
+            ASKS_EVERY_ITEM.search(analysis.text)
+            or (self.settings.enabled("nothing_left_out") and NOTHING_LEFT_OUT.search(analysis.text)))
 
     def _checked(self, question: str, analysis: QuestionAnalysis, raw: str, items: list[EvidenceItem],
                  hits: Sequence[Hit], scope: Scope, timings: dict, t0: float, cancelled: bool,
