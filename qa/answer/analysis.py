@@ -178,10 +178,10 @@ class QuestionAnalyzer:
         self.use_written_claim = "written_claim" not in off  # "通知上写着X，…": X is asserted
         self.use_casual_mention = "casual_mention" not in off  # "有没提夜市啊" is read as "有没有提夜市"
         self.use_plan_placed = "plan_placed" not in off  # "某方案把甲县列为示范县，…": asserted
-        self.use_spaced_parts = "spaced_parts" not in off  # "某方案那条 A要降多少 B要稳在多少": a space parts questions too
+        self.use_spaced_parts = "spaced_parts" not in off  # "某方案路灯那条 A要装多少 B要换多少": a space parts questions too
         self.use_loose_number = "loose_number" not in off  # "甲发2021 9号" is read as "甲发〔2021〕9号"
         self.use_casual_verbs = "casual_verbs" not in off  # "有提X吗" / "写没写X" ask whether X is mentioned
-        self.use_signature_bodies = "signature_bodies" not in off  # "落款是哪几个部门" asks the issuers, not the date
+        self.use_signature_bodies = "signature_bodies" not in off  # "落款的都是哪些局" asks the issuers, not the date
         self.use_part_letter = "part_letter" not in off  # "X方案那份印发通知，A？B？": B is asked of the letter too
         self.use_action_basis = "action_basis" not in off  # "摊位费依据啥定": the basis of an action, not the document's
         self.use_numbered_sides = "numbered_sides" not in off  # "甲号和乙号落款各是哪天": both ask for 落款
@@ -331,7 +331,7 @@ class QuestionAnalyzer:
     # ------------------------------------------------------------------ the analysis
     def analyse(self, question: str, *, split: bool = True, spaced: bool = True) -> QuestionAnalysis:
         """``split=False``: do not look for parts (a part is answered as one question). ``spaced=False``: a space
-        separates no questions (a follow-up in a conversation leans on the turn before: "这俩试点…创新 最后要形成啥")."""
+        separates no questions (a follow-up in a conversation leans on the turn before: "那夜市那块 装多少 啥时候装完")."""
         normalised = self.normalise(question)
         preamble, text = self._split_preamble(normalised) if self.use_preamble else ("", normalised)
         if self.use_postscript:
@@ -927,7 +927,7 @@ def _answer_type(text: str, measure_basis: bool = True, whole: str = "", action_
     if cues.ASKS_DOCNUMBER.search(text):
         return "doc_number"
     if signature and cues.SIGNATURE_BODIES.search(text) and not cues.ASKS_DATE.search(cues.SIGNATURE_BODIES.sub("", text)):
-        return "body"  # ("落款是哪几个部门": the issuers; "落款是哪几个部门、哪天" asks the date too)
+        return "body"  # ("落款的都是哪些局": the issuers; "落款的都是哪些局、哪天" asks the date too)
     if cues.ASKS_DATE.search(text) and not cues.ASKS_QUANTITY.search(text):
         return "date"
     if cues.ASKS_CC.search(text):

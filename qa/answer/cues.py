@@ -154,7 +154,7 @@ ASKS_ISSUER = re.compile(r"(?:哪个|哪些|什么|哪家|谁)(?:部门|单位|�
                          r"(?:印发|发布|发文|签发|出台|下发)(?:单位|机关|部门)|(?:由|是)(?:谁|哪)[^，。？]{0,6}(?:印发|发布|发的|出台)|"
                          r"(?i:\bwho (?:issued|published)\b|\bissued by\b)")
 ASKS_DATE = re.compile(r"什么时候|哪天|哪一天|何时|日期|几月几[日号]|落款")
-#: "落款一共是哪几个部门" / "落款的有哪些单位" / "几家单位落款": the bodies that sign a document (its issuers), not its date
+#: "落款的都是哪些局" / "哪几家单位落款": the bodies that sign a document (its issuers), not its date
 SIGNATURE_BODIES = re.compile(r"落款(?:(?!哪天|哪一天|日期|什么时候|何时)[^，,。？?；;\s]){0,6}?(?:哪几个|哪些|哪几家|哪个|哪家|几个|几家|谁)"
                               r"(?:部门|单位|机关|机构|家)?|(?:哪几个|哪些|哪几家|哪个|哪家|几个|几家)(?:部门|单位|机关|机构)[^，,。？?；;\s]{0,4}落款")
 #: the document's own events (a date asked with these is the document's date, not a measure's deadline)
@@ -263,7 +263,7 @@ MENTION_LEAD_VERB = re.compile(r"^(?:发展|推进|推动|推广|加强|建设|�
 #: a document number typed loosely ("甲发2021 9号", "甲发(2021)9号", "甲发2021年第9号"): the issuer's abbreviation (ending
 #: as issuers' abbreviations do), the year, the serial number; written as the documents write it ("甲发〔2021〕9号")
 #: before analysis, so that the number names its document and is not read as a figure
-LOOSE_DOCUMENT_NUMBER = re.compile(r"(?<=[\u4e00-\u9fff])(?<=[发环办函委府字厅局合])\s*[\[［(（【〔]?\s*(20\d\d)\s*[\]］)）】〕]?"
+LOOSE_DOCUMENT_NUMBER = re.compile(r"(?<=[发环办函委府字厅局合])\s*[\[［(（【〔]?\s*(20\d\d)\s*[\]］)）】〕]?"
                                    r"\s*(?:年\s*)?(?:第\s*)?(\d{1,4})\s*号")
 #: casual spellings of question words, written the standard way before analysis ("有木有" = 有没有)
 CASUAL_SPELLINGS = {"有木有": "有没有", "木有": "没有", "啥": "什么", "咋": "怎么"}
@@ -376,8 +376,8 @@ ASKS_WHICH_DOC = re.compile(r"哪个(?:文件|方案|文件里|方案里)|(?:哪
 #: a list question that asks for every item ("全部列出来", "一条条列", "都有哪些"): the first clause is given whole
 #: (up to LONG_LIST_CHARS), not its few sentences nearest the question
 ASKS_EVERY_ITEM = re.compile(r"全部|全都|全列|列全|一条条|逐条|逐一|所有|完整(?:地)?列|都列|统统|一共|总共|都有哪些|全面列")
-#: "一个不落列出来" / "一个都别落下" / "别漏了": every item asked for, said as leaving none out
-NOTHING_LEFT_OUT = re.compile(r"一个不[落漏]|一个都不[能要]?[落漏]|一[个项条样]?都?(?:别|不要|不能)[落漏]|(?<![不])别[落漏]|"
+#: "一个不落" / "一个也别漏" / "别漏了": every item asked for, said as leaving none out
+NOTHING_LEFT_OUT = re.compile(r"一个不[落漏]|一个都不[能要]?[落漏]|一[个项条样]?[都也]?(?:别|不要|不能)[落漏]|(?<![不])别[落漏]|"
                               r"不要[落漏]|不能[落漏]|无遗漏|列齐")
 LONG_LIST_CHARS = 360
 #: sentences the extractive fallback quotes for such a question (2 otherwise)
@@ -610,10 +610,10 @@ PREMISE_SOURCE = re.compile(r"(?:按照|根据|依照|依据|按)[\u4e00-\u9fff�
 DOCUMENT_NUMBER_REF = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\d{4}[〕\]］)）]\d+号(?:那份|这份|的)?(?:函|通知|文件|文|方案)?")
 #: a later question's pointer back at the document the first one named ("这份函…", "该文件…")
 DOCUMENT_DEICTIC = re.compile(r"^(?:这份|那份|该|此)(?:函|通知|文件|方案)(?:里|中)?")
-#: the part of a document the first of several questions names before its comma ("的路灯改造工程里，")
 #: the cover letter of the document the first of several questions names ("X方案那份印发通知，", "X方案的函"): the later
-#: questions are asked of it too ("日期写的哪天" of the letter, not of the plan)
+#: questions are asked of it too ("哪天签发的" of the letter, not of the plan)
 PART_LETTER = re.compile(r"(?:那份|这份|那个|这个|的)?(?:印发)?(?:通知|函)")
+#: the part of a document the first of several questions names before its comma ("的路灯改造工程里，")
 PART_LOCATIVE = re.compile(r"的?[\u4e00-\u9fff“”「」]{2,20}?(?:里|中|方面|部分)[，,]")
 #: the clause of a document the first of several questions names before its colon or comma ("，X的条款：",
 #: " X那条，", "X条款（它的标题）："): the later questions are asked of it too

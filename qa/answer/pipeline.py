@@ -1084,7 +1084,7 @@ class Answerer:
             return (kind,)
         if kind == "body" and (ASKS_ISSUER.search(analysis.text) or (self.settings.enabled("signature_bodies")
                                                                    and SIGNATURE_BODIES.search(analysis.text))):
-            return ("issuers",)  # ("落款是哪几个部门": the bodies that sign it)
+            return ("issuers",)  # ("落款的都是哪些局": the bodies that sign it)
         return ()
 
     def _asks_document_date(self, text: str) -> bool:
