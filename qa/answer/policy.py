@@ -716,7 +716,7 @@ class RefusalPolicy:
             support = self._support()
             known = {b for b in wanted if support.df.get(b)}
             if known:
-                share = max((support.weighted_share(known, pairs) for pairs in sentences), default=0.0)
+                share = support.best_share(known, sentences)
         if share >= self.settings.mention_threshold and not missing:
             return None
         titles = self._titles(scope.doc_ids) if self._titles and scope.doc_ids and not scope.regions else []

@@ -135,14 +135,19 @@ class FigureSupport:
         wanted = self.content(question)
         if not wanted:
             return 1.0
-        total = sum(self.idf(b) for b in wanted)
-        return max((sum(self.idf(b) for b in cjk_bigrams(s.text) & wanted) / total
-                    for t in clause_texts for s in split_sentences(t)), default=0.0)
+        return self.best_share(wanted, (cjk_bigrams(s.text) for t in clause_texts for s in split_sentences(t)))
 
     def weighted_share(self, wanted: set[str], held: set[str]) -> float:
         """IDF-weighted share of the bigrams ``wanted`` that ``held`` has; 0.0 when nothing is wanted."""
+        return self.best_share(wanted, (held,))
+
+    def best_share(self, wanted: set[str], helds: Iterable[set[str]]) -> float:
+        """The best :meth:`weighted_share` of ``wanted`` among ``helds`` (each a sentence's bigrams), the weights
+        summed once; 0.0 when nothing is wanted or nothing is held."""
         total = sum(self.idf(b) for b in wanted)
-        return sum(self.idf(b) for b in wanted & held) / total if total else 0.0
+        if not total:
+            return 0.0
+        return max((sum(self.idf(b) for b in wanted & held) / total for held in helds), default=0.0)
 
     def share(self, question: str, text: str, within: str = "") -> float:
         """IDF-weighted share of the question's content words that ``text`` has, counting only the words
