@@ -2641,12 +2641,15 @@ def test_places_a_clause_lists_together_are_asked_about_not_refused_as_uncovered
         assert fake_service.ask("哪份文件里同时点了合川、永川、璧山的名？").refusal_reason == "out_of_corpus"
 
 
+@pytest.mark.parametrize(("pointer", "switch"), [("同一条", "part_clause"), ("这条", "part_deixis")])
 def test_a_later_part_asking_of_the_same_clause_is_asked_of_the_clause_the_previous_part_cites(fake_service,
-                                                                                                  monkeypatch):
-    """"哪份方案写了X？同一条还说要Y什么": the second part is asked of the clause that answered the first."""
+                                                                                                  monkeypatch, pointer,
+                                                                                                  switch):
+    """"哪份方案写了X？同一条还说要Y什么": the second part is asked of the clause that answered the first; so is
+    "…？这条还说要Y什么" (``part_deixis``)."""
     import qa.answer.pipeline as pipeline
 
-    question = "哪份方案写了“近零碳村庄”？同一条还说要推行什么生产方式"
+    question = f"哪份方案写了“近零碳村庄”？{pointer}还说要推行什么生产方式"
     assert len(fake_service.answerer.analyse(question).parts) == 2
     followed: list[tuple[str, ...]] = []
     real = pipeline.Answerer._answer_one
@@ -2660,7 +2663,7 @@ def test_a_later_part_asking_of_the_same_clause_is_asked_of_the_clause_the_previ
     first = next(c for c in answer.citations if "近零碳村庄" in c.quote)
     assert followed == [(), (first.doc_title, first.clause)]
     followed.clear()
-    with switched_off(fake_service.answerer, "part_clause"):
+    with switched_off(fake_service.answerer, switch):
         fake_service.ask(question)
     assert followed == [(), ()]
 
@@ -3010,3 +3013,44 @@ def test_a_list_asked_with_none_left_out_asks_for_every_item(fake_service):
     assert not answerer._every_item(answerer.analyse("雅安方案路灯那条要改哪几类灯具？"))
     with switched_off(answerer, "nothing_left_out"):
         assert not answerer._every_item(answerer.analyse("雅安方案路灯那条要改哪些灯具？一个不漏"))
+
+
+def test_a_homophone_typo_of_a_region_or_a_title_word_is_read_as_written():
+    """``homophone_names``: "雅按方案" is 雅安's plan and "减污降炭" is 减污降碳 (one character read the same, as an
+    input method mistypes it); words that differ otherwise, or in a character read differently, stay as typed."""
+    typed = QuestionAnalyzer(ALIASES, titles=[YAAN, SICHUAN])
+    assert typed.analyse("雅按方案路灯那条 夜市要装多少盏").regions == ("雅安市",)
+    assert "甲市减污降碳的夜市路灯" in typed.analyse("甲市减污降炭的夜市路灯咋说").text
+    assert "雅岸" not in typed.analyse("雅岸方案夜市路灯咋说").text  # (岸 is read àn too)
+    for kept in ("事实上夜市路灯要装多少盏", "雅丹方案夜市路灯要装多少盏", "减污增效方案里夜市路灯要装多少盏"):
+        assert typed.analyse(kept).text == kept
+    off = QuestionAnalyzer(ALIASES, titles=[YAAN, SICHUAN], off={"homophone_names"})
+    assert off.analyse("雅按方案路灯那条 夜市要装多少盏").regions == ()
+    assert QuestionAnalyzer(ALIASES).analyse("雅按方案路灯那条 夜市要装多少盏").regions == ("雅安市",)
+
+
+def test_a_follow_up_naming_its_own_region_replaces_the_abbreviated_region_of_the_last_question(fake_service):
+    """``follow_own_region``: "那资阳方案呢 资阳夜市路灯放哪几个县" after "渝方案…" is asked of 资阳 alone (渝 in the
+    last question is 重庆, replaced), not glued to the last question with both regions; not so when the last
+    question names a plan 资阳 has none of (四川's 节能减排 plan), nor for a follow-up naming no region."""
+    history = [Turn("user", "渝方案夜市路灯点了哪几个区"), Turn("assistant", "……")]
+    follow = "那资阳方案呢 资阳夜市路灯放哪几个县"
+    assert fake_service.answerer.analyse(follow, history).regions == ("资阳市",)
+    with switched_off(fake_service.answerer, "follow_own_region"):
+        assert set(fake_service.answerer.analyse(follow, history).regions) == {"重庆市", "资阳市"}
+    for earlier, asked in ((history, "那夜市呢"),
+                           ([Turn("user", "川节能减排方案里夜市路灯装多少盏"), Turn("assistant", "……")], follow)):
+        on = fake_service.answerer.analyse(asked, earlier)
+        with switched_off(fake_service.answerer, "follow_own_region"):
+            assert fake_service.answerer.analyse(asked, earlier) == on
+
+
+def test_items_listed_with_spaces_before_each_are_asked_one_by_one(analyzer):
+    """``spaced_items``: "雅安方案三个比例：夜市路灯亮灯率 公园路灯更换率 主干道节能率 分别多少" asks each item in turn,
+    as the same items listed with 、 are asked (the document and year before the colon go with each)."""
+    question = "雅安方案里三个2025年的比例：夜市路灯亮灯率 公园路灯更换率 主干道节能率 分别多少"
+    parts = analyzer.analyse(question).parts
+    assert [p.label for p in parts] == ["夜市路灯亮灯率", "公园路灯更换率", "主干道节能率"]
+    assert all(p.text.startswith("雅安方案2025年") for p in parts)
+    assert analyzer.analyse("雅安方案：夜市路灯 亮灯率多少").parts == ()  # (no 分别: one question)
+    assert QuestionAnalyzer(ALIASES, off={"spaced_items"}).analyse(question).parts == ()

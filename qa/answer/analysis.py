@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from qa.answer import cues
 from qa.answer.evidence import asks_who
@@ -112,6 +113,58 @@ def _pinyin_pattern(name: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?i)(?<![A-Za-z]){body}(?:['’]s)?(?:\s+(?:city|province|municipality|municipal))?(?![A-Za-z])")
 
 
+#: The length of the title words a homophone typo is looked for in (set, not fitted: a two-character window of a
+#: title is an everyday word too, "实施" / "事实"; a four-character one is the title's own, "减污降碳")
+TITLE_WORD = 4
+
+
+@lru_cache(maxsize=4096)
+def _readings(char: str) -> frozenset[str]:
+    """The toneless pinyin readings of one character (every reading of a polyphone: 重 is zhong and chong)."""
+    try:
+        from pypinyin import Style, pinyin
+    except ImportError:  # pragma: no cover - a declared dependency
+        return frozenset()
+    return frozenset(r for r in pinyin(char, style=Style.NORMAL, heteronym=True)[0] if r.isascii())
+
+
+def title_words(title: str, aliases: Collection[str]) -> set[str]:
+    """The four-character words of a document's title without its region ("减污降碳", "协同增效", "行动方案"),
+    counted from the start of each run of characters."""
+    for name in sorted({*aliases, *cues.PROVINCE_WORDS}, key=len, reverse=True):
+        title = title.replace(name, " ")
+    # (a title is a run of four-character words, "减污降碳|协同增效|行动方案": a window across two words,
+    # "同增效实", would read the "示" of "增效示范" as a typo)
+    return {run[i:i + TITLE_WORD] for run in re.findall(r"[\u4e00-\u9fff]+", title)
+            for i in range(0, len(run) - TITLE_WORD + 1, TITLE_WORD)}
+
+
+def _typo_vocabulary(aliases: Mapping[str, str], titles: Collection[str]) -> tuple[str, ...]:
+    """The words whose homophone typos are read as written: the regions' names (two characters or more) and the
+    :func:`title_words` of the titles."""
+    regions = {a for a in aliases if len(a) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", a)}
+    # (the shortest name of a region only: the "雅安是" of "雅安是不是…" is no typo of 雅安市)
+    names = {a for a in regions if not any(b != a and b in a for b in regions)}
+    for title in titles:
+        names |= title_words(title, regions)
+    return tuple(sorted(names, key=lambda w: (-len(w), w)))
+
+
+def _homophone_corrected(text: str, words: Sequence[str]) -> str:
+    """``text`` with each run of characters that differs from one of ``words`` in one character only, a character
+    read the same (an input-method typo: "雅按" for 雅安, "减污降炭" for 减污降碳), written as the word."""
+    chars = list(text)
+    for word in words:
+        n = len(word)
+        for i in range(len(chars) - n + 1):
+            window = "".join(chars[i:i + n])
+            diff = [k for k in range(n) if window[k] != word[k]]
+            if (len(diff) == 1 and "\u4e00" <= window[diff[0]] <= "\u9fff"
+                    and _readings(window[diff[0]]) & _readings(word[diff[0]])):
+                chars[i:i + n] = list(word)
+    return "".join(chars)
+
+
 #: The fewest Chinese characters a phrase carried from the previous turn into a follow-up has (set, not fitted:
 #: a two-character word is shared by most clauses of a plan, a four-character one by few).
 CARRIED_TERM_MIN = 4
@@ -131,15 +184,19 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "rhetorical
                              "part_clause_head", "spaced_each", "rate_asked", "premise_sentence",
                              "told_sentence", "written_claim", "action_basis", "casual_mention", "plan_placed",
                              "spaced_parts", "loose_number", "casual_verbs",
-                             "signature_bodies", "part_letter")
+                             "signature_bodies", "part_letter",
+                             "homophone_names", "spaced_items")
 
 
 class QuestionAnalyzer:
     """Analyses questions against the indexed documents' regions (``alias → canonical region``)."""
 
-    def __init__(self, region_aliases: Mapping[str, str], *, off: Collection[str] = ()) -> None:
+    def __init__(self, region_aliases: Mapping[str, str], *, off: Collection[str] = (),
+                 titles: Collection[str] = ()) -> None:
         """``off``: names of mechanisms to switch off (ablation runs), from :data:`SWITCHES` — the names
-        of the ``ablate`` setting, so the pipeline passes the ones the settings switch off."""
+        of the ``ablate`` setting, so the pipeline passes the ones the settings switch off. ``titles``: the
+        indexed documents' titles, whose words (with the regions' names) are the words a homophone typo of
+        is read as written ("雅按" → "雅安")."""
         unknown = set(off) - set(SWITCHES)
         if unknown:
             raise ValueError(f"unknown analysis switch(es) {sorted(unknown)}; known: {', '.join(SWITCHES)}")
@@ -183,6 +240,8 @@ class QuestionAnalyzer:
         self.use_casual_verbs = "casual_verbs" not in off  # "有提X吗" / "写没写X" ask whether X is mentioned
         self.use_signature_bodies = "signature_bodies" not in off  # "落款的都是哪些局" asks the issuers, not the date
         self.use_part_letter = "part_letter" not in off  # "X方案那份印发通知，A？B？": B is asked of the letter too
+        self.use_homophone_names = "homophone_names" not in off  # "雅按方案" / "减污降炭" typed for 雅安 / 减污降碳
+        self.use_spaced_items = "spaced_items" not in off  # "某方案三个比例：A B C 分别多少": A, B and C in turn
         self.use_action_basis = "action_basis" not in off  # "摊位费依据啥定": the basis of an action, not the document's
         self.use_numbered_sides = "numbered_sides" not in off  # "甲号和乙号落款各是哪天": both ask for 落款
         self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
@@ -215,6 +274,7 @@ class QuestionAnalyzer:
         chars = "|".join(map(re.escape, sorted(self._abbrev_names)))
         openers = cues.FOLLOW_OPENERS if self.use_follow_abbreviation else ""
         self._abbreviations = re.compile(cues.ABBREVIATION_CONTEXT.format(chars=chars, openers=openers)) if chars else None
+        self._names = _typo_vocabulary(self.aliases, titles) if self.use_homophone_names else ()
         self._abbreviation_runs = (re.compile(cues.ABBREVIATION_RUN.format(chars="".join(sorted(self._abbrev_names))))
                                    if len(self._abbrev_names) >= 2 else None)
 
@@ -225,6 +285,8 @@ class QuestionAnalyzer:
             text = to_simplified(text)
         for pattern, chinese in self._pinyin:
             text = pattern.sub(chinese, text)
+        if self._names:  # "雅按方案": an input-method typo of a region's or a title's word
+            text = _homophone_corrected(text, self._names)
         if self._abbreviation_runs is not None:  # "川渝两地" → "四川和重庆两地"
             text = self._abbreviation_runs.sub(self._expand_run, text)
         if self._abbreviations is not None:
@@ -795,6 +857,11 @@ class QuestionAnalyzer:
         before 分别/各: each asked on its own, with the document the question opens with and its one year."""
         each = cues.EACH_ASKED_SPACED if self.use_spaced_each else cues.EACH_ASKED
         found = list(each.finditer(text))
+        spaced = cues.EACH_ASKED_SPACED_ITEMS.search(text) if self.use_spaced_items else None
+        if spaced and not (found and "、" in found[-1].group(1)):
+            # "某方案三个比例：A B C 分别多少": the items are listed with spaces, as with 、
+            text = text[:spaced.start(1)] + re.sub(r"\s+", "、", spaced.group(1)) + text[spaced.end(1):]
+            found = [m for m in each.finditer(text) if "、" in m.group(1)][-1:]
         if not found:
             return []
         m = found[-1]

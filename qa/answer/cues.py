@@ -623,6 +623,9 @@ PART_CLAUSE = re.compile(r"[，,\s]*的?[\u4e00-\u9fff“”「」]{2,20}?(?:的
 EACH_ASKED = re.compile(r"([^，,：:。？?\s]+)(?:分别|各自|各(?=是|为|要|定|多少|几))")
 #: the same with a space or comma before 分别/各 and the verb right after 各 ("A、B、C 各降多少", "A、B，各提高几个点")
 EACH_ASKED_SPACED = re.compile(r"([^，,：:。？?\s]+)[，,\s]*(?:分别|各自|各(?=是|为|要|定|多少|几|降|提|增|减|达))")
+#: items listed with spaces after a colon, right before 分别/各 ("某方案三个比例：A B C 分别多少"): the listing is group 1
+EACH_ASKED_SPACED_ITEMS = re.compile(r"[：:]\s*((?:[\u4e00-\u9fff“”]{3,20}\s+){1,5}[\u4e00-\u9fff“”]{3,20})\s*"
+                                     r"(?:分别|各自|各(?=是|为|要|定|多少|几|降|提|增|减|达))")
 #: a segment that asks (so it is not a statement the question asserts)
 QUESTION_WORD = re.compile(r"[？?]|什么|哪|多少|是否|吗|有没有|如何|怎么")
 #: a statement the question asserts with an opener ("既然某方案把X纳入省级考核，…", "听说…"): what follows

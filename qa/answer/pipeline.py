@@ -26,6 +26,7 @@ from qa.answer.analysis import (
     QuestionAnalyzer,
     carried_term,
     occurrence_term,
+    title_words,
 )
 from qa.answer.analysis import SWITCHES as ANALYSIS_SWITCHES
 from qa.answer.cards import DocumentCard, build_card, with_references
@@ -72,6 +73,7 @@ from qa.answer.cues import (
     CHINESE_RUN,
     CJK_COUNT,
     CJK_RUN,
+    CLAUSE_DEIXIS,
     COMPANY_NAME,
     COMPARES,
     COMPARISON_GAP_ASKED,
@@ -138,7 +140,7 @@ from qa.answer.policy import (
     sentence_years,
     unstated_year,
 )
-from qa.answer.rewrite import followed_clause, region_cited_clause, rewrite
+from qa.answer.rewrite import followed_clause, last_user_question, region_cited_clause, rewrite
 from qa.answer.support import (
     FigureSupport,
     cjk_bigrams,
@@ -407,7 +409,8 @@ class Answerer:
                 for alias in region_aliases(doc.region):
                     aliases[alias] = doc.region
             s = self.settings
-            analyzer = QuestionAnalyzer(aliases, off=[m for m in ANALYSIS_SWITCHES if not s.enabled(m)])
+            analyzer = QuestionAnalyzer(aliases, off=[m for m in ANALYSIS_SWITCHES if not s.enabled(m)],
+                                        titles=[doc.title for doc in self.retriever.indexed_documents()])
             self._alias_cache = (data, aliases, analyzer)
         return self._alias_cache[1], self._alias_cache[2]
 
@@ -508,7 +511,16 @@ class Answerer:
                 # evidence), one question and not two parts; nothing to rewrite
                 return replace(analyzer.analyse(analysis.text, split=False), figure_asked=analysis.asks_quantity,
                                followed_clause=cited, notes=analysis.notes)
-            standalone = rewrite(analysis.text, history, self._regions(),
+            before = history
+            if (analysis.regions and self.settings.enabled("follow_own_region")
+                    and (prev := last_user_question(history)) is not None
+                    and not self._other_plan(analyzer.normalise(prev), analysis.regions)):
+                # "那资阳方案呢 …" after "渝方案…": a follow-up that names a region of its own is asked of the last
+                # question with that question's region (渝, a typo, traditional characters) replaced, not glued to
+                # it; unless the last question names a plan the new region has none of ("川十四五节能减排方案…")
+                before = [replace(t, content=analyzer.normalise(t.content)) if t.role == "user" else t
+                          for t in history]
+            standalone = rewrite(analysis.text, before, self._regions(),
                                  inherit=self.settings.enabled("follow_context"),
                                  document=self.settings.enabled("follow_document"),
                                  own_term=self.settings.enabled("follow_term"),
@@ -525,6 +537,13 @@ class Answerer:
             if self.settings.enabled("carried_term"):
                 analysis = self._carried(own, analysis, history)
         return analysis
+
+    def _other_plan(self, text: str, regions: Sequence[str]) -> bool:
+        """Does ``text`` name a word of a document's title ("节能减排") that no title of ``regions``' documents has?"""
+        docs = self.retriever.indexed_documents()
+        aliases = list(self._aliases()[0])
+        own = {w for d in docs if d.region in regions for w in title_words(d.title, aliases)}
+        return any(w in text for d in docs for w in title_words(d.title, aliases) - own)
 
     def _carried(self, own: QuestionAnalysis, analysis: QuestionAnalysis, history: Sequence[Turn]) -> QuestionAnalysis:
         """"B那份也有这样的安排吗" after a question about A: a yes/no follow-up that names a document the previous
@@ -810,7 +829,9 @@ class Answerer:
             heading = prompts.PART_HEADING.format(k=k, label=part.label)
             yield StreamEvent("token", ("\n" if k > 1 else "") + heading)
             sub = analyzer.analyse(part.text, split=False)
-            if k > 1 and answers and self.settings.enabled("part_clause") and SAME_CLAUSE.search(part.text):
+            pointed = SAME_CLAUSE.search(part.text) or (self.settings.enabled("part_deixis")
+                                                        and CLAUSE_DEIXIS.search(part.text))
+            if k > 1 and answers and self.settings.enabled("part_clause") and pointed:
                 # "…是哪份方案写的？同一条还要求什么": the clause the previous part's answer cites
                 cited = answers[-1][1].citations
                 if cited and self.retriever.clause_chunk(cited[0].doc_title, cited[0].clause) is not None:
