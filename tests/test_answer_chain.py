@@ -2645,11 +2645,11 @@ def test_places_a_clause_lists_together_are_asked_about_not_refused_as_uncovered
 def test_a_later_part_asking_of_the_same_clause_is_asked_of_the_clause_the_previous_part_cites(fake_service,
                                                                                                   monkeypatch, pointer,
                                                                                                   switch):
-    """"哪份方案写了X？同一条还说要Y什么": the second part is asked of the clause that answered the first; so is
-    "…？这条还说要Y什么" (``part_deixis``)."""
+    """"哪份方案写了X？同一条还要求Y什么": the second part is asked of the clause that answered the first; so is
+    "…？这条还要求Y什么" (``part_deixis``)."""
     import qa.answer.pipeline as pipeline
 
-    question = f"哪份方案写了“近零碳村庄”？{pointer}还说要推行什么生产方式"
+    question = f"哪份方案写了“近零碳村庄”？{pointer}还要求推行什么生产方式"
     assert len(fake_service.answerer.analyse(question).parts) == 2
     followed: list[tuple[str, ...]] = []
     real = pipeline.Answerer._answer_one
@@ -3030,16 +3030,16 @@ def test_a_homophone_typo_of_a_region_or_a_title_word_is_read_as_written():
 
 
 def test_a_follow_up_naming_its_own_region_replaces_the_abbreviated_region_of_the_last_question(fake_service):
-    """``follow_own_region``: "那资阳方案呢 资阳夜市路灯放哪几个县" after "渝方案…" is asked of 资阳 alone (渝 in the
+    """``follow_own_region``: "那换资阳 资阳夜市路灯放哪几个县" after "渝方案…" is asked of 资阳 alone (渝 in the
     last question is 重庆, replaced), not glued to the last question with both regions; not so when the last
     question names a plan 资阳 has none of (四川's 节能减排 plan), nor for a follow-up naming no region."""
     history = [Turn("user", "渝方案夜市路灯点了哪几个区"), Turn("assistant", "……")]
-    follow = "那资阳方案呢 资阳夜市路灯放哪几个县"
+    follow = "那换资阳 资阳夜市路灯放哪几个县"
     assert fake_service.answerer.analyse(follow, history).regions == ("资阳市",)
     with switched_off(fake_service.answerer, "follow_own_region"):
         assert set(fake_service.answerer.analyse(follow, history).regions) == {"重庆市", "资阳市"}
     for earlier, asked in ((history, "那夜市呢"),
-                           ([Turn("user", "川节能减排方案里夜市路灯装多少盏"), Turn("assistant", "……")], follow)):
+                           ([Turn("user", "川的节能减排夜市路灯装多少盏"), Turn("assistant", "……")], follow)):
         on = fake_service.answerer.analyse(asked, earlier)
         with switched_off(fake_service.answerer, "follow_own_region"):
             assert fake_service.answerer.analyse(asked, earlier) == on

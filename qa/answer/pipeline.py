@@ -515,9 +515,9 @@ class Answerer:
             if (analysis.regions and self.settings.enabled("follow_own_region")
                     and (prev := last_user_question(history)) is not None
                     and not self._other_plan(analyzer.normalise(prev), analysis.regions)):
-                # "那资阳方案呢 …" after "渝方案…": a follow-up that names a region of its own is asked of the last
+                # "那换资阳 …" after "渝方案…": a follow-up that names a region of its own is asked of the last
                 # question with that question's region (渝, a typo, traditional characters) replaced, not glued to
-                # it; unless the last question names a plan the new region has none of ("川十四五节能减排方案…")
+                # it; unless the last question names a plan the new region has none of (四川's 节能减排 plan)
                 before = [replace(t, content=analyzer.normalise(t.content)) if t.role == "user" else t
                           for t in history]
             standalone = rewrite(analysis.text, before, self._regions(),
