@@ -410,7 +410,7 @@ class Answerer:
                     aliases[alias] = doc.region
             s = self.settings
             analyzer = QuestionAnalyzer(aliases, off=[m for m in ANALYSIS_SWITCHES if not s.enabled(m)],
-                                        titles=[doc.title for doc in self.retriever.indexed_documents()])
+                                        titles=self._titles())
             self._alias_cache = (data, aliases, analyzer)
         return self._alias_cache[1], self._alias_cache[2]
 
@@ -540,10 +540,10 @@ class Answerer:
 
     def _other_plan(self, text: str, regions: Sequence[str]) -> bool:
         """Does ``text`` name a word of a document's title ("节能减排") that no title of ``regions``' documents has?"""
-        docs = self.retriever.indexed_documents()
-        aliases = list(self._aliases()[0])
-        own = {w for d in docs if d.region in regions for w in title_words(d.title, aliases)}
-        return any(w in text for d in docs for w in title_words(d.title, aliases) - own)
+        aliases = self._regions()
+        words = [(d.region, title_words(d.title, aliases)) for d in self.retriever.indexed_documents()]
+        own = set().union(*(w for region, w in words if region in regions))
+        return any(word in text for _, held in words for word in held - own)
 
     def _carried(self, own: QuestionAnalysis, analysis: QuestionAnalysis, history: Sequence[Turn]) -> QuestionAnalysis:
         """"B那份也有这样的安排吗" after a question about A: a yes/no follow-up that names a document the previous
