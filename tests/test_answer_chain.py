@@ -3054,3 +3054,75 @@ def test_items_listed_with_spaces_before_each_are_asked_one_by_one(analyzer):
     assert all(p.text.startswith("雅安方案2025年") for p in parts)
     assert analyzer.analyse("雅安方案：夜市路灯 亮灯率多少").parts == ()  # (no 分别: one question)
     assert QuestionAnalyzer(ALIASES, off={"spaced_items"}).analyse(question).parts == ()
+
+
+def test_a_last_piece_that_only_orders_the_answers_or_compares_them_by_place_is_no_part(analyzer):
+    """``ranked_tail``: "…各装多少盏 从低到高排个序" and "…？后者比前者低几个百分点" only order or compare what the
+    parts answer: no part carries them (a part that did would be asked of its own order)."""
+    spaced = analyzer.analyse("雅安和资阳夜市路灯各装多少盏 从低到高排个序")
+    assert [p.label for p in spaced.parts] == ["雅安", "资阳"] and not any("排" in p.text for p in spaced.parts)
+    question = "雅安方案两个2025年夜市指标：路灯亮灯率、摊位覆盖率，分别是多少？后者比前者低几个百分点"
+    assert not any("后者" in p.text for p in analyzer.analyse(question).parts)
+    off = QuestionAnalyzer(ALIASES, off={"ranked_tail"})
+    assert all("后者" in p.text for p in off.analyse(question).parts)
+    assert all("排" in p.text for p in off.analyse("雅安和资阳夜市路灯各装多少盏 从低到高排个序").parts)
+
+
+def test_a_topic_before_a_listing_of_documents_is_asked_of_each(analyzer):
+    """``listed_documents``: "夜市路灯亮灯率2025年目标 四川方案、雅安方案、重庆方案各多少" asks that target of each
+    plan; the words before the listing are what is asked, not dropped."""
+    question = "夜市路灯亮灯率2025年目标 四川方案、雅安方案、重庆方案各多少"
+    parts = analyzer.analyse(question).parts
+    assert [p.label for p in parts] == ["四川方案", "雅安方案", "重庆方案"]
+    assert all(p.text.startswith("夜市路灯亮灯率2025年目标") for p in parts)
+    off = QuestionAnalyzer(ALIASES, off={"listed_documents"}).analyse(question).parts
+    assert off and not any("亮灯率" in p.text for p in off)
+
+
+def test_an_abbreviation_before_the_kind_of_plan_is_the_region(analyzer):
+    """``abbreviation_titles``: "渝实施方案" / "川行动方案" name 重庆's and 四川's plans (渝 right before 实施方案)."""
+    assert analyzer.analyse("渝实施方案夜市路灯装多少盏").regions == ("重庆市",)
+    assert analyzer.analyse("川行动方案夜市路灯装多少盏").regions == ("四川省",)
+    assert QuestionAnalyzer(ALIASES, off={"abbreviation_titles"}).analyse("渝实施方案夜市路灯装多少盏").regions == ()
+
+
+def test_a_last_whether_mentioned_question_without_a_question_mark_is_a_part(analyzer):
+    """``a_not_a_piece``: "…说没说夜市要装路灯？摊位遮阳棚提没提" asks two things, the second typed without its
+    question mark; a last piece with no term of its own ("要不要做") stays with the first question."""
+    parts = analyzer.analyse("雅安那份说没说夜市要装路灯？摊位遮阳棚提没提").parts
+    assert len(parts) == 2 and "摊位遮阳棚" in parts[1].text
+    assert QuestionAnalyzer(ALIASES, off={"a_not_a_piece"}).analyse("雅安那份说没说夜市要装路灯？摊位遮阳棚提没提").parts == ()
+
+
+def test_the_attachment_of_a_cover_letter_is_answered_from_the_card(fake_service):
+    """``attachment_card``: "附件是哪份" is answered from the cover letter's "附件：…" line, cited; a document whose
+    letter lists none says so."""
+    attached = fake_service.ask("雅安发的那个通知附件是哪份？")
+    assert "附件：雅安市减污降碳协同增效行动方案" in attached.text and attached.citations[0].clause == "通知"
+    none = fake_service.ask("重庆方案的附件是哪份？")
+    assert none.refused and "附件" in none.text
+    assert QuestionAnalyzer(ALIASES, off={"attachment_card"}).analyse("雅安发的那个通知附件是哪份？").answer_type != "attachment"
+
+
+def test_whether_a_document_marks_something_asks_whether_it_is_written(analyzer):
+    """``marked_mention``: "通知文末标没标联系人" asks whether 联系人 is written there, as "有没有提到联系人"."""
+    assert analyzer.analyse("甲市夜市通知文末标没标联系人").mention_term == "联系人"
+    assert QuestionAnalyzer(ALIASES, off={"marked_mention"}).analyse("甲市夜市通知文末标没标联系人").mention_term != "联系人"
+
+
+def test_which_kind_of_is_written_in_as_asking_for_a_kind():
+    """``kind_words``: "which kind of X" is written in as 哪类 before translation (a kind, not the names of Xs)."""
+    from qa.answer.pipeline import english_terms
+
+    assert english_terms("Which kind of night-market stalls get lamps?").startswith("哪类")
+    assert "哪类" not in english_terms("Which kind of night-market stalls get lamps?", kinds=False)
+
+
+def test_a_provincial_plan_named_by_its_title_word_is_one_of_the_documents_a_metadata_question_names(fake_service):
+    """``province_card``: "省减污降碳的文件和重庆那份各依据什么" names two documents, the province's by 省 and a
+    word of its title (the province has two plans): each is answered from its own card."""
+    asked = "省减污降碳的文件和重庆那份各依据什么？"
+    both = fake_service.ask(asked)
+    assert {c.doc_title[:3] for c in both.citations} == {"四川省", "重庆市"}
+    with switched_off(fake_service.answerer, "province_card"):
+        assert len({c.doc_title for c in fake_service.ask(asked).citations}) == 1

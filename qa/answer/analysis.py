@@ -71,7 +71,7 @@ class QuestionAnalysis:
     original: str
     text: str  # normalised question, preamble removed (the names it held kept)
     preamble: str = ""
-    answer_type: str = "explanation"  # figure|list|body|doc_number|date|recipients|cc|basis|approval|abridged|release|yesno|which_doc|explanation
+    answer_type: str = "explanation"  # figure|list|body|doc_number|date|recipients|cc|attachment|basis|approval|abridged|release|yesno|which_doc|explanation
     years: tuple[str, ...] = ()
     periods: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()  # canonical region names of the indexed documents named in the question
@@ -185,7 +185,9 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "rhetorical
                              "told_sentence", "written_claim", "action_basis", "casual_mention", "plan_placed",
                              "spaced_parts", "loose_number", "casual_verbs",
                              "signature_bodies", "part_letter",
-                             "homophone_names", "spaced_items")
+                             "homophone_names", "spaced_items", "ranked_tail", "listed_documents",
+                             "abbreviation_titles", "a_not_a_piece", "attachment_card",
+                             "marked_mention")
 
 
 class QuestionAnalyzer:
@@ -246,6 +248,12 @@ class QuestionAnalyzer:
         self.use_numbered_sides = "numbered_sides" not in off  # "甲号和乙号落款各是哪天": both ask for 落款
         self.use_colon_head = "colon_head" not in off  # "某方案两头各挑一个：A？B？": the words before the colon ask nothing
         self.use_tails = "part_tails" not in off  # a sentence after the question that only compares, or asks where, is no part
+        self.use_ranked_tail = "ranked_tail" not in off  # "…各多少 按从低到高排个序" / "第二个比第一个低几个点": no part
+        self.use_abbreviation_titles = "abbreviation_titles" not in off  # "渝实施方案": 渝 before a plan's kind
+        self.use_a_not_a_piece = "a_not_a_piece" not in off  # "…？X提没提": a question with no ？ or question word
+        self.use_attachment_card = "attachment_card" not in off  # "附件叫啥名": the cover letter's attachment line
+        self.use_marked_mention = "marked_mention" not in off  # "标没标X" / "有没有注明X" ask whether X is written
+        self.use_listed_documents = "listed_documents" not in off  # "X目标 A方案、B方案各多少": X of each
         self.use_postscript = "postscript" not in off  # a statement about the asker after the question is no part
         self.use_measure_basis = "measure_basis" not in off  # "下达指标以什么为依据" asks the body, not the card
         self.use_mention_given = "mention_given" not in off  # "有没有对X给Y": Y is the term
@@ -273,7 +281,9 @@ class QuestionAnalyzer:
                               if any(alias.startswith(name) for alias in self.aliases)}
         chars = "|".join(map(re.escape, sorted(self._abbrev_names)))
         openers = cues.FOLLOW_OPENERS if self.use_follow_abbreviation else ""
-        self._abbreviations = re.compile(cues.ABBREVIATION_CONTEXT.format(chars=chars, openers=openers)) if chars else None
+        titled = cues.ABBREVIATION_TITLES if self.use_abbreviation_titles else ""
+        self._abbreviations = (re.compile(cues.ABBREVIATION_CONTEXT.format(chars=chars, openers=openers, titles=titled))
+                               if chars else None)
         self._names = _typo_vocabulary(self.aliases, titles) if self.use_homophone_names else ()
         self._abbreviation_runs = (re.compile(cues.ABBREVIATION_RUN.format(chars="".join(sorted(self._abbrev_names))))
                                    if len(self._abbrev_names) >= 2 else None)
@@ -299,6 +309,8 @@ class QuestionAnalyzer:
             text = cues.CASUAL_PARTICLE.sub("", cues.CONTRACTED_ANOTA.sub("有没有", text))
         if self.use_casual_verbs:  # "有提X吗" / "写没写X" asks as "有没有提到X"
             text = cues.MENTION_VERB_CASUAL.sub("有没有提到", text)
+        if self.use_marked_mention:  # "文末注没注联系人" asks as "有没有提到联系人"
+            text = cues.MARK_VERB_CASUAL.sub("有没有提到", text)
         text = cues.ENGLISH_PERIOD.sub(lambda m: f"“十{_CN_DIGITS[int(m.group(1)) - 10]}五”", text)
         text = cues.SHORT_YEAR.sub(lambda m: "20" + m.group(1), text)
         return re.sub(r"[ \t]+", " ", text)
@@ -430,6 +442,7 @@ class QuestionAnalyzer:
                 scoped = rest
             asserted = ""
         kind = answer_type(text, measure_basis=self.use_measure_basis, action_basis=self.use_action_basis,
+                           attachment=self.use_attachment_card,
                            signature=self.use_signature_bodies)
         if kind == "explanation" and self.use_rate_asked and cues.RATE_ASKED.search(text):
             kind = "figure"  # ("要达到什么亮灯率": a rate is a number)
@@ -480,7 +493,7 @@ class QuestionAnalyzer:
     def parts(self, text: str, spaced: bool = True) -> list[QuestionPart]:
         """The parts of a multi-part question (regions, then years, then sub-questions); [] if one."""
         if self.use_tails:  # ("…各是多少？二者相差多少？": the comparison after the question is no part)
-            text = _without_comparison_tail(text)
+            text = _without_comparison_tail(text, self.use_ranked_tail)
         by_statement = self._stated_parts(text)
         if by_statement:
             return by_statement
@@ -759,7 +772,9 @@ class QuestionAnalyzer:
     def _sub_questions(self, text: str, spaced: bool = True) -> list[QuestionPart]:
         """"…？…？": each question on its own; a later one without a region takes the first one's."""
         pieces = [p.strip(" ，,") for p in re.split(r"(?<=[？?])", text) if p.strip(" ，,")]
-        pieces = [p for p in pieces if cues.QUESTION_CUE.search(p) and len(p) >= 4]
+        pieces = [p for p in pieces if (cues.QUESTION_CUE.search(p) or self.use_a_not_a_piece and cues.A_NOT_A.search(p)
+                                        and mention_term(p)) and len(p) >= 4]
+        # ("…？X提没提": whether the plan mentions X of its own, the last question typed without its question mark)
         if len(pieces) < 2:
             pieces = self._comma_questions(text, self.use_spaced_parts and spaced)
         if len(pieces) < 2 and self.use_listed_asks:
@@ -878,6 +893,11 @@ class QuestionAnalyzer:
             items[-1] = items[-1][:tail.start()]
         if any(len(x) < 2 for x in items):
             return []
+        if not head and self.use_listed_documents and all(self._names_document(x) for x in items):
+            # "X的2025年目标 A方案、B方案各多少": the items are documents; what is asked of each is what the question
+            # says before them (less a request to compare)
+            head = cues.COMPARE_REQUEST.sub("", text[:m.start(1)].strip(" ，,：:")).strip(" ，,：:")
+            head = f"{head}，" if head else ""
         if not head:  # (after a colon: the document the question opens with, and its one year)
             named = cues.DOCUMENT_NAME.match(text)
             head = re.sub(r"(?:里|中)$", "", named.group(0)) if named and named.end() <= m.start() else ""
@@ -886,6 +906,10 @@ class QuestionAnalyzer:
         ask = re.sub(r"^[，,\s]*(?:分别|各自|各)", "", text[m.end(1):]).strip() or "是什么？"
         more = tail.group(0) if tail else ""
         return [QuestionPart(f"{head}{item}{more}{ask}", item) for item in items]
+
+    def _names_document(self, item: str) -> bool:
+        """Does a listed item name a document ("雅安那份", "省里的节能方案", "重庆的")? A region counts."""
+        return bool(self.region_mentions(item) or cues.PROVINCE_PLAN.search(item))
 
     @staticmethod
     def _listed_years(pieces: Sequence[str]) -> list[tuple[str, str]]:
@@ -919,12 +943,23 @@ def _split_postscript(text: str) -> tuple[str, str]:
     return text, ""
 
 
-def _without_comparison_tail(text: str) -> str:
-    """``text`` less the sentences after its first that only compare what it asked (:data:`cues.COMPARISON_ONLY`)."""
+def _without_comparison_tail(text: str, ranked: bool = True) -> str:
+    """``text`` less the sentences after its first that only compare what it asked (:data:`cues.COMPARISON_ONLY`).
+    ``ranked``: also those that only order the answers or compare them by their place (:data:`cues.RANKED_ONLY`),
+    and such a last piece after a space, as people type without punctuation ("…各多少 由低到高排列")."""
+    def compares(x: str) -> bool:
+        x = x.strip(" ，,")
+        return bool(cues.COMPARISON_ONLY.fullmatch(x) or ranked and cues.RANKED_ONLY.fullmatch(x))
+
     sentences = [x for x in re.split(r"(?<=[？?])", text) if x.strip()]
+    if ranked and sentences:
+        spaced = re.split(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", sentences[-1].rstrip())
+        if len(spaced) >= 2 and compares(spaced[-1]):
+            sentences[-1] = sentences[-1].rstrip()[:-len(spaced[-1])].rstrip()
+            text = "".join(sentences)
     if len(sentences) < 2:
         return text
-    kept = [sentences[0]] + [x for x in sentences[1:] if not cues.COMPARISON_ONLY.fullmatch(x.strip(" ，,"))]
+    kept = [sentences[0]] + [x for x in sentences[1:] if not compares(x)]
     return "".join(kept)
 
 
@@ -978,19 +1013,20 @@ def _asks_only_who(segment: str) -> bool:
     return not cues.WHO_PHRASING.sub("", segment) and bool(cues.RESPONSIBILITY.search(segment))
 
 
-def answer_type(text: str, *, measure_basis: bool = True, action_basis: bool = True, signature: bool = True) -> str:
+def answer_type(text: str, *, measure_basis: bool = True, action_basis: bool = True, signature: bool = True,
+                attachment: bool = True) -> str:
     """The kind of answer the question expects, read first from the last clause of the question (where
     a Chinese question puts its question word: "…是什么时候印发的，文号是多少？" asks for the number)."""
     segments = [x for x in re.split(r"[，,；;]", text) if x.strip()]
     if len(segments) > 1:
-        last = _answer_type(segments[-1], measure_basis, text, action_basis, signature)
+        last = _answer_type(segments[-1], measure_basis, text, action_basis, signature, attachment)
         if last != "explanation":
             return last
-    return _answer_type(text, measure_basis, action_basis=action_basis, signature=signature)
+    return _answer_type(text, measure_basis, action_basis=action_basis, signature=signature, attachment=attachment)
 
 
 def _answer_type(text: str, measure_basis: bool = True, whole: str = "", action_basis: bool = True,
-                 signature: bool = True) -> str:
+                 signature: bool = True, attachment: bool = True) -> str:
     if cues.ASKS_DOCNUMBER.search(text):
         return "doc_number"
     if signature and cues.SIGNATURE_BODIES.search(text) and not cues.ASKS_DATE.search(cues.SIGNATURE_BODIES.sub("", text)):
@@ -1001,6 +1037,8 @@ def _answer_type(text: str, measure_basis: bool = True, whole: str = "", action_
         return "cc"
     if cues.ASKS_RECIPIENTS.search(text):
         return "recipients"
+    if attachment and cues.ASKS_ATTACHMENT.search(text):
+        return "attachment"  # ("附件叫啥名": the attachment line of the cover letter)
     if cues.ASKS_APPROVAL.search(text):
         return "approval"
     if cues.ASKS_ABRIDGED.search(text):

@@ -1,8 +1,9 @@
 """Document cards: the cover-letter facts of each indexed document, answered without the model.
 
 A card holds the issuing bodies, the document number (文号), the signature date (落款日期), the web
-publication date where the source page gives one (发布时间), the recipients (主送单位), the documents it
-is based on (根据《…》), the approval it was issued with (已经市政府同意), and notes such as （本文有删减）. They are read from the document's cover letter
+publication date where the source page gives one (发布时间), the recipients (主送单位), the copies (抄送), the
+attachment (附件：…), the documents it is based on (根据《…》), the approval it was issued with (已经市政府同意),
+and notes such as （本文有删减）. They are read from the document's cover letter
 (or preamble) as the index stores it, plus the source file's own header for the publication date; a
 metadata question is answered from the card with the cover letter cited — deterministic, instant, and
 never a quote of the wrong lines.
@@ -25,6 +26,7 @@ _NOTE = re.compile(r"^[（(]([^（）()]{2,12})[）)]$")
 _BASIS_SENTENCE = re.compile(r"根据[^。]*")
 _BASIS_END = re.compile(r"(?:(?<=要求)|(?<=部署)|(?<=精神))(?=[，,])|[，,](?=制定|我|现|特|结合)")
 _TITLE_REF = re.compile(r"《[^《》]{4,60}》(?:（[^（）]*〔\d{4}〕[^（）]*）)?")
+_ATTACHMENT = re.compile(r"附件[：:]\s*(\S.*)$")
 _APPROVAL = re.compile(r"(?:已)?经[^，。；,\n]{1,14}?(?:同意|批准|审议通过)")
 _ABRIDGED = re.compile(r"删减|删节|节选|摘要")
 _RELEASE = re.compile(r"公开")  # "（此件公开发布）", "（此件不予公开）": how the document is released
@@ -52,6 +54,7 @@ class DocumentCard:
     published: CardFact | None = None
     recipients: CardFact | None = None
     cc: CardFact | None = None  # "抄送：…", a line of its own in a cover letter
+    attachment: CardFact | None = None  # "附件：…", the text the cover letter sends with it
     basis: CardFact | None = None
     approval: CardFact | None = None  # "已经市政府同意"
     abridged: CardFact | None = None  # "本文有删减": the published text is not the full document
@@ -94,6 +97,9 @@ def build_card(doc: IndexedDocument, root: Path | None = None, head: str | None 
         recipient = next((ln for ln in lines if ln.endswith(("：", ":")) and "附件" not in ln
                           and not ln.startswith("抄送")), None)
         cc = next((ln for ln in lines if re.match(r"抄送[：:]", ln)), None)
+        attached = next((m for ln in lines if (m := _ATTACHMENT.match(ln))), None)
+        if attached:
+            card["attachment"] = CardFact(attached.group(1).rstrip("。"), attached.group(0), label)
         if cc:
             card["cc"] = CardFact(re.sub(r"^抄送[：:]\s*", "", cc).rstrip("。"), cc, label)
         if recipient:

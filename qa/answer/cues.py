@@ -29,8 +29,10 @@ PROVINCE_ABBREVIATIONS = {
     "滇": "云南", "云": "云南", "陕": "陕西", "秦": "陕西", "甘": "甘肃", "陇": "甘肃", "青": "青海", "蒙": "内蒙古",
     "桂": "广西", "藏": "西藏", "宁": "宁夏", "新": "新疆",
 }
-ABBREVIATION_CONTEXT = (r"(?:(?<=^)|(?<=[\s，,：:、和与跟及比{openers}]))({chars})(?=[\s，,的省市和与跟、]|方案|减污|节能|十四五|到?20\d\d|到?\d\d年|"
+ABBREVIATION_CONTEXT = (r"(?:(?<=^)|(?<=[\s，,：:、和与跟及比{openers}]))({chars})(?=[\s，,的省市和与跟、]|方案|{titles}减污|节能|十四五|到?20\d\d|到?\d\d年|"
                         r"给了|给没给|定了|写了|提了|这边|那边)")
+#: the kind of plan written right after an abbreviation ("渝实施方案", "川行动方案"): the abbreviation is a region too
+ABBREVIATION_TITLES = r"(?:实施|行动|综合工作|工作)方案|"
 #: what opens a follow-up before the abbreviation it is asked of ("那渝方案里呢"): a boundary too
 FOLLOW_OPENERS = "那"
 #: Two or three abbreviations written together for the regions they join ("川渝两地", "京津冀的"): each
@@ -120,6 +122,10 @@ ENGLISH_TERMS: tuple[tuple[str, str], ...] = (
     (r"climate (?:investment and financing|finance)", "气候投融资"), (r"heavy[- ]duty (?:diesel )?trucks?", "重型柴油货车"),
     (r"public institutions?", "公共机构"), (r"departments? responsible|responsible departments?", "责任部门"),
 )
+#: "which kind of X" asks for a kind (哪类), which a plan names ("某某等行业的企业"), not for the names of particular Xs:
+#: written in before translation, the question keeps the word the small model drops ("which kind of firms" →
+#: "哪些企业", read as asking for companies' names)
+KIND_TERMS: tuple[tuple[str, str], ...] = ((r"(?:which|what) (?:kinds?|types?|sorts?|categor(?:y|ies)) of", "哪类"),)
 
 
 # --------------------------------------------------------------------------- answer types
@@ -181,6 +187,8 @@ ASKS_APPROVAL = re.compile(r"(?:经过?|由)(?:谁|哪|什么)[^，,。？?]{0,8
 ASKS_ABRIDGED = re.compile(r"全文|删减|删节|删掉|删去|节选|完整(?:版|的|吗)")
 #: what an abridged text left out ("删去了什么"): a note "本文有删减" does not say
 ASKS_REMOVED = re.compile(r"删(?:掉|减|除|节|去)?(?:了|的)?(?:是)?(?:哪|什么|啥)|(?:哪|什么|啥)[^，,。？?]{0,6}(?:被)?删")
+#: what a cover letter sends with it ("附件是啥", "附件叫什么名字"), not what the attached text says ("附件里…")
+ASKS_ATTACHMENT = re.compile(r"附件(?![里中内])|附(?:了|的|带|有)(?:什么|啥|哪)|(?i:\battachments?\b|\bannex(?:es)?\b)")
 #: how the document is released ("是公开发布的吗", "公开方式")
 ASKS_RELEASE = re.compile(r"公开(?:发布)?的?(?:吗|么|没有)|是否(?:公开|对外)|公开方式|公开属性|(?:能不能|可以|可不可以)公开")
 #: "is it / does it" questions: 是否, …吗, 有没有, 有无
@@ -274,6 +282,9 @@ WORDING_ASKED = re.compile(r"原话|原文|原句|怎么写|咋写|怎么表述|
 #: "有没有提到X" before analysis (not "没有提", which says, nor "有提出"/"有提高"/"有说明", which are other verbs)
 MENTION_VERB_CASUAL = re.compile(r"(?:(?<![没沒])有(?:提|说|讲)(?:到|及|过)?(?![高升出前供交明法])|(?:写没写|说没说|讲没讲)(?:到|及)?)"
                                  r"(?=[\u4e00-\u9fff“\"]{2})")  # (X after it: "某方案 X 写没写" is MENTION_BEFORE_ANOTA's)
+#: "标没标X" / "有没有注明X": whether a document marks X on it asks whether X is written there, as "有没有提到X"
+MARK_VERB_CASUAL = re.compile(r"(?:标没标|注没注|标注没标注|标明没标明|注明没注明|(?:有没有|有无|是否)(?:标注|标明|注明|标))了?"
+                              r"(?=[\u4e00-\u9fff“\"]{2})")
 #: "有没有" written short before the verb it asks of ("有没提X", "有没说X"): written in full before analysis
 CONTRACTED_ANOTA = re.compile(r"有没(?=提|说|讲|写|点名|规定|明确|涉及)")
 #: a particle that ends a casual question and means nothing ("…有没提夜市啊"): dropped before analysis, so that it
@@ -552,6 +563,13 @@ COMPARISON_ONLY = re.compile(r"(?:那|这)?(?:两个|两者|二者|它们|两边
                              r"(?:(?:哪个|哪一个|谁)[^，,；;？?]{0,6}?(?:更|最)?(?:高|低|多|少|大|小|快|慢|严)|"
                              r"(?:高|低|多|少|大|小|严|松)还是(?:高|低|多|少|大|小|严|松)|(?:相)?差了?(?:多少|几)(?:个百分点)?|"
                              r"差距(?:有)?多大|(?:是不是|是否)?(?:一样|相同)|一样吗|相同吗)(?:呢|吗|啊)?[？?。]?")
+#: a sentence after the question that only orders what it asked, or compares its answers by their place
+#: ("按从低到高排个序", "由大到小排列", "第二个比第一个低几个点", "后者是前者的几倍")
+RANKED_ONLY = re.compile(r"(?:再|然后|顺便)?(?:(?:帮我|给我)?(?:从|由|按)(?:高到低|低到高|大到小|小到大|高低|大小)(?:排|排列|排序)?"
+                         r"(?:一下|个序|下序|一下序)?|排(?:个|一下)?序)(?:呢|吧|啊)?[？?。]?|"
+                         r"(?:那|这)?(?:后一个|前一个|后面那个|前面那个|后者|前者|第[一二三]个)"
+                         r"(?:比|是|较)(?:后一个|前一个|后面那个|前面那个|后者|前者|第[一二三]个)(?:的)?"
+                         r"(?:高|低|多|少|大|小)?了?(?:多少|几)(?:个百分点|倍|个点)?(?:呢|吗|啊)?[？?。]?")
 #: a request to compare what follows, at the end of the words before a list of questions ("…对照比较一下")
 COMPARE_REQUEST = re.compile(r"(?:(?:这)?[两三四五](?:份|个)(?:方案|文件))?(?:放一起|放在一起|一起|对照)?"
                              r"(?:比|对|对比|比较)(?:一下|下)?$")

@@ -94,6 +94,7 @@ from qa.answer.cues import (
     INSTITUTION_LEAD,
     INSTITUTION_NAME,
     KIND_NAMED_AFTER,
+    KIND_TERMS,
     KINDS_LISTED,
     LATIN_WORD,
     LETTER_REFERENCE,
@@ -107,6 +108,7 @@ from qa.answer.cues import (
     PLACE_SUFFIX,
     PLAN_REFERENCE,
     PLAN_REFERENCE_CUT,
+    PROVINCE_PLAN,
     PUBLISHED_DATE,
     QUOTED_TERM,
     SAME_CLAUSE,
@@ -318,10 +320,12 @@ def lost_gloss(question: str, translation: str) -> str:
     return glosses[0] if len(glosses) == 1 else ""
 
 
-def english_terms(text: str) -> str:
+def english_terms(text: str, kinds: bool = True) -> str:
     """The English question with the plans' own terms written in for the English words that name them
-    ("Ziyang's energy-saving plan" → "Ziyang's 节能减排方案"), for the model to translate."""
-    for pattern, term in ENGLISH_TERMS:
+    ("Ziyang's energy-saving plan" → "Ziyang's 节能减排方案"), for the model to translate; ``kinds``: with "which
+    kind of" as 哪类 (:data:`KIND_TERMS`)."""
+    terms = (*(KIND_TERMS if kinds else ()), *ENGLISH_TERMS)
+    for pattern, term in terms:
         text = re.sub(rf"(?i)(?<![A-Za-z]){pattern}(?![A-Za-z])", term, text)
     return re.sub(r"(?<=[\u4e00-\u9fff）]) (?=[\u4e00-\u9fff（])", "", text)
 
@@ -609,7 +613,7 @@ class Answerer:
 
     def _translate(self, text: str) -> str:
         """The question in Chinese, by the local model ('' when it gives no usable translation)."""
-        glossed = english_terms(text) if self.settings.enabled("glossary") else text
+        glossed = english_terms(text, self.settings.enabled("kind_words")) if self.settings.enabled("glossary") else text
         # ("The plan sets X. What is Y?", "… night-market lamps (夜市路灯)": told to keep a statement a statement and a gloss
         # the term; other questions keep the plain prompt)
         sentences = self.settings.enabled("statement_translation") and bool(
@@ -1101,7 +1105,7 @@ class Answerer:
             return ("signed", "published")
         if kind == "cc" and not self.settings.enabled("card_gaps"):
             return ("recipients",)  # (as before: 抄送 read as 主送)
-        if kind in ("recipients", "cc", "basis", "approval", "abridged", "release"):
+        if kind in ("recipients", "cc", "attachment", "basis", "approval", "abridged", "release"):
             return (kind,)
         if kind == "body" and (ASKS_ISSUER.search(analysis.text) or (self.settings.enabled("signature_bodies")
                                                                    and SIGNATURE_BODIES.search(analysis.text))):
@@ -1134,9 +1138,10 @@ class Answerer:
                         start + len(quotes[0]))
 
     @staticmethod
-    def _named_documents(analysis: QuestionAnalysis, cards: dict[str, DocumentCard]) -> list[str]:
+    def _named_documents(analysis: QuestionAnalysis, cards: dict[str, DocumentCard], province: bool = True) -> list[str]:
         """The documents a metadata question names one by one, in its order: by document number ("甲发〔2022〕1号")
-        or by a region with one document of its own ("某市那份")."""
+        or by a region with one document of its own ("某市那份"); ``province``: or by 省 and a word of the title of
+        one of the province's documents ("省减污降碳的文件和某市方案各依据什么")."""
         text = analysis.text
         found: list[tuple[int, str]] = []
         for doc_id, card in cards.items():
@@ -1152,6 +1157,15 @@ class Answerer:
             short = region.rstrip("省市")
             if len(docs) == 1 and short and short in text:
                 found.append((text.find(short), docs[0]))
+        provinces = [r for r in by_region if r.endswith("省")]
+        if province and len(provinces) == 1:
+            regions = [c.region for c in cards.values()]
+            for m in PROVINCE_PLAN.finditer(text):
+                named = text[m.end():m.end() + 16]
+                docs = [d for d in by_region[provinces[0]] if d not in {x for _, x in found}
+                        and any(w in named for w in title_words(cards[d].title, regions))]
+                if len(docs) == 1:
+                    found.append((m.start(), docs[0]))
         return [d for _, d in sorted(found)]
 
     def _cards_answer(self, question: str, analysis: QuestionAnalysis, cards: Sequence[DocumentCard],
@@ -1181,7 +1195,7 @@ class Answerer:
             return None
         cards = self._cards()
         # (a document named by its number is not asked its number)
-        named = (self._named_documents(analysis, cards)
+        named = (self._named_documents(analysis, cards, self.settings.enabled("province_card"))
                  if self.settings.enabled("named_cards") and fields != ("doc_number",) else [])
         if len(named) >= 2:  # "A号、B号、某市那份的落款日期各是哪天": each document's card answers
             return self._cards_answer(question, analysis, [cards[d] for d in named], fields, hits, scope,
