@@ -3126,3 +3126,11 @@ def test_a_provincial_plan_named_by_its_title_word_is_one_of_the_documents_a_met
     assert {c.doc_title[:3] for c in both.citations} == {"四川省", "重庆市"}
     with switched_off(fake_service.answerer, "province_card"):
         assert len({c.doc_title for c in fake_service.ask(asked).citations}) == 1
+
+
+def test_a_question_about_what_the_attached_plan_says_is_not_asked_of_the_attachment_line():
+    """``attachment_card`` reads only a question that asks what is attached: "附件的方案里夜市路灯装多少盏" asks a figure
+    of the plan, answered from its clauses."""
+    assert answer_type("附件的方案里夜市路灯装多少盏") == "figure"
+    assert answer_type("通知附件里夜市路灯怎么说") != "attachment"
+    assert answer_type("那个通知附了哪些材料") == "attachment"

@@ -187,8 +187,11 @@ ASKS_APPROVAL = re.compile(r"(?:经过?|由)(?:谁|哪|什么)[^，,。？?]{0,8
 ASKS_ABRIDGED = re.compile(r"全文|删减|删节|删掉|删去|节选|完整(?:版|的|吗)")
 #: what an abridged text left out ("删去了什么"): a note "本文有删减" does not say
 ASKS_REMOVED = re.compile(r"删(?:掉|减|除|节|去)?(?:了|的)?(?:是)?(?:哪|什么|啥)|(?:哪|什么|啥)[^，,。？?]{0,6}(?:被)?删")
-#: what a cover letter sends with it ("附件是啥", "附件叫什么名字"), not what the attached text says ("附件里…")
-ASKS_ATTACHMENT = re.compile(r"附件(?![里中内])|附(?:了|的|带|有)(?:什么|啥|哪)|(?i:\battachments?\b|\bannex(?:es)?\b)")
+#: what a cover letter sends with it ("附件是啥", "附件叫什么名字", "附了哪些"), not what the attached text says
+#: ("附件里…", "附件的方案里X是多少")
+ASKS_ATTACHMENT = re.compile(r"附件(?:是|叫|名|为|有|的(?:名称|标题|名字|全称))[^，,。；;？?\s]{0,6}?(?:什么|啥|哪|几|吗)|"
+                             r"(?:什么|啥|哪(?:个|份|些|几个)?)附件|附(?:了|的|带|有)(?:什么|啥|哪)|"
+                             r"(?i:\battachments?\b|\bannex(?:es)?\b)")
 #: how the document is released ("是公开发布的吗", "公开方式")
 ASKS_RELEASE = re.compile(r"公开(?:发布)?的?(?:吗|么|没有)|是否(?:公开|对外)|公开方式|公开属性|(?:能不能|可以|可不可以)公开")
 #: "is it / does it" questions: 是否, …吗, 有没有, 有无
