@@ -772,9 +772,9 @@ class QuestionAnalyzer:
     def _sub_questions(self, text: str, spaced: bool = True) -> list[QuestionPart]:
         """"…？…？": each question on its own; a later one without a region takes the first one's."""
         pieces = [p.strip(" ，,") for p in re.split(r"(?<=[？?])", text) if p.strip(" ，,")]
+        # (a_not_a_piece: "…？X提没提" asks whether the plan mentions X of its own, typed without its question mark)
         pieces = [p for p in pieces if (cues.QUESTION_CUE.search(p) or self.use_a_not_a_piece and cues.A_NOT_A.search(p)
                                         and mention_term(p)) and len(p) >= 4]
-        # ("…？X提没提": whether the plan mentions X of its own, the last question typed without its question mark)
         if len(pieces) < 2:
             pieces = self._comma_questions(text, self.use_spaced_parts and spaced)
         if len(pieces) < 2 and self.use_listed_asks:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -396,6 +396,7 @@ class Answerer:
         self._figure_support: tuple[object, FigureSupport] | None = None
         self._alias_cache: tuple[object, dict[str, str], QuestionAnalyzer] | None = None
         self._card_cache: tuple[object, dict[str, DocumentCard]] | None = None
+        self._title_word_cache: tuple[object, dict[str, set[str]]] | None = None
         self._bigram_cache: tuple[object, set[str]] | None = None
         self._names_cache: tuple[object, frozenset[str]] | None = None
         self._compare = None  # qa.compare.service.CompareService, built on the first comparison question
@@ -542,12 +543,20 @@ class Answerer:
                 analysis = self._carried(own, analysis, history)
         return analysis
 
+    def _title_words(self) -> dict[str, set[str]]:
+        """Each indexed document's :func:`title_words` ("减污降碳", "行动方案"), by document id, read once per index."""
+        data = self.retriever.load()
+        if self._title_word_cache is None or self._title_word_cache[0] is not data:
+            aliases = self._regions()
+            self._title_word_cache = (data, {d.doc_id: title_words(d.title, aliases)
+                                             for d in self.retriever.indexed_documents()})
+        return self._title_word_cache[1]
+
     def _other_plan(self, text: str, regions: Sequence[str]) -> bool:
         """Does ``text`` name a word of a document's title ("节能减排") that no title of ``regions``' documents has?"""
-        aliases = self._regions()
-        words = [(d.region, title_words(d.title, aliases)) for d in self.retriever.indexed_documents()]
-        own = set().union(*(w for region, w in words if region in regions))
-        return any(word in text for _, held in words for word in held - own)
+        words, docs = self._title_words(), self.retriever.indexed_documents()
+        own = set().union(*(words[d.doc_id] for d in docs if d.region in regions))
+        return any(word in text for d in docs for word in words[d.doc_id] - own)
 
     def _carried(self, own: QuestionAnalysis, analysis: QuestionAnalysis, history: Sequence[Turn]) -> QuestionAnalysis:
         """"B那份也有这样的安排吗" after a question about A: a yes/no follow-up that names a document the previous
@@ -1138,10 +1147,11 @@ class Answerer:
                         start + len(quotes[0]))
 
     @staticmethod
-    def _named_documents(analysis: QuestionAnalysis, cards: dict[str, DocumentCard], province: bool = True) -> list[str]:
+    def _named_documents(analysis: QuestionAnalysis, cards: dict[str, DocumentCard],
+                         words: Mapping[str, set[str]] | None = None) -> list[str]:
         """The documents a metadata question names one by one, in its order: by document number ("甲发〔2022〕1号")
-        or by a region with one document of its own ("某市那份"); ``province``: or by 省 and a word of the title of
-        one of the province's documents ("省减污降碳的文件和某市方案各依据什么")."""
+        or by a region with one document of its own ("某市那份"); given each document's title ``words``, also by 省
+        and a word of the title of one of the province's documents ("省减污降碳的文件和某市方案各依据什么")."""
         text = analysis.text
         found: list[tuple[int, str]] = []
         for doc_id, card in cards.items():
@@ -1158,12 +1168,11 @@ class Answerer:
             if len(docs) == 1 and short and short in text:
                 found.append((text.find(short), docs[0]))
         provinces = [r for r in by_region if r.endswith("省")]
-        if province and len(provinces) == 1:
-            regions = [c.region for c in cards.values()]
+        if words is not None and len(provinces) == 1:
             for m in PROVINCE_PLAN.finditer(text):
                 named = text[m.end():m.end() + 16]
                 docs = [d for d in by_region[provinces[0]] if d not in {x for _, x in found}
-                        and any(w in named for w in title_words(cards[d].title, regions))]
+                        and any(w in named for w in words.get(d, ()))]
                 if len(docs) == 1:
                     found.append((m.start(), docs[0]))
         return [d for _, d in sorted(found)]
@@ -1195,7 +1204,8 @@ class Answerer:
             return None
         cards = self._cards()
         # (a document named by its number is not asked its number)
-        named = (self._named_documents(analysis, cards, self.settings.enabled("province_card"))
+        words = self._title_words() if self.settings.enabled("province_card") else None
+        named = (self._named_documents(analysis, cards, words)
                  if self.settings.enabled("named_cards") and fields != ("doc_number",) else [])
         if len(named) >= 2:  # "A号、B号、某市那份的落款日期各是哪天": each document's card answers
             return self._cards_answer(question, analysis, [cards[d] for d in named], fields, hits, scope,
