@@ -3134,3 +3134,41 @@ def test_a_question_about_what_the_attached_plan_says_is_not_asked_of_the_attach
     assert answer_type("附件的方案里夜市路灯装多少盏") == "figure"
     assert answer_type("通知附件里夜市路灯怎么说") != "attachment"
     assert answer_type("那个通知附了哪些材料") == "attachment"
+
+
+def test_a_share_asked_in_tenths_asks_a_figure(analyzer):
+    """``share_words``: "亮灯率要搞到几成" asks a figure, as "百分之几" does (not "这几成了"-style words of other kinds)."""
+    assert analyzer.analyse("甲市夜市路灯那条 亮灯率明年要提到几成呢").answer_type == "figure"
+    assert analyzer.analyse("夜市摊位遮阳棚要做到多少成").answer_type == "figure"
+    off = QuestionAnalyzer(ALIASES, off={"share_words"})
+    assert off.analyse("甲市夜市路灯那条 亮灯率明年要提到几成呢").answer_type != "figure"
+
+
+def test_the_statements_after_a_requirement_up_to_the_question_are_asserted_with_it(analyzer):
+    """``premise_run``: "方案要求建立路灯台账，每季度通报一次并公开排名，排名靠后的由谁约谈？" asserts the reporting and
+    the ranking as well as the ledger (the check looks for all of it); the question itself is no claim."""
+    asked = "甲市方案要求建立夜市路灯台账，每季度通报一次并公开排名，排名靠后的摊区由谁来约谈？"
+    claim = analyzer.analyse(asked).premise
+    assert "夜市路灯台账" in claim and "每季度通报一次并公开排名" in claim and "约谈" not in claim
+    assert QuestionAnalyzer(ALIASES, off={"premise_run"}).analyse(asked).premise == "建立夜市路灯台账"
+
+
+def test_what_a_document_was_made_for_answers_a_basis_question_when_it_cites_no_document(fake_service):
+    """``purpose_card``: a document whose preamble cites no other by title ("为贯彻落实X，…，制定本方案") answers "为贯彻
+    落实什么制定的" with that sentence, cited; asked which document it is based on, it still says none is given."""
+    asked = "四川的节能减排工作方案当初是为了贯彻落实啥部署才制定的？"
+    made = fake_service.ask(asked)
+    assert not made.refused and "党中央、国务院重大决策部署" in made.text and made.citations[0].clause == "序言"
+    assert fake_service.ask("四川的节能减排工作方案依据的上级文件是哪份？").refused
+    with switched_off(fake_service.answerer, "purpose_card"):
+        assert fake_service.ask(asked).refused
+
+
+def test_one_of_each_kind_not_left_out_asks_for_every_item(fake_service):
+    """``left_out_words``: "一条不落" / "一样不漏" ask for every item of a list, as "一个不落" does (the evidence then
+    holds the whole clause)."""
+    answerer = fake_service.answerer
+    listed = answerer.analyse("甲市夜市整治那条要做的事有哪些 一条不落写出来")
+    assert listed.answer_type == "list" and answerer._every_item(listed)
+    with switched_off(answerer, "left_out_words"):
+        assert not answerer._every_item(listed)

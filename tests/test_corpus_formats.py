@@ -220,6 +220,8 @@ def test_cli_inspect_tree() -> None:
     # the document card: what metadata questions are answered from
     assert "印发单位 issuers: 四川省人民政府  [通知]" in out and "落款日期 signed: 2022年7月21日" in out
     assert "主送单位 recipients: 各市（州）人民政府" in out and "本文有删减" in out
+    # (it cites no document by title: what it says it was made for, from its preamble)
+    assert "制定目的 purpose: 为认真贯彻落实党中央、国务院重大决策部署" in out and "[序言]" in out
 
 
 def test_cli_inspect_json() -> None:

@@ -12,6 +12,7 @@ question ("A和B分别…", "2025年和2030年…", "…？…？"), a premise t
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 import unicodedata
@@ -187,7 +188,7 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "rhetorical
                              "signature_bodies", "part_letter",
                              "homophone_names", "spaced_items", "ranked_tail", "listed_documents",
                              "abbreviation_titles", "a_not_a_piece", "attachment_card",
-                             "marked_mention")
+                             "marked_mention", "share_words", "premise_run")
 
 
 class QuestionAnalyzer:
@@ -254,6 +255,8 @@ class QuestionAnalyzer:
         self.use_attachment_card = "attachment_card" not in off  # "附件叫啥名": the cover letter's attachment line
         self.use_marked_mention = "marked_mention" not in off  # "标没标X" / "有没有注明X" ask whether X is written
         self.use_listed_documents = "listed_documents" not in off  # "X目标 A方案、B方案各多少": X of each
+        self.use_share_words = "share_words" not in off  # "亮灯率要提到几成" asks a figure, as "百分之几"
+        self.use_premise_run = "premise_run" not in off  # "某方案要求X，Y，Z由谁…？": X and Y are asserted
         self.use_postscript = "postscript" not in off  # a statement about the asker after the question is no part
         self.use_measure_basis = "measure_basis" not in off  # "下达指标以什么为依据" asks the body, not the card
         self.use_mention_given = "mention_given" not in off  # "有没有对X给Y": Y is the term
@@ -311,6 +314,9 @@ class QuestionAnalyzer:
             text = cues.MENTION_VERB_CASUAL.sub("有没有提到", text)
         if self.use_marked_mention:  # "文末注没注联系人" asks as "有没有提到联系人"
             text = cues.MARK_VERB_CASUAL.sub("有没有提到", text)
+        if self.use_share_words:  # "要提到几成" asks as "要提到百分之几"
+            for pattern, written in cues.SHARE_IN_TENTHS:
+                text = pattern.sub(written, text)
         text = cues.ENGLISH_PERIOD.sub(lambda m: f"“十{_CN_DIGITS[int(m.group(1)) - 10]}五”", text)
         text = cues.SHORT_YEAR.sub(lambda m: "20" + m.group(1), text)
         return re.sub(r"[ \t]+", " ", text)
@@ -430,7 +436,7 @@ class QuestionAnalyzer:
                            sentence=self.use_premise_sentence,
                            told_sentence=self.use_told_sentence,
                            written=self.use_written_claim,
-                           placed=self.use_plan_placed)  # a question built on a premise is answered (or refused) as a whole
+                           placed=self.use_plan_placed, run=self.use_premise_run)  # a question built on a premise is answered (or refused) as a whole
         if asserted and self.use_hearsay and cues.FIGURES_RELATED.search(asserted) and cues.EACH_FIGURE.search(text):
             # "有人说雅安的X目标是重庆的两倍还多，两份各定的是多少？": a relation between figures someone claims,
             # and each figure asked to check it: the figures answer it (the claim is no requirement of a plan), and
@@ -1165,7 +1171,7 @@ TOLD_ASKS_MIN = 4
 
 def premise(text: str, then: bool = True, comma: bool = True, condition: bool = True, stated: bool = True,
             rhetorical_only: bool = True, acts: bool = True, sentence: bool = True, told_sentence: bool = True,
-            written: bool = True, placed: bool = True) -> str:
+            written: bool = True, placed: bool = True, run: bool = True) -> str:
     """The requirement a question asserts before asking about it ("方案要求全部关停X，名单怎么定的？",
     "方案不是要求X吗？为什么…"). ``then``: a statement about a plan that a question beginning with 那 follows
     ("某方案要在X开展Y，那…", "某方案规定X 那…", a space standing for the comma) is asserted. ``comma``: the statement
@@ -1178,7 +1184,8 @@ def premise(text: str, then: bool = True, comma: bool = True, condition: bool = 
     question ("某方案要求X。Y有哪些？", as an English "The plan requires X. What …?" is translated) is a segment too.
     ``told_sentence``: such a sentence that names a plan is asserted whatever its verb ("某方案设置了X。…"). ``written``:
     what a letter or plan is said to have written on it is asserted ("印发通知上写着X，是哪天…"). ``placed``: where a
-    plan (or a clause of it) is said to put something is asserted ("某方案路灯那条把甲县列为示范县，…")."""
+    plan (or a clause of it) is said to put something is asserted ("某方案路灯那条把甲县列为示范县，…"). ``run``: the
+    statements that follow a requirement, up to the question, are asserted with it ("某方案要求X，每季度通报，…由谁…？")."""
     rhetorical = (cues.RHETORICAL_ONLY if rhetorical_only else cues.RHETORICAL_PREMISE).search(text)
     if rhetorical:
         return rhetorical.group(1).strip(" ，,")
@@ -1217,6 +1224,15 @@ def premise(text: str, then: bool = True, comma: bool = True, condition: bool = 
                     and not cues.QUESTION_WORD.search(segments[i + 1])):
                 claim = f"{claim}，{segments[i + 1].strip()}"  # ("规定完不成目标的，负责人一律免职，…"): what follows
             if len(claim) >= 4 and not claim.startswith("的"):  # "文件里说的那个X" names X, asserts nothing
+                if run and not claim.endswith("的"):
+                    # ("某方案要求建立路灯台账，每月巡查一次并张榜公布，不达标的摊区由谁处理？"): the statements after it, up
+                    # to the question, are asserted with it
+                    more = list(itertools.takewhile(lambda x: not cues.QUESTION_CUE.search(x),
+                                                    (x.strip() for x in segments[i + 1:-1])))
+                    at = text.find(claim)
+                    end = text.find(more[-1], at + len(claim)) if more and at >= 0 else -1
+                    if end >= 0:
+                        claim = text[at:end + len(more[-1])]
                 return claim
     told = cues.STATED_SENTENCE.match(text) if told_sentence else None
     if (told and not cues.QUESTION_CUE.search(told.group(1))  # (QUESTION_CUE holds every QUESTION_WORD)

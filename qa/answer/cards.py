@@ -26,6 +26,8 @@ _NOTE = re.compile(r"^[（(]([^（）()]{2,12})[）)]$")
 _BASIS_SENTENCE = re.compile(r"根据[^。]*")
 _BASIS_END = re.compile(r"(?:(?<=要求)|(?<=部署)|(?<=精神))(?=[，,])|[，,](?=制定|我|现|特|结合)")
 _TITLE_REF = re.compile(r"《[^《》]{4,60}》(?:（[^（）]*〔\d{4}〕[^（）]*）)?")
+#: "为贯彻落实X，…，制定本方案": what the document says it was made for (a preamble that cites no document by title)
+_PURPOSE = re.compile(r"为[^。为]{4,240}?[，,]\s*(?:特)?制定本(?:方案|规划|意见|办法)")
 _ATTACHMENT = re.compile(r"附件[：:]\s*(\S.*)$")
 _APPROVAL = re.compile(r"(?:已)?经[^，。；,\n]{1,14}?(?:同意|批准|审议通过)")
 _ABRIDGED = re.compile(r"删减|删节|节选|摘要")
@@ -56,6 +58,7 @@ class DocumentCard:
     cc: CardFact | None = None  # "抄送：…", a line of its own in a cover letter
     attachment: CardFact | None = None  # "附件：…", the text the cover letter sends with it
     basis: CardFact | None = None
+    purpose: CardFact | None = None  # "为贯彻落实X，…，制定本方案": what it was made for, in the preamble's words
     approval: CardFact | None = None  # "已经市政府同意"
     abridged: CardFact | None = None  # "本文有删减": the published text is not the full document
     release: CardFact | None = None  # "此件公开发布": how the document is released
@@ -127,6 +130,10 @@ def build_card(doc: IndexedDocument, root: Path | None = None, head: str | None 
         phrase = sentence.group(0)[2:]
         cut = _BASIS_END.search(phrase)
         card["basis"] = CardFact(phrase[:cut.start()] if cut else phrase, sentence.group(0), unit.label)
+    for unit in (preamble, cover):
+        made = _PURPOSE.search(unit.text) if unit is not None and "purpose" not in card else None
+        if made:
+            card["purpose"] = CardFact(made.group(0), made.group(0), unit.label)
     if "issuers" not in card and doc.issuer and cover is not None:
         if doc.issuer in cover.text:
             card["issuers"] = CardFact(doc.issuer, doc.issuer, cover.label)

@@ -173,6 +173,9 @@ PUBLISHED_DATE = re.compile(r"网站|网上|上网|挂网|公布|发布时间|�
 ASKS_RECIPIENTS = re.compile(r"主送|发给|印发给|下发给|发至")
 #: the copies a letter is sent to (抄送), a line of its own in a cover letter, not its recipients (主送)
 ASKS_CC = re.compile(r"抄送|(?i:\bcc\b|carbon cop)")
+#: a basis question that asks what the document was made to carry out ("为贯彻落实什么部署制定的", "制定目的是啥"):
+#: the preamble's "为X，制定本方案" answers it where the document cites no other by title
+ASKS_PURPOSE = re.compile(r"贯彻落实|部署|工作安排|目的|为了什么|为什么(?:要)?(?:制定|出台|印发)")
 ASKS_BASIS = re.compile(r"依据|根据(?:哪|什么)|上级文件|贯彻落实(?:哪|什么)|引用的?[^，,。？?]{0,12}(?:文件|通知|方案)")
 #: the basis of a measure, not of the document ("下达各区的指标以什么为依据", "补贴标准依据什么定"): the body
 #: answers it, not the cover letter
@@ -285,6 +288,8 @@ WORDING_ASKED = re.compile(r"原话|原文|原句|怎么写|咋写|怎么表述|
 #: "有没有提到X" before analysis (not "没有提", which says, nor "有提出"/"有提高"/"有说明", which are other verbs)
 MENTION_VERB_CASUAL = re.compile(r"(?:(?<![没沒])有(?:提|说|讲)(?:到|及|过)?(?![高升出前供交明法])|(?:写没写|说没说|讲没讲)(?:到|及)?)"
                                  r"(?=[\u4e00-\u9fff“\"]{2})")  # (X after it: "某方案 X 写没写" is MENTION_BEFORE_ANOTA's)
+#: "几成" / "多少成": a share asked in tenths ("亮灯率要提到几成"), written as "百分之几" before analysis: a figure asked
+SHARE_IN_TENTHS = ((re.compile(r"多少成(?![本品型果立功绩])"), "百分之多少"), (re.compile(r"(?<![这那哪])几成(?![本品型果立功绩])"), "百分之几"))
 #: "标没标X" / "有没有注明X": whether a document marks X on it asks whether X is written there, as "有没有提到X"
 MARK_VERB_CASUAL = re.compile(r"(?:标没标|注没注|标注没标注|标明没标明|注明没注明|(?:有没有|有无|是否)(?:标注|标明|注明|标))了?"
                               r"(?=[\u4e00-\u9fff“\"]{2})")
@@ -393,6 +398,8 @@ ASKS_EVERY_ITEM = re.compile(r"全部|全都|全列|列全|一条条|逐条|逐�
 #: "一个不落" / "一个也别漏" / "别漏了": every item asked for, said as leaving none out
 NOTHING_LEFT_OUT = re.compile(r"一个不[落漏]|一个都不[能要]?[落漏]|一[个项条样]?[都也]?(?:别|不要|不能)[落漏]|(?<![不])别[落漏]|"
                               r"不要[落漏]|不能[落漏]|无遗漏|列齐")
+#: "一条不落" / "一样不漏" / "一项不落": every item asked, as "一个不落" (read with ``left_out_words``)
+LEFT_OUT_ITEMS = re.compile(r"一[条项样件种]不[落漏]")
 LONG_LIST_CHARS = 360
 #: sentences the extractive fallback quotes for such a question (2 otherwise)
 EVERY_ITEM_QUOTES = 8

@@ -65,6 +65,7 @@ from qa.answer.cues import (
     ASKS_MEMBERS,
     ASKS_PHONE,
     ASKS_PLACE,
+    ASKS_PURPOSE,
     ASKS_REMOVED,
     ASKS_WHEN,
     BOTH_GIVEN,
@@ -97,6 +98,7 @@ from qa.answer.cues import (
     KIND_TERMS,
     KINDS_LISTED,
     LATIN_WORD,
+    LEFT_OUT_ITEMS,
     LETTER_REFERENCE,
     LONG_LIST_CHARS,
     MEMBER_KIND,
@@ -1217,6 +1219,10 @@ class Answerer:
             return None
         card = cards[doc_id]
         facts = _card_facts(card, fields)
+        if (not facts and fields == ("basis",) and card.purpose is not None and self.settings.enabled("purpose_card")
+                and ASKS_PURPOSE.search(analysis.text)):
+            # "为贯彻落实什么部署制定的": a document that cites none by title says what it was made for
+            facts = [("purpose", card.purpose)]
         t = Timings(**timings, total_ms=(time.perf_counter() - t0) * 1000)
         if not facts:
             refusal = Refusal("not_mentioned", _card_missing(card, fields))
@@ -1550,10 +1556,11 @@ class Answerer:
 
     def _every_item(self, analysis: QuestionAnalysis) -> bool:
         """A list question that asks for every item ("全部列出来", "一条条列"; with ``nothing_left_out``, "一个不落",
-        "别漏了")."""
+        "别漏了"; with ``left_out_words``, "一条不落", "一样不漏")."""
         return analysis.answer_type == "list" and bool(
             ASKS_EVERY_ITEM.search(analysis.text)
-            or (self.settings.enabled("nothing_left_out") and NOTHING_LEFT_OUT.search(analysis.text)))
+            or (self.settings.enabled("nothing_left_out") and NOTHING_LEFT_OUT.search(analysis.text))
+            or (self.settings.enabled("left_out_words") and LEFT_OUT_ITEMS.search(analysis.text)))
 
     def _checked(self, question: str, analysis: QuestionAnalysis, raw: str, items: list[EvidenceItem],
                  hits: Sequence[Hit], scope: Scope, timings: dict, t0: float, cancelled: bool,

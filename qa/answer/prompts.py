@@ -124,6 +124,7 @@ CARD_ANSWERS = {
     "cc": "《{title}》的抄送单位是：{value}[1]。",
     "attachment": "《{title}》的印发通知列明“附件：{value}”[1]。",
     "basis": "《{title}》依据{value}制定[1]。",
+    "purpose": "《{title}》没有援引所依据的文件；其开头写明：“{value}。”[1]",
     "issuers": "《{title}》由{value}印发[1]。",
     "approval": "《{title}》的印发通知写明：{value}[1]。",
     "abridged": "《{title}》公开的文本不是全文，原文注明“{value}”[1]。",
@@ -139,7 +140,7 @@ DECIDING_SENTENCE = "\n原文：《{title}》{label}：{quote}[{n}]"
 CARD_CITED_BY = "（此项见《{title}》{label}的引述。）"
 CARD_MISSING = {
     "doc_number": "文号", "signed": "落款日期", "published": "发布时间", "recipients": "主送单位", "cc": "抄送单位",
-    "attachment": "附件", "basis": "所依据的文件", "issuers": "印发单位", "approval": "经谁同意或批准", "abridged": "是否有删减", "release": "公开方式",
+    "attachment": "附件", "basis": "所依据的文件", "purpose": "制定目的", "issuers": "印发单位", "approval": "经谁同意或批准", "abridged": "是否有删减", "release": "公开方式",
 }
 REFUSAL_ABRIDGED_WHAT = "《{title}》只注明“{value}”，没有说明删去了哪些内容。"
 REFUSAL_CARD_MISSING = "《{title}》的正文和印发通知中没有载明{what}。"

@@ -65,7 +65,7 @@ def _card(doc: Document):
 
 #: The card's fields as `qa corpus inspect` prints them.
 CARD_LINES = (("issuers", "印发单位 issuers"), ("doc_number", "文号 number"), ("signed", "落款日期 signed"),
-              ("published", "发布时间 published"), ("recipients", "主送单位 recipients"), ("cc", "抄送 cc"), ("attachment", "附件 attachment"), ("basis", "依据 basis"),
+              ("published", "发布时间 published"), ("recipients", "主送单位 recipients"), ("cc", "抄送 cc"), ("attachment", "附件 attachment"), ("basis", "依据 basis"), ("purpose", "制定目的 purpose"),
               ("approval", "批准 approval"), ("abridged", "删减 abridged"), ("release", "公开 release"))
 
 
