@@ -13,7 +13,7 @@ import pytest
 from qa.answer import prompts
 from qa.answer.analysis import QuestionAnalysis, QuestionAnalyzer, answer_type, mention_term, premise
 from qa.answer.citations import check_answer
-from qa.answer.evidence import build_evidence
+from qa.answer.evidence import build_evidence, select_sentences, split_sentences
 from qa.answer.generators import FakeGenerator
 from qa.evaluation.metrics import unsupported_figures
 from qa.types import Scope, Turn
@@ -3172,3 +3172,95 @@ def test_one_of_each_kind_not_left_out_asks_for_every_item(fake_service):
     assert listed.answer_type == "list" and answerer._every_item(listed)
     with switched_off(answerer, "left_out_words"):
         assert not answerer._every_item(listed)
+
+
+def test_where_a_sentence_stands_is_no_figure_asked(analyzer):
+    """``ordinal_words``: "原文在第几条" asks where the sentence stands, as "在哪一条" does (every answer cites it), not
+    a figure."""
+    asked = "甲市方案里说夜市路灯要换成节能灯，这句原话咋写？在第几条？"
+    assert analyzer.analyse(asked).answer_type != "figure"
+    assert "第几" not in analyzer.analyse(asked).text
+    assert QuestionAnalyzer(ALIASES, off={"ordinal_words"}).analyse(asked).answer_type == "figure"
+
+
+def test_a_value_asked_only_if_it_is_set_is_no_part_of_its_own(analyzer):
+    """``conditional_value``: "…有没有定目标？定了的话是多少" is one question for the figure (asked alone, "是多少" binds
+    any figure of the document)."""
+    asked = "资阳方案讲夜市路灯的时候，亮灯率有没有定具体目标？定了的话是多少"
+    assert analyzer.analyse(asked).parts == ()
+    assert len(QuestionAnalyzer(ALIASES, off={"conditional_value"}).analyse(asked).parts) == 2
+
+
+def test_a_claim_only_that_a_plan_addresses_a_topic_asserts_nothing(analyzer):
+    """``topic_premise``: "听说某方案对X有要求，…要做什么" says only that the plan addresses X, which the answer shows:
+    no requirement to check (a claim of what it requires still is one)."""
+    asked = "听说资阳那份对夜市摊位遮阳棚有要求，要用什么材料？"
+    assert analyzer.analyse(asked).premise == ""
+    assert QuestionAnalyzer(ALIASES, off={"topic_premise"}).analyse(asked).premise.endswith("对夜市摊位遮阳棚有要求")
+    assert analyzer.analyse("听说资阳那份要求夜市摊位遮阳棚全部换成帆布，要换多少个？").premise
+
+
+def test_what_the_asker_needs_it_for_before_a_colon_is_a_preamble(analyzer):
+    """``purpose_preamble``: "要给街道做个展板找依据：" says what the asker is doing (its 依据 asks no basis); a first
+    segment that names a document is content."""
+    asked = "要给街道做个展板找依据：资阳方案里夜市路灯要装多少盏？"
+    analysed = analyzer.analyse(asked)
+    assert analysed.preamble == "要给街道做个展板找依据：" and analysed.answer_type == "figure"
+    assert QuestionAnalyzer(ALIASES, off={"purpose_preamble"}).analyse(asked).preamble == ""
+    assert analyzer.analyse("给夜市做台账用的资阳方案：路灯要装多少盏？").preamble == ""
+
+
+def test_a_figure_given_in_the_question_is_looked_up_where_it_is_written(fake_service):
+    """``figure_lookup``: "某方案那份里冒出个N% 讲的是哪项指标" is answered with every sentence of the named document that writes
+    N%, quoted with its clause (of the years asked, when the question gives some)."""
+    asked = "四川省那份行动方案里冒出个41.5% 讲的是哪项指标"
+    found = fake_service.ask(asked)
+    assert not found.refused and "比重达到41.5%左右" in found.text
+    assert "（五）" in [c.clause for c in found.citations]
+    with switched_off(fake_service.answerer, "figure_lookup"):
+        assert "41.5%”的句子" not in fake_service.ask(asked).text
+
+
+def test_a_term_whose_words_the_documents_use_are_said_of_everything_is_not_reworded(fake_service):
+    """``reworded_specific``: "有没有涉及路灯光污染治理" is not said in other words by a sentence about 大气污染治理: the
+    term's words the documents use (污染, 治理) are in a great many of their sentences, and the word that names what is
+    asked about in none (the embedder may still find the two close)."""
+    policy = fake_service.answerer.policy
+    meaning = policy._meaning
+    policy._meaning = lambda term, sentences: [1.0] * len(sentences)
+    try:
+        said = ["（十二）推进大气污染治理设备节能降耗，提高设备自动化智能化运行水平。"]
+        assert policy._find_reworded("路灯光污染治理", said) == ""
+        with switched_off(policy, "reworded_specific"):
+            assert policy._find_reworded("路灯光污染治理", said) == said[0]
+    finally:
+        policy._meaning = meaning
+
+
+def test_the_sentence_that_writes_the_term_asked_about_is_shown():
+    """``mention_sentence``: "提没提灯市河" is decided by the sentence that writes 灯市河, shown whatever the budget, even
+    when other sentences share more of the question's words."""
+    sentences = split_sentences("（七）夜市治理。以甲区、乙区、丙区夜市为重点区域推进夜市治理工程，实施夜市路灯改造工程和摊位遮阳棚整治工程。"
+                                "同时加强灯市河沿岸照明管理，夜间按时关灯。")
+    asked = "夜市治理那条 提没提灯市河 要搞哪些工程"
+    assert any("灯市河" in s.text for s in select_sentences(asked, sentences, "夜市治理", 50, term="灯市河"))
+    assert not any("灯市河" in s.text for s in select_sentences(asked, sentences, "夜市治理", 50))
+
+
+def test_which_of_all_the_documents_with_named_ones_asked_among_them_searches_all(analyzer):
+    """``all_documents``: "X 这几份方案里哪些提了 雅安和资阳提了没" asks which documents write X, every one searched (the
+    named ones are among them or not), not one part per named region; a tail that asks something else is a part."""
+    asked = "“夜市路灯”这个说法 这几份方案里哪些提了 雅安和资阳提了没"
+    analysed = analyzer.analyse(asked)
+    assert analysed.answer_type == "which_doc" and analysed.parts == () and analysed.regions == ()
+    assert len(QuestionAnalyzer(ALIASES, off={"all_documents"}).analyse(asked).parts) == 2
+    assert analyzer.analyse("“夜市路灯”这个说法，这几份方案里哪些提了？雅安那份对夜市是怎么写的？").parts
+
+
+def test_a_word_of_issuing_inside_the_term_looked_up_asks_no_body(analyzer):
+    """``mention_not_who``: "提没提编制发布夜市地图" asks whether the plan mentions the term (its 发布 is the term's), not
+    who issues it; "夜市地图由谁发布" still asks who."""
+    asked = "雅安那份里提没提编制发布夜市路灯地图？"
+    assert analyzer.analyse(asked).answer_type == "yesno"
+    assert QuestionAnalyzer(ALIASES, off={"mention_not_who"}).analyse(asked).answer_type == "body"
+    assert analyzer.analyse("雅安那份里夜市路灯地图由谁发布？").answer_type == "body"

@@ -188,7 +188,9 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "rhetorical
                              "signature_bodies", "part_letter",
                              "homophone_names", "spaced_items", "ranked_tail", "listed_documents",
                              "abbreviation_titles", "a_not_a_piece", "attachment_card",
-                             "marked_mention", "share_words", "premise_run")
+                             "marked_mention", "share_words", "premise_run",
+                             "ordinal_words", "conditional_value", "topic_premise", "purpose_preamble",
+                             "all_documents", "mention_not_who")
 
 
 class QuestionAnalyzer:
@@ -255,6 +257,12 @@ class QuestionAnalyzer:
         self.use_attachment_card = "attachment_card" not in off  # "附件叫啥名": the cover letter's attachment line
         self.use_marked_mention = "marked_mention" not in off  # "标没标X" / "有没有注明X" ask whether X is written
         self.use_listed_documents = "listed_documents" not in off  # "X目标 A方案、B方案各多少": X of each
+        self.use_mention_not_who = "mention_not_who" not in off  # "提没提编制发布X": 发布 is X's, no who asked
+        self.use_all_documents = "all_documents" not in off  # "X 这几份方案里哪些提了 甲和乙有没有": of all
+        self.use_ordinal_words = "ordinal_words" not in off  # "在第几条" asks where, as "在哪一条": no figure
+        self.use_conditional_value = "conditional_value" not in off  # "有没有定数？定了的话要到多少": one question
+        self.use_topic_premise = "topic_premise" not in off  # "听说某方案对X有要求，…": no requirement asserted
+        self.use_purpose_preamble = "purpose_preamble" not in off  # "要给街道做展板找依据：…" is a preamble
         self.use_share_words = "share_words" not in off  # "亮灯率要提到几成" asks a figure, as "百分之几"
         self.use_premise_run = "premise_run" not in off  # "某方案要求X，Y，Z由谁…？": X and Y are asserted
         self.use_postscript = "postscript" not in off  # a statement about the asker after the question is no part
@@ -314,6 +322,8 @@ class QuestionAnalyzer:
             text = cues.MENTION_VERB_CASUAL.sub("有没有提到", text)
         if self.use_marked_mention:  # "文末注没注联系人" asks as "有没有提到联系人"
             text = cues.MARK_VERB_CASUAL.sub("有没有提到", text)
+        if self.use_ordinal_words:  # "在第几条" asks as "在哪一条"
+            text = cues.ORDINAL_CLAUSE.sub("哪一", text)
         if self.use_share_words:  # "要提到几成" asks as "要提到百分之几"
             for pattern, written in cues.SHARE_IN_TENTHS:
                 text = pattern.sub(written, text)
@@ -383,6 +393,9 @@ class QuestionAnalyzer:
         for i, seg in enumerate(segments[:-1]):
             # who is asking and why, not what: no figure in it ("我们厂想新上一台30蒸吨的锅炉" is content)
             said = cues.PREAMBLE.search(seg) or (self.use_preamble_more and cues.PREAMBLE_MORE.search(seg))
+            if (not said and self.use_purpose_preamble and i == 0 and seg[-1] in "：:" and cues.ASKER_PURPOSE.search(seg)
+                    and not re.search(r"方案|文件|规划|通知|函", seg) and not self.region_mentions(seg)):
+                said = True  # ("要给街道做个展板找依据：…": what the asker needs it for, no document named)
             if said and not cues.QUESTION_CUE.search(seg) and not re.search(r"\d", seg):
                 end = i
         while (self.use_preamble_colon and 0 <= end < len(segments) - 2 and segments[end + 1][-1] in "：:"
@@ -437,6 +450,8 @@ class QuestionAnalyzer:
                            told_sentence=self.use_told_sentence,
                            written=self.use_written_claim,
                            placed=self.use_plan_placed, run=self.use_premise_run)  # a question built on a premise is answered (or refused) as a whole
+        if asserted and self.use_topic_premise and cues.TOPIC_CLAIM.fullmatch(asserted):
+            asserted = ""  # ("听说某方案对X有要求，…要做什么？": only that the plan addresses X, which the answer says)
         if asserted and self.use_hearsay and cues.FIGURES_RELATED.search(asserted) and cues.EACH_FIGURE.search(text):
             # "有人说雅安的X目标是重庆的两倍还多，两份各定的是多少？": a relation between figures someone claims,
             # and each figure asked to check it: the figures answer it (the claim is no requirement of a plan), and
@@ -474,6 +489,14 @@ class QuestionAnalyzer:
                             phrase=self.use_quoted_phrase)
         if not term and self.use_likened_term and kind == "yesno":
             term = likened_term(text)
+        if kind == "body" and term and self.use_mention_not_who and term in text:
+            # ("提没提编制发布夜市地图": the word of issuing is the looked-up term's, not a question of who)
+            kind = answer_type(text.replace(term, "这个"), measure_basis=self.use_measure_basis,
+                               action_basis=self.use_action_basis, attachment=self.use_attachment_card,
+                               signature=self.use_signature_bodies)
+        among = self._among_all(text) if self.use_all_documents and not asserted else ""
+        if among:  # ("X 这几份方案里哪些提了 甲和乙有没有": the documents that write X, all searched, answer both)
+            scoped, regions, kind, split = among, (), "which_doc", False
         return QuestionAnalysis(
             original=question, text=text, preamble=preamble,
             answer_type=kind, years=years, periods=periods,
@@ -482,6 +505,21 @@ class QuestionAnalyzer:
             scope_text=scoped if scoped != text else "",
             premise=asserted,
             mention_term=term)
+
+    def _among_all(self, text: str) -> str:
+        """The question up to "这几份方案里哪些提了X" when all that follows it asks whether the documents it names are
+        among them ("…甲和乙有没有", "…甲那份提了没"), and no region is named before it; '' otherwise."""
+        every = cues.ALL_DOCUMENTS_ASKED.search(text)
+        if not every or self.region_mentions(text[:every.start()]):
+            return ""
+        tail = text[every.end():]
+        named = self.region_mentions(tail)
+        if not named:
+            return ""
+        for start, end, _ in sorted(named, reverse=True):
+            tail = tail[:start] + tail[end:]
+        tail = re.sub(r"[和与跟及、]|那份|这份|的|方案|文件|里|中|也|呢|\s", "", tail)
+        return text[:every.end()] if cues.AMONG_THEM_TAIL.match(tail) else ""
 
     def _conditional_head(self, text: str) -> str:
         """The yes/no question about X before a tail that asks more only if X is there ("有的话在哪条", "如果有，哪个
@@ -791,7 +829,7 @@ class QuestionAnalyzer:
                                   or _names_nothing(p) or (self.use_described and _asks_only_which_doc(p))
                                   or (self.use_tails and cues.WHERE_ONLY.match(p.strip()))
                                   or (self.use_said_tail and cues.SAID_ONLY.match(p.strip()))
-                                  or (self.use_value_part and _asks_only_value(p, pieces[0]))
+                                  or (self.use_value_part and _asks_only_value(p, pieces[0], self.use_conditional_value))
                                   or (self.use_whether_tail and not self.region_mentions(p)
                                       and _asks_only_whether(p, self.use_other_bodies))
                                   for p in pieces[1:]):
@@ -983,7 +1021,7 @@ def _asks_only_which_doc(segment: str) -> bool:
     return _names_nothing(re.sub(r"方案|文件|给|写|提|说|有|定|了|出|到|过|里|中", "", rest))
 
 
-def _asks_only_value(segment: str, first: str) -> bool:
+def _asks_only_value(segment: str, first: str, conditional: bool = True) -> bool:
     """"到某年要达到多少？" after "某方案对X有没有定目标？", "是不是那个N%？" after "…定的是多少？": the value of
     what the first question asks whether it is set, or asks the value of, with no subject of its own and no year
     the first does not give ("…2025年是多少？2030年要达到多少？" are two questions). Answered as one question,
@@ -991,6 +1029,8 @@ def _asks_only_value(segment: str, first: str) -> bool:
     document. After "X的目标是什么？" it asks more than the first (a target in words, then its number)."""
     years = set(cues.YEAR.findall(segment))
     first_years = set(cues.YEAR.findall(first))
+    if conditional:  # ("定了的话要到多少": asked only if the question before it finds the value set)
+        segment = cues.CONDITIONAL_VALUE_HEAD.sub("", segment.strip(" ，,"))
     return (bool(cues.VALUE_ONLY.match(segment.strip(" ，,"))) and (not first_years or years <= first_years)
             and answer_type(first) in ("yesno", "figure"))
 

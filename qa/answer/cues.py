@@ -290,6 +290,8 @@ MENTION_VERB_CASUAL = re.compile(r"(?:(?<![没沒])有(?:提|说|讲)(?:到|及|
                                  r"(?=[\u4e00-\u9fff“\"]{2})")  # (X after it: "某方案 X 写没写" is MENTION_BEFORE_ANOTA's)
 #: "几成" / "多少成": a share asked in tenths ("亮灯率要提到几成"), written as "百分之几" before analysis: a figure asked
 SHARE_IN_TENTHS = ((re.compile(r"多少成(?![本品型果立功绩])"), "百分之多少"), (re.compile(r"(?<![这那哪])几成(?![本品型果立功绩])"), "百分之几"))
+#: "在第几条" / "第几款": where a sentence stands, which every answer cites, not a figure: written "哪一条" before analysis
+ORDINAL_CLAUSE = re.compile(r"第几(?=条|款|项|部分|章|节|段|个条款)")
 #: "标没标X" / "有没有注明X": whether a document marks X on it asks whether X is written there, as "有没有提到X"
 MARK_VERB_CASUAL = re.compile(r"(?:标没标|注没注|标注没标注|标明没标明|注明没注明|(?:有没有|有无|是否)(?:标注|标明|注明|标))了?"
                               r"(?=[\u4e00-\u9fff“\"]{2})")
@@ -440,6 +442,10 @@ PLAN_REFERENCE_CUT = re.compile(r"^.*[的里中]")
 
 # --------------------------------------------------------------------------- question structure
 #: a personal preamble: who is asking and why ("我是市里管交通的，想核实一下：")
+#: what the asker is doing it for, before the colon that opens the question ("要给街道做个展板找依据：", "写材料要用："):
+#: said by a first segment that names no document (read with ``purpose_preamble``)
+ASKER_PURPOSE = re.compile(r"(?:给|为|帮)[^，,：:]{1,12}?(?:做|写|准备|整理|编|出)|找(?:个)?(?:依据|出处|原文)|"
+                           r"(?:写|做|准备|整理)(?:个)?(?:材料|报告|课件|汇报|讲稿|宣传)")
 #: more of how people say who they are and what they want checked ("我在一家灯具厂做夜市项目，想核对一下："):
 #: read as a preamble with ``preamble_more``
 _MORE_REQUESTS = r"想(?:核对|核一下|对一下|搞清楚|弄清楚)"
@@ -472,6 +478,18 @@ OCCURRENCES = re.compile(r"(?:一共|总共|共)?在?(?:哪几处|哪两处|哪�
                          r"出现在(?:哪几处|哪两处|哪三处|哪些地方|几处|几个地方)|"
                          r"(?:前前后后|前后|一共|总共|共)?(?:被)?(?:点了几次名|点名了?几次|提到了?几次)|"
                          r"(?:前前后后|前后|一共|总共|共)?出现了?(?:几|两|三|多少)(?:回|次|处)")
+#: a figure the question gives and asks what it measures ("某方案里也冒出个N% 它讲的是哪项指标", "有两个N% 分别是
+#:什么指标"): group 1 is the figure, looked up as written in the documents in scope
+FIGURE_GIVEN = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?\s*(?:%|％|万吨|万辆|万台|万千瓦|万平方米|万亩|万公里|公里|个百分点))")
+FIGURE_LOOKUP = re.compile(FIGURE_GIVEN.pattern + r"[^。？?]{0,24}?(?:说的|指的|讲的|对应的?|是|都是)?(?:是)?(?:啥|什么|哪个|哪项|哪一项|哪些|哪几个)"
+                           r"(?:指标|目标|东西|内容|比例|比重|的(?:指标|目标|比例))")
+#: which of all the documents write something ("这几份方案里哪些提了这句", "所有文件里哪份有"): every document is searched
+ALL_DOCUMENTS_ASKED = re.compile(r"(?:五|这几|这五|所有|全部)份(?:文件|方案)?(?:里|中|当中|里面)?[，,\s]*(?:到底|究竟)?(?:是)?"
+                                 r"(?:哪几份|哪些|哪份|哪一份)[^？?\s，,。]{0,10}")
+#: what is left of a tail that asks only whether the documents it names are among them ("甲和乙有没有", "重庆那份提了没")
+#: once the names are taken out
+AMONG_THEM_TAIL = re.compile(r"^[？?，,。\s]*(?:有没有|有没|提了没|提没提|提没|写没写|写了没|有吗|提了吗|写了吗|也有吗|在不在|有)?"
+                             r"(?:提到|写到|提|写)?[？?。]?$")
 #: a statement about the asker after the question ("…有没有提到X？我们是做外贸的"): who is asking, not a part
 POSTSCRIPT = re.compile(r"^(?:我们|我|咱们|本人|我司|我单位|我公司)(?!国)")
 #: a word that makes a sentence ask something, other than the question mark (which a translation may add to a
@@ -526,6 +544,9 @@ VALUE_ONLY = re.compile(r"^(?:那|那么)?(?:具体)?(?:到|在)?(?:20\d\d\s*年
                         r"(?:达到|降到|降至|降低|下降|提高到|提高|提升到|控制在|定的是|定在|定为|为|是|有)?"
                         r"(?:多少|几成|百分之几|多大|多高|几个百分点)(?:呢|啊|吧)?[？?。]?$|"
                         r"^(?:是不是|是否是?|就是)(?:那个|这个)?(?:\d+(?:\.\d+)?\s*(?:%|％|万|亿)?[^\s，,？?]{0,4})(?:吗|呢|啊|吧)?[？?。]?$")
+#: the condition before a value asked only if the question before it finds it set ("…亮灯率有没有定数？定了的话要到多少"):
+#: taken off before the value is read
+CONDITIONAL_VALUE_HEAD = re.compile(r"^(?:如果|若是?|假如|要是)?(?:有|给|定|设|写|提|规定|明确)(?:了|过)?(?:的话|话)[，,\s]*")
 ANAPHOR = re.compile(r"^(?:那么|那)?(?:这个|这些|这项|这一|这块|这部分|该|此|其|上述|以上|它|他们)")
 #: a question that points back at the answer before it from inside ("资阳那份也是这几类吗")
 ANAPHOR_INSIDE = re.compile(r"也是(?:这|那)|这几[个项条类种]|同样的")
@@ -660,6 +681,10 @@ QUESTION_WORD = re.compile(r"[？?]|什么|哪|多少|是否|吗|有没有|如�
 #: the opener (and the document it names, and the verb) is the premise
 PREMISE_OPENER = re.compile(r"^(?:既然|听说|据说|我听说|都说)(?:[\u4e00-\u9fff“”]{0,16}?(?:方案|文件|规定)(?:里|中)?)?"
                             r"(?:已经|都)?(?:把|将|要求|规定|提出|明确|说)?了?")
+#: a claim only that a plan addresses a topic ("听说某方案对夜市照明有要求"): it asserts no requirement to check, and the
+#: question after it asks what the requirement is
+TOPIC_CLAIM = re.compile(r"(?:对|关于|在)?[^，,。？?]{1,16}?(?:方面|这块|上)?(?:有|提了|提出了?|作了|做了)(?:明确|具体|相关|一些|专门的?)?"
+                         r"(?:的)?(?:要求|规定|部署|安排|说法|措施)(?:的)?$")
 #: the name of a government department ("市林业局", "省发展改革委", "生态环境厅")
 DEPARTMENT_NAME = re.compile(r"(?:局|委|厅|办|委员会|办公室)$")
 #: a statement of who leads something ("…治理是市城管局牵头的", "…是X牵头负责的"): a premise about the lead body

@@ -177,10 +177,11 @@ class SentenceScorer:
 
 
 def select_sentences(question: str, sentences: Sequence[Sentence], heading: str, budget_chars: int,
-                     keep_best: bool = True) -> list[Sentence]:
+                     keep_best: bool = True, term: str = "") -> list[Sentence]:
     """Keep the heading sentence and the sentences that best match the question, in clause order.
     ``keep_best``: the best-matching sentence is shown even when it is longer than the budget (a long
-    sentence that answers is not dropped for short ones that do not)."""
+    sentence that answers is not dropped for short ones that do not). ``term``: the sentences that write it are shown
+    too, whatever the budget (what "提没提X" asks about is decided by them)."""
     if sum(len(s.text) for s in sentences) <= budget_chars:
         return list(sentences)
     scorer = SentenceScorer(question, figure_bonus=0.15)
@@ -188,6 +189,8 @@ def select_sentences(question: str, sentences: Sequence[Sentence], heading: str,
     keep = {0} if sentences and heading and sentences[0].text.startswith(heading[:6]) else set()
     if scorer.wants_dept:  # who is responsible / who issued it: always shown, whatever the budget
         keep |= {i for i, s in enumerate(sentences) if names_bodies(s.text)}
+    if term:
+        keep |= {i for i, s in enumerate(sentences) if term in s.text}
     best = max(scored, key=lambda x: (x[0], -x[1]), default=(0.0, 0))
     if keep_best and best[0] > 0:
         keep.add(best[1])
@@ -211,10 +214,11 @@ def clause_span(unit: dict, chunk) -> tuple[str, int]:
 
 
 def build_evidence(question: str, hits: Sequence[Hit], unit_lookup, budget_chars: int = 120,
-                   keep_best: bool = True, first_budget: int = 0) -> list[EvidenceItem]:
+                   keep_best: bool = True, first_budget: int = 0, term: str = "") -> list[EvidenceItem]:
     """Evidence items [1..n] for the hits. `unit_lookup(doc_id, label)` returns the clause unit
     (dict with text/start/heading/departments) or None (then the chunk text is used). ``first_budget``: a
-    larger budget for the first item (a question that asks for every item of a list)."""
+    larger budget for the first item (a question that asks for every item of a list). ``term``: what a yes/no question
+    asks whether the documents mention; the sentences that write it are shown."""
     items = []
     for n, hit in enumerate(hits, start=1):
         c = hit.chunk
@@ -222,7 +226,7 @@ def build_evidence(question: str, hits: Sequence[Hit], unit_lookup, budget_chars
         text, start = clause_span(unit, c)
         sentences = split_sentences(text, start)
         budget = max(budget_chars, first_budget) if n == 1 else budget_chars
-        chosen = select_sentences(question, sentences, c.heading, budget, keep_best)
+        chosen = select_sentences(question, sentences, c.heading, budget, keep_best, term)
         items.append(EvidenceItem(n, hit, c.doc_title, c.label, c.heading, text, start, tuple(chosen),
                                   tuple(sentences), tuple(unit.get("departments") or c.departments)))
     return items

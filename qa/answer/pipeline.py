@@ -91,6 +91,8 @@ from qa.answer.cues import (
     ENGLISH_YEAR,
     ENTITY_NAME,
     EVERY_ITEM_QUOTES,
+    FIGURE_GIVEN,
+    FIGURE_LOOKUP,
     GENERIC_PLACE_NAMES,
     INSTITUTION_LEAD,
     INSTITUTION_NAME,
@@ -112,6 +114,7 @@ from qa.answer.cues import (
     PLAN_REFERENCE_CUT,
     PROVINCE_PLAN,
     PUBLISHED_DATE,
+    QUALIFIERS_AFTER,
     QUOTED_TERM,
     SAME_CLAUSE,
     SIGNATURE_BODIES,
@@ -682,6 +685,13 @@ class Answerer:
                 yield StreamEvent("token", found.text)
                 yield StreamEvent("answer", answer=found)
                 return
+        if (self.settings.grounding and self.settings.enabled("figure_lookup")
+                and (given := FIGURE_LOOKUP.search(analysis.text))):
+            found = self._figure_lookup(q, analysis, given, doc_ids, t0)
+            if found is not None:
+                yield StreamEvent("token", found.text)
+                yield StreamEvent("answer", answer=found)
+                return
         if self.settings.grounding and len(analysis.regions) >= 2 and BOTH_GIVEN.search(analysis.text):
             # "A方案和B方案都给了X，…": where one region's plan gives no figure for X, the question's premise fails
             refusal = self.policy.not_both_given(analysis, {r: self._region_texts(r, doc_ids) for r in analysis.regions})
@@ -738,7 +748,8 @@ class Answerer:
         every = self._every_item(analysis) and self.settings.enabled("every_item")
         items = build_evidence(standalone, evidence_hits, self.retriever.unit, self.settings.evidence_chars,
                                keep_best=self.settings.enabled("best_sentence"),
-                               first_budget=LONG_LIST_CHARS if every else 0)
+                               first_budget=LONG_LIST_CHARS if every else 0,
+                               term=analysis.mention_term if self.settings.enabled("mention_sentence") else "")
         quoted = QUOTED_TERM.search(analysis.text)
         if (self.settings.grounding and analysis.answer_type == "which_doc" and quoted
                 and self.settings.enabled("which_doc")):
@@ -813,6 +824,41 @@ class Answerer:
         timings = {"rewrite_ms": 0.0, "retrieve_ms": (time.perf_counter() - t0) * 1000}
         return self._term_answer(question, term, scope, hits, timings, t0,
                                  prefix=prompts.OCCURRENCES_HEADER.format(term=term, n="{n}"))
+
+    def _figure_lookup(self, question: str, analysis: QuestionAnalysis, given: re.Match[str],
+                       doc_ids: Sequence[str] | None, t0: float) -> Answer | None:
+        """"某方案里那个N%讲的是哪项指标": the sentences of the documents the question names (all when it names none)
+        that write the figure as given, quoted with their clauses; only those of the years it asks when some state
+        one. None when no sentence writes it (answered as usual). ``given``: the figure asked about, in the question (the
+        last one before the question word: "A是25%以内 B也有个25% B那个25%说的是啥" asks of B's, bare)."""
+        at = list(FIGURE_GIVEN.finditer(given.group(0)))[-1]
+        figure, after = at.group(1), given.start() + at.end(1)
+        hits, scope = self.retriever.search(analysis.text, k=max(10, self.settings.top_k), doc_ids=doc_ids)
+        wanted = set(scope.doc_ids) or {doc.doc_id for doc in self.retriever.indexed_documents()}
+        number, unit = re.match(r"(\d+(?:\.\d+)?)\s*(.*)", figure).groups()
+        unit = "%" if unit == "％" else unit
+        written = re.compile(rf"(?<![\d.]){re.escape(number)}\s*{re.escape(unit)}")
+        chunks = {(c.doc_id, c.label): c for c in self.retriever.load().chunks}
+        found = [(chunk, x) for doc in self.retriever.indexed_documents() if doc.doc_id in wanted for unit_ in doc.units
+                 if (chunk := chunks.get((doc.doc_id, unit_.label))) is not None
+                 for x in split_sentences(unit_.text, unit_.start) if written.search(x.text.replace("％", "%"))]
+        dated = [(c, x) for c, x in found if any(y in x.text for y in analysis.years)]
+        found = dated or found
+        bound = next((q for q in QUALIFIERS_AFTER if analysis.text.startswith(q, after)), "")
+        if bound:  # ("稳定在70%以上的是哪个指标": the qualifier is part of the figure, when a sentence writes it so)
+            found = [(c, x) for c, x in found if f"{figure}{bound}" in x.text.replace("％", "%")] or found
+        found = found[:_MAX_TERM_QUOTES]
+        if not found:
+            return None
+        lines = [prompts.FIGURE_LOOKUP_HEADER.format(figure=figure, n=len(found))]
+        citations = []
+        for n, (chunk, x) in enumerate(found, 1):
+            citations.append(Citation(n, chunk.doc_title, chunk.label, x.text, chunk.chunk_id, chunk.doc_id, x.start, x.end))
+            lines.append(f"《{chunk.doc_title}》{chunk.label}：{x.text}[{n}]")
+        t = Timings(retrieve_ms=(time.perf_counter() - t0) * 1000, total_ms=(time.perf_counter() - t0) * 1000)
+        return Answer(question=question, text="\n".join(lines), citations=tuple(citations), hits=tuple(hits),
+                      extractive=True, rewritten_question=analysis.text, scope=scope,
+                      notes=(prompts.FIGURE_LOOKUP_NOTE.format(figure=figure),), timings=t)
 
     def _followed_first(self, hits: list[Hit], cited: tuple[str, ...], doc_ids: Sequence[str] | None) -> list[Hit]:
         """The clause a follow-up points at ("这一条由谁牵头？") first, ranked as the best hit; the others after it

@@ -93,6 +93,8 @@ REWORDED_ANSWER = "有。文件没有用“{term}”这个说法，相关表述�
 REWORDED_NOTE = "问题的说法在文件中没有原文，据意思相近且用词吻合的句子作答"
 #: "X出现在哪几处": every clause that names X, one sentence each (the count is of clauses)
 OCCURRENCES_HEADER = "“{term}”在以下{n}条中出现（每条引一句原文）："
+#: the answer to "某方案里那个N%讲的是哪项指标": every sentence in scope that writes the figure, quoted
+FIGURE_LOOKUP_HEADER = "文件中写到“{figure}”的句子有以下{n}句（原文照录，所指指标见句中）："
 
 
 #: ``statement_translation``: a statement before the question stays a statement ("X's plan sets Y. What is Z?" is
@@ -149,6 +151,7 @@ CARD_NOTE = "（注：原文注明“{note}”。）"
 PART_HEADING = "（{k}）{label}："
 COMPARISON_LINE = "比较：{high}（{high_value}）高于{low}（{low_value}）。"
 TERM_SEARCH_NOTE = "在范围内的全部文件中查找“{term}”原文"
+FIGURE_LOOKUP_NOTE = "在范围内的全部文件中查找写到“{figure}”的句子"
 ALIGNMENT_NOTE = "据上下级条款对照（索引时对齐的条款）作答"
 COMPARISON_EQUAL = "比较：{a}（{a_value}）与{b}（{b_value}）数值相同。"
 COMPARISON_ORDER = "比较（由高到低）：{items}。"
