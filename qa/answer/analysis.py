@@ -394,7 +394,7 @@ class QuestionAnalyzer:
             # who is asking and why, not what: no figure in it ("我们厂想新上一台30蒸吨的锅炉" is content)
             said = cues.PREAMBLE.search(seg) or (self.use_preamble_more and cues.PREAMBLE_MORE.search(seg))
             if (not said and self.use_purpose_preamble and i == 0 and seg[-1] in "：:" and cues.ASKER_PURPOSE.search(seg)
-                    and not re.search(r"方案|文件|规划|通知|函", seg) and not self.region_mentions(seg)):
+                    and not cues.NAMES_DOCUMENT.search(seg) and not self.region_mentions(seg)):
                 said = True  # ("要给街道做个展板找依据：…": what the asker needs it for, no document named)
             if said and not cues.QUESTION_CUE.search(seg) and not re.search(r"\d", seg):
                 end = i
@@ -518,7 +518,7 @@ class QuestionAnalyzer:
             return ""
         for start, end, _ in sorted(named, reverse=True):
             tail = tail[:start] + tail[end:]
-        tail = re.sub(r"[和与跟及、]|那份|这份|的|方案|文件|里|中|也|呢|\s", "", tail)
+        tail = cues.AMONG_THEM_FILLER.sub("", tail)
         return text[:every.end()] if cues.AMONG_THEM_TAIL.match(tail) else ""
 
     def _conditional_head(self, text: str) -> str:

@@ -446,6 +446,8 @@ PLAN_REFERENCE_CUT = re.compile(r"^.*[的里中]")
 #: said by a first segment that names no document (read with ``purpose_preamble``)
 ASKER_PURPOSE = re.compile(r"(?:给|为|帮)[^，,：:]{1,12}?(?:做|写|准备|整理|编|出)|找(?:个)?(?:依据|出处|原文)|"
                            r"(?:写|做|准备|整理)(?:个)?(?:材料|报告|课件|汇报|讲稿|宣传)")
+#: a word that names a document ("…方案", "文件", "通知"): a segment with one is about a document, no preamble
+NAMES_DOCUMENT = re.compile(r"方案|文件|规划|通知|函")
 #: more of how people say who they are and what they want checked ("我在一家灯具厂做夜市项目，想核对一下："):
 #: read as a preamble with ``preamble_more``
 _MORE_REQUESTS = r"想(?:核对|核一下|对一下|搞清楚|弄清楚)"
@@ -487,7 +489,8 @@ FIGURE_LOOKUP = re.compile(FIGURE_GIVEN.pattern + r"[^。？?]{0,24}?(?:说的|�
 ALL_DOCUMENTS_ASKED = re.compile(r"(?:五|这几|这五|所有|全部)份(?:文件|方案)?(?:里|中|当中|里面)?[，,\s]*(?:到底|究竟)?(?:是)?"
                                  r"(?:哪几份|哪些|哪份|哪一份)[^？?\s，,。]{0,10}")
 #: what is left of a tail that asks only whether the documents it names are among them ("甲和乙有没有", "重庆那份提了没")
-#: once the names are taken out
+#: once the names and the words around them (AMONG_THEM_FILLER) are taken out
+AMONG_THEM_FILLER = re.compile(r"[和与跟及、]|那份|这份|的|方案|文件|里|中|也|呢|\s")
 AMONG_THEM_TAIL = re.compile(r"^[？?，,。\s]*(?:有没有|有没|提了没|提没提|提没|写没写|写了没|有吗|提了吗|写了吗|也有吗|在不在|有)?"
                              r"(?:提到|写到|提|写)?[？?。]?$")
 #: a statement about the asker after the question ("…有没有提到X？我们是做外贸的"): who is asking, not a part

@@ -136,10 +136,11 @@ REWORDED_SHARE_MIN = 0.6
 #: ... and means the same to the embedder at least this much (fitted on eval/dev.jsonl: the terms so said had 0.92 or
 #: more, those the documents do not say 0.911 or less; a sentence with every word needs ``mention_meaning_threshold``)
 REWORDED_MEANING_MIN = 0.92
-#: ... and the term has a word the documents use in fewer than this many of their 1024 sentences (``reworded_specific``:
-#: a noise-control term, "噪声…治理", has only 污染, 治理 and 染治, the rarest in 25, and none of what it asks about, 噪声; fitted on
-#: eval/dev.jsonl, the 15 rows answered so in s38: the terms rightly said in other words had a word in 22 or fewer)
-REWORDED_COMMON_DF = 24
+#: ... and the term has a word the documents use in fewer than this share of their sentences (``reworded_specific``: a
+#: noise-control term, "噪声…治理", has only 污染, 治理 and 染治, the rarest in 25 of the 1024 sentences (0.024), and none
+#: of what it asks about, 噪声; fitted on eval/dev.jsonl, the 15 rows answered so in s38: the terms rightly said in
+#: other words had a word in 22 or fewer, 0.021)
+REWORDED_COMMON_SHARE = 0.023
 
 
 def asked_subject(text: str) -> str:
@@ -664,7 +665,8 @@ class RefusalPolicy:
         known = {b for b in content_bigrams(re.sub(r"的", "", term), self._regions()) if support.df.get(b)}
         if not known:
             return ""
-        if self.settings.enabled("reworded_specific") and min(support.df[b] for b in known) >= REWORDED_COMMON_DF:
+        if (self.settings.enabled("reworded_specific")
+                and min(support.df[b] for b in known) >= REWORDED_COMMON_SHARE * support.n):
             return ""  # (what the term's words the documents use say is said of everything: the rest names the thing)
         sentences = [x.text for t in texts for x in split_sentences(t)]
         holding = [x for x in sentences if known <= content_bigrams(x)]
