@@ -136,11 +136,11 @@ REWORDED_SHARE_MIN = 0.6
 #: ... and means the same to the embedder at least this much (fitted on eval/dev.jsonl: the terms so said had 0.92 or
 #: more, those the documents do not say 0.911 or less; a sentence with every word needs ``mention_meaning_threshold``)
 REWORDED_MEANING_MIN = 0.92
-#: ... and the term has a word the documents use in fewer than this share of their sentences (``reworded_specific``: a
-#: noise-control term, "噪声…治理", has only 污染, 治理 and 染治, the rarest in 25 of the 1024 sentences (0.024), and none
-#: of what it asks about, 噪声; fitted on eval/dev.jsonl, the 15 rows answered so in s38: the terms rightly said in
-#: other words had a word in 22 or fewer, 0.021)
-REWORDED_COMMON_SHARE = 0.023
+#: ... and the term has a word the documents use in fewer than this many of their sentences (``reworded_specific``: a
+#: noise-control term, "噪声…治理", has only 污染, 治理 and 染治, the rarest in 25 of the 1024 sentences, and none of what
+#: it asks about, 噪声; fitted on eval/dev.jsonl, the 15 rows answered so in s38: the terms rightly said in other words
+#: had a word in 22 or fewer). A count, not a share: in a small document set a word of one sentence is as specific
+REWORDED_COMMON_DF = 24
 
 
 def asked_subject(text: str) -> str:
@@ -665,8 +665,7 @@ class RefusalPolicy:
         known = {b for b in content_bigrams(re.sub(r"的", "", term), self._regions()) if support.df.get(b)}
         if not known:
             return ""
-        if (self.settings.enabled("reworded_specific")
-                and min(support.df[b] for b in known) >= REWORDED_COMMON_SHARE * support.n):
+        if self.settings.enabled("reworded_specific") and min(support.df[b] for b in known) >= REWORDED_COMMON_DF:
             return ""  # (what the term's words the documents use say is said of everything: the rest names the thing)
         sentences = [x.text for t in texts for x in split_sentences(t)]
         holding = [x for x in sentences if known <= content_bigrams(x)]
