@@ -129,6 +129,7 @@ from qa.answer.cues import (
 )
 from qa.answer.evidence import (
     EvidenceItem,
+    Sentence,
     SentenceScorer,
     asks_who,
     build_evidence,
@@ -850,15 +851,10 @@ class Answerer:
         found = found[:_MAX_TERM_QUOTES]
         if not found:
             return None
-        lines = [prompts.FIGURE_LOOKUP_HEADER.format(figure=figure, n=len(found))]
-        citations = []
-        for n, (chunk, x) in enumerate(found, 1):
-            citations.append(Citation(n, chunk.doc_title, chunk.label, x.text, chunk.chunk_id, chunk.doc_id, x.start, x.end))
-            lines.append(f"《{chunk.doc_title}》{chunk.label}：{x.text}[{n}]")
-        t = Timings(retrieve_ms=(time.perf_counter() - t0) * 1000, total_ms=(time.perf_counter() - t0) * 1000)
-        return Answer(question=question, text="\n".join(lines), citations=tuple(citations), hits=tuple(hits),
-                      extractive=True, rewritten_question=analysis.text, scope=scope,
-                      notes=(prompts.FIGURE_LOOKUP_NOTE.format(figure=figure),), timings=t)
+        return self._quotes_answer(question, analysis.text, found,
+                                   prompts.FIGURE_LOOKUP_HEADER.format(figure=figure, n=len(found)),
+                                   prompts.FIGURE_LOOKUP_NOTE.format(figure=figure), scope, hits,
+                                   {"retrieve_ms": (time.perf_counter() - t0) * 1000}, t0)
 
     def _followed_first(self, hits: list[Hit], cited: tuple[str, ...], doc_ids: Sequence[str] | None) -> list[Hit]:
         """The clause a follow-up points at ("这一条由谁牵头？") first, ranked as the best hit; the others after it
@@ -1108,34 +1104,40 @@ class Answerer:
             return ((len(words) >= 4 and len(words & cjk_bigrams(text)) >= TERM_WORDS_MIN * len(words))
                     or (apart and writes_apart(term, text)))
 
-        lines = [prefix]
-        citations: list[Citation] = []
+        quotes: list[tuple[Any, Sentence]] = []
         for exact in (True, False) if loose else (True,):
             for doc in self.retriever.indexed_documents():
-                doc_id = doc.doc_id
-                if doc_id not in wanted or len(citations) >= _MAX_TERM_QUOTES:
+                if doc.doc_id not in wanted or len(quotes) >= _MAX_TERM_QUOTES:
                     continue
                 for unit in doc.units:
-                    chunk = chunks.get((doc_id, unit.label))
+                    chunk = chunks.get((doc.doc_id, unit.label))
                     sentence = next((x for x in split_sentences(unit.text, unit.start) if writes(x.text, exact)
                                      and (headings or not _bare_heading(x.text, unit.heading))), None)
                     if chunk is None or sentence is None:
                         continue
-                    n = len(citations) + 1
-                    citations.append(Citation(n, chunk.doc_title, chunk.label, sentence.text, chunk.chunk_id, doc_id,
-                                              sentence.start, sentence.end))
-                    lines.append(f"《{chunk.doc_title}》{chunk.label}：{sentence.text}[{n}]")
-                    if len(citations) >= _MAX_TERM_QUOTES:
+                    quotes.append((chunk, sentence))
+                    if len(quotes) >= _MAX_TERM_QUOTES:
                         break
-            if citations:
+            if quotes:
                 break
-        if not citations:
+        if not quotes:
             return None
-        lines[0] = lines[0].replace("{n}", str(len(citations)))  # (a prefix that counts the quotes)
+        return self._quotes_answer(question, question, quotes, prefix.replace("{n}", str(len(quotes))),
+                                   prompts.TERM_SEARCH_NOTE.format(term=term), scope, hits, timings, t0)
+
+    @staticmethod
+    def _quotes_answer(question: str, rewritten: str, quotes: Sequence[tuple[Any, Sentence]], header: str, note: str,
+                       scope: Scope, hits: Sequence[Hit], timings: dict, t0: float) -> Answer:
+        """The sentences quoted as written, each with its title and clause and cited: an answer that needs no
+        generation (``_term_answer``, ``_figure_lookup``)."""
+        lines = [header]
+        citations: list[Citation] = []
+        for n, (chunk, x) in enumerate(quotes, 1):
+            citations.append(Citation(n, chunk.doc_title, chunk.label, x.text, chunk.chunk_id, chunk.doc_id, x.start, x.end))
+            lines.append(f"《{chunk.doc_title}》{chunk.label}：{x.text}[{n}]")
         t = Timings(**timings, total_ms=(time.perf_counter() - t0) * 1000)
         return Answer(question=question, text="\n".join(lines), citations=tuple(citations), hits=tuple(hits),
-                      extractive=True, rewritten_question=question, scope=scope,
-                      notes=(prompts.TERM_SEARCH_NOTE.format(term=term),), timings=t)
+                      extractive=True, rewritten_question=rewritten, scope=scope, notes=(note,), timings=t)
 
     # ------------------------------------------------------------------ document cards
     def _cards(self) -> dict[str, DocumentCard]:
