@@ -3264,3 +3264,70 @@ def test_a_word_of_issuing_inside_the_term_looked_up_asks_no_body(analyzer):
     assert analyzer.analyse(asked).answer_type == "yesno"
     assert QuestionAnalyzer(ALIASES, off={"mention_not_who"}).analyse(asked).answer_type == "body"
     assert analyzer.analyse("雅安那份里夜市路灯地图由谁发布？").answer_type == "body"
+
+
+def test_a_claim_that_a_plan_lists_the_asker_asserts_no_requirement(analyzer):
+    """``self_listed``: "听说某方案那条把咱们列上了，牵头配合的都有谁" claims only that the asker is listed, which the
+    listing asked shows; a requirement laid on the asker is still a premise."""
+    asked = "我在甲市路灯所上班，听说资阳那份夜市照明一条把咱们列上了，牵头配合的都有谁？"
+    assert analyzer.analyse(asked).premise == ""
+    assert "列上" in QuestionAnalyzer(ALIASES, off={"self_listed"}).analyse(asked).premise
+    assert analyzer.analyse("听说资阳那份要求我们单位的夜市路灯全部关停，名单怎么定的？").premise
+
+
+def test_a_choice_between_a_yearly_figure_and_a_total_does_not_ask_a_yearly_one(fake_service):
+    """``annual_choice``: "是逐年降低还是五年合计降低 降低多少" asks which, so the five-year figure answers it; "年均降低多少"
+    alone is still refused with that figure quoted."""
+    asked = "节能减排综合方案中公共机构人均综合能耗是逐年降低还是五年合计降低 降低多少"
+    found = fake_service.ask(asked)
+    assert not found.refused and "人均综合能耗下降5%" in found.text
+    with switched_off(fake_service.answerer, "annual_choice"):
+        assert fake_service.ask(asked).refused
+    assert fake_service.ask("节能减排综合方案中公共机构人均综合能耗年均降低多少").refused
+
+
+def test_those_several_things_pointed_at_ask_no_count(fake_service):
+    """``deictic_count``: "那几个降幅各多少" points at the figures; it asks no count in 个 (the unit check would set a
+    percentage aside)."""
+    from qa.answer.citations import asked_unit
+
+    answerer = fake_service.answerer
+    assert asked_unit(answerer._unit_question("夜市那几个降幅各多少")) == ""
+    assert asked_unit(answerer._unit_question("夜市有几个摊位")) == "个"
+    with switched_off(answerer, "deictic_count"):
+        assert asked_unit(answerer._unit_question("夜市那几个降幅各多少")) == "个"
+
+
+def test_a_figure_asked_where_it_is_written_is_looked_up(fake_service):
+    """``figure_source``: "N%这个数字到底是谁家定的" / "有两个都是N% …各是啥" are answered like FIGURE_LOOKUP, with every
+    sentence that writes N%; "分别是什么时候的" asks something else."""
+    from qa.answer.cues import FIGURE_EACH, FIGURE_SOURCE
+
+    asked = "41.5%这个数字到底是谁家定的"
+    found = fake_service.ask(asked)
+    assert not found.refused and "比重达到41.5%左右" in found.text and "（五）" in [c.clause for c in found.citations]
+    with switched_off(fake_service.answerer, "figure_source"):
+        assert "41.5%”的句子" not in fake_service.ask(asked).text
+    assert FIGURE_SOURCE.search("灯市河夜市12%这个数的出处")
+    assert FIGURE_EACH.search("甲市那份有两个都是12% 一个在夜市那条一个在路灯那条 各是啥")
+    assert not FIGURE_EACH.search("甲市12%、乙市30%，分别是什么时候的目标")
+
+
+def test_the_bracketed_note_at_the_end_of_a_cover_letter_is_a_card_field(analyzer, fake_service):
+    """``note_card``: "结尾括号中那句话是啥" asks the note under the letter's date (本文有删减 / 此件公开发布), which the
+    card keeps, not the date; a department parenthesis ("括号里写了哪些部门") is not asked so."""
+    asked = "甲市夜市那份通知结尾括号中那句话是啥"
+    assert analyzer.analyse(asked).answer_type == "note"
+    assert QuestionAnalyzer(ALIASES, off={"note_card"}).analyse(asked).answer_type != "note"
+    assert analyzer.analyse("夜市路灯那条括号里写了哪些部门").answer_type != "note"
+    found = fake_service.ask("川府发〔2022〕20号通知结尾括号中那句话是啥")
+    assert not found.refused and "本文有删减" in found.text and [c.clause for c in found.citations] == ["通知"]
+
+
+def test_a_colophon_no_document_prints_is_refused_from_the_card(analyzer, fake_service):
+    """``colophon_card``: "版记上是谁印发、哪天印发" asks the colophon, which no document here prints: refused as not
+    stated, not answered with the date the letter is signed."""
+    assert analyzer.analyse("甲市那份函的版记上写的谁印发").answer_type == "colophon"
+    assert QuestionAnalyzer(ALIASES, off={"colophon_card"}).analyse("甲市那份函的版记上写的谁印发").answer_type != "colophon"
+    found = fake_service.ask("渝环〔2023〕71号那份函版记上哪天印发")
+    assert found.refused and "版记" in found.text

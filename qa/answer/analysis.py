@@ -72,7 +72,7 @@ class QuestionAnalysis:
     original: str
     text: str  # normalised question, preamble removed (the names it held kept)
     preamble: str = ""
-    answer_type: str = "explanation"  # figure|list|body|doc_number|date|recipients|cc|attachment|basis|approval|abridged|release|yesno|which_doc|explanation
+    answer_type: str = "explanation"  # figure|list|body|doc_number|date|recipients|cc|attachment|basis|approval|abridged|release|note|colophon|yesno|which_doc|explanation
     years: tuple[str, ...] = ()
     periods: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()  # canonical region names of the indexed documents named in the question
@@ -190,7 +190,7 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "rhetorical
                              "abbreviation_titles", "a_not_a_piece", "attachment_card",
                              "marked_mention", "share_words", "premise_run",
                              "ordinal_words", "conditional_value", "topic_premise", "purpose_preamble",
-                             "all_documents", "mention_not_who")
+                             "all_documents", "mention_not_who", "self_listed", "note_card", "colophon_card")
 
 
 class QuestionAnalyzer:
@@ -257,6 +257,9 @@ class QuestionAnalyzer:
         self.use_attachment_card = "attachment_card" not in off  # "附件叫啥名": the cover letter's attachment line
         self.use_marked_mention = "marked_mention" not in off  # "标没标X" / "有没有注明X" ask whether X is written
         self.use_listed_documents = "listed_documents" not in off  # "X目标 A方案、B方案各多少": X of each
+        self.use_colophon_card = "colophon_card" not in off  # "版记里印发日期咋写的" asks the colophon, no date
+        self.use_note_card = "note_card" not in off  # "文末括号里标了啥" asks the card's notes, not a date
+        self.use_self_listed = "self_listed" not in off  # "听说某方案把我单位列入了，…": no requirement asserted
         self.use_mention_not_who = "mention_not_who" not in off  # "提没提编制发布X": 发布 is X's, no who asked
         self.use_all_documents = "all_documents" not in off  # "X 这几份方案里哪些提了 甲和乙有没有": of all
         self.use_ordinal_words = "ordinal_words" not in off  # "在第几条" asks where, as "在哪一条": no figure
@@ -452,6 +455,8 @@ class QuestionAnalyzer:
                            placed=self.use_plan_placed, run=self.use_premise_run)  # a question built on a premise is answered (or refused) as a whole
         if asserted and self.use_topic_premise and cues.TOPIC_CLAIM.fullmatch(asserted):
             asserted = ""  # ("听说某方案对X有要求，…要做什么？": only that the plan addresses X, which the answer says)
+        if asserted and self.use_self_listed and cues.SELF_LISTED.search(asserted):
+            asserted = ""  # ("听说某方案把我单位列入了，牵头的是谁？": whether it does, the listing asked says)
         if asserted and self.use_hearsay and cues.FIGURES_RELATED.search(asserted) and cues.EACH_FIGURE.search(text):
             # "有人说雅安的X目标是重庆的两倍还多，两份各定的是多少？": a relation between figures someone claims,
             # and each figure asked to check it: the figures answer it (the claim is no requirement of a plan), and
@@ -467,6 +472,11 @@ class QuestionAnalyzer:
                            signature=self.use_signature_bodies)
         if kind == "explanation" and self.use_rate_asked and cues.RATE_ASKED.search(text):
             kind = "figure"  # ("要达到什么亮灯率": a rate is a number)
+        last_asked = [x for x in re.split(r"(?<=[？?])", text) if x.strip()][-1:] or [text]
+        if self.use_note_card and cues.ASKS_NOTE.search(last_asked[0]):
+            kind = "note"  # ("落款日期下面那行括号注释写的啥": the note under the date, a field of the card)
+        if self.use_colophon_card and cues.ASKS_COLOPHON.search(text):
+            kind = "colophon"  # ("版记里的印发日期": the colophon, which no card holds; not the date it is signed)
         if asserted and kind != "figure" and self.use_premise_number:
             # "某方案说要开展X，每年要开展多少场？要不要全覆盖？": answered as a whole, it asks for a number too; the
             # figure checks read it (the last question alone would make it a yes/no)

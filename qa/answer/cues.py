@@ -171,6 +171,8 @@ OTHER_EVENT = re.compile(r"提交|审议|建成|完成|启动|开工|投运|投�
 SIGNED_DATE = re.compile(r"落款|成文|签发|签署|印发|下发|发文")
 PUBLISHED_DATE = re.compile(r"网站|网上|上网|挂网|公布|发布时间|发布日期|网页")
 ASKS_RECIPIENTS = re.compile(r"主送|发给|印发给|下发给|发至")
+#: the colophon of an official document ("版记上哪个办公室哪天印发"): a part the cards keep for no document
+ASKS_COLOPHON = re.compile(r"版记")
 #: the copies a letter is sent to (抄送), a line of its own in a cover letter, not its recipients (主送)
 ASKS_CC = re.compile(r"抄送|(?i:\bcc\b|carbon cop)")
 #: a basis question that asks what the document was made to carry out ("为贯彻落实什么部署制定的", "制定目的是啥"):
@@ -195,6 +197,9 @@ ASKS_REMOVED = re.compile(r"删(?:掉|减|除|节|去)?(?:了|的)?(?:是)?(?:�
 ASKS_ATTACHMENT = re.compile(r"附件(?:是|叫|名|为|有|的(?:名称|标题|名字|全称))[^，,。；;？?\s]{0,6}?(?:什么|啥|哪|几|吗)|"
                              r"(?:什么|啥|哪(?:个|份|些|几个)?)附件|附(?:了|的|带|有)(?:什么|啥|哪)|"
                              r"(?i:\battachments?\b|\bannex(?:es)?\b)")
+#: the note in brackets at the end of a cover letter, under its date ("文末括号里标的啥", "落款下面那行括号注释"; a card's
+#: notes: 本文有删减, 此件公开发布), not a department parenthesis ("括号里写了哪些部门")
+ASKS_NOTE = re.compile(r"(?:文末|末尾|结尾|文尾|最后|落款(?:日期)?(?:下面|下方|后面|之后|底下|下))[^？?，,。]{0,12}?括号|括号注释|括注|附注|备注")
 #: how the document is released ("是公开发布的吗", "公开方式")
 ASKS_RELEASE = re.compile(r"公开(?:发布)?的?(?:吗|么|没有)|是否(?:公开|对外)|公开方式|公开属性|(?:能不能|可以|可不可以)公开")
 #: "is it / does it" questions: 是否, …吗, 有没有, 有无
@@ -416,6 +421,8 @@ UNIT = (r"(?:%|万吨标准煤|万吨标煤|万吨|亿吨|吨|万千瓦时|千�
 #: the unit a how-much question names ("多少万吨", "几个", "百分之几"); "几个点" and "个百分点" ask for a share
 ASKED_UNIT = re.compile(r"(?:多少|几)(?:万|亿|千)?(吨标准煤|吨标煤|吨|辆|台|个(?![点百])|家|座|公里|千瓦时|千瓦|立方米|平方米|亩|"
                         r"公顷|元|项|处|户|人)|(百分之几|百分之多少|百分比|(?:多少|几)个?(?:百分)?点)")
+#: "那几个降幅" / "这几个指标": the things pointed at, not a count in 个 (read as "那些"; "哪几个" asks which, left as is)
+DEICTIC_COUNT = re.compile(r"([那这])几个")
 #: the magnitude before a unit ("万吨" is counted in 吨)
 UNIT_MAGNITUDE = re.compile(r"^(?:万|亿|千)")
 #: a count written in Chinese numerals ("省、市、县三级", "三大粮食作物", "两类"): a figure for a how-many
@@ -485,6 +492,17 @@ OCCURRENCES = re.compile(r"(?:一共|总共|共)?在?(?:哪几处|哪两处|哪�
 FIGURE_GIVEN = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?\s*(?:%|％|万吨|万辆|万台|万千瓦|万平方米|万亩|万公里|公里|个百分点))")
 FIGURE_LOOKUP = re.compile(FIGURE_GIVEN.pattern + r"[^。？?]{0,24}?(?:说的|指的|讲的|对应的?|是|都是)?(?:是)?(?:啥|什么|哪个|哪项|哪一项|哪些|哪几个)"
                            r"(?:指标|目标|东西|内容|比例|比重|的(?:指标|目标|比例))")
+#: a figure the question gives and asks where it is written ("N%这个数是谁家写的", "N%出自何处") or what each of its
+#: occurrences is ("有两个都是N% …各是啥"): looked up as written, like FIGURE_LOOKUP
+FIGURE_SOURCE = re.compile(FIGURE_GIVEN.pattern + r"[^。？?]{0,30}?(?:(?:是|在)?(?:谁家|哪家|哪份|哪一份|哪个(?:文件|方案)|哪里|哪儿)"
+                           r"[^。？?\s，,]{0,4}?(?:写的|提的|定的|说的|出来的|里的)|出自(?:哪|何)|出处)")
+FIGURE_EACH = re.compile(FIGURE_GIVEN.pattern + r"[^。？?]{0,40}?(?:各|分别)(?:是|指|说的是|讲的是|指的是)?(?:啥|什么|哪个|哪些|哪项)"
+                         r"(?:指标|目标)?(?=[\s，,。？?]|$)")
+#: a claim only that a plan lists the asker ("听说某方案把我单位列入了"): what the plan says of a body or a list
+#: the question then asks answers it; no requirement is asserted
+SELF_LISTED = re.compile(r"(?:把|将)?(?:我们|咱们|我单位|我们单位|本单位|我司|我们公司|我们局|我们中心)(?:也|都)?"
+                         r"(?:列进去|列进来|列进|列入|列上|写进去|写进|算进去|算进|点了名|点名)|"
+                         r"(?:列|写|点)(?:了|进了)?(?:我们|咱们|我单位|我们单位|本单位)")
 #: which of all the documents write something ("这几份方案里哪些提了这句", "所有文件里哪份有"): every document is searched
 ALL_DOCUMENTS_ASKED = re.compile(r"(?:五|这几|这五|所有|全部)份(?:文件|方案)?(?:里|中|当中|里面)?[，,\s]*(?:到底|究竟)?(?:是)?"
                                  r"(?:哪几份|哪些|哪份|哪一份)[^？?\s，,。]{0,10}")
@@ -717,6 +735,8 @@ RATE_LEAD = re.compile(r"^(?:到|年|要|方案|里|中|将|把|让|的)+")
 SHARE_WORD = re.compile(r"比重|占比|比例|份额|占")
 #: a question for a yearly figure ("每年要降多少", "年均", "分年度的数"), and a sentence that gives one
 ASKS_ANNUAL = re.compile(r"每年|年均|每一年|逐年|分年度|年度(?:的)?(?:降幅|目标|任务|数)|当年")
+#: "是逐年递减还是五年累计": a choice between a yearly figure and another; the question does not ask for a yearly one
+ANNUAL_CHOICE = re.compile(r"(?:每年|年均|逐年|每一年)[^？?。，,\s]{0,8}还是|还是[^？?。，,\s]{0,8}(?:每年|年均|逐年|每一年)")
 ANNUAL_FIGURE = re.compile(r"每年|年均|年度|逐年|每一年|年平均")
 #: administrative levels: a premise at one level is not stated by a sentence at another ("省级考核" / "市级考核")
 LEVEL = re.compile(r"国家级|省级|市级|县级|区级|省、市、县|市、县")

@@ -51,6 +51,7 @@ from qa.answer.citations import (
 from qa.answer.cues import (
     ADMIN_KIND,
     ADMIN_SUFFIX,
+    ANNUAL_CHOICE,
     ANNUAL_FIGURE,
     ASKED_UNIT,
     ASKS_ADMIN_PLACE,
@@ -79,6 +80,7 @@ from qa.answer.cues import (
     COMPARES,
     COMPARISON_GAP_ASKED,
     CONTEXT_FACT,
+    DEICTIC_COUNT,
     DEICTIC_HEAD,
     DOC_EVENT,
     DOCUMENT_NAME,
@@ -91,8 +93,10 @@ from qa.answer.cues import (
     ENGLISH_YEAR,
     ENTITY_NAME,
     EVERY_ITEM_QUOTES,
+    FIGURE_EACH,
     FIGURE_GIVEN,
     FIGURE_LOOKUP,
+    FIGURE_SOURCE,
     GENERIC_PLACE_NAMES,
     INSTITUTION_LEAD,
     INSTITUTION_NAME,
@@ -192,7 +196,7 @@ WHICH_DOC_VERBATIM_MIN = 8
 
 def _card_facts(card: DocumentCard, fields: Sequence[str]) -> list[tuple[str, Any]]:
     """The card's facts for the fields asked, those it has, as (field, fact)."""
-    return [(f, getattr(card, f)) for f in fields if getattr(card, f) is not None]
+    return [(f, getattr(card, f, None)) for f in fields if getattr(card, f, None) is not None]
 
 
 def _card_text(card: DocumentCard, facts: Sequence[tuple[str, Any]], n: int = 1) -> str:
@@ -471,6 +475,10 @@ class Answerer:
             self._figure_support = (data, FigureSupport(texts, self._regions(), acronyms))
         return self._figure_support[1]
 
+    def _unit_question(self, question: str) -> str:
+        """The question as the unit checks read it: "那几个降幅" points at things, it asks no count in 个."""
+        return DEICTIC_COUNT.sub(r"\1些", question) if self.settings.enabled("deictic_count") else question
+
     def _unit_text(self, hit: Hit) -> str:
         unit = self.retriever.unit(hit.chunk.doc_id, hit.chunk.label)
         return unit["text"] if unit else hit.chunk.text
@@ -687,7 +695,9 @@ class Answerer:
                 yield StreamEvent("answer", answer=found)
                 return
         if (self.settings.grounding and self.settings.enabled("figure_lookup")
-                and (given := FIGURE_LOOKUP.search(analysis.text))):
+                and (given := FIGURE_LOOKUP.search(analysis.text)
+                     or (self.settings.enabled("figure_source")
+                         and (FIGURE_SOURCE.search(analysis.text) or FIGURE_EACH.search(analysis.text))))):
             found = self._figure_lookup(q, analysis, given, doc_ids, t0)
             if found is not None:
                 yield StreamEvent("token", found.text)
@@ -1164,6 +1174,10 @@ class Answerer:
             return ("signed", "published")
         if kind == "cc" and not self.settings.enabled("card_gaps"):
             return ("recipients",)  # (as before: 抄送 read as 主送)
+        if kind == "colophon":
+            return ("colophon",)  # (no card has one: the document does not print it)
+        if kind == "note":
+            return ("abridged", "release")  # (the notes the card keeps, whichever the document has)
         if kind in ("recipients", "cc", "attachment", "basis", "approval", "abridged", "release"):
             return (kind,)
         if kind == "body" and (ASKS_ISSUER.search(analysis.text) or (self.settings.enabled("signature_bodies")
@@ -1443,7 +1457,7 @@ class Answerer:
         if not asked:
             return ""
         sentences, given = _answer_figures(checked)
-        fitting = [f for f in given if unit_fit(question, f, self.settings.enabled("abbreviation"))]
+        fitting = [f for f in given if unit_fit(self._unit_question(question), f, self.settings.enabled("abbreviation"))]
         if fitting and self.settings.enabled("echoed_unit"):
             given = fitting
         numbers = {n for f in given for n in _NUMBER.findall(f)}
@@ -1539,7 +1553,7 @@ class Answerer:
         asks (``ASKED_SUBJECT_MIN`` of the words the question has once the document it names is taken out:
         "某某节能方案给全市用水总量定的上限" asks about 用水总量, not about the plan)?"""
         wanted = word_bigrams(ASKED_UNIT.sub(" ", DOCUMENT_NAME.sub(" ", question)), self._regions())
-        fitting = [s.text for it in items for s in split_sentences(it.clause_text) if unit_fit(question, s.text, self.settings.enabled("abbreviation"))]
+        fitting = [s.text for it in items for s in split_sentences(it.clause_text) if unit_fit(self._unit_question(question), s.text, self.settings.enabled("abbreviation"))]
         return bool(fitting) and best_sentence(wanted, fitting)[0] >= ASKED_SUBJECT_MIN
 
     @staticmethod
@@ -1640,19 +1654,22 @@ class Answerer:
             # sentence but that sentence is about another indicator; quote the sentences that answer instead
             checked = extractive(items, standalone, [*checked.notes, prompts.NOTE_OFF_TOPIC_FIGURE], meaning)
         if (s.grounding and s.enabled("unit_binding") and analysis.asks_quantity and not checked.extractive
-                and other_unit(standalone, _MARK.sub("", checked.text), s.enabled("abbreviation"))):
+                and other_unit(self._unit_question(standalone), _MARK.sub("", checked.text), s.enabled("abbreviation"))):
             # "用水总量是多少亿立方米" answered "65%": the figure measures something else. An evidence sentence
             # with a figure in the unit asked is quoted; with none, the plan gives no such figure
             quoted = (extractive(items, standalone, [*checked.notes, prompts.NOTE_OTHER_UNIT], meaning)
                       if self._unit_figure_about(standalone, items) else None)
-            if quoted is not None and unit_fit(standalone, _quoted(quoted.text), s.enabled("abbreviation")):
+            if quoted is not None and unit_fit(self._unit_question(standalone), _quoted(quoted.text),
+                                                  s.enabled("abbreviation")):
                 checked = quoted
             else:  # (nor do the quotes that would replace it give one)
                 checked = replace(checked, refused_no_figure=True, notes=[*checked.notes, prompts.NOTE_OTHER_UNIT])
         asked = asked_year(standalone)
+        annual = bool(ASKS_ANNUAL.search(standalone)) and not (s.enabled("annual_choice")
+                                                                and ANNUAL_CHOICE.search(standalone))
         if (s.grounding and s.enabled("asked_year") and analysis.asks_quantity and not checked.refused_by_model
                 and not checked.refused_no_figure
-                and (given := self._figure_of_other_time(asked, bool(ASKS_ANNUAL.search(standalone)), checked, items))):
+                and (given := self._figure_of_other_time(asked, annual, checked, items))):
             # "到2030年要达到多少" answered with the 2025 figure, "每年要降多少" with a five-year total: the plan gives
             # the figure for another time; it is quoted, and the question is not answered
             what = f"{asked}年" if asked else prompts.ANNUAL

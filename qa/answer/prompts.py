@@ -141,7 +141,7 @@ QUALITATIVE_ANSWER = "文件没有给出具体数字，只作了定性表述：�
 DECIDING_SENTENCE = "\n原文：《{title}》{label}：{quote}[{n}]"
 CARD_CITED_BY = "（此项见《{title}》{label}的引述。）"
 CARD_MISSING = {
-    "doc_number": "文号", "signed": "落款日期", "published": "发布时间", "recipients": "主送单位", "cc": "抄送单位",
+    "doc_number": "文号", "signed": "落款日期", "published": "发布时间", "recipients": "主送单位", "cc": "抄送单位", "colophon": "版记（印发机关、印发日期）",
     "attachment": "附件", "basis": "所依据的文件", "purpose": "制定目的", "issuers": "印发单位", "approval": "经谁同意或批准", "abridged": "是否有删减", "release": "公开方式",
 }
 REFUSAL_ABRIDGED_WHAT = "《{title}》只注明“{value}”，没有说明删去了哪些内容。"
