@@ -3320,6 +3320,7 @@ def test_the_bracketed_note_at_the_end_of_a_cover_letter_is_a_card_field(analyze
     assert analyzer.analyse(asked).answer_type == "note"
     assert QuestionAnalyzer(ALIASES, off={"note_card"}).analyse(asked).answer_type != "note"
     assert analyzer.analyse("夜市路灯那条括号里写了哪些部门").answer_type != "note"
+    assert analyzer.analyse("夜市路灯那条末尾括号里是哪些部门").answer_type != "note"
     found = fake_service.ask("川府发〔2022〕20号通知结尾括号中那句话是啥")
     assert not found.refused and "本文有删减" in found.text and [c.clause for c in found.citations] == ["通知"]
 
@@ -3329,5 +3330,6 @@ def test_a_colophon_no_document_prints_is_refused_from_the_card(analyzer, fake_s
     stated, not answered with the date the letter is signed."""
     assert analyzer.analyse("甲市那份函的版记上写的谁印发").answer_type == "colophon"
     assert QuestionAnalyzer(ALIASES, off={"colophon_card"}).analyse("甲市那份函的版记上写的谁印发").answer_type != "colophon"
+    assert analyzer.analyse("甲市那份函的版记里抄送了哪些单位").answer_type == "cc"
     found = fake_service.ask("渝环〔2023〕71号那份函版记上哪天印发")
     assert found.refused and "版记" in found.text

@@ -472,11 +472,16 @@ class QuestionAnalyzer:
                            signature=self.use_signature_bodies)
         if kind == "explanation" and self.use_rate_asked and cues.RATE_ASKED.search(text):
             kind = "figure"  # ("要达到什么亮灯率": a rate is a number)
-        last_asked = [x for x in re.split(r"(?<=[？?])", text) if x.strip()][-1:] or [text]
-        if self.use_note_card and cues.ASKS_NOTE.search(last_asked[0]):
-            kind = "note"  # ("落款日期下面那行括号注释写的啥": the note under the date, a field of the card)
-        if self.use_colophon_card and cues.ASKS_COLOPHON.search(text):
-            kind = "colophon"  # ("版记里的印发日期": the colophon, which no card holds; not the date it is signed)
+        last_asked = ([x for x in re.split(r"(?<=[？?])", text) if x.strip()] or [text])[-1]
+        if (self.use_note_card and cues.ASKS_NOTE.search(last_asked)
+                and not (asks_who(last_asked) or cues.BODY_WORD.search(last_asked))):
+            # ("落款日期下面那行括号注释写的啥": the note under the date, a field of the card; "这条末尾括号里是哪些
+            # 部门" asks the clause's department parenthesis)
+            kind = "note"
+        if self.use_colophon_card and cues.ASKS_COLOPHON.search(text) and kind != "cc":
+            # ("版记里的印发日期": the colophon, which no card holds, not the date it is signed; its 抄送 line is
+            # the card's cc)
+            kind = "colophon"
         if asserted and kind != "figure" and self.use_premise_number:
             # "某方案说要开展X，每年要开展多少场？要不要全覆盖？": answered as a whole, it asks for a number too; the
             # figure checks read it (the last question alone would make it a yes/no)
