@@ -3333,3 +3333,80 @@ def test_a_colophon_no_document_prints_is_refused_from_the_card(analyzer, fake_s
     assert analyzer.analyse("甲市那份函的版记里抄送了哪些单位").answer_type == "cc"
     found = fake_service.ask("渝环〔2023〕71号那份函版记上哪天印发")
     assert found.refused and "版记" in found.text
+
+
+def test_every_card_field_a_metadata_question_asks_is_answered(fake_service):
+    """``every_field``: "某号文 是谁发的 主送了哪些单位 落款哪天" asks three fields of the card; each is answered, in the
+    order asked, from the cover letter (not only the date the last segment asks)."""
+    asked = "川府发〔2022〕20号那份 谁印发的 发给了哪些单位 落款哪天"
+    found = fake_service.ask(asked)
+    assert not found.refused and [c.clause for c in found.citations] == ["通知"]
+    assert found.text.index("由四川省人民政府印发") < found.text.index("主送单位") < found.text.index("2022年7月21日")
+    with switched_off(fake_service.answerer, "every_field"):
+        alone = fake_service.ask(asked).text
+    assert "2022年7月21日" in alone and "主送单位" not in alone
+
+
+def test_when_a_document_takes_effect_is_refused_from_the_card(analyzer, fake_service):
+    """``validity_card``: "那份通知写没写从哪天起施行、管几年" asks when the document takes effect, which no document
+    here states: refused as not stated, not answered with the date the letter is signed."""
+    asked = "甲市夜市那份通知写没写从哪天开始施行"
+    assert analyzer.analyse(asked).answer_type == "validity"
+    assert QuestionAnalyzer(ALIASES, off={"validity_card"}).analyse(asked).answer_type != "validity"
+    assert analyzer.analyse("夜市路灯哪天开始实施改造").answer_type != "validity"  # (a measure's 实施, no document named)
+    found = fake_service.ask("川府发〔2022〕20号那份通知有效期是几年")
+    assert found.refused and "施行日期或有效期" in found.text and "2022年7月21日" not in found.text
+
+
+def test_what_the_cover_letter_tells_its_recipients_is_a_card_field(analyzer, fake_service):
+    """``directive_card``: "印发通知让下面怎么执行" asks the cover letter's directive ("现予以印发，请遵照执行"), a
+    line of the card, not the date it is signed."""
+    asked = "甲市夜市方案的印发通知让各摊位怎么执行"
+    assert analyzer.analyse(asked).answer_type == "directive"
+    assert QuestionAnalyzer(ALIASES, off={"directive_card"}).analyse(asked).answer_type != "directive"
+    assert analyzer.analyse("夜市方案要求摊位怎么执行垃圾分类").answer_type != "directive"  # (no cover letter named)
+    found = fake_service.ask("川府发〔2022〕20号那份通知让各地怎么执行")
+    assert not found.refused and "请结合实际认真组织实施" in found.text
+    assert [c.clause for c in found.citations] == ["通知"]
+
+
+def test_an_adverb_before_the_mention_verb_keeps_the_term(analyzer):
+    """``mention_adverb``: "有没有也提X" / "是否还提到X" ask as "有没有提X": X is the term looked up."""
+    asked = "甲市夜市方案讲了路灯改造 有没有也提摊位遮阳棚"
+    assert analyzer.analyse(asked).mention_term == "摊位遮阳棚"
+    assert QuestionAnalyzer(ALIASES, off={"mention_adverb"}).analyse(asked).mention_term != "摊位遮阳棚"
+
+
+def test_a_list_whose_items_no_document_writes_is_replaced_by_quotes(fake_service):
+    """``invented_items``: an enumeration whose inner items the documents write nowhere (or one item repeated) is made
+    up; the answer falls back to quoting the clause."""
+    from qa.answer.citations import invented_items
+
+    written = "重点支持甲灯厂联合乙大学、丙大学、丁研究院等成立联合体"
+    assert invented_items("成员有甲灯厂、戊灯厂、己灯厂、庚灯厂、辛灯厂[1]。", written) == ["戊灯厂", "己灯厂", "庚灯厂"]
+    assert invented_items("成员有甲灯厂、乙大学、丙大学、丁研究院[1]。", written) == []
+    assert invented_items("有乙大学、丙大学、乙大学、丙大学、乙大学、丙大学[1]。", written) == ["丙大学"]  # (repeated)
+    fake_service.answerer.generator = FakeGenerator(
+        reply="在造纸、纺织、印染、皮革、制鞋等行业开展试点[1]。")
+    asked = "重庆方案里二氧化碳排放监测试点放在哪些行业"
+    found = fake_service.ask(asked)
+    assert "皮革" not in found.text and found.extractive
+    with switched_off(fake_service.answerer, "invented_items"):
+        assert "皮革" in fake_service.ask(asked).text
+
+
+def test_an_answer_that_denies_what_its_clause_writes_is_replaced_by_quotes(fake_service):
+    """``denied_written``: "有没有A和B" answered "没有A和B" where the cited clause writes both contradicts its
+    evidence; the clause is quoted instead. A kind of answer ("没有具体数字") is no named thing."""
+    from qa.answer.citations import denied_written
+
+    evidence = "（灯市局、夜市办、甲市气象局等按职责分工负责）"
+    assert denied_written("没有夜市办和气象局[1]。", evidence) == ["夜市办", "气象局"]
+    assert denied_written("没有具体数字[1]。", evidence + "具体数字") == []
+    assert denied_written("没有乙市园林局[1]。", evidence) == []
+    fake_service.answerer.generator = FakeGenerator(reply="没有生态环境厅和四川气象局[1]。")
+    asked = "省减污降碳行动方案对外合作那条的责任单位里 有没有生态环境厅和四川气象局"
+    found = fake_service.ask(asked)
+    assert not found.text.startswith("没有") and found.extractive
+    with switched_off(fake_service.answerer, "denied_written"):
+        assert fake_service.ask(asked).text.startswith("没有")

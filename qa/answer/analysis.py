@@ -190,7 +190,8 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "rhetorical
                              "abbreviation_titles", "a_not_a_piece", "attachment_card",
                              "marked_mention", "share_words", "premise_run",
                              "ordinal_words", "conditional_value", "topic_premise", "purpose_preamble",
-                             "all_documents", "mention_not_who", "self_listed", "note_card", "colophon_card")
+                             "all_documents", "mention_not_who", "self_listed", "note_card", "colophon_card",
+                             "validity_card", "directive_card", "mention_adverb")
 
 
 class QuestionAnalyzer:
@@ -258,6 +259,9 @@ class QuestionAnalyzer:
         self.use_marked_mention = "marked_mention" not in off  # "标没标X" / "有没有注明X" ask whether X is written
         self.use_listed_documents = "listed_documents" not in off  # "X目标 A方案、B方案各多少": X of each
         self.use_colophon_card = "colophon_card" not in off  # "版记里印发日期咋写的" asks the colophon, no date
+        self.use_validity_card = "validity_card" not in off  # "从哪天起施行、有效期几年" asks what no card has
+        self.use_directive_card = "directive_card" not in off  # "通知让各县区怎么执行": the cover letter's directive
+        self.use_mention_adverb = "mention_adverb" not in off  # "有没有也提X" asks as "有没有提X"
         self.use_note_card = "note_card" not in off  # "文末括号里标了啥" asks the card's notes, not a date
         self.use_self_listed = "self_listed" not in off  # "听说某方案把我单位列入了，…": no requirement asserted
         self.use_mention_not_who = "mention_not_who" not in off  # "提没提编制发布X": 发布 is X's, no who asked
@@ -482,6 +486,15 @@ class QuestionAnalyzer:
             # ("版记里的印发日期": the colophon, which no card holds, not the date it is signed; its 抄送 line is
             # the card's cc)
             kind = "colophon"
+        if (self.use_validity_card and cues.ASKS_VALIDITY.search(text) and cues.DOCUMENT_WORD.search(text)
+                and kind in ("date", "figure", "yesno", "explanation")):
+            # ("那份通知有没有写从哪天起施行、有效期几年": when the document takes effect, which no document here
+            # states; not the date it is signed)
+            kind = "validity"
+        if (self.use_directive_card and kind in ("date", "explanation", "body") and cues.ASKS_DIRECTIVE.search(text)
+                and cues.COVER_LETTER.search(text)):
+            # ("印发通知最后让各县区怎么执行": what the cover letter tells its recipients, a line of the card)
+            kind = "directive"
         if asserted and kind != "figure" and self.use_premise_number:
             # "某方案说要开展X，每年要开展多少场？要不要全覆盖？": answered as a whole, it asks for a number too; the
             # figure checks read it (the last question alone would make it a yes/no)
@@ -502,6 +515,14 @@ class QuestionAnalyzer:
                             deictic=self.use_mention_deictic, bare=self.use_mention_bare,
                             anota=self.use_mention_end, listing=self.use_mention_listing,
                             phrase=self.use_quoted_phrase)
+        if not term and self.use_mention_adverb and cues.MENTION_ADVERB.search(conditional or text):
+            # ("有没有也提X": the adverb is not part of X, nor does it stop the verb; "有没有也点名哪家企业…" asks
+            # which, not whether)
+            adverbless = mention_term(cues.MENTION_ADVERB.sub(r"\1", conditional or text), given=self.use_mention_given,
+                                      titled=self.use_quoted_title, deictic=self.use_mention_deictic,
+                                      bare=self.use_mention_bare, anota=self.use_mention_end,
+                                      listing=self.use_mention_listing, phrase=self.use_quoted_phrase)
+            term = "" if cues.STRONG_QUESTION.search(adverbless) else adverbless
         if not term and self.use_likened_term and kind == "yesno":
             term = likened_term(text)
         if kind == "body" and term and self.use_mention_not_who and term in text:

@@ -32,6 +32,8 @@ _ATTACHMENT = re.compile(r"附件[：:]\s*(\S.*)$")
 _APPROVAL = re.compile(r"(?:已)?经[^，。；,\n]{1,14}?(?:同意|批准|审议通过)")
 _ABRIDGED = re.compile(r"删减|删节|节选|摘要")
 _RELEASE = re.compile(r"公开")  # "（此件公开发布）", "（此件不予公开）": how the document is released
+#: what the cover letter tells its recipients to do ("现予以印发，请遵照执行", "现将《X》印发给你们，请结合实际认真组织实施")
+_DIRECTIVE = re.compile(r"现(?:予以|将\s*《[^《》]{2,80}》)?\s*印发(?:给你们)?[\s，,]*请[^。]*。")
 _ISSUER_SUFFIX = re.compile(r"(?:局|委员会|厅|委|政府|办公室|中心)$")
 
 
@@ -62,6 +64,7 @@ class DocumentCard:
     approval: CardFact | None = None  # "已经市政府同意"
     abridged: CardFact | None = None  # "本文有删减": the published text is not the full document
     release: CardFact | None = None  # "此件公开发布": how the document is released
+    directive: CardFact | None = None  # "现予以印发，请遵照执行": what the recipients are told to do with it
     notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
@@ -116,6 +119,10 @@ def build_card(doc: IndexedDocument, root: Path | None = None, head: str | None 
             note = next(((ln, m.group(1)) for ln in lines if (m := _NOTE.match(ln)) and kind.search(m.group(1))), None)
             if note:
                 card[field_name] = CardFact(note[1], note[0], label)
+        directive = _DIRECTIVE.search(cover.text)
+        if directive:
+            said = re.sub(r"\s+", "", directive.group(0))
+            card["directive"] = CardFact(said.rstrip("。"), directive.group(0), label)
         approval = _APPROVAL.search(cover.text)
         if approval:
             line = next((ln for ln in lines if approval.group(0) in ln), approval.group(0))

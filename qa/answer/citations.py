@@ -197,6 +197,49 @@ def bodies(text: str, vocabulary: set[str]) -> list[str]:
     return found
 
 
+#: a run of three or more items written with 、 (an enumeration), each item at most ``_ITEM_MAX`` characters
+_ITEM_MAX = 20
+_ENUMERATION = re.compile(rf"[^，,。；;：:、\[\]（）()]{{2,{_ITEM_MAX}}}(?:、[^，,。；;：:、\[\]（）()]{{2,{_ITEM_MAX}}}){{2,}}")
+#: the fewest inner items (not the first or the last, which run on into the words around the list) an enumeration needs
+#: for :func:`invented_items` to judge it
+INVENTED_ITEMS_MIN = 3
+#: an item an enumeration repeats this often is a degenerate generation, not a list
+REPEATED_ITEM_MIN = 3
+
+
+def invented_items(text: str, written: str) -> list[str]:
+    """The items of an enumeration in ``text`` ("A、B、C、D、E") that ``written`` (the documents' text, normalised,
+    without spaces) writes nowhere, when they are most of its inner items (``INVENTED_ITEMS_MIN`` or more, items
+    with figures left aside: a figure is checked as a figure), or an item the enumeration repeats
+    ``REPEATED_ITEM_MIN`` times: a list the model made up, not one it read. [] when there is none."""
+    out: list[str] = []
+    flat = normalize_answer(re.sub(r"\[\d+\]", "", text)).replace(" ", "")
+    for run in _ENUMERATION.finditer(flat):
+        listed = [re.sub(r"(?:等等|等)$", "", x.strip(" “”\"'")) for x in run.group(0).split("、")]
+        inner = [x for x in listed[1:-1] if len(x) >= 2 and not re.search(r"\d", x)]
+        unwritten = [x for x in inner if x not in written]
+        if len(inner) >= INVENTED_ITEMS_MIN and 2 * len(unwritten) > len(inner):
+            out += unwritten
+        out += [x for x in dict.fromkeys(listed) if listed.count(x) >= REPEATED_ITEM_MIN and x not in out]
+    return out
+
+
+def denied_written(text: str, evidence: str) -> list[str]:
+    """What an answer denies ("没有A和B", "未提到A") that ``evidence`` (the cited clauses, normalised, without spaces)
+    writes as it is named: the answer contradicts the clauses it rests on. Kinds of answer ("要求", "具体数字") are
+    not things a clause writes by name and are left aside."""
+    from qa.answer.cues import BARE_ANSWER_KIND, DENIAL, DENIED_FILLER, DENIED_JOIN
+
+    out: list[str] = []
+    for claim in parse_claims(text):
+        for m in DENIAL.finditer(normalize_answer(claim.text).replace(" ", "")):
+            for x in DENIED_JOIN.split(m.group(1)):
+                x = DENIED_FILLER.sub("", x.strip(" “”\"'"))
+                if len(x) >= 2 and not BARE_ANSWER_KIND.fullmatch(x) and x in evidence:
+                    out.append(x)
+    return out
+
+
 def _strip(text: str, names: Sequence[str]) -> str:
     for name in sorted(names, key=len, reverse=True):
         text = text.replace(name, " ")

@@ -173,6 +173,24 @@ PUBLISHED_DATE = re.compile(r"网站|网上|上网|挂网|公布|发布时间|�
 ASKS_RECIPIENTS = re.compile(r"主送|发给|印发给|下发给|发至")
 #: the colophon of an official document ("版记上哪个办公室哪天印发"): a part the cards keep for no document
 ASKS_COLOPHON = re.compile(r"版记")
+#: when a document takes effect or for how long it holds ("从哪天起施行", "有效期几年"): no document here states it,
+#: so no card has it (a plan's own 实施 of measures is not asked by these words)
+ASKS_VALIDITY = re.compile(r"施行|生效|有效期|失效|废止|(?i:\bvalidity\b|\beffective (?:date|from|until)\b|\bexpir)")
+#: a question that names a document (its kind) or its cover letter
+DOCUMENT_WORD = re.compile(r"方案|通知|文件|规划|意见|办法|函|(?i:\bplan\b|\bnotice\b|\bdocument\b)")
+#: the cover letter a document is issued with ("印发通知", "那份函")
+COVER_LETTER = re.compile(r"通知|函|印发|(?i:cover letter|\bnotice\b)")
+#: where a metadata question asking several facts of a document divides ("是谁发的 主送了哪些单位 落款哪天")
+CARD_SEGMENTS = re.compile(r"[，,；;？?。！!、\s]+|和|及|以及|还有|另外")
+#: an answer's denial that something is written, listed or named ("没有省委外办和气象局", "未提到X"); group 1: what it denies
+DENIAL = re.compile(r"(?:^|[，,])[^，,。]{0,16}?(?:没有(?:提到|提及|列入|列出|包括|写到?|点名)?|未(?:提到|提及|列入|列出|包括|写明?|点名)|"
+                    r"不(?:包括|包含|含))(?:把)?([^，,。；;？?]{2,30})")
+#: what joins the things a denial names ("没有A和B")
+DENIED_JOIN = re.compile(r"和|与|及|、|或|以及")
+#: words after a denied thing that are not part of it ("没有A和B这两家单位")
+DENIED_FILLER = re.compile(r"(?:等|也|在内|这些|这两个|这两家|两家|单位|部门)+$")
+#: what the cover letter tells its recipients to do with the document ("让各县区怎么执行", "执行要求是啥")
+ASKS_DIRECTIVE = re.compile(r"(?:怎么|如何|咋)(?:执行|落实|贯彻|办)|执行要求|(?:让|要求|叫)[^，,。？?\s]{0,8}(?:怎么|如何|咋)")
 #: the copies a letter is sent to (抄送), a line of its own in a cover letter, not its recipients (主送)
 ASKS_CC = re.compile(r"抄送|(?i:\bcc\b|carbon cop)")
 #: a basis question that asks what the document was made to carry out ("为贯彻落实什么部署制定的", "制定目的是啥"):
@@ -220,6 +238,8 @@ MENTION_VERB = re.compile(r"(?:有没有|是否|有无)?(?:提到|提及|涉及|
                           # "…那条也写了X吗": 写了/讲了/提了 with the question ending at 吗 right after X
                           r"(?<![没未])(?:写|讲|提)(?:了|过)(?=[^，,。？?\s]{2,16}?(?:吗|么|没有?)[？?]*\s*$)")
 #: "有没有把X算进去" / "是否将X纳入": whether X is among what the plan lists (X: "陶瓷")
+#: an adverb between the question word and the mention verb ("有没有也提X", "是否还提到X"): the question is the same
+MENTION_ADVERB = re.compile(r"(有没有|是否|有无)(?:也|还|又|都|另外|同样|再)(?=提|说|讲|写|规定|明确|涉及|点名|推)")
 MENTION_INCLUDED = re.compile(r"(?:有没有|是否|有无)(?:把|将)([^，,。？?]{2,12}?)(?:也)?(?:算进去|算在内|算进|列进去|列入|列进|纳入|包括进去|包括在内|包含在内|放进去)|"
                               r"(?:有没有|是否)(?:包括|包含|涵盖)了?([^，,。？?]{2,16}?)[吗？?]*$")
 #: "资阳方案里有没有岸电？" / "某方案有X吗": a document, then whether it has X, with nothing asked of X after it

@@ -24,6 +24,7 @@ from qa.answer.analysis import (
     CARRIED_TERM_MIN,
     QuestionAnalysis,
     QuestionAnalyzer,
+    answer_type,
     carried_term,
     occurrence_term,
     title_words,
@@ -34,8 +35,10 @@ from qa.answer.citations import (
     MEANING_WEIGHT,
     asked_rates,
     check_answer,
+    denied_written,
     extractive_answer,
     figures,
+    invented_items,
     names_rate,
     normalize_answer,
     other_unit,
@@ -57,19 +60,25 @@ from qa.answer.cues import (
     ASKS_ADMIN_PLACE,
     ASKS_ANNUAL,
     ASKS_BASIS,
+    ASKS_COLOPHON,
     ASKS_DATE,
+    ASKS_DIRECTIVE,
     ASKS_DUTY,
     ASKS_ENTITY_KIND,
     ASKS_EVERY_ITEM,
     ASKS_ISSUER,
     ASKS_KIND_MEMBERS,
     ASKS_MEMBERS,
+    ASKS_NOTE,
     ASKS_PHONE,
     ASKS_PLACE,
     ASKS_PURPOSE,
     ASKS_REMOVED,
+    ASKS_VALIDITY,
     ASKS_WHEN,
+    BODY_WORD,
     BOTH_GIVEN,
+    CARD_SEGMENTS,
     CHINESE_GLOSS,
     CHINESE_ONLY,
     CHINESE_RUN,
@@ -406,6 +415,7 @@ class Answerer:
         self._figure_support: tuple[object, FigureSupport] | None = None
         self._alias_cache: tuple[object, dict[str, str], QuestionAnalyzer] | None = None
         self._card_cache: tuple[object, dict[str, DocumentCard]] | None = None
+        self._written_cache: tuple[object, str] | None = None
         self._title_word_cache: tuple[object, dict[str, set[str]]] | None = None
         self._bigram_cache: tuple[object, set[str]] | None = None
         self._names_cache: tuple[object, frozenset[str]] | None = None
@@ -457,6 +467,14 @@ class Answerer:
         if self._bigram_cache is None or self._bigram_cache[0] is not data:
             self._bigram_cache = (data, set().union(*map(cjk_bigrams, self._document_texts(()))))
         return self._bigram_cache[1]
+
+    def _written(self) -> str:
+        """The indexed documents' text, normalised and without spaces (rebuilt only when the index is reloaded)."""
+        data = self.retriever.load()
+        if self._written_cache is None or self._written_cache[0] is not data:
+            flat = normalize_answer("\n".join(self._document_texts(()))).replace(" ", "")
+            self._written_cache = (data, flat)
+        return self._written_cache[1]
 
     def _institution_names(self) -> frozenset[str]:
         """:func:`institution_names` of the indexed documents (rebuilt only when the index is reloaded)."""
@@ -1160,13 +1178,44 @@ class Answerer:
         return self._card_cache[1]
 
     def _card_fields(self, analysis: QuestionAnalysis) -> tuple[str, ...]:
-        """The card fields a metadata question asks for (none for other questions)."""
-        kind = analysis.answer_type
+        """The card fields a metadata question asks for (none for other questions). With ``every_field``, each
+        field a segment of it asks too ("川府发〔2022〕20号 是谁发的 主送了哪些单位 落款哪天": issuers,
+        recipients and date), in the order asked."""
+        fields = self._fields_of(analysis.answer_type, analysis.text)
+        if not fields or fields[0] in ("colophon", "validity") or not self.settings.enabled("every_field"):
+            return fields  # (a part no card has, "版记里的印发日期", is what the whole asks)
+        asked: list[str] = []
+        for segment in CARD_SEGMENTS.split(analysis.text):
+            if segment.strip():
+                asked += self._fields_of(self._segment_kind(segment), segment, analysis.text)
+        if not asked:
+            return fields
+        return tuple(dict.fromkeys([*asked, *(f for f in fields if f not in asked)]))
+
+    def _segment_kind(self, segment: str) -> str:
+        """The card kind one segment of a metadata question asks, as the analyser reads a whole question."""
+        if ASKS_COLOPHON.search(segment):
+            return "colophon"
+        if (self.settings.enabled("note_card") and ASKS_NOTE.search(segment)
+                and not (asks_who(segment) or BODY_WORD.search(segment))):
+            return "note"  # ("落款日期下面那行括号注释写的啥": the note, not the date)
+        if self.settings.enabled("validity_card") and ASKS_VALIDITY.search(segment):
+            return "validity"
+        if self.settings.enabled("directive_card") and ASKS_DIRECTIVE.search(segment):
+            return "directive"
+        return answer_type(segment)
+
+    def _fields_of(self, kind: str, text: str, whole: str = "") -> tuple[str, ...]:
+        """The card fields an answer kind asks of ``text`` (``whole``: the question it is a segment of, which
+        may say it is the document's date that is asked: "落款是哪几个部门 哪天")."""
         if kind == "doc_number":
             # "所依据的省级文件文号": the number of the document it is based on, not its own
-            return ("basis",) if ASKS_BASIS.search(analysis.text) else ("doc_number",)
-        if kind == "date" and self._asks_document_date(analysis.text):
-            signed, published = SIGNED_DATE.search(analysis.text), PUBLISHED_DATE.search(analysis.text)
+            # (and "依据的上级文件 文号多少": the segment with 文号 asks the number of the basis the whole names)
+            return ("basis",) if ASKS_BASIS.search(text) or (whole and ASKS_BASIS.search(whole)) else ("doc_number",)
+        if kind == "date" and (self._asks_document_date(text) or (whole and self._asks_document_date(whole))):
+            signed, published = SIGNED_DATE.search(text), PUBLISHED_DATE.search(text)
+            if whole and not (signed or published):
+                signed, published = SIGNED_DATE.search(whole), PUBLISHED_DATE.search(whole)
             if signed and not published:
                 return ("signed",)
             if published and not signed:
@@ -1174,14 +1223,14 @@ class Answerer:
             return ("signed", "published")
         if kind == "cc" and not self.settings.enabled("card_gaps"):
             return ("recipients",)  # (as before: 抄送 read as 主送)
-        if kind == "colophon":
-            return ("colophon",)  # (no card has one: the document does not print it)
+        if kind in ("colophon", "validity"):
+            return (kind,)  # (no card has one: no document here prints a colophon or states when it takes effect)
         if kind == "note":
             return ("abridged", "release")  # (the notes the card keeps, whichever the document has)
-        if kind in ("recipients", "cc", "attachment", "basis", "approval", "abridged", "release"):
+        if kind in ("recipients", "cc", "attachment", "basis", "approval", "abridged", "release", "directive"):
             return (kind,)
-        if kind == "body" and (ASKS_ISSUER.search(analysis.text) or (self.settings.enabled("signature_bodies")
-                                                                   and SIGNATURE_BODIES.search(analysis.text))):
+        if kind == "body" and (ASKS_ISSUER.search(text) or (self.settings.enabled("signature_bodies")
+                                                           and SIGNATURE_BODIES.search(text))):
             return ("issuers",)  # ("落款的都是哪些局": the bodies that sign it)
         return ()
 
@@ -1647,6 +1696,19 @@ class Answerer:
                    if s.grounding else unchecked(raw, items))
         total = (time.perf_counter() - t0) * 1000
         t = Timings(**timings, total_ms=total)
+        if (s.grounding and s.enabled("invented_items") and not checked.extractive and not checked.refused_by_model
+                and (made_up := invented_items(raw, self._written()))):
+            # "成员单位有中车集团、中车成都机车、中车株洲机车…": a list whose items no document writes is made up;
+            # the sentences that answer are quoted instead
+            checked = extractive(items, standalone,
+                                 [*checked.notes, prompts.NOTE_INVENTED_ITEMS.format(item=made_up[0])], meaning)
+        if (s.grounding and s.enabled("denied_written") and not checked.extractive and not checked.refused_by_model
+                and (denied := denied_written(raw, normalize_answer("".join(it.clause_text for it in items))
+                                              .replace(" ", "")))):
+            # "有没有A和B" answered "没有A和B" where the clause lists both: the answer contradicts its evidence;
+            # the sentences that answer are quoted instead
+            checked = extractive(items, standalone,
+                                 [*checked.notes, prompts.NOTE_DENIED_WRITTEN.format(item=denied[0])], meaning)
         if (s.grounding and s.enabled("figure_relevance") and not checked.extractive
                 and (analysis.asks_quantity or s.enabled("figure_relevance_any"))
                 and self._figure_off_topic(standalone, checked.text, checked.citations, items)):

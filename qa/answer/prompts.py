@@ -131,17 +131,20 @@ CARD_ANSWERS = {
     "approval": "《{title}》的印发通知写明：{value}[1]。",
     "abridged": "《{title}》公开的文本不是全文，原文注明“{value}”[1]。",
     "release": "《{title}》原文注明“{value}”[1]。",
+    "directive": "《{title}》的印发通知写明：“{value}。”[1]",
 }
 NOTE_HEADING_ONLY = "回答只给出了条款标题"
 NOTE_UNTRANSLATED = "回答夹带了未翻译的英文"
 NOTE_OFF_TOPIC_FIGURE = "回答的数字所在句子说的是别的指标"
 NOTE_OTHER_UNIT = "回答的数字不是问题所问的单位"
+NOTE_DENIED_WRITTEN = "回答说没有的“{item}”条款中写着"
+NOTE_INVENTED_ITEMS = "回答列举的“{item}”等项在文件中找不到"
 NOTE_NO_PLACE_NAME = "回答没有给出所问的{kind}名称"
 QUALITATIVE_ANSWER = "文件没有给出具体数字，只作了定性表述：《{title}》{label}：{quote}[1]"
 DECIDING_SENTENCE = "\n原文：《{title}》{label}：{quote}[{n}]"
 CARD_CITED_BY = "（此项见《{title}》{label}的引述。）"
 CARD_MISSING = {
-    "doc_number": "文号", "signed": "落款日期", "published": "发布时间", "recipients": "主送单位", "cc": "抄送单位", "colophon": "版记（印发机关、印发日期）",
+    "doc_number": "文号", "signed": "落款日期", "published": "发布时间", "recipients": "主送单位", "cc": "抄送单位", "colophon": "版记（印发机关、印发日期）", "validity": "施行日期或有效期", "directive": "执行要求",
     "attachment": "附件", "basis": "所依据的文件", "purpose": "制定目的", "issuers": "印发单位", "approval": "经谁同意或批准", "abridged": "是否有删减", "release": "公开方式",
 }
 REFUSAL_ABRIDGED_WHAT = "《{title}》只注明“{value}”，没有说明删去了哪些内容。"
