@@ -191,7 +191,8 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "rhetorical
                              "marked_mention", "share_words", "premise_run",
                              "ordinal_words", "conditional_value", "topic_premise", "purpose_preamble",
                              "all_documents", "mention_not_who", "self_listed", "note_card", "colophon_card",
-                             "validity_card", "directive_card", "mention_adverb")
+                             "validity_card", "directive_card", "mention_adverb", "part_document",
+                             "compared_aspect")
 
 
 class QuestionAnalyzer:
@@ -262,6 +263,8 @@ class QuestionAnalyzer:
         self.use_validity_card = "validity_card" not in off  # "从哪天起施行、有效期几年" asks what no card has
         self.use_directive_card = "directive_card" not in off  # "通知让各县区怎么执行": the cover letter's directive
         self.use_mention_adverb = "mention_adverb" not in off  # "有没有也提X" asks as "有没有提X"
+        self.use_compared_aspect = "compared_aspect" not in off  # "…各降多少 哪个多 时间口径一样不": no part
+        self.use_part_document = "part_document" not in off  # "X方案Y工程，A？B？": B of X方案 too, with no region named
         self.use_note_card = "note_card" not in off  # "文末括号里标了啥" asks the card's notes, not a date
         self.use_self_listed = "self_listed" not in off  # "听说某方案把我单位列入了，…": no requirement asserted
         self.use_mention_not_who = "mention_not_who" not in off  # "提没提编制发布X": 发布 is X's, no who asked
@@ -573,7 +576,7 @@ class QuestionAnalyzer:
     def parts(self, text: str, spaced: bool = True) -> list[QuestionPart]:
         """The parts of a multi-part question (regions, then years, then sub-questions); [] if one."""
         if self.use_tails:  # ("…各是多少？二者相差多少？": the comparison after the question is no part)
-            text = _without_comparison_tail(text, self.use_ranked_tail)
+            text = _without_comparison_tail(text, self.use_ranked_tail, self.use_compared_aspect)
         by_statement = self._stated_parts(text)
         if by_statement:
             return by_statement
@@ -876,6 +879,13 @@ class QuestionAnalyzer:
             start, end, _ = first_regions[0]
             named = cues.DOCUMENT_NAME.match(pieces[0][end:])
             lead = pieces[0][start:end + (named.end() if named else 0)]
+        if not first_regions and self.use_part_document:
+            titled = cues.DOCUMENT_NAME.match(pieces[0])
+            if titled and len(titled.group(0)) >= 4 and not cues.PART_DOCUMENT_ASKED.search(titled.group(0)):
+                lead = titled.group(0)  # ("十四五节能减排方案…，A？B？": B is asked of that document too)
+                project = cues.PART_PROJECT.match(pieces[0], titled.end())
+                if project:
+                    lead = pieces[0][:project.end()].rstrip(" ，,")
         if self.use_part_scope:
             lead = self._part_scope(pieces[0], lead, self.use_part_clause_head, self.use_part_letter)
         listed = self._listed_years(pieces) if self.use_part_years else []
@@ -1023,20 +1033,26 @@ def _split_postscript(text: str) -> tuple[str, str]:
     return text, ""
 
 
-def _without_comparison_tail(text: str, ranked: bool = True) -> str:
+def _without_comparison_tail(text: str, ranked: bool = True, aspect: bool = False) -> str:
     """``text`` less the sentences after its first that only compare what it asked (:data:`cues.COMPARISON_ONLY`).
     ``ranked``: also those that only order the answers or compare them by their place (:data:`cues.RANKED_ONLY`),
-    and such a last piece after a space, as people type without punctuation ("…各多少 由低到高排列")."""
+    and such a last piece after a space, as people type without punctuation ("…各多少 由低到高排列"). ``aspect``:
+    also those that ask whether the answers are set on the same footing (:data:`cues.ASPECT_COMPARED`), and every
+    such last piece after a space ("…各降多少 哪个降得多 时间口径一样不")."""
     def compares(x: str) -> bool:
         x = x.strip(" ，,")
-        return bool(cues.COMPARISON_ONLY.fullmatch(x) or ranked and cues.RANKED_ONLY.fullmatch(x))
+        return bool(cues.COMPARISON_ONLY.fullmatch(x) or ranked and cues.RANKED_ONLY.fullmatch(x)
+                    or aspect and cues.ASPECT_COMPARED.fullmatch(x))
 
     sentences = [x for x in re.split(r"(?<=[？?])", text) if x.strip()]
-    if ranked and sentences:
+    while ranked and sentences:
         spaced = re.split(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", sentences[-1].rstrip())
-        if len(spaced) >= 2 and compares(spaced[-1]):
-            sentences[-1] = sentences[-1].rstrip()[:-len(spaced[-1])].rstrip()
-            text = "".join(sentences)
+        if not (len(spaced) >= 2 and compares(spaced[-1])):
+            break
+        sentences[-1] = sentences[-1].rstrip()[:-len(spaced[-1])].rstrip()
+        text = "".join(sentences)
+        if not aspect:
+            break
     if len(sentences) < 2:
         return text
     kept = [sentences[0]] + [x for x in sentences[1:] if not compares(x)]

@@ -635,6 +635,13 @@ COMPARISON_ONLY = re.compile(r"(?:那|这)?(?:两个|两者|二者|它们|两边
                              r"(?:(?:哪个|哪一个|谁)[^，,；;？?]{0,6}?(?:更|最)?(?:高|低|多|少|大|小|快|慢|严)|"
                              r"(?:高|低|多|少|大|小|严|松)还是(?:高|低|多|少|大|小|严|松)|(?:相)?差了?(?:多少|几)(?:个百分点)?|"
                              r"差距(?:有)?多大|(?:是不是|是否)?(?:一样|相同)|一样吗|相同吗)(?:呢|吗|啊)?[？?。]?")
+#: a sentence after the question that only asks whether the answers are set on the same footing ("时间口径一样不",
+#: "说法一致吗"): a comparison of what was asked, no part of its own
+ASPECT_COMPARED = re.compile(r"(?:时间|统计|指标)?(?:口径|说法|提法|写法|表述|措辞|基准|基期|基准年)(?:上)?(?:是不是|是否)?"
+                             r"(?:一样|相同|一致)(?:不|吗|么|没|没有)?(?:呢|啊)?[？?。]?")
+#: "强度" of an indicator is its amount per unit ("用水强度" is written "单位工业增加值用水量", "能耗强度" "单位地区生产
+#:总值能耗"): read as 单位 when a question's words are matched with a plan's figure sentences
+INTENSITY = re.compile(r"强度")
 #: a sentence after the question that only orders what it asked, or compares its answers by their place
 #: ("按从低到高排个序", "由大到小排列", "第二个比第一个低几个点", "后者是前者的几倍")
 RANKED_ONLY = re.compile(r"(?:再|然后|顺便)?(?:(?:帮我|给我)?(?:从|由|按)(?:高到低|低到高|大到小|小到大|高低|大小)(?:排|排列|排序)?"
@@ -705,6 +712,12 @@ DOCUMENT_DEICTIC = re.compile(r"^(?:这份|那份|该|此)(?:函|通知|文件|�
 PART_LETTER = re.compile(r"(?:那份|这份|那个|这个|的)?(?:印发)?(?:通知|函)")
 #: the part of a document the first of several questions names before its comma ("的路灯改造工程里，")
 PART_LOCATIVE = re.compile(r"的?[\u4e00-\u9fff“”「」]{2,20}?(?:里|中|方面|部分)[，,]")
+#: a project a plan names as its clause's heading ("…方案重点区域污染物减排工程，A？B？"): the later questions are
+#: asked of it too
+PART_PROJECT = re.compile(r"的?[\u4e00-\u9fff]{2,20}?工程[，,\s]")
+#: a document named by its title alone at the start of a question ("十四五节能减排方案…"), not one asked for
+#: ("哪个方案") nor one pointed at ("这份方案")
+PART_DOCUMENT_ASKED = re.compile(r"哪|什么|这|那|该|此|本")
 #: the clause of a document the first of several questions names before its colon or comma ("，X的条款：",
 #: " X那条，", "X条款（它的标题）："): the later questions are asked of it too
 PART_CLAUSE = re.compile(r"[，,\s]*的?[\u4e00-\u9fff“”「」]{2,20}?(?:的条款|条款|那条|这条|那一条|这一条)"

@@ -488,9 +488,11 @@ class Answerer:
         data = self.retriever.load()
         acronyms = self.settings.enabled("acronyms")
         if (self._figure_support is None or self._figure_support[0] is not data
-                or self._figure_support[1].acronyms != acronyms):
+                or self._figure_support[1].acronyms != acronyms
+                or self._figure_support[1].intensity != self.settings.enabled("intensity_words")):
             texts = (u.text for doc in self.retriever.indexed_documents() for u in doc.units)
-            self._figure_support = (data, FigureSupport(texts, self._regions(), acronyms))
+            self._figure_support = (data, FigureSupport(texts, self._regions(), acronyms,
+                                                                   self.settings.enabled("intensity_words")))
         return self._figure_support[1]
 
     def _unit_question(self, question: str) -> str:
@@ -1185,7 +1187,8 @@ class Answerer:
         if not fields or fields[0] in ("colophon", "validity") or not self.settings.enabled("every_field"):
             return fields  # (a part no card has, "版记里的印发日期", is what the whole asks)
         asked: list[str] = []
-        for segment in CARD_SEGMENTS.split(analysis.text):
+        # (a follow-up's own words: "那X号那份函抄送了哪些单位" after a question on 主送 asks the copies only)
+        for segment in CARD_SEGMENTS.split(analysis.own_text or analysis.text):
             if segment.strip():
                 asked += self._fields_of(self._segment_kind(segment), segment, analysis.text)
         if not asked:

@@ -131,7 +131,7 @@ CARD_ANSWERS = {
     "approval": "《{title}》的印发通知写明：{value}[1]。",
     "abridged": "《{title}》公开的文本不是全文，原文注明“{value}”[1]。",
     "release": "《{title}》原文注明“{value}”[1]。",
-    "directive": "《{title}》的印发通知写明：“{value}。”[1]",
+    "directive": "《{title}》的印发通知写明：“{value}”[1]。",
 }
 NOTE_HEADING_ONLY = "回答只给出了条款标题"
 NOTE_UNTRANSLATED = "回答夹带了未翻译的英文"
