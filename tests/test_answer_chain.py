@@ -3336,9 +3336,9 @@ def test_a_colophon_no_document_prints_is_refused_from_the_card(analyzer, fake_s
 
 
 def test_every_card_field_a_metadata_question_asks_is_answered(fake_service):
-    """``every_field``: "某号文 是谁发的 主送了哪些单位 落款哪天" asks three fields of the card; each is answered, in the
+    """``every_field``: "某号文 谁签发的 发给谁 哪天签的" asks three fields of the card; each is answered, in the
     order asked, from the cover letter (not only the date the last segment asks)."""
-    asked = "川府发〔2022〕20号那份 谁印发的 发给了哪些单位 落款哪天"
+    asked = "川府发〔2022〕20号 哪个机关签发的 主送谁 哪天签的"
     found = fake_service.ask(asked)
     assert not found.refused and [c.clause for c in found.citations] == ["通知"]
     assert found.text.index("由四川省人民政府印发") < found.text.index("主送单位") < found.text.index("2022年7月21日")
@@ -3348,7 +3348,7 @@ def test_every_card_field_a_metadata_question_asks_is_answered(fake_service):
 
 
 def test_when_a_document_takes_effect_is_refused_from_the_card(analyzer, fake_service):
-    """``validity_card``: "那份通知写没写从哪天起施行、管几年" asks when the document takes effect, which no document
+    """``validity_card``: "那份通知写没写何日生效、管几年" asks when the document takes effect, which no document
     here states: refused as not stated, not answered with the date the letter is signed."""
     asked = "甲市夜市那份通知写没写从哪天开始施行"
     assert analyzer.analyse(asked).answer_type == "validity"
@@ -3388,7 +3388,7 @@ def test_a_list_whose_items_no_document_writes_is_replaced_by_quotes(fake_servic
     assert invented_items("有乙大学、丙大学、乙大学、丙大学、乙大学、丙大学[1]。", written) == ["丙大学"]  # (repeated)
     fake_service.answerer.generator = FakeGenerator(
         reply="在造纸、纺织、印染、皮革、制鞋等行业开展试点[1]。")
-    asked = "重庆方案里二氧化碳排放监测试点放在哪些行业"
+    asked = "重庆实施方案把碳排放监测试点安排在什么行业"
     found = fake_service.ask(asked)
     assert "皮革" not in found.text and found.extractive
     with switched_off(fake_service.answerer, "invented_items"):
@@ -3405,8 +3405,42 @@ def test_an_answer_that_denies_what_its_clause_writes_is_replaced_by_quotes(fake
     assert denied_written("没有具体数字[1]。", evidence + "具体数字") == []
     assert denied_written("没有乙市园林局[1]。", evidence) == []
     fake_service.answerer.generator = FakeGenerator(reply="没有生态环境厅和四川气象局[1]。")
-    asked = "省减污降碳行动方案对外合作那条的责任单位里 有没有生态环境厅和四川气象局"
+    asked = "川减污降碳方案拓展对外合作的牵头单位里 生态环境厅和四川气象局在列吗"
     found = fake_service.ask(asked)
     assert not found.text.startswith("没有") and found.extractive
     with switched_off(fake_service.answerer, "denied_written"):
         assert fake_service.ask(asked).text.startswith("没有")
+
+
+def test_later_questions_are_asked_of_the_document_the_first_names_by_title(analyzer):
+    """``part_document``: "灯市夜市方案摊位整治工程，A？B？" names no region, only a document by its title (and the
+    project it asks of): B is asked of it too, not of whatever its few words retrieve. "哪个方案…？…？" names none."""
+    asked = "灯市夜市方案摊位整治工程，要装哪几类节能灯？遮阳棚是咋写的？"
+    parts = analyzer.analyse(asked).parts
+    assert len(parts) == 2 and parts[1].text.startswith("灯市夜市方案摊位整治工程")
+    off = QuestionAnalyzer(ALIASES, off={"part_document"}).analyse(asked).parts
+    assert not off[1].text.startswith("灯市夜市方案")
+    asked_which = QuestionAnalyzer(ALIASES).analyse("哪个方案提到夜市路灯？遮阳棚是咋写的？").parts
+    assert not asked_which or not asked_which[1].text.startswith("哪个方案")
+
+
+def test_a_question_whether_answers_share_a_footing_is_no_part(analyzer):
+    """``compared_aspect``: "…各要求到多少 哪个高 统计口径一致吗" ends with comparisons of what was asked; no part
+    carries them (their words would dilute what each side is matched with)."""
+    asked = "夜市亮灯率 雅安的和资阳的各要求到多少 哪个高 统计口径一致吗"
+    parts = analyzer.analyse(asked).parts
+    assert len(parts) == 2 and not any("口径" in p.text for p in parts)
+    off = QuestionAnalyzer(ALIASES, off={"compared_aspect"}).analyse(asked).parts
+    assert any("口径" in p.text for p in off)
+
+
+def test_intensity_is_read_as_the_per_unit_amount_a_plan_writes():
+    """``intensity_words``: "用电强度" is written "单位…用电量"; a question's 强度 is matched as 单位 with the figure
+    sentences (and only there)."""
+    from qa.answer.support import FigureSupport
+
+    texts = ["到2025年，单位夜市营业额用电量下降10%。灯市河夜市摊位全部换装节能灯。", "夜市垃圾日产日清。"]
+    asked = "夜市用电强度要降多少"
+    on = FigureSupport(texts, intensity=True).coverage(asked, texts[:1])
+    off = FigureSupport(texts, intensity=False).coverage(asked, texts[:1])
+    assert on > off

@@ -260,10 +260,10 @@ class QuestionAnalyzer:
         self.use_marked_mention = "marked_mention" not in off  # "标没标X" / "有没有注明X" ask whether X is written
         self.use_listed_documents = "listed_documents" not in off  # "X目标 A方案、B方案各多少": X of each
         self.use_colophon_card = "colophon_card" not in off  # "版记里印发日期咋写的" asks the colophon, no date
-        self.use_validity_card = "validity_card" not in off  # "从哪天起施行、有效期几年" asks what no card has
-        self.use_directive_card = "directive_card" not in off  # "通知让各县区怎么执行": the cover letter's directive
+        self.use_validity_card = "validity_card" not in off  # "何日生效、管几年" asks what no card has
+        self.use_directive_card = "directive_card" not in off  # "通知叫下面如何落实": the cover letter's directive
         self.use_mention_adverb = "mention_adverb" not in off  # "有没有也提X" asks as "有没有提X"
-        self.use_compared_aspect = "compared_aspect" not in off  # "…各降多少 哪个多 时间口径一样不": no part
+        self.use_compared_aspect = "compared_aspect" not in off  # "…各降多少 哪个多 统计口径一致吗": no part
         self.use_part_document = "part_document" not in off  # "X方案Y工程，A？B？": B of X方案 too, with no region named
         self.use_note_card = "note_card" not in off  # "文末括号里标了啥" asks the card's notes, not a date
         self.use_self_listed = "self_listed" not in off  # "听说某方案把我单位列入了，…": no requirement asserted
@@ -491,12 +491,12 @@ class QuestionAnalyzer:
             kind = "colophon"
         if (self.use_validity_card and cues.ASKS_VALIDITY.search(text) and cues.DOCUMENT_WORD.search(text)
                 and kind in ("date", "figure", "yesno", "explanation")):
-            # ("那份通知有没有写从哪天起施行、有效期几年": when the document takes effect, which no document here
+            # ("那份通知写没写何日生效、管几年": when the document takes effect, which no document here
             # states; not the date it is signed)
             kind = "validity"
         if (self.use_directive_card and kind in ("date", "explanation", "body") and cues.ASKS_DIRECTIVE.search(text)
                 and cues.COVER_LETTER.search(text)):
-            # ("印发通知最后让各县区怎么执行": what the cover letter tells its recipients, a line of the card)
+            # ("印发通知叫下面各单位如何落实": what the cover letter tells its recipients, a line of the card)
             kind = "directive"
         if asserted and kind != "figure" and self.use_premise_number:
             # "某方案说要开展X，每年要开展多少场？要不要全覆盖？": answered as a whole, it asks for a number too; the
@@ -519,7 +519,7 @@ class QuestionAnalyzer:
                             anota=self.use_mention_end, listing=self.use_mention_listing,
                             phrase=self.use_quoted_phrase)
         if not term and self.use_mention_adverb and cues.MENTION_ADVERB.search(conditional or text):
-            # ("有没有也提X": the adverb is not part of X, nor does it stop the verb; "有没有也点名哪家企业…" asks
+            # ("有没有也提X": the adverb is not part of X, nor does it stop the verb; "是否也点名哪家灯厂…" asks
             # which, not whether)
             adverbless = mention_term(cues.MENTION_ADVERB.sub(r"\1", conditional or text), given=self.use_mention_given,
                                       titled=self.use_quoted_title, deictic=self.use_mention_deictic,
@@ -882,7 +882,7 @@ class QuestionAnalyzer:
         if not first_regions and self.use_part_document:
             titled = cues.DOCUMENT_NAME.match(pieces[0])
             if titled and len(titled.group(0)) >= 4 and not cues.PART_DOCUMENT_ASKED.search(titled.group(0)):
-                lead = titled.group(0)  # ("十四五节能减排方案…，A？B？": B is asked of that document too)
+                lead = titled.group(0)  # ("灯市夜市方案…，A？B？": B is asked of that document too)
                 project = cues.PART_PROJECT.match(pieces[0], titled.end())
                 if project:
                     lead = pieces[0][:project.end()].rstrip(" ，,")
@@ -1038,7 +1038,7 @@ def _without_comparison_tail(text: str, ranked: bool = True, aspect: bool = Fals
     ``ranked``: also those that only order the answers or compare them by their place (:data:`cues.RANKED_ONLY`),
     and such a last piece after a space, as people type without punctuation ("…各多少 由低到高排列"). ``aspect``:
     also those that ask whether the answers are set on the same footing (:data:`cues.ASPECT_COMPARED`), and every
-    such last piece after a space ("…各降多少 哪个降得多 时间口径一样不")."""
+    such last piece after a space ("…各降多少 哪个多 统计口径一致吗")."""
     def compares(x: str) -> bool:
         x = x.strip(" ，,")
         return bool(cues.COMPARISON_ONLY.fullmatch(x) or ranked and cues.RANKED_ONLY.fullmatch(x)

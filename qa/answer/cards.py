@@ -32,7 +32,7 @@ _ATTACHMENT = re.compile(r"附件[：:]\s*(\S.*)$")
 _APPROVAL = re.compile(r"(?:已)?经[^，。；,\n]{1,14}?(?:同意|批准|审议通过)")
 _ABRIDGED = re.compile(r"删减|删节|节选|摘要")
 _RELEASE = re.compile(r"公开")  # "（此件公开发布）", "（此件不予公开）": how the document is released
-#: what the cover letter tells its recipients to do ("现予以印发，请遵照执行", "现将《X》印发给你们，请结合实际认真组织实施")
+#: what the cover letter tells its recipients to do ("现予以印发，请…执行", "现将《X》印发给你们，请…")
 _DIRECTIVE = re.compile(r"现(?:予以|将\s*《[^《》]{2,80}》)?\s*印发(?:给你们)?[\s，,]*请[^。]*。")
 _ISSUER_SUFFIX = re.compile(r"(?:局|委员会|厅|委|政府|办公室|中心)$")
 

@@ -173,23 +173,23 @@ PUBLISHED_DATE = re.compile(r"网站|网上|上网|挂网|公布|发布时间|�
 ASKS_RECIPIENTS = re.compile(r"主送|发给|印发给|下发给|发至")
 #: the colophon of an official document ("版记上哪个办公室哪天印发"): a part the cards keep for no document
 ASKS_COLOPHON = re.compile(r"版记")
-#: when a document takes effect or for how long it holds ("从哪天起施行", "有效期几年"): no document here states it,
+#: when a document takes effect or for how long it holds ("何日生效", "管几年的有效期"): no document here states it,
 #: so no card has it (a plan's own 实施 of measures is not asked by these words)
 ASKS_VALIDITY = re.compile(r"施行|生效|有效期|失效|废止|(?i:\bvalidity\b|\beffective (?:date|from|until)\b|\bexpir)")
 #: a question that names a document (its kind) or its cover letter
 DOCUMENT_WORD = re.compile(r"方案|通知|文件|规划|意见|办法|函|(?i:\bplan\b|\bnotice\b|\bdocument\b)")
 #: the cover letter a document is issued with ("印发通知", "那份函")
 COVER_LETTER = re.compile(r"通知|函|印发|(?i:cover letter|\bnotice\b)")
-#: where a metadata question asking several facts of a document divides ("是谁发的 主送了哪些单位 落款哪天")
+#: where a metadata question asking several facts of a document divides ("谁签发的 发给谁 哪天签的")
 CARD_SEGMENTS = re.compile(r"[，,；;？?。！!、\s]+|和|及|以及|还有|另外")
-#: an answer's denial that something is written, listed or named ("没有省委外办和气象局", "未提到X"); group 1: what it denies
+#: an answer's denial that something is written, listed or named ("没有夜市办和灯管所", "未提到X"); group 1: what it denies
 DENIAL = re.compile(r"(?:^|[，,])[^，,。]{0,16}?(?:没有(?:提到|提及|列入|列出|包括|写到?|点名)?|未(?:提到|提及|列入|列出|包括|写明?|点名)|"
                     r"不(?:包括|包含|含))(?:把)?([^，,。；;？?]{2,30})")
 #: what joins the things a denial names ("没有A和B")
 DENIED_JOIN = re.compile(r"和|与|及|、|或|以及")
 #: words after a denied thing that are not part of it ("没有A和B这两家单位")
 DENIED_FILLER = re.compile(r"(?:等|也|在内|这些|这两个|这两家|两家|单位|部门)+$")
-#: what the cover letter tells its recipients to do with the document ("让各县区怎么执行", "执行要求是啥")
+#: what the cover letter tells its recipients to do with the document ("叫下面各单位如何落实", "执行要求是啥")
 ASKS_DIRECTIVE = re.compile(r"(?:怎么|如何|咋)(?:执行|落实|贯彻|办)|执行要求|(?:让|要求|叫)[^，,。？?\s]{0,8}(?:怎么|如何|咋)")
 #: the copies a letter is sent to (抄送), a line of its own in a cover letter, not its recipients (主送)
 ASKS_CC = re.compile(r"抄送|(?i:\bcc\b|carbon cop)")
@@ -635,12 +635,12 @@ COMPARISON_ONLY = re.compile(r"(?:那|这)?(?:两个|两者|二者|它们|两边
                              r"(?:(?:哪个|哪一个|谁)[^，,；;？?]{0,6}?(?:更|最)?(?:高|低|多|少|大|小|快|慢|严)|"
                              r"(?:高|低|多|少|大|小|严|松)还是(?:高|低|多|少|大|小|严|松)|(?:相)?差了?(?:多少|几)(?:个百分点)?|"
                              r"差距(?:有)?多大|(?:是不是|是否)?(?:一样|相同)|一样吗|相同吗)(?:呢|吗|啊)?[？?。]?")
-#: a sentence after the question that only asks whether the answers are set on the same footing ("时间口径一样不",
+#: a sentence after the question that only asks whether the answers are set on the same footing ("统计口径一致吗",
 #: "说法一致吗"): a comparison of what was asked, no part of its own
 ASPECT_COMPARED = re.compile(r"(?:时间|统计|指标)?(?:口径|说法|提法|写法|表述|措辞|基准|基期|基准年)(?:上)?(?:是不是|是否)?"
                              r"(?:一样|相同|一致)(?:不|吗|么|没|没有)?(?:呢|啊)?[？?。]?")
-#: "强度" of an indicator is its amount per unit ("用水强度" is written "单位工业增加值用水量", "能耗强度" "单位地区生产
-#:总值能耗"): read as 单位 when a question's words are matched with a plan's figure sentences
+#: "强度" of an indicator is its amount per unit (a plan writes "X强度" as "单位…X量", the amount per unit of output):
+#: read as 单位 when a question's words are matched with a plan's figure sentences
 INTENSITY = re.compile(r"强度")
 #: a sentence after the question that only orders what it asked, or compares its answers by their place
 #: ("按从低到高排个序", "由大到小排列", "第二个比第一个低几个点", "后者是前者的几倍")
@@ -712,10 +712,10 @@ DOCUMENT_DEICTIC = re.compile(r"^(?:这份|那份|该|此)(?:函|通知|文件|�
 PART_LETTER = re.compile(r"(?:那份|这份|那个|这个|的)?(?:印发)?(?:通知|函)")
 #: the part of a document the first of several questions names before its comma ("的路灯改造工程里，")
 PART_LOCATIVE = re.compile(r"的?[\u4e00-\u9fff“”「」]{2,20}?(?:里|中|方面|部分)[，,]")
-#: a project a plan names as its clause's heading ("…方案重点区域污染物减排工程，A？B？"): the later questions are
+#: a project a plan names as its clause's heading ("…方案夜市亮化工程，A？B？"): the later questions are
 #: asked of it too
 PART_PROJECT = re.compile(r"的?[\u4e00-\u9fff]{2,20}?工程[，,\s]")
-#: a document named by its title alone at the start of a question ("十四五节能减排方案…"), not one asked for
+#: a document named by its title alone at the start of a question ("灯市夜市方案…"), not one asked for
 #: ("哪个方案") nor one pointed at ("这份方案")
 PART_DOCUMENT_ASKED = re.compile(r"哪|什么|这|那|该|此|本")
 #: the clause of a document the first of several questions names before its colon or comma ("，X的条款：",

@@ -1181,13 +1181,13 @@ class Answerer:
 
     def _card_fields(self, analysis: QuestionAnalysis) -> tuple[str, ...]:
         """The card fields a metadata question asks for (none for other questions). With ``every_field``, each
-        field a segment of it asks too ("川府发〔2022〕20号 是谁发的 主送了哪些单位 落款哪天": issuers,
-        recipients and date), in the order asked."""
+        field a segment of it asks too ("某号文 谁签发的 发给谁 哪天签的": issuers, recipients and date), in the
+        order asked."""
         fields = self._fields_of(analysis.answer_type, analysis.text)
         if not fields or fields[0] in ("colophon", "validity") or not self.settings.enabled("every_field"):
             return fields  # (a part no card has, "版记里的印发日期", is what the whole asks)
         asked: list[str] = []
-        # (a follow-up's own words: "那X号那份函抄送了哪些单位" after a question on 主送 asks the copies only)
+        # (a follow-up's own words: "那份函的抄送呢" after a question on 主送 asks the copies only)
         for segment in CARD_SEGMENTS.split(analysis.own_text or analysis.text):
             if segment.strip():
                 asked += self._fields_of(self._segment_kind(segment), segment, analysis.text)
@@ -1201,7 +1201,7 @@ class Answerer:
             return "colophon"
         if (self.settings.enabled("note_card") and ASKS_NOTE.search(segment)
                 and not (asks_who(segment) or BODY_WORD.search(segment))):
-            return "note"  # ("落款日期下面那行括号注释写的啥": the note, not the date)
+            return "note"  # ("签发日期底下括号里那句": the note, not the date)
         if self.settings.enabled("validity_card") and ASKS_VALIDITY.search(segment):
             return "validity"
         if self.settings.enabled("directive_card") and ASKS_DIRECTIVE.search(segment):
@@ -1210,10 +1210,10 @@ class Answerer:
 
     def _fields_of(self, kind: str, text: str, whole: str = "") -> tuple[str, ...]:
         """The card fields an answer kind asks of ``text`` (``whole``: the question it is a segment of, which
-        may say it is the document's date that is asked: "落款是哪几个部门 哪天")."""
+        may say it is the document's date that is asked: "签发的是哪几家 哪天")."""
         if kind == "doc_number":
             # "所依据的省级文件文号": the number of the document it is based on, not its own
-            # (and "依据的上级文件 文号多少": the segment with 文号 asks the number of the basis the whole names)
+            # (and "依据的上级文件 编号是": the segment with the number asks the number of the basis the whole names)
             return ("basis",) if ASKS_BASIS.search(text) or (whole and ASKS_BASIS.search(whole)) else ("doc_number",)
         if kind == "date" and (self._asks_document_date(text) or (whole and self._asks_document_date(whole))):
             signed, published = SIGNED_DATE.search(text), PUBLISHED_DATE.search(text)
@@ -1701,7 +1701,7 @@ class Answerer:
         t = Timings(**timings, total_ms=total)
         if (s.grounding and s.enabled("invented_items") and not checked.extractive and not checked.refused_by_model
                 and (made_up := invented_items(raw, self._written()))):
-            # "成员单位有中车集团、中车成都机车、中车株洲机车…": a list whose items no document writes is made up;
+            # "成员有甲灯厂、戊灯厂、己灯厂…": a list whose items no document writes is made up;
             # the sentences that answer are quoted instead
             checked = extractive(items, standalone,
                                  [*checked.notes, prompts.NOTE_INVENTED_ITEMS.format(item=made_up[0])], meaning)
