@@ -879,14 +879,18 @@ class QuestionAnalyzer:
             start, end, _ = first_regions[0]
             named = cues.DOCUMENT_NAME.match(pieces[0][end:])
             lead = pieces[0][start:end + (named.end() if named else 0)]
+        titled_lead = False
         if not first_regions and self.use_part_document:
             titled = cues.DOCUMENT_NAME.match(pieces[0])
             if titled and len(titled.group(0)) >= 4 and not cues.PART_DOCUMENT_ASKED.search(titled.group(0)):
-                lead = titled.group(0)  # ("灯市夜市方案…，A？B？": B is asked of that document too)
+                # ("灯市夜市方案…，A？B？": B is asked of that document too, and of the project it names as its clause's
+                # heading; not of the words that only point at a clause, "X那条": repeated in B they would outweigh B's
+                # own words when its sentences are chosen)
+                lead, titled_lead = titled.group(0), True
                 project = cues.PART_PROJECT.match(pieces[0], titled.end())
                 if project:
                     lead = pieces[0][:project.end()].rstrip(" ，,")
-        if self.use_part_scope:
+        if self.use_part_scope and not titled_lead:
             lead = self._part_scope(pieces[0], lead, self.use_part_clause_head, self.use_part_letter)
         listed = self._listed_years(pieces) if self.use_part_years else []
         if listed:  # (a later piece repeats the lead before its comma: "某方案，B多少？")
