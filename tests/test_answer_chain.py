@@ -3412,18 +3412,6 @@ def test_an_answer_that_denies_what_its_clause_writes_is_replaced_by_quotes(fake
         assert fake_service.ask(asked).text.startswith("没有")
 
 
-def test_later_questions_are_asked_of_the_document_the_first_names_by_title(analyzer):
-    """``part_document``: "灯市夜市方案摊位整治工程，A？B？" names no region, only a document by its title (and the
-    project it asks of): B is asked of it too, not of whatever its few words retrieve. "哪个方案…？…？" names none."""
-    asked = "灯市夜市方案摊位整治工程，要装哪几类节能灯？遮阳棚是咋写的？"
-    parts = analyzer.analyse(asked).parts
-    assert len(parts) == 2 and parts[1].text.startswith("灯市夜市方案摊位整治工程")
-    off = QuestionAnalyzer(ALIASES, off={"part_document"}).analyse(asked).parts
-    assert not off[1].text.startswith("灯市夜市方案")
-    asked_which = QuestionAnalyzer(ALIASES).analyse("哪个方案提到夜市路灯？遮阳棚是咋写的？").parts
-    assert not asked_which or not asked_which[1].text.startswith("哪个方案")
-
-
 def test_a_question_whether_answers_share_a_footing_is_no_part(analyzer):
     """``compared_aspect``: "…各要求到多少 哪个高 统计口径一致吗" ends with comparisons of what was asked; no part
     carries them (their words would dilute what each side is matched with)."""

@@ -191,8 +191,7 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "rhetorical
                              "marked_mention", "share_words", "premise_run",
                              "ordinal_words", "conditional_value", "topic_premise", "purpose_preamble",
                              "all_documents", "mention_not_who", "self_listed", "note_card", "colophon_card",
-                             "validity_card", "directive_card", "mention_adverb", "part_document",
-                             "compared_aspect")
+                             "validity_card", "directive_card", "mention_adverb", "compared_aspect")
 
 
 class QuestionAnalyzer:
@@ -264,7 +263,6 @@ class QuestionAnalyzer:
         self.use_directive_card = "directive_card" not in off  # "通知叫下面如何落实": the cover letter's directive
         self.use_mention_adverb = "mention_adverb" not in off  # "有没有也提X" asks as "有没有提X"
         self.use_compared_aspect = "compared_aspect" not in off  # "…各降多少 哪个多 统计口径一致吗": no part
-        self.use_part_document = "part_document" not in off  # "X方案Y工程，A？B？": B of X方案 too, with no region named
         self.use_note_card = "note_card" not in off  # "文末括号里标了啥" asks the card's notes, not a date
         self.use_self_listed = "self_listed" not in off  # "听说某方案把我单位列入了，…": no requirement asserted
         self.use_mention_not_who = "mention_not_who" not in off  # "提没提编制发布X": 发布 is X's, no who asked
@@ -879,18 +877,7 @@ class QuestionAnalyzer:
             start, end, _ = first_regions[0]
             named = cues.DOCUMENT_NAME.match(pieces[0][end:])
             lead = pieces[0][start:end + (named.end() if named else 0)]
-        titled_lead = False
-        if not first_regions and self.use_part_document:
-            titled = cues.DOCUMENT_NAME.match(pieces[0])
-            if titled and len(titled.group(0)) >= 4 and not cues.PART_DOCUMENT_ASKED.search(titled.group(0)):
-                # ("灯市夜市方案…，A？B？": B is asked of that document too, and of the project it names as its clause's
-                # heading; not of the words that only point at a clause, "X那条": repeated in B they would outweigh B's
-                # own words when its sentences are chosen)
-                lead, titled_lead = titled.group(0), True
-                project = cues.PART_PROJECT.match(pieces[0], titled.end())
-                if project:
-                    lead = pieces[0][:project.end()].rstrip(" ，,")
-        if self.use_part_scope and not titled_lead:
+        if self.use_part_scope:
             lead = self._part_scope(pieces[0], lead, self.use_part_clause_head, self.use_part_letter)
         listed = self._listed_years(pieces) if self.use_part_years else []
         if listed:  # (a later piece repeats the lead before its comma: "某方案，B多少？")

@@ -712,12 +712,6 @@ DOCUMENT_DEICTIC = re.compile(r"^(?:这份|那份|该|此)(?:函|通知|文件|�
 PART_LETTER = re.compile(r"(?:那份|这份|那个|这个|的)?(?:印发)?(?:通知|函)")
 #: the part of a document the first of several questions names before its comma ("的路灯改造工程里，")
 PART_LOCATIVE = re.compile(r"的?[\u4e00-\u9fff“”「」]{2,20}?(?:里|中|方面|部分)[，,]")
-#: a project a plan names as its clause's heading ("…方案夜市亮化工程，A？B？"): the later questions are
-#: asked of it too
-PART_PROJECT = re.compile(r"的?[\u4e00-\u9fff]{2,20}?工程[，,\s]")
-#: a document named by its title alone at the start of a question ("灯市夜市方案…"), not one asked for
-#: ("哪个方案") nor one pointed at ("这份方案")
-PART_DOCUMENT_ASKED = re.compile(r"哪|什么|这|那|该|此|本")
 #: the clause of a document the first of several questions names before its colon or comma ("，X的条款：",
 #: " X那条，", "X条款（它的标题）："): the later questions are asked of it too
 PART_CLAUSE = re.compile(r"[，,\s]*的?[\u4e00-\u9fff“”「」]{2,20}?(?:的条款|条款|那条|这条|那一条|这一条)"
