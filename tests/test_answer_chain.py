@@ -3408,6 +3408,7 @@ def test_an_answer_that_denies_what_its_clause_writes_is_replaced_by_quotes(fake
     asked = "川减污降碳方案拓展对外合作的牵头单位里 生态环境厅和四川气象局在列吗"
     found = fake_service.ask(asked)
     assert not found.text.startswith("没有") and found.extractive
+    assert "四川气象局" in found.text and "生态环境厅" in found.text  # (the sentence that writes them is quoted)
     with switched_off(fake_service.answerer, "denied_written"):
         assert fake_service.ask(asked).text.startswith("没有")
 

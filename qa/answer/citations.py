@@ -758,9 +758,37 @@ _PUNCT = re.compile(r"[\s，,。；;：:、（）()“”\"'！!？?\[\]【】�
 
 
 def extractive_answer(items: Sequence[EvidenceItem], question: str, notes: Sequence[str],
-                      meaning: Meaning | None = None, prefix: str = EXTRACTIVE_PREFIX, n_quotes: int = 2) -> Checked:
-    """The extractive fallback, for callers outside the checker."""
-    return _extractive(items, question, list(notes), n_quotes, meaning=meaning, prefix=prefix)
+                      meaning: Meaning | None = None, prefix: str = EXTRACTIVE_PREFIX, n_quotes: int = 2,
+                      hint: str = "") -> Checked:
+    """The extractive fallback, for callers outside the checker (``hint``: the model's rejected answer, as for
+    :func:`check_answer`'s ``quote_hint``)."""
+    return _extractive(items, question, list(notes), n_quotes, meaning=meaning, prefix=prefix, hint=hint)
+
+
+def quoted_writing(items: Sequence[EvidenceItem], terms: Sequence[str], notes: Sequence[str],
+                   n_quotes: int = 2, prefix: str = EXTRACTIVE_PREFIX) -> Checked | None:
+    """The evidence sentences that write ``terms`` (normalised, spaces left out), quoted and cited, in the order of
+    the evidence (at most ``n_quotes``); None when no sentence writes one. For an answer that denied what they write:
+    where the clause writes it answers whether it does."""
+    chosen: list[tuple[EvidenceItem, Sentence]] = []
+    for it in items:
+        for sent in it.all_sentences:
+            flat = normalize_answer(sent.text).replace(" ", "")
+            if any(t in flat for t in terms) and len(chosen) < n_quotes:
+                chosen.append((it, sent))
+    if not chosen:
+        return None
+    cites: list[Citation] = []
+    lines = [prefix]
+    numbers: dict[int, int] = {}
+    for it, sent in chosen:
+        if it.n not in numbers:
+            numbers[it.n] = len(numbers) + 1
+            c = it.hit.chunk
+            cites.append(Citation(numbers[it.n], it.doc_title, it.label, sent.text, c.chunk_id, c.doc_id,
+                                  sent.start, sent.end))
+        lines.append(f"《{it.doc_title}》{it.label}：{sent.text}[{numbers[it.n]}]")
+    return Checked("\n".join(lines), cites, extractive=True, notes=list(notes))
 
 
 def copied_chars(hint: str, sentence: str) -> int:

@@ -43,6 +43,7 @@ from qa.answer.citations import (
     normalize_answer,
     other_unit,
     parse_claims,
+    quoted_writing,
     rate_segments,
     restated_figure,
     stated_figures,
@@ -1703,15 +1704,18 @@ class Answerer:
                 and (made_up := invented_items(raw, self._written()))):
             # "成员有甲灯厂、戊灯厂、己灯厂…": a list whose items no document writes is made up;
             # the sentences that answer are quoted instead
+            # (the phrases the model did copy still show where in the clause it read: ``quote_hint``)
             checked = extractive(items, standalone,
-                                 [*checked.notes, prompts.NOTE_INVENTED_ITEMS.format(item=made_up[0])], meaning)
+                                 [*checked.notes, prompts.NOTE_INVENTED_ITEMS.format(item=made_up[0])], meaning,
+                                 hint=raw if s.enabled("quote_hint") else "")
         if (s.grounding and s.enabled("denied_written") and not checked.extractive and not checked.refused_by_model
                 and (denied := denied_written(raw, normalize_answer("".join(it.clause_text for it in items))
                                               .replace(" ", "")))):
             # "有没有A和B" answered "没有A和B" where the clause lists both: the answer contradicts its evidence;
             # the sentences that answer are quoted instead
-            checked = extractive(items, standalone,
-                                 [*checked.notes, prompts.NOTE_DENIED_WRITTEN.format(item=denied[0])], meaning)
+            # (the sentences that write what it denied answer whether the clause has it)
+            notes = [*checked.notes, prompts.NOTE_DENIED_WRITTEN.format(item=denied[0])]
+            checked = quoted_writing(items, denied, notes) or extractive(items, standalone, notes, meaning)
         if (s.grounding and s.enabled("figure_relevance") and not checked.extractive
                 and (analysis.asks_quantity or s.enabled("figure_relevance_any"))
                 and self._figure_off_topic(standalone, checked.text, checked.citations, items)):
