@@ -3422,14 +3422,3 @@ def test_a_question_whether_answers_share_a_footing_is_no_part(analyzer):
     off = QuestionAnalyzer(ALIASES, off={"compared_aspect"}).analyse(asked).parts
     assert any("口径" in p.text for p in off)
 
-
-def test_intensity_is_read_as_the_per_unit_amount_a_plan_writes():
-    """``intensity_words``: "用电强度" is written "单位…用电量"; a question's 强度 is matched as 单位 with the figure
-    sentences (and only there)."""
-    from qa.answer.support import FigureSupport
-
-    texts = ["到2025年，单位夜市营业额用电量下降10%。灯市河夜市摊位全部换装节能灯。", "夜市垃圾日产日清。"]
-    asked = "夜市用电强度要降多少"
-    on = FigureSupport(texts, intensity=True).coverage(asked, texts[:1])
-    off = FigureSupport(texts, intensity=False).coverage(asked, texts[:1])
-    assert on > off

@@ -639,9 +639,6 @@ COMPARISON_ONLY = re.compile(r"(?:那|这)?(?:两个|两者|二者|它们|两边
 #: "说法一致吗"): a comparison of what was asked, no part of its own
 ASPECT_COMPARED = re.compile(r"(?:时间|统计|指标)?(?:口径|说法|提法|写法|表述|措辞|基准|基期|基准年)(?:上)?(?:是不是|是否)?"
                              r"(?:一样|相同|一致)(?:不|吗|么|没|没有)?(?:呢|啊)?[？?。]?")
-#: "强度" of an indicator is its amount per unit (a plan writes "X强度" as "单位…X量", the amount per unit of output):
-#: read as 单位 when a question's words are matched with a plan's figure sentences
-INTENSITY = re.compile(r"强度")
 #: a sentence after the question that only orders what it asked, or compares its answers by their place
 #: ("按从低到高排个序", "由大到小排列", "第二个比第一个低几个点", "后者是前者的几倍")
 RANKED_ONLY = re.compile(r"(?:再|然后|顺便)?(?:(?:帮我|给我)?(?:从|由|按)(?:高到低|低到高|大到小|小到大|高低|大小)(?:排|排列|排序)?"

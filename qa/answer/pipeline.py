@@ -489,11 +489,9 @@ class Answerer:
         data = self.retriever.load()
         acronyms = self.settings.enabled("acronyms")
         if (self._figure_support is None or self._figure_support[0] is not data
-                or self._figure_support[1].acronyms != acronyms
-                or self._figure_support[1].intensity != self.settings.enabled("intensity_words")):
+                or self._figure_support[1].acronyms != acronyms):
             texts = (u.text for doc in self.retriever.indexed_documents() for u in doc.units)
-            self._figure_support = (data, FigureSupport(texts, self._regions(), acronyms,
-                                                                   self.settings.enabled("intensity_words")))
+            self._figure_support = (data, FigureSupport(texts, self._regions(), acronyms))
         return self._figure_support[1]
 
     def _unit_question(self, question: str) -> str:

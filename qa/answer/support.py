@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 
-from qa.answer.cues import ACRONYM, ACRONYM_TERMS, CJK_COUNT, FUNCTION_CHARS, INTENSITY
+from qa.answer.cues import ACRONYM, ACRONYM_TERMS, CJK_COUNT, FUNCTION_CHARS
 from qa.answer.cues import ASKS_QUANTITY as _ASKS_QUANTITY
 from qa.answer.cues import QUESTION_NOISE as _NOISE
 from qa.answer.evidence import split_sentences
@@ -105,10 +105,8 @@ def writes_abbreviated(term: str, text: str) -> bool:
 class FigureSupport:
     """IDF over the corpus sentences, then coverage of a question by figure-bearing sentences."""
 
-    def __init__(self, texts: Iterable[str], region_names: Iterable[str] = (), acronyms: bool = True,
-                 intensity: bool = False) -> None:
+    def __init__(self, texts: Iterable[str], region_names: Iterable[str] = (), acronyms: bool = True) -> None:
         self.acronyms = acronyms  # read a question's acronyms as the plans write them (PM2.5 → 细颗粒物)
-        self.intensity = intensity  # read a question's 强度 as the plans write it (单位…: cues.INTENSITY)
         df: dict[str, int] = {}
         n = 0
         for text in texts:
@@ -160,9 +158,8 @@ class FigureSupport:
         return self.weighted_share(wanted, cjk_bigrams(text))
 
     def coverage(self, question: str, clause_texts: Sequence[str]) -> float:
-        """Best IDF-weighted coverage of the question's content by one or two figure sentences (with ``intensity``,
-        a question's 强度 read as the 单位 the plans write)."""
-        wanted = self.content(INTENSITY.sub(" 单位 ", question) if self.intensity else question)
+        """Best IDF-weighted coverage of the question's content by one or two figure sentences."""
+        wanted = self.content(question)
         if not wanted:
             return 1.0
         total = sum(self.idf(b) for b in wanted)
