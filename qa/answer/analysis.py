@@ -72,7 +72,7 @@ class QuestionAnalysis:
     original: str
     text: str  # normalised question, preamble removed (the names it held kept)
     preamble: str = ""
-    answer_type: str = "explanation"  # figure|list|body|doc_number|date|recipients|cc|attachment|basis|approval|abridged|release|note|colophon|yesno|which_doc|explanation
+    answer_type: str = "explanation"  # figure|list|body|doc_number|date|recipients|cc|attachment|basis|approval|abridged|release|note|colophon|validity|directive|yesno|which_doc|explanation
     years: tuple[str, ...] = ()
     periods: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()  # canonical region names of the indexed documents named in the question

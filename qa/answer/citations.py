@@ -19,6 +19,10 @@ from difflib import SequenceMatcher
 
 from qa.answer.cues import (
     ASKED_UNIT,
+    BARE_ANSWER_KIND,
+    DENIAL,
+    DENIED_FILLER,
+    DENIED_JOIN,
     FIGURE_VERB,
     QUALIFIERS_AFTER,
     RATE_LEAD,
@@ -228,8 +232,6 @@ def denied_written(text: str, evidence: str) -> list[str]:
     """What an answer denies ("没有A和B", "未提到A") that ``evidence`` (the cited clauses, normalised, without spaces)
     writes as it is named: the answer contradicts the clauses it rests on. Kinds of answer ("要求", "具体数字") are
     not things a clause writes by name and are left aside."""
-    from qa.answer.cues import BARE_ANSWER_KIND, DENIAL, DENIED_FILLER, DENIED_JOIN
-
     out: list[str] = []
     for claim in parse_claims(text):
         for m in DENIAL.finditer(normalize_answer(claim.text).replace(" ", "")):
