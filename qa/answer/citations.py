@@ -778,8 +778,12 @@ def quoted_writing(items: Sequence[EvidenceItem], terms: Sequence[str], notes: S
             flat = normalize_answer(sent.text).replace(" ", "")
             if any(t in flat for t in terms) and len(chosen) < n_quotes:
                 chosen.append((it, sent))
-    if not chosen:
-        return None
+    return _quoting(chosen, list(notes), prefix) if chosen else None
+
+
+def _quoting(chosen: Sequence[tuple[EvidenceItem, Sentence]], notes: list[str], prefix: str) -> Checked:
+    """An extractive answer of the sentences ``chosen`` (with the item each stands in), each quoted with its
+    title and clause and cited, one number per item."""
     cites: list[Citation] = []
     lines = [prefix]
     numbers: dict[int, int] = {}
@@ -790,7 +794,7 @@ def quoted_writing(items: Sequence[EvidenceItem], terms: Sequence[str], notes: S
             cites.append(Citation(numbers[it.n], it.doc_title, it.label, sent.text, c.chunk_id, c.doc_id,
                                   sent.start, sent.end))
         lines.append(f"《{it.doc_title}》{it.label}：{sent.text}[{numbers[it.n]}]")
-    return Checked("\n".join(lines), cites, extractive=True, notes=list(notes))
+    return Checked("\n".join(lines), cites, extractive=True, notes=notes)
 
 
 def copied_chars(hint: str, sentence: str) -> int:
@@ -832,14 +836,4 @@ def _extractive(items: Sequence[EvidenceItem], question: str, notes: list[str], 
     rest = [r for r in ranked[1:] if r[3] is best[0][3] or r[0] >= max(0.3, 0.9 * best[0][0])] if best else []
     chosen = best + rest[: n_quotes - 1]
     chosen.sort(key=lambda x: (x[1], x[2]))
-    cites: list[Citation] = []
-    lines = [prefix]
-    numbers: dict[int, int] = {}
-    for _, _, _, it, s in chosen:
-        if it.n not in numbers:
-            numbers[it.n] = len(numbers) + 1
-            c = it.hit.chunk
-            cites.append(Citation(numbers[it.n], it.doc_title, it.label, s.text, c.chunk_id, c.doc_id,
-                                  s.start, s.end))
-        lines.append(f"《{it.doc_title}》{it.label}：{s.text}[{numbers[it.n]}]")
-    return Checked("\n".join(lines), cites, extractive=True, notes=notes)
+    return _quoting([(it, sent) for _, _, _, it, sent in chosen], notes, prefix)
