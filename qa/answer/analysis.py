@@ -512,17 +512,11 @@ class QuestionAnalyzer:
         conditional = self._conditional_head(text) if self.use_conditional_tail and not asserted else ""
         if conditional:  # ("有没有X？有的话在哪条、让干什么": the whole is a yes/no question about X)
             kind = "yesno"
-        term = mention_term(conditional or text, given=self.use_mention_given, titled=self.use_quoted_title,
-                            deictic=self.use_mention_deictic, bare=self.use_mention_bare,
-                            anota=self.use_mention_end, listing=self.use_mention_listing,
-                            phrase=self.use_quoted_phrase)
+        term = self._looked_up_term(conditional or text)
         if not term and self.use_mention_adverb and cues.MENTION_ADVERB.search(conditional or text):
             # ("有没有也提X": the adverb is not part of X, nor does it stop the verb; "是否也点名哪家灯厂…" asks
             # which, not whether)
-            adverbless = mention_term(cues.MENTION_ADVERB.sub(r"\1", conditional or text), given=self.use_mention_given,
-                                      titled=self.use_quoted_title, deictic=self.use_mention_deictic,
-                                      bare=self.use_mention_bare, anota=self.use_mention_end,
-                                      listing=self.use_mention_listing, phrase=self.use_quoted_phrase)
+            adverbless = self._looked_up_term(cues.MENTION_ADVERB.sub(r"\1", conditional or text))
             term = "" if cues.STRONG_QUESTION.search(adverbless) else adverbless
         if not term and self.use_likened_term and kind == "yesno":
             term = likened_term(text)
@@ -565,11 +559,14 @@ class QuestionAnalyzer:
         if not tail or not tail.start():
             return ""
         head = text[:tail.start()].strip(" ，,")
-        found = mention_term(head, given=self.use_mention_given, titled=self.use_quoted_title,
-                             deictic=self.use_mention_deictic, bare=self.use_mention_bare,
-                             anota=self.use_mention_end, listing=self.use_mention_listing,
-                             phrase=self.use_quoted_phrase)
+        found = self._looked_up_term(head)
         return head if found and answer_type(head) == "yesno" else ""
+
+    def _looked_up_term(self, text: str) -> str:
+        """:func:`mention_term` of ``text`` with this analyser's switches."""
+        return mention_term(text, given=self.use_mention_given, titled=self.use_quoted_title,
+                            deictic=self.use_mention_deictic, bare=self.use_mention_bare, anota=self.use_mention_end,
+                            listing=self.use_mention_listing, phrase=self.use_quoted_phrase)
 
     def parts(self, text: str, spaced: bool = True) -> list[QuestionPart]:
         """The parts of a multi-part question (regions, then years, then sub-questions); [] if one."""
