@@ -3422,3 +3422,44 @@ def test_a_question_whether_answers_share_a_footing_is_no_part(analyzer):
     off = QuestionAnalyzer(ALIASES, off={"compared_aspect"}).analyse(asked).parts
     assert any("口径" in p.text for p in off)
 
+
+
+def test_each_side_asked_with_a_verb_of_change(analyzer):
+    """``each_verb``: "A和B 各降多少？哪个降得多" asks each side's figure, as "各是多少" does."""
+    asked = "甲市方案里 路灯单位能耗和夜市照明能耗 各降多少？哪个降得多"
+    parts = analyzer.analyse(asked).parts
+    assert [p.label for p in parts] == ["路灯单位能耗", "夜市照明能耗"]
+    assert all(p.text.endswith("降多少？") for p in parts)  # (各 is gone; the comparison is no part's)
+    assert QuestionAnalyzer(ALIASES, off={"each_verb"}).analyse(asked).parts == ()
+
+
+def test_a_means_asked_of_enterprises_is_no_company_name():
+    """``means_asked``: "用什么办法促企业…" asks a means; "哪家企业" asks a company's name."""
+    from qa.answer.pipeline import _asked_entity, _asks_organisation
+
+    asked = "还用什么办法促企业搞灯具改造"
+    assert _asked_entity(asked) == "" and not _asks_organisation(asked)
+    assert _asked_entity(asked, means=False) == "企业" and _asks_organisation(asked, means=False)
+    assert _asked_entity("灯具改造由哪家企业来做") == "企业"
+
+
+def test_listed_items_each_written_are_mentioned(fake_service):
+    """``mention_items``: "有没有提到A和B" where the plan writes "A、B": each item is looked up on its own."""
+    from qa.types import Scope
+
+    policy = fake_service.answerer.policy
+    assert policy.not_mentioned("綦江区和梁平区", Scope()) is None
+    assert policy.not_mentioned("綦江区和夜市区", Scope()) is not None  # (one of them is written nowhere)
+    with switched_off(policy, "mention_items"):
+        assert policy.not_mentioned("綦江区和梁平区", Scope()) is not None
+
+
+def test_no_note_denies_a_place_the_cited_clause_writes(fake_service):
+    """``written_places``: a place name the cited clause writes is not listed as one no document covers."""
+    fake_service.answerer.generator = FakeGenerator(reply="提到了，要推动綦江区、梁平区的工作[1]。")
+    asked = "渝方案提没提綦江区和梁平区？让它们干啥"
+    found = fake_service.ask(asked)
+    assert "綦江区" in "".join(c.quote for c in found.citations) or found.extractive
+    assert "没有关于" not in found.text
+    with switched_off(fake_service.answerer, "written_places"):
+        assert "（注：已索引的文件中没有关于" in fake_service.ask(asked).text

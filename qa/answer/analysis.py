@@ -191,7 +191,7 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "rhetorical
                              "marked_mention", "share_words", "premise_run",
                              "ordinal_words", "conditional_value", "topic_premise", "purpose_preamble",
                              "all_documents", "mention_not_who", "self_listed", "note_card", "colophon_card",
-                             "validity_card", "directive_card", "mention_adverb", "compared_aspect")
+                             "validity_card", "directive_card", "mention_adverb", "compared_aspect", "each_verb")
 
 
 class QuestionAnalyzer:
@@ -260,6 +260,7 @@ class QuestionAnalyzer:
         self.use_listed_documents = "listed_documents" not in off  # "X目标 A方案、B方案各多少": X of each
         self.use_colophon_card = "colophon_card" not in off  # "版记里印发日期咋写的" asks the colophon, no date
         self.use_validity_card = "validity_card" not in off  # "何日生效、管几年" asks what no card has
+        self.use_each_verb = "each_verb" not in off  # "A和B各降多少？哪个降得多": each side asked, as with 各是多少
         self.use_directive_card = "directive_card" not in off  # "通知叫下面如何落实": the cover letter's directive
         self.use_mention_adverb = "mention_adverb" not in off  # "有没有也提X" asks as "有没有提X"
         self.use_compared_aspect = "compared_aspect" not in off  # "…各降多少 哪个多 统计口径一致吗": no part
@@ -717,7 +718,7 @@ class QuestionAnalyzer:
         between = re.sub(cues.CONNECTOR + r"|市|省|的|两地|两市|\s|" + cues.LISTED_FILLER.pattern, "", between)
         if between:  # the items are not listed side by side: not a "A和B" question
             return []
-        if not (cues.PARTS_CUE.search(text) or re.search(r"和|与|及|、", span)):
+        if not (self._parts_cues(text) or re.search(r"和|与|及|、", span)):
             return []
         tail = text[last[1]:]
         tail = cues.PARTS_COUNT.sub("", tail)
@@ -766,7 +767,7 @@ class QuestionAnalyzer:
         """"A的X和B的Y分别/哪个高": two listed subjects, each asked on its own; a subject that names no
         region or year takes the other one's ("重庆在X和Y两方面分别…" → "重庆…X…", "重庆…Y…")."""
         # the cue after the listed subjects ("想对比一下…：A和B，各多少" is cued by 各多少, not by 对比)
-        for cue in cues.PARTS_CUE.finditer(text):
+        for cue in self._parts_cues(text):
             body, tail = text[:cue.start()], text[cue.start():]
             joins = [m for m in re.finditer(r"和|与|以及|跟", body)
                      if not cues.BODY_NAME_AFTER.match(body[m.end():]) and m.start() >= 3 and len(body) - m.end() >= 3]
@@ -812,11 +813,20 @@ class QuestionAnalyzer:
         if year and not cues.YEAR.search(right) and not cues.YEAR.search(head):
             inherit += year.group(0)
         ask = cues.COMPARE_ASK.sub(_part_ask(text), tail)
-        ask = re.sub(r"^(?:分别|各自|各)(?=[是为要有提定]|多少|几)", "", ask)  # 各 only where it opens the ask
+        verb = "|" + cues.CHANGE_VERB if self.use_each_verb else ""
+        ask = re.sub(r"^(?:分别|各自|各)(?=[是为要有提定]" + verb + r"|多少|几)", "", ask)  # 各 only where it opens the ask
         ask = re.sub(r"分别|各自|相比|对比|比较", "", ask) or "是什么？"
         ask = re.sub(r"(是多少)[，,]\1", r"\1", ask)  # "分别是多少，差多少？" asks one figure of each
         asks = self._side_asks(ask, (left, inherit + right))
         return [QuestionPart(f"{head}{left}{asks[0]}", labels[0]), QuestionPart(f"{head}{inherit}{right}{asks[1]}", labels[1])]
+
+    def _parts_cues(self, text: str) -> list[re.Match[str]]:
+        """The words that ask each of two listed sides ("分别", "各是", "哪个高"; with ``each_verb`` also "各降多少",
+        "哪个降得多"), in the order written."""
+        found = list(cues.PARTS_CUE.finditer(text))
+        if self.use_each_verb:
+            found += cues.PARTS_CUE_VERB.finditer(text)
+        return sorted(found, key=lambda m: m.start())
 
     def _side_asks(self, ask: str, sides: tuple[str, str]) -> tuple[str, str]:
         """The ask of each side: a later sentence of it that names the region of one side only ("…分别提了哪些？

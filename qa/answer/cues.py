@@ -288,6 +288,8 @@ MENTION_TERM_END = re.compile(r"怎么|怎样|如何|哪些|哪个|什么|多少
                               r"(?<![重主需摘纲概只])要(?=做|搞|开展|实施|进行|求|完成)")
 #: "A还是B" / "A或者B" inside X: either one mentioned is a mention
 ALTERNATIVES = re.compile(r"还是|或者|或是")
+#: what joins the items of "有没有提到A和B" (each is looked up on its own: ``mention_items``)
+LISTED_JOIN = re.compile(r"以及|和|与|及|、")
 #: "对X有没有什么要求": whether the plan says anything about X at all (X is the object of 对)
 MENTION_ABOUT = re.compile(r"对([^，,。？?]{2,16}?)(?:有没有|是否|有无)(?:什么|任何)?(?:要求|规定|部署|安排|措施|说法)")
 #: "有没有对X给Y": whether the plan gives X a Y at all (a subsidy, a price): Y is what it would have to mention
@@ -372,6 +374,10 @@ ENTITY_NAME = {"企业": r"公司|集团|企业|厂", "公司": r"公司|集团|
 COMPANY_NAME = r"公司|集团|厂"
 #: the kind of name a question asks for ("由哪家建设公司承建" → 公司)
 ASKS_ENTITY_KIND = re.compile(r"(?:哪家|哪个|哪些|哪几家|什么)[\u4e00-\u9fff]{0,4}?(企业|公司|高校|大学|机构|平台|项目)")
+#: the same, where the words between the which-word and the kind do not name a means ("用什么办法促企业节水" asks a
+#: means, not which company: ``means_asked``)
+ASKS_ENTITY_KIND_NO_MEANS = re.compile(r"(?:哪家|哪个|哪些|哪几家|什么)(?:(?!办法|措施|方式|方法|手段|政策|途径|举措)[\u4e00-\u9fff]){0,4}?"
+                                       r"(企业|公司|高校|大学|机构|平台|项目)")
 #: asking which particular members of a kind ("哪几个厂", "园区列了哪几个", "企业名单"): the kind
 #: (any of these kinds is also looked for in a sentence read without the asked kind)
 MEMBER_KIND = r"(企业|公司|厂|园区|项目|电站|基地|平台|机构|高校|实验室|产品|单位|中心)"
@@ -594,6 +600,11 @@ ANAPHOR_INSIDE = re.compile(r"也是(?:这|那)|这几[个项条类种]|同样�
 #: words that ask for several parts at once ("分别", "各是", "哪个高")
 PARTS_CUE = re.compile(r"分别|各自|各是|各为|各要|各有|各提出|各(?=多少|几)|哪个(?:地方|地区|城市|省市|方案|目标|指标)?(?:定得|设得)?(?:更|最)?(?:高|低|多|少|大|小)|谁(?:定得)?(?:更)?(?:高|低|多|少|大|小)|"
                        r"相比|对比|比较|差了?多少|差了?几|相差|差距|(?:是不是|是否)(?:同一个|一样|相同)|一样吗|相同吗")
+#: a verb of change between 各 and the how-much word ("各降多少", "各提高几个点"), or in "哪个降得多": each side's
+#: figure is still asked (``each_verb``)
+CHANGE_VERB = r"(?:降低|下降|减少|提高|提升|增加|增长|压减|降|减|增|升|提|压)"
+PARTS_CUE_VERB = re.compile(r"各" + CHANGE_VERB + r"(?=多少|几)|哪个(?:地方|地区|城市|省市|方案|目标|指标)?[定设降提减增升压]得"
+                            r"(?:更|最)?(?:高|低|多|少|大|小)")
 #: the question's last sentence asks each of two sides named before how it writes it ("…？两边各咋写的", "…分别怎么说的")
 EACH_WRITES = re.compile(r"[，,？?\s]\s*(?:那)?(?:两边|两份(?:方案)?|两个方案|二者)?(?:分别|各自?)(?:是)?(?:咋|怎么|如何)(?:写|说|讲|表述|规定)"
                          r"(?:的)?[吗呢]?[？?。]?\s*$")

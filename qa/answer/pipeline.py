@@ -66,6 +66,7 @@ from qa.answer.cues import (
     ASKS_DIRECTIVE,
     ASKS_DUTY,
     ASKS_ENTITY_KIND,
+    ASKS_ENTITY_KIND_NO_MEANS,
     ASKS_EVERY_ITEM,
     ASKS_ISSUER,
     ASKS_KIND_MEMBERS,
@@ -355,12 +356,12 @@ def english_terms(text: str, kinds: bool = True) -> str:
 ORGANISATION_KINDS = frozenset({"企业", "公司", "高校", "大学"})
 
 
-def _asked_entity(question: str, admin: bool = True, phone: bool = True) -> str:
+def _asked_entity(question: str, admin: bool = True, phone: bool = True, means: bool = True) -> str:
     """The kind of name the question asks for ("哪家企业" → 企业, "哪几个区县" → 区县 when `admin`, "打哪个号" → 电话
-    when `phone`), '' when it asks for none."""
+    when `phone`), '' when it asks for none (nor "用什么办法促企业…" when `means`: a means is asked)."""
     if phone and ASKS_PHONE.search(question):
         return "电话"
-    m = ASKS_ENTITY_KIND.search(question)
+    m = (ASKS_ENTITY_KIND_NO_MEANS if means else ASKS_ENTITY_KIND).search(question)
     if m:
         return m.group(1)
     if admin and (m := ASKS_ADMIN_PLACE.search(question)):
@@ -370,10 +371,11 @@ def _asked_entity(question: str, admin: bool = True, phone: bool = True) -> str:
     return "时间" if ASKS_WHEN.search(question) else ""
 
 
-def _asks_organisation(question: str) -> bool:
+def _asks_organisation(question: str, means: bool = True) -> bool:
     """Does the question ask which company or university ("由哪家企业来安装"), one a department of a clause's
-    parenthesis does not name? Not "哪些行业的企业" (the 的 makes the industry what is asked)."""
-    m = ASKS_ENTITY_KIND.search(question)
+    parenthesis does not name? Not "哪些行业的企业" (the 的 makes the industry what is asked), nor "什么办法促企业…"
+    when `means`."""
+    m = (ASKS_ENTITY_KIND_NO_MEANS if means else ASKS_ENTITY_KIND).search(question)
     return bool(m) and m.group(1) in ORGANISATION_KINDS and "的" not in m.group(0)
 
 
@@ -1845,8 +1847,9 @@ class Answerer:
             refusal = Refusal("not_mentioned", prompts.REFUSAL_NO_BODY.format(title=unnamed.doc_title,
                                                                                 label=unnamed.label))
             return self._refusal(question, standalone, refusal, hits, scope, t, raw)
-        kind = _asked_entity(standalone, admin=s.enabled("place_kind"), phone=s.enabled("phone_kind"))
-        named_kind = kind in ADMIN_SUFFIX or (s.enabled("entity_kind_answer") and _asks_organisation(standalone))
+        means = s.enabled("means_asked")
+        kind = _asked_entity(standalone, admin=s.enabled("place_kind"), phone=s.enabled("phone_kind"), means=means)
+        named_kind = kind in ADMIN_SUFFIX or (s.enabled("entity_kind_answer") and _asks_organisation(standalone, means))
         if (s.grounding and s.enabled("entity_answer") and not checked.extractive and named_kind
                 and not self._names_kind(kind, _MARK.sub("", checked.text), standalone)):
             # "哪几个城市" answered with the regions the clause names (a plain, a 示范区), "由哪家企业来安装"
@@ -1909,8 +1912,14 @@ class Answerer:
                     sentence = self._deciding_sentence(claim.text, c, items)
                     if sentence and sentence not in text:
                         text += prompts.DECIDING_SENTENCE.format(title=c.doc_title, label=c.clause, quote=sentence, n=c.n)
-        if scope.out_of_scope and not scope.is_out_of_scope:
-            text += prompts.PARTIAL_SCOPE_NOTE.format(names="、".join(scope.out_of_scope))
+        unknown = list(scope.out_of_scope)
+        if s.enabled("written_places"):
+            # ("有没有提到甲县和乙县" answered from the clause that names them: the note would deny what it cites)
+            cited = {(c.doc_title, c.clause) for c in checked.citations}
+            written = "".join(it.clause_text for it in items if (it.doc_title, it.label) in cited)
+            unknown = [n for n in unknown if n not in written]
+        if unknown and not scope.is_out_of_scope:
+            text += prompts.PARTIAL_SCOPE_NOTE.format(names="、".join(unknown))
         notes = list(checked.notes) + (["生成被取消"] if cancelled else [])
         return Answer(question=question, text=text, citations=tuple(checked.citations), hits=tuple(hits),
                       refused=False, extractive=checked.extractive, rewritten_question=standalone, scope=scope,

@@ -69,6 +69,7 @@ from qa.answer.cues import (
     LEADS_ON_OWN,
     LEVEL,
     LISTED_ASK,
+    LISTED_JOIN,
     MENTION_GLUE,
     MONEY_AMOUNT,
     NEGATION,
@@ -687,6 +688,9 @@ class RefusalPolicy:
         choices = [c for c in ALTERNATIVES.split(term) if len(c) >= 2] if self.settings.enabled("mention_alternatives") else []
         if len(choices) >= 2 and any(self._term_missing(c, scope, apart=False) is None for c in choices):
             return None  # (an alternative is often only the tail of the term, "A技术改造或者升级改造": written as such)
+        items = [c for c in LISTED_JOIN.split(term) if len(c) >= 2] if self.settings.enabled("mention_items") else []
+        if len(items) >= 2 and all(self._term_missing(c, scope) is None for c in items):
+            return None  # ("有没有提到甲县和乙县": each written, "甲县、乙县", though not joined by 和)
         return self._term_missing(term, scope)
 
     def _scoped_text(self, scope: Scope) -> str:
