@@ -3437,7 +3437,7 @@ def test_a_means_asked_of_enterprises_is_no_company_name():
     """``means_asked``: "用什么办法促企业…" asks a means; "哪家企业" asks a company's name."""
     from qa.answer.pipeline import _asked_entity, _asks_organisation
 
-    asked = "还用什么办法促企业搞灯具改造"
+    asked = "还靠什么办法引导企业做灯具改造"
     assert _asked_entity(asked) == "" and not _asks_organisation(asked)
     assert _asked_entity(asked, means=False) == "企业" and _asks_organisation(asked, means=False)
     assert _asked_entity("灯具改造由哪家企业来做") == "企业"

@@ -373,11 +373,12 @@ ENTITY_NAME = {"企业": r"公司|集团|企业|厂", "公司": r"公司|集团|
 #: (``entity_word``; without it ENTITY_NAME counts 企业 as a name)
 COMPANY_NAME = r"公司|集团|厂"
 #: the kind of name a question asks for ("由哪家建设公司承建" → 公司)
-ASKS_ENTITY_KIND = re.compile(r"(?:哪家|哪个|哪些|哪几家|什么)[\u4e00-\u9fff]{0,4}?(企业|公司|高校|大学|机构|平台|项目)")
+_ENTITY_WHICH, _ENTITY_KINDS = r"(?:哪家|哪个|哪些|哪几家|什么)", r"(企业|公司|高校|大学|机构|平台|项目)"
+ASKS_ENTITY_KIND = re.compile(_ENTITY_WHICH + r"[\u4e00-\u9fff]{0,4}?" + _ENTITY_KINDS)
 #: the same, where the words between the which-word and the kind do not name a means ("用什么办法促企业节水" asks a
 #: means, not which company: ``means_asked``)
-ASKS_ENTITY_KIND_NO_MEANS = re.compile(r"(?:哪家|哪个|哪些|哪几家|什么)(?:(?!办法|措施|方式|方法|手段|政策|途径|举措)[\u4e00-\u9fff]){0,4}?"
-                                       r"(企业|公司|高校|大学|机构|平台|项目)")
+ASKS_ENTITY_KIND_NO_MEANS = re.compile(_ENTITY_WHICH + r"(?:(?!办法|措施|方式|方法|手段|政策|途径|举措)[\u4e00-\u9fff]){0,4}?"
+                                       + _ENTITY_KINDS)
 #: asking which particular members of a kind ("哪几个厂", "园区列了哪几个", "企业名单"): the kind
 #: (any of these kinds is also looked for in a sentence read without the asked kind)
 MEMBER_KIND = r"(企业|公司|厂|园区|项目|电站|基地|平台|机构|高校|实验室|产品|单位|中心)"
