@@ -599,13 +599,15 @@ ANAPHOR = re.compile(r"^(?:那么|那)?(?:这个|这些|这项|这一|这块|这
 #: a question that points back at the answer before it from inside ("资阳那份也是这几类吗")
 ANAPHOR_INSIDE = re.compile(r"也是(?:这|那)|这几[个项条类种]|同样的")
 #: words that ask for several parts at once ("分别", "各是", "哪个高")
-PARTS_CUE = re.compile(r"分别|各自|各是|各为|各要|各有|各提出|各(?=多少|几)|哪个(?:地方|地区|城市|省市|方案|目标|指标)?(?:定得|设得)?(?:更|最)?(?:高|低|多|少|大|小)|谁(?:定得)?(?:更)?(?:高|低|多|少|大|小)|"
+#: (the pieces of "哪个方案定得更高" that the cues below share: what the sides are, how a figure is set, which way it ranks)
+_SIDE_KIND, _SET_VERB, _RANK = r"(?:地方|地区|城市|省市|方案|目标|指标)?", r"[定设降提减增升压]得", r"(?:更|最)?(?:高|低|多|少|大|小)"
+PARTS_CUE = re.compile(r"分别|各自|各是|各为|各要|各有|各提出|各(?=多少|几)|哪个" + _SIDE_KIND + r"(?:定得|设得)?" + _RANK
+                       + r"|谁(?:定得)?(?:更)?(?:高|低|多|少|大|小)|"
                        r"相比|对比|比较|差了?多少|差了?几|相差|差距|(?:是不是|是否)(?:同一个|一样|相同)|一样吗|相同吗")
 #: a verb of change between 各 and the how-much word ("各降多少", "各提高几个点"), or in "哪个降得多": each side's
 #: figure is still asked (``each_verb``)
 CHANGE_VERB = r"(?:降低|下降|减少|提高|提升|增加|增长|压减|降|减|增|升|提|压)"
-PARTS_CUE_VERB = re.compile(r"各" + CHANGE_VERB + r"(?=多少|几)|哪个(?:地方|地区|城市|省市|方案|目标|指标)?[定设降提减增升压]得"
-                            r"(?:更|最)?(?:高|低|多|少|大|小)")
+PARTS_CUE_VERB = re.compile(r"各" + CHANGE_VERB + r"(?=多少|几)|哪个" + _SIDE_KIND + _SET_VERB + _RANK)
 #: the question's last sentence asks each of two sides named before how it writes it ("…？两边各咋写的", "…分别怎么说的")
 EACH_WRITES = re.compile(r"[，,？?\s]\s*(?:那)?(?:两边|两份(?:方案)?|两个方案|二者)?(?:分别|各自?)(?:是)?(?:咋|怎么|如何)(?:写|说|讲|表述|规定)"
                          r"(?:的)?[吗呢]?[？?。]?\s*$")
@@ -664,7 +666,7 @@ COMPARE_REQUEST = re.compile(r"(?:(?:这)?[两三四五](?:份|个)(?:方案|文
 #: words of a multi-part question that no single part keeps ("分别", "各是", "相比")
 PARTS_WORDS = re.compile(r"分别|各自|各(?=[是为要有提定])|相比|对比|比较")
 #: what a comparison asks, turned into what each part asks ("哪个更高" → "是多少")
-COMPARE_ASK = re.compile(r"(?:哪个|谁)(?:地方|地区|城市|省市|方案|目标|指标)?(?:[定设降提减增升压]得)?(?:更|最)?(?:高|低|多|少|大|小)|(?:相)?差了?(?:多少|几)(?:个百分点)?|差距(?:有)?多大|"
+COMPARE_ASK = re.compile(r"(?:哪个|谁)" + _SIDE_KIND + r"(?:" + _SET_VERB + r")?" + _RANK + r"|(?:相)?差了?(?:多少|几)(?:个百分点)?|差距(?:有)?多大|"
                          r"(?:是不是|是否)(?:同一个数|同一个|一样|相同)|一样吗|相同吗")
 #: a comparison that asks whether two things are the same (not which is higher)
 SAMENESS = re.compile(r"一样|相同|同一个")

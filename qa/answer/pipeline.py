@@ -356,12 +356,17 @@ def english_terms(text: str, kinds: bool = True) -> str:
 ORGANISATION_KINDS = frozenset({"企业", "公司", "高校", "大学"})
 
 
+def _entity_kind_asked(question: str, means: bool = True) -> re.Match[str] | None:
+    """Where the question asks a kind of name ("哪家企业"); with `means`, not "用什么办法促企业…" (a means is asked)."""
+    return (ASKS_ENTITY_KIND_NO_MEANS if means else ASKS_ENTITY_KIND).search(question)
+
+
 def _asked_entity(question: str, admin: bool = True, phone: bool = True, means: bool = True) -> str:
     """The kind of name the question asks for ("哪家企业" → 企业, "哪几个区县" → 区县 when `admin`, "打哪个号" → 电话
     when `phone`), '' when it asks for none (nor "用什么办法促企业…" when `means`: a means is asked)."""
     if phone and ASKS_PHONE.search(question):
         return "电话"
-    m = (ASKS_ENTITY_KIND_NO_MEANS if means else ASKS_ENTITY_KIND).search(question)
+    m = _entity_kind_asked(question, means)
     if m:
         return m.group(1)
     if admin and (m := ASKS_ADMIN_PLACE.search(question)):
@@ -375,7 +380,7 @@ def _asks_organisation(question: str, means: bool = True) -> bool:
     """Does the question ask which company or university ("由哪家企业来安装"), one a department of a clause's
     parenthesis does not name? Not "哪些行业的企业" (the 的 makes the industry what is asked), nor "什么办法促企业…"
     when `means`."""
-    m = (ASKS_ENTITY_KIND_NO_MEANS if means else ASKS_ENTITY_KIND).search(question)
+    m = _entity_kind_asked(question, means)
     return bool(m) and m.group(1) in ORGANISATION_KINDS and "的" not in m.group(0)
 
 
