@@ -191,7 +191,8 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "rhetorical
                              "marked_mention", "share_words", "premise_run",
                              "ordinal_words", "conditional_value", "topic_premise", "purpose_preamble",
                              "all_documents", "mention_not_who", "self_listed", "note_card", "colophon_card",
-                             "validity_card", "directive_card", "mention_adverb", "compared_aspect", "each_verb")
+                             "validity_card", "directive_card", "mention_adverb", "compared_aspect", "each_verb",
+                             "province_side")
 
 
 class QuestionAnalyzer:
@@ -225,6 +226,8 @@ class QuestionAnalyzer:
         self.use_mention_listing = "mention_listing" not in off  # "…几类灯具里，有没有Y": Y is looked up
         self.use_preamble_more = "preamble_more" not in off  # "我在…做X，想核对一下：" is a preamble
         self.use_part_province = "part_province" not in off  # a later part naming "省…方案" keeps its own scope
+        # "资阳方案和省行动方案…分别": a side named "省…方案" is the province's, and takes no region of the other side
+        self.use_province_side = "province_side" not in off
         self.use_follow_abbreviation = "follow_abbreviation" not in off  # "那渝方案里呢": 渝 after 那 is 重庆
         self.use_other_bodies = "other_bodies" not in off  # "市工会是否在内" after "哪些部门负责": a part of its own
         self.use_rhetorical_only = "rhetorical_only" not in off  # "是不是要求X？" asks, asserts nothing
@@ -791,6 +794,9 @@ class QuestionAnalyzer:
             return []
         named_left = self.region_mentions(left)
         named_right = self.region_mentions(right)
+        # ("资阳方案和省行动方案": "省…方案" names the province's plan, a side as named as a region)
+        province_left, province_right = ((self.use_province_side and bool(cues.PROVINCE_PLAN.match(x)))
+                                         for x in (left, right))
         labels = (left, right)
         lead = cues.DOCUMENT_NAME.match(left)
         lead_right = cues.DOCUMENT_NAME.match(right)
@@ -799,7 +805,8 @@ class QuestionAnalyzer:
                 and numbered_right.end() < len(right)):
             # "甲〔2023〕1号和乙〔2022〕2号落款各是哪天": the first names only its document; it asks the same thing
             left = left + right[numbered_right.end():]
-        elif named_left and named_right and lead and lead.end() == len(left) and lead_right:
+        elif ((named_left or province_left) and (named_right or province_right) and lead and lead.end() == len(left)
+              and lead_right):
             # "四川的方案和资阳方案对X的要求一样吗": the first names only its document; it asks the same thing
             left = left + right[lead_right.end():]
             labels = (labels[0], lead_right.group(0))
@@ -807,7 +814,7 @@ class QuestionAnalyzer:
             # "全省非化石能源占比目标和雅安的目标": the second names only its region; it asks the same thing
             right = right[:named_right[-1][1]] + left[named_left[-1][1]:]
         inherit = ""
-        if named_left and not self.region_mentions(right) and not self.region_mentions(head):
+        if named_left and not self.region_mentions(right) and not province_right and not self.region_mentions(head):
             inherit += left[named_left[0][0]:named_left[0][1]]
         year = cues.YEAR.search(left)
         if year and not cues.YEAR.search(right) and not cues.YEAR.search(head):

@@ -397,6 +397,8 @@ ASKS_KIND_MEMBERS = re.compile(r"(?:哪几个|哪些|哪几家|哪几类|哪几�
 KIND_NAMED_AFTER = re.compile(r"^(?:包括|包含|有|为|如|即|：|:|（)")
 #: a question about who does a task ("哪些单位负责", "责任单位", "主送哪些单位"): the bodies, not the members of a kind
 ASKS_DUTY = re.compile(r"负责|牵头|责任|主送|抄送|参与|配合|分工|承担")
+#: "支持哪些单位争创X": units asked as those a sentence names for an action, not as who is responsible
+UNITS_ASKED = re.compile(r"(?:哪些|哪个|哪几个|哪几家|哪家|什么)单位")
 #: what ends the name of the kind a which-question asks about, read backwards ("资阳方案 抽水蓄能电站 要启动哪个" →
 #: 抽水蓄能电站): a which-word, 的, a document word, a space
 MEMBER_PHRASE_CUT = re.compile(r"哪些|哪几个|哪几家|哪个|哪家|哪一个|哪所|哪座|的|方案|文件|里|中|要|准备|把|将|一批|\s")
@@ -757,6 +759,10 @@ ROLE_WORDS = {"负总责": "负总责", "总负责": "负总责", "第一责任�
 #: it only assist ("配合上级开展X")
 LEADS_ON_OWN = re.compile(r"牵头|主导|自行|自己|独立|自主")
 ASSISTS = re.compile(r"配合|协助")
+#: what a how-much question asks the figure of when it names it after the figure's unit ("新增多少万立方米/日的污水
+#: 处理能力", "建成多少公里的X", "多少盏的X"): the words after 的
+SUBJECT_AFTER_UNIT = re.compile(r"^(?:万|亿|千)?(?:" + UNIT + r"|[\u4e00-\u9fff])?(?:/[日年天]|每[日年天])?的"
+                                r"(?P<what>[\u4e00-\u9fffA-Za-z]{2,})")
 #: how a figure changes, with the adverbs before it ("累计降", "每年要提高", "一共新增"): no item of its own
 CHANGE_WORDS = re.compile(r"累计|一共|总共|共|每年|年均|平均|要|得|需要|还|再|下降|降低|降|提高|提升|提|增加|新增|增|减少|减|达到|到|控制在|控制|削减|压减")
 #: years offered as alternatives ("是2025年的目标还是2030年的"): the question asks which one

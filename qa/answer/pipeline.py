@@ -131,10 +131,12 @@ from qa.answer.cues import (
     PUBLISHED_DATE,
     QUALIFIERS_AFTER,
     QUOTED_TERM,
+    RESPONSIBILITY,
     SAME_CLAUSE,
     SIGNATURE_BODIES,
     SIGNED_DATE,
     STRONG_QUESTION,
+    UNITS_ASKED,
     UNNAMED_LISTING,
     UNNAMED_MEMBERS,
     WHICH_CHAR,
@@ -146,6 +148,7 @@ from qa.answer.evidence import (
     EvidenceItem,
     Sentence,
     SentenceScorer,
+    asked_sentence,
     asks_who,
     build_evidence,
     clause_span,
@@ -190,6 +193,9 @@ WHO_TOPIC_MARGIN = 0.3
 #: relevance check above; on dev any margin from 0.0 to 0.5 decides the same)
 QUOTED_SUBJECT_MARGIN = 0.3
 _LIST_ITEM = re.compile(r"[，；;,、]")
+#: the lengths of an answer's sentence that can be a bare repeat of the question's words ("氢能公交"; a shorter one,
+#: "没给", can answer a yes/no tail)
+ECHO_CLAIM_MIN, ECHO_CLAIM_MAX = 3, 8
 _YEAR_BONUS = 0.1  # a sentence that names the year asked about, when quoting a target stated in words
 _MAX_TERM_QUOTES = 6  # sentences quoted for a "which document mentions “X”" question
 #: a sentence that has this share of a term's words (in any order) writes the term, for a yes/no "有没有要求X"
@@ -264,6 +270,50 @@ def _says_nothing(answer: str, items: Sequence[EvidenceItem]) -> str:
     if any(w.lower() not in evidence for w in LATIN_WORD.findall(body)):
         return prompts.NOTE_UNTRANSLATED
     return ""
+
+
+def _echo_claim(answer: str, question: str) -> str:
+    """A sentence of the answer that only repeats a few words of the question ("氢能公交[1]。" for "那氢能公交呢
+    给没给具体数量"): no figure, ``ECHO_CLAIM_MIN`` to ``ECHO_CLAIM_MAX`` characters, all written together in the
+    question; '' when none is."""
+    asked = re.sub(r"\s+", "", question)
+    for claim in parse_claims(answer):
+        body = re.sub(r"[\s，,。；;：:！!？?“”\"]+", "", claim.text)
+        if ECHO_CLAIM_MIN <= len(body) <= ECHO_CLAIM_MAX and body in asked and not _states_figure(body):
+            return body
+    return ""
+
+
+def _listed_runs(sentence: str) -> list[list[str]]:
+    """The lists a sentence writes ("在电力、钢铁、建材、有色金属、化工等重点行业…"): each run of three or more
+    items joined by 、, the first item cut to the words after the run's clause opens and the last before 等."""
+    runs = []
+    for segment in re.split(r"[，,；;。：:（）()]", normalize_answer(sentence)):
+        items = [x.strip() for x in segment.split("、")]
+        if len(items) >= 3:
+            items[-1] = re.split(r"等|和|及", items[-1])[0]
+            runs.append([x for x in items if x])
+    return runs
+
+
+def _part_of_list(answer: str, sentence: str) -> bool:
+    """Does the answer name some, but not all, of the items of a list its cited sentence writes ("如钢铁、化工、
+    电力等" of "电力、钢铁、建材、有色金属、化工等")? An item counts as named when its last (first item) or first
+    (last item) two to four characters, or the whole of an inner one, are in the answer."""
+    flat = normalize_answer(_MARK.sub("", answer))
+
+    def named(item: str, k: int, n: int) -> bool:
+        if item in flat:
+            return True
+        pieces = ([item[-j:] for j in range(4, 1, -1)] if k == 0 else [item[:j] for j in range(4, 1, -1)]
+                  if k == n - 1 else [])
+        return any(len(x) >= 2 and x in flat for x in pieces)
+
+    for items in _listed_runs(sentence):
+        found = sum(named(x, k, len(items)) for k, x in enumerate(items))
+        if 2 <= found < len(items):
+            return True
+    return False
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -1488,7 +1538,8 @@ class Answerer:
         ("…COD、氨氮的减排量都给了 那颗粒物要减多少万吨": the quoted figures cover the context, not 颗粒物)."""
         texts = [_MARK.sub("", extractive_text)]
         covered = self._support().coverage(question, texts)
-        subject = asked_subject(question) if self.settings.enabled("asked_coverage") else ""
+        subject = (asked_subject(question, after=self.settings.enabled("subject_after"))
+                   if self.settings.enabled("asked_coverage") else "")
         if not word_bigrams(subject, self._regions()):  # ("…，重庆定了多少": a side, no item)
             return covered
         return min(covered, self._support().coverage(subject, texts))
@@ -1845,6 +1896,21 @@ class Answerer:
         if (s.grounding and s.enabled("empty_answer") and not checked.extractive and analysis.answer_type != "yesno"
                 and (empty := _says_nothing(checked.text, items))):
             checked = extractive(items, standalone, [*checked.notes, empty], meaning)
+        if (s.grounding and s.enabled("echo_claim") and not checked.extractive and analysis.answer_type != "yesno"
+                and _echo_claim(checked.text, standalone)):
+            # "那X呢 给没给具体数量" answered "…。X[1]。": a sentence of the answer says nothing but the question's
+            # words; the sentences that answer are quoted instead
+            checked = extractive(items, standalone, [*checked.notes, prompts.NOTE_ECHO_CLAIM], meaning)
+        asked_units = asked_sentence(standalone)
+        if (s.grounding and s.enabled("duty_cited") and not checked.extractive and checked.citations
+                and UNITS_ASKED.search(asked_units) and not ASKS_DUTY.search(asked_units)
+                and not RESPONSIBILITY.search(UNITS_ASKED.sub("", asked_units))
+                and all(names_bodies(c.quote) for c in checked.citations)):
+            # "支持哪些单位争创X" answered with the departments of the clause's "（…按职责分工负责）": those are
+            # who carries the task out, not the units the sentence names for it; the sentences that answer
+            # are quoted, read as asking which ones (not who is responsible)
+            checked = extractive(items, UNITS_ASKED.sub(lambda m: m.group(0)[:-2], standalone),
+                                 [*checked.notes, prompts.NOTE_DUTY_CITED], meaning)
         if s.grounding and s.enabled("who_topic") and asks_who(standalone) and (
                 unnamed := self._topic_names_no_body(standalone, checked.citations, items)):
             # "某项总体目标由哪个部门牵头？": the clause about it names no department; the departments
@@ -1907,6 +1973,16 @@ class Answerer:
             for c in checked.citations:
                 if c.quote not in text and restated_figure(_MARK.sub("", text), c.quote):
                     text += prompts.DECIDING_SENTENCE.format(title=c.doc_title, label=c.clause, quote=c.quote, n=c.n)
+        if (s.grounding and s.enabled("full_list") and analysis.answer_type == "list" and not checked.extractive):
+            # "点名了哪些行业" answered "如钢铁、化工等" of a sentence that lists five: the sentence, as the plan
+            # words it, gives the whole list
+            # (any sentence of a cited clause: the quote a citation shows is the one of its first claim)
+            by_n = {it.n: it for it in items}
+            for c in checked.citations:
+                for sentence in (x.text.strip() for x in (by_n[c.n].all_sentences if c.n in by_n else ())):
+                    if sentence not in text and _part_of_list(text, sentence):
+                        text += prompts.DECIDING_SENTENCE.format(title=c.doc_title, label=c.clause, quote=sentence,
+                                                                 n=c.n)
         if (s.grounding and s.enabled("wording_asked") and WORDING_ASKED.search(standalone)
                 and not checked.extractive):
             # "路灯那句原话咋说": each claim's own sentence of the clause it cites, as the plan words it (a clause

@@ -84,6 +84,7 @@ from qa.answer.cues import (
     ROLE_WORDS,
     SOFT_MODAL,
     STRONG_MODAL,
+    SUBJECT_AFTER_UNIT,
     UNIVERSAL,
     WHICH_DOC_FIGURE,
     YEAR,
@@ -144,19 +145,23 @@ REWORDED_MEANING_MIN = 0.92
 REWORDED_COMMON_DF = 24
 
 
-def asked_subject(text: str) -> str:
+def asked_subject(text: str, after: bool = False) -> str:
     """What a how-much question's last segment asks the figure of, when earlier segments set the context
     ("那5000个停车位里，新能源车位占多少" → 新能源车位); '' for a question of one segment (its whole text is
-    the subject) or a last segment without the quantity word."""
+    the subject) or a last segment without the quantity word. With ``after``, a last segment that names what it
+    measures after the figure's unit ("全市要新增多少万立方米/日的污水处理能力") asks the figure of the words before
+    the quantity word and those after it (全市新增污水处理能力), in a question of one segment too."""
     segments = [x for x in re.split(r"[，,；;：:？?\s]+", text.strip(" ？?。")) if x]
-    if len(segments) < 2:
-        return ""
-    m = ASKS_QUANTITY.search(segments[-1])
+    m = ASKS_QUANTITY.search(segments[-1]) if segments else None
     if not m:
         return ""
     subject = QUESTION_NOISE.sub("", GENERIC_WORDS.sub("", YEAR.sub("", segments[-1][:m.start()])))
     # ("…单位GDP能耗 累计降多少": a last segment of only how it changes names no item of its own)
-    return "" if len(CHANGE_WORDS.sub("", subject)) < 2 else subject
+    named = SUBJECT_AFTER_UNIT.match(segments[-1][m.end():]) if after else None
+    what = QUESTION_NOISE.sub("", GENERIC_WORDS.sub("", named.group("what"))) if named else ""
+    if len(what) >= 2:
+        return subject + what
+    return subject if len(CHANGE_WORDS.sub("", subject)) >= 2 and len(segments) >= 2 else ""
 
 
 def asked_year(text: str) -> str:
@@ -557,7 +562,7 @@ class RefusalPolicy:
         if analysis.asks_quantity and self.settings.enabled("asked_subject"):
             # ("省减污降碳方案一共要分批启动几个": the plan's name says which plan, then the item is asked)
             subject = asked_subject(PLAN_NAMED.sub("", analysis.text) if self.settings.enabled("plan_words")
-                                    else analysis.text)
+                                    else analysis.text, after=self.settings.enabled("subject_after"))
             wanted = word_bigrams(subject, self._regions())
             if wanted and best_sentence(wanted, texts)[0] < ASKED_SUBJECT_MIN:
                 # "那5000个停车位里，新能源车位占多少": the evidence is about the context the question sets,
