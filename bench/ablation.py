@@ -28,7 +28,7 @@ VARIANTS = ("", "script", "translate", "glossary", "follow_context", "place_figu
             "premise", "premise_figures", "premise_polarity", "question_figures", "no_figure_quote", "entity_answer", "who_topic", "mention", "figure_answer", "meaning",
             "restatement", "empty_answer", "comparison",
             "alignment", "source_sentence", "each_verb", "means_asked", "mention_items", "written_places",
-            "province_side", "subject_after", "duty_cited", "echo_claim", "full_list", "grounding=0")
+            "province_side", "institution_region", "which_doc_institution", "subject_after", "duty_cited", "echo_claim", "full_list", "grounding=0")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -3525,3 +3525,25 @@ def test_part_of_a_listed_run_gets_the_whole_list(fake_service):
     assert "建材、有色金属" in found.text
     with switched_off(fake_service.answerer, "full_list"):
         assert "建材、有色金属" not in fake_service.ask(asked).text
+
+
+def test_a_region_inside_an_institution_name_is_no_region(analyzer):
+    """``institution_region``: "四川灯具大学" or "中车甲地雅安照明有限公司" names an institution; its region word
+    does not scope the question (the analysis' regions and the retriever's scope both skip it)."""
+    from qa.index.scope import without_institution_names
+
+    aliases = list(ALIASES)
+    assert without_institution_names("四川灯具大学的课题", aliases) == "  灯具大学的课题"
+    assert without_institution_names("重庆有关公司和四川的夜市", aliases) == "重庆有关公司和四川的夜市"
+    asked = "四川灯具大学的夜市课题 有没有写进雅安方案"
+    assert analyzer.analyse(asked).regions == ("雅安市",)
+    assert "四川省" in QuestionAnalyzer(ALIASES, off={"institution_region"}).analyse(asked).regions
+
+
+def test_which_document_names_an_institution(fake_service):
+    """``which_doc_institution``: "哪份方案写了X大学" is answered by the sentences that write the institution's name."""
+    asked = "天津大学在哪份方案里出现过？"
+    found = fake_service.ask(asked)
+    assert "天津大学" in found.text and "资阳" in found.text
+    with switched_off(fake_service.answerer, "which_doc_institution"):
+        assert "天津大学" not in "".join(c.quote for c in fake_service.ask(asked).citations)

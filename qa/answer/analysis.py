@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from qa.answer import cues
 from qa.answer.evidence import asks_who
-from qa.index.scope import without_quoted_names
+from qa.index.scope import without_institution_names, without_quoted_names
 
 _SEGMENT = re.compile(r"[^，,。：:；;！!]+[，,。：:；;！!]?")
 _REQUEST_PREFIX = re.compile(r"^(?:请问|想问一下|想问下|问一下|问下|麻烦问一下|麻烦问下|请教一下|想了解一下|想知道)[，,：:\s]*")
@@ -192,7 +192,7 @@ SWITCHES: tuple[str, ...] = ("script", "preamble", "numbered_sides", "rhetorical
                              "ordinal_words", "conditional_value", "topic_premise", "purpose_preamble",
                              "all_documents", "mention_not_who", "self_listed", "note_card", "colophon_card",
                              "validity_card", "directive_card", "mention_adverb", "compared_aspect", "each_verb",
-                             "province_side")
+                             "province_side", "institution_region")
 
 
 class QuestionAnalyzer:
@@ -228,6 +228,7 @@ class QuestionAnalyzer:
         self.use_part_province = "part_province" not in off  # a later part naming "省…方案" keeps its own scope
         # "资阳方案和省行动方案…分别": a side named "省…方案" is the province's, and takes no region of the other side
         self.use_province_side = "province_side" not in off
+        self.use_institution_region = "institution_region" not in off  # "四川农业大学" names no region
         self.use_follow_abbreviation = "follow_abbreviation" not in off  # "那渝方案里呢": 渝 after 那 is 重庆
         self.use_other_bodies = "other_bodies" not in off  # "市工会是否在内" after "哪些部门负责": a part of its own
         self.use_rhetorical_only = "rhetorical_only" not in off  # "是不是要求X？" asks, asserts nothing
@@ -353,6 +354,8 @@ class QuestionAnalyzer:
         """(start, end, canonical region) of each region named in ``text``, longest alias first."""
         taken: list[tuple[int, int, str]] = []
         text = without_quoted_names(text)
+        if self.use_institution_region:
+            text = without_institution_names(text, self.aliases)
         for alias in self._ordered:
             for m in re.finditer(re.escape(alias), text):
                 if not any(s < m.end() and m.start() < e for s, e, _ in taken):

@@ -347,6 +347,9 @@ BOTH_GIVEN = re.compile(r"(?:都|均)(?:给了|给出了?|定了|设定了|设�
 #: the name of an institution the plans write ("夜市灯具工程大学", "路灯科技有限公司", "某市中心支行"), ending in the
 #: word for its kind (group 1); users shorten such names ("夜灯大")
 INSTITUTION_NAME = re.compile(r"([\u4e00-\u9fff]{2,12}?)(大学|学院|研究院|研究所|有限公司|公司|集团|中心支行|分行)")
+#: what follows a region's name inside an institution's name ("四川|农业大学", "中车资阳|机车有限公司", "资阳市|环境科学
+#: 技术研究所"): a few words of the name, none a joining or generic word, then the word for its kind
+INSTITUTION_TAIL = re.compile(r"(?:(?!的|和|与|及|各|等|有关|相关)[\u4e00-\u9fff]){0,6}?(?:大学|学院|研究院|研究所|有限公司|公司|集团)")
 #: the verb a sentence puts before such a name ("重点支持X有限公司", "联合X大学"): not part of it
 INSTITUTION_LEAD = re.compile(r"^(?:重点)?(?:支持|推动|鼓励|联合|依托|引导|组织|会同|指导|由)")
 #: asking who holds a personal post ("路灯工作小组的组长是谁", "照明办主任由谁兼任", "发言人是哪位"): the post

@@ -209,6 +209,8 @@ _VALUE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|万吨标准煤|万吨|亿吨|吨|万
 #: the shortest run of a which-document question that, written as it stands by a document, names that document
 #: ("哪份文件说要对路灯开展智慧化改造": the plan that writes "对路灯开展智慧化改造" as it stands)
 WHICH_DOC_VERBATIM_MIN = 8
+#: the shortest institution name ("X大学", its kind word included) a which-document question is answered by
+INSTITUTION_TERM_MIN = 4
 
 
 def _card_facts(card: DocumentCard, fields: Sequence[str]) -> list[tuple[str, Any]]:
@@ -868,6 +870,9 @@ class Answerer:
                 yield StreamEvent("answer", answer=self._refusal(question, standalone, refusal, hits, scope, t))
                 return
             verbatim = self._verbatim_term(analysis.text, scope) if self.settings.enabled("which_doc_verbatim") else ""
+            if not verbatim and self.settings.enabled("which_doc_institution"):
+                # "哪份方案把X大学列进了责任单位": the documents that write the institution's name
+                verbatim = self._institution_term(analysis.text, scope)
             found = self._term_answer(question, verbatim, scope, hits, timings, t0) if verbatim else None
             if found is not None:
                 # "哪份文件说要对路灯开展智慧化改造": the documents that write the question's own longest phrase
@@ -1165,6 +1170,14 @@ class Answerer:
                     if piece in flat and not any(piece in t for t in titles):
                         return piece
         return ""
+
+    def _institution_term(self, text: str, scope: Scope) -> str:
+        """The longest institution name in ``text`` ("…把四川农业大学列进…" → 四川农业大学) that a document in scope
+        writes as it stands, its kind word with at least ``INSTITUTION_TERM_MIN`` characters; ''."""
+        flat = "\n".join(self._document_texts(scope.doc_ids))
+        found = [name[i:] for m in INSTITUTION_NAME.finditer(text) for name in [m.group(0)]
+                 for i in range(len(name) - INSTITUTION_TERM_MIN + 1) if name[i:] in flat]
+        return max(found, key=len, default="")
 
     def _term_answer(self, question: str, term: str, scope: Scope, hits: Sequence[Hit], timings: dict,
                      t0: float, prefix: str = prompts.WHICH_DOC_PREFIX, loose: bool = False,

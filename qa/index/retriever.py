@@ -73,7 +73,8 @@ class Retriever:
             rows.setdefault(c.doc_id, []).append(i)
         corpus_text = "\n".join(u["text"] for d in data.documents.values() for u in d.get("units", []))
         scope = ScopeDetector(data.documents, corpus_text, mentions=self.settings.enabled("mention_scope"),
-                              titled=self.settings.enabled("title_scope"))
+                              titled=self.settings.enabled("title_scope"),
+                              institutions=self.settings.enabled("institution_region"))
         scope.detect("预热")  # loads jieba's dictionary now, not on the first question
         name = version.name if version is not None else folder.name
         documents = tuple(

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from qa.answer.support import document_mentions
-from qa.answer.cues import GENERIC_PLACES, PROVINCE_PLAN, PROVINCE_WORDS, QUOTED_NAME  # "哪个城市" names no region
+from qa.answer.cues import GENERIC_PLACES, INSTITUTION_TAIL, PROVINCE_PLAN, PROVINCE_WORDS, QUOTED_NAME  # "哪个城市" names no region
 from qa.types import Scope
 
 _ADMIN_SUFFIX = re.compile(r"(省|市|自治区|特别行政区|自治州|地区|州|盟|县|区)$")
@@ -33,6 +33,16 @@ def without_quoted_names(text: str) -> str:
     """``text`` with each quoted name blanked out (same length): a region inside one ("“美丽四川”建设") is not a
     region the question is about; a quoted plan name is kept (``QUOTED_NAME``)."""
     return QUOTED_NAME.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def without_institution_names(text: str, aliases: Iterable[str]) -> str:
+    """``text`` with each region name that is part of an institution's name blanked out (same length): "四川农业大学"
+    or "中车资阳机车有限公司" names an institution, not a region the question is about."""
+    for alias in sorted(aliases, key=lambda a: (-len(a), a)):
+        for m in re.finditer(re.escape(alias), text):
+            if INSTITUTION_TAIL.match(text, m.end()):
+                text = text[:m.start()] + " " * len(alias) + text[m.end():]
+    return text
 
 
 def place_names(text: str) -> list[str]:
@@ -88,11 +98,13 @@ def region_aliases(region: str) -> set[str]:
 
 class ScopeDetector:
     def __init__(self, documents: Mapping[str, Mapping[str, Any]], corpus_text: str, mentions: bool = True,
-                 titled: bool = True) -> None:
+                 titled: bool = True, institutions: bool = True) -> None:
         """``mentions``: title words are looked for in the words that name a document ("省减污降碳行动方案"),
         when the question has such words, not in the rest of it (switched off for an ablation run). ``titled``: with
-        no region named, words that name one document only ("十四五节能减排方案") scope the question to it."""
+        no region named, words that name one document only ("十四五节能减排方案") scope the question to it.
+        ``institutions``: a region's name inside an institution's name ("四川农业大学") names no region."""
         self.titled = titled
+        self.institutions = institutions
         self.documents = documents
         self.mentions = mentions
         self.titles = [str(m.get("title", "")) for m in documents.values()]
@@ -172,6 +184,8 @@ class ScopeDetector:
         regions: list[str] = []
         docs: set[str] = set()
         named = without_quoted_names(question)
+        if self.institutions:
+            named = without_institution_names(named, self.alias_to_docs)
         for alias in sorted(self.alias_to_docs, key=lambda a: (-len(a), a)):
             if alias in named and not any(alias in r for r in regions):
                 regions.append(alias)
