@@ -3466,33 +3466,33 @@ def test_no_note_denies_a_place_the_cited_clause_writes(fake_service):
 
 
 def test_a_side_named_as_the_province_plan_takes_no_other_region(analyzer):
-    """``province_side``: "甲地方案和省行动方案…分别" names the province's plan as its second side; it is not
+    """``province_side``: "甲地方案和省方案…分别" names the province's plan as its second side; it is not
     read as 甲地's, and the first side asks what the second asks."""
-    asked = "路灯这块 雅安实施方案和省行动方案30年的亮灯率分别是啥"
+    asked = "路灯这块 雅安方案和省方案30年亮灯率分别是多少"
     parts = analyzer.analyse(asked).parts
-    assert [p.label for p in parts] == ["雅安实施方案", "省行动方案"]
-    assert "雅安省" not in parts[1].text and "2030年的亮灯率" in parts[0].text
+    assert [p.label for p in parts] == ["雅安方案", "省方案"]
+    assert "雅安省" not in parts[1].text and "2030年亮灯率" in parts[0].text
     off = QuestionAnalyzer(ALIASES, off={"province_side"}).analyse(asked).parts
-    assert "雅安省行动方案" in off[1].text
+    assert "雅安省方案" in off[1].text
 
 
 def test_the_subject_named_after_the_unit_is_what_is_asked():
-    """``subject_after``: "要新增多少万盏的夜市路灯" asks the figure of 夜市路灯, named after the unit."""
+    """``subject_after``: "还得添多少万盏的夜市路灯" asks the figure of 夜市路灯, named after the unit."""
     from qa.answer.policy import asked_subject
 
-    asked = "甲市方案里，到2030年全市要新增多少万盏的夜市路灯？"
-    assert asked_subject(asked, after=True) == "全市新增夜市路灯"
-    assert asked_subject("到2030年要新增多少公里的灯带", after=True) == "新增灯带"  # (one segment too)
-    assert asked_subject(asked) == "全市新增"
+    asked = "甲市方案里，到2030年全市还得添多少万盏的夜市路灯？"
+    assert asked_subject(asked, after=True) == "全市还得添夜市路灯"
+    assert asked_subject("到2030年再铺多少公里的灯带", after=True) == "再铺灯带"  # (one segment too)
+    assert asked_subject(asked) == "全市还得添"
     assert asked_subject("甲市方案里，夜市路灯要装多少盏", after=True) == "夜市路灯装"
 
 
 def test_units_taken_from_the_duty_parenthesis_are_replaced_by_the_sentence(fake_service):
-    """``duty_cited``: "支持哪些单位争创X" answered with the departments of "（…按职责分工负责）" quotes the
+    """``duty_cited``: "鼓励哪些单位申报X" answered with the departments of "（…按职责分工负责）" quotes the
     sentence that names the units instead; "哪些单位负责" still asks who is responsible."""
     fake_service.answerer.generator = FakeGenerator(
-        reply="支持市科技局、市发展改革委等单位争创省市级重点实验室[1]。")
-    asked = "资阳实施方案里 省市级重点实验室这事 鼓励哪些单位去争创"
+        reply="由市科技局、市交通运输局等单位申报[1]。")
+    asked = "资阳方案 省市级重点实验室这事 鼓励哪些单位去申报"
     found = fake_service.ask(asked)
     assert found.extractive and prompts.NOTE_DUTY_CITED in found.notes
     assert "柠檬" in found.text and "市科技局" not in found.text
@@ -3520,7 +3520,7 @@ def test_part_of_a_listed_run_gets_the_whole_list(fake_service):
     assert not _part_of_list("路灯、灯带、景观灯、广告灯[1]。", sentence)  # (all of them)
     assert not _part_of_list("推广节能灯具[1]。", sentence)
     fake_service.answerer.generator = FakeGenerator(reply="重点行业如钢铁、化工等[1]。")
-    asked = "重庆实施方案 规划环评中开展碳排放评价的重点行业有哪些"
+    asked = "渝实施方案 规划环评做碳评 要覆盖哪些行业"
     found = fake_service.ask(asked)
     assert "建材、有色金属" in found.text
     with switched_off(fake_service.answerer, "full_list"):
@@ -3542,7 +3542,7 @@ def test_a_region_inside_an_institution_name_is_no_region(analyzer):
 
 def test_which_document_names_an_institution(fake_service):
     """``which_doc_institution``: "哪份方案写了X大学" is answered by the sentences that write the institution's name."""
-    asked = "天津大学在哪份方案里出现过？"
+    asked = "天津大学被哪个文件提到了？"
     found = fake_service.ask(asked)
     assert "天津大学" in found.text and "资阳" in found.text
     with switched_off(fake_service.answerer, "which_doc_institution"):

@@ -226,9 +226,9 @@ class QuestionAnalyzer:
         self.use_mention_listing = "mention_listing" not in off  # "…几类灯具里，有没有Y": Y is looked up
         self.use_preamble_more = "preamble_more" not in off  # "我在…做X，想核对一下：" is a preamble
         self.use_part_province = "part_province" not in off  # a later part naming "省…方案" keeps its own scope
-        # "资阳方案和省行动方案…分别": a side named "省…方案" is the province's, and takes no region of the other side
+        # "甲地方案和省方案…分别": a side named "省…方案" is the province's, and takes no region of the other side
         self.use_province_side = "province_side" not in off
-        self.use_institution_region = "institution_region" not in off  # "四川农业大学" names no region
+        self.use_institution_region = "institution_region" not in off  # "四川灯具大学" names no region
         self.use_follow_abbreviation = "follow_abbreviation" not in off  # "那渝方案里呢": 渝 after 那 is 重庆
         self.use_other_bodies = "other_bodies" not in off  # "市工会是否在内" after "哪些部门负责": a part of its own
         self.use_rhetorical_only = "rhetorical_only" not in off  # "是不是要求X？" asks, asserts nothing
@@ -797,7 +797,7 @@ class QuestionAnalyzer:
             return []
         named_left = self.region_mentions(left)
         named_right = self.region_mentions(right)
-        # ("资阳方案和省行动方案": "省…方案" names the province's plan, a side as named as a region)
+        # ("甲地方案和省方案": "省…方案" names the province's plan, a side as named as a region)
         province_left, province_right = ((self.use_province_side and bool(cues.PROVINCE_PLAN.match(x)))
                                          for x in (left, right))
         labels = (left, right)

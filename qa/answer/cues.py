@@ -347,8 +347,8 @@ BOTH_GIVEN = re.compile(r"(?:都|均)(?:给了|给出了?|定了|设定了|设�
 #: the name of an institution the plans write ("夜市灯具工程大学", "路灯科技有限公司", "某市中心支行"), ending in the
 #: word for its kind (group 1); users shorten such names ("夜灯大")
 INSTITUTION_NAME = re.compile(r"([\u4e00-\u9fff]{2,12}?)(大学|学院|研究院|研究所|有限公司|公司|集团|中心支行|分行)")
-#: what follows a region's name inside an institution's name ("四川|农业大学", "中车资阳|机车有限公司", "资阳市|环境科学
-#: 技术研究所"): a few words of the name, none a joining or generic word, then the word for its kind
+#: what follows a region's name inside an institution's name ("四川|灯具大学", "乙镇雅安|照明有限公司", "资阳市|夜市
+#: 照明技术研究所"): a few words of the name, none a joining or generic word, then the word for its kind
 INSTITUTION_TAIL = re.compile(r"(?:(?!的|和|与|及|各|等|有关|相关)[\u4e00-\u9fff]){0,6}?(?:大学|学院|研究院|研究所|有限公司|公司|集团)")
 #: the verb a sentence puts before such a name ("重点支持X有限公司", "联合X大学"): not part of it
 INSTITUTION_LEAD = re.compile(r"^(?:重点)?(?:支持|推动|鼓励|联合|依托|引导|组织|会同|指导|由)")
@@ -400,7 +400,7 @@ ASKS_KIND_MEMBERS = re.compile(r"(?:哪几个|哪些|哪几家|哪几类|哪几�
 KIND_NAMED_AFTER = re.compile(r"^(?:包括|包含|有|为|如|即|：|:|（)")
 #: a question about who does a task ("哪些单位负责", "责任单位", "主送哪些单位"): the bodies, not the members of a kind
 ASKS_DUTY = re.compile(r"负责|牵头|责任|主送|抄送|参与|配合|分工|承担")
-#: "支持哪些单位争创X": units asked as those a sentence names for an action, not as who is responsible
+#: "鼓励哪些单位申报X": units asked as those a sentence names for an action, not as who is responsible
 UNITS_ASKED = re.compile(r"(?:哪些|哪个|哪几个|哪几家|哪家|什么)单位")
 #: what ends the name of the kind a which-question asks about, read backwards ("资阳方案 抽水蓄能电站 要启动哪个" →
 #: 抽水蓄能电站): a which-word, 的, a document word, a space
@@ -762,8 +762,8 @@ ROLE_WORDS = {"负总责": "负总责", "总负责": "负总责", "第一责任�
 #: it only assist ("配合上级开展X")
 LEADS_ON_OWN = re.compile(r"牵头|主导|自行|自己|独立|自主")
 ASSISTS = re.compile(r"配合|协助")
-#: what a how-much question asks the figure of when it names it after the figure's unit ("新增多少万立方米/日的污水
-#: 处理能力", "建成多少公里的X", "多少盏的X"): the words after 的
+#: what a how-much question asks the figure of when it names it after the figure's unit ("新增多少万盏/年的夜市
+#: 路灯", "建成多少公里的X", "多少盏的X"): the words after 的
 SUBJECT_AFTER_UNIT = re.compile(r"^(?:万|亿|千)?(?:" + UNIT + r"|[\u4e00-\u9fff])?(?:/[日年天]|每[日年天])?的"
                                 r"(?P<what>[\u4e00-\u9fffA-Za-z]{2,})")
 #: how a figure changes, with the adverbs before it ("累计降", "每年要提高", "一共新增"): no item of its own

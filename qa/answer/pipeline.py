@@ -193,7 +193,7 @@ WHO_TOPIC_MARGIN = 0.3
 #: relevance check above; on dev any margin from 0.0 to 0.5 decides the same)
 QUOTED_SUBJECT_MARGIN = 0.3
 _LIST_ITEM = re.compile(r"[，；;,、]")
-#: the lengths of an answer's sentence that can be a bare repeat of the question's words ("氢能公交"; a shorter one,
+#: the lengths of an answer's sentence that can be a bare repeat of the question's words ("夜市路灯"; a shorter one,
 #: "没给", can answer a yes/no tail)
 ECHO_CLAIM_MIN, ECHO_CLAIM_MAX = 3, 8
 _YEAR_BONUS = 0.1  # a sentence that names the year asked about, when quoting a target stated in words
@@ -275,8 +275,8 @@ def _says_nothing(answer: str, items: Sequence[EvidenceItem]) -> str:
 
 
 def _echo_claim(answer: str, question: str) -> str:
-    """A sentence of the answer that only repeats a few words of the question ("氢能公交[1]。" for "那氢能公交呢
-    给没给具体数量"): no figure, ``ECHO_CLAIM_MIN`` to ``ECHO_CLAIM_MAX`` characters, all written together in the
+    """A sentence of the answer that only repeats a few words of the question ("夜市路灯[1]。" for "那夜市路灯呢
+    有没有具体盏数"): no figure, ``ECHO_CLAIM_MIN`` to ``ECHO_CLAIM_MAX`` characters, all written together in the
     question; '' when none is."""
     asked = re.sub(r"\s+", "", question)
     for claim in parse_claims(answer):
@@ -287,7 +287,7 @@ def _echo_claim(answer: str, question: str) -> str:
 
 
 def _listed_runs(sentence: str) -> list[list[str]]:
-    """The lists a sentence writes ("在电力、钢铁、建材、有色金属、化工等重点行业…"): each run of three or more
+    """The lists a sentence writes ("在路灯、灯带、景观灯、广告灯等设施中…"): each run of three or more
     items joined by 、, the first item cut to the words after the run's clause opens and the last before 等."""
     runs = []
     for segment in re.split(r"[，,；;。：:（）()]", normalize_answer(sentence)):
@@ -299,8 +299,8 @@ def _listed_runs(sentence: str) -> list[list[str]]:
 
 
 def _part_of_list(answer: str, sentence: str) -> bool:
-    """Does the answer name some, but not all, of the items of a list its cited sentence writes ("如钢铁、化工、
-    电力等" of "电力、钢铁、建材、有色金属、化工等")? An item counts as named when its last (first item) or first
+    """Does the answer name some, but not all, of the items of a list its cited sentence writes ("如路灯、广告灯
+    等" of "路灯、灯带、景观灯、广告灯等")? An item counts as named when its last (first item) or first
     (last item) two to four characters, or the whole of an inner one, are in the answer."""
     flat = normalize_answer(_MARK.sub("", answer))
 
@@ -871,7 +871,7 @@ class Answerer:
                 return
             verbatim = self._verbatim_term(analysis.text, scope) if self.settings.enabled("which_doc_verbatim") else ""
             if not verbatim and self.settings.enabled("which_doc_institution"):
-                # "哪份方案把X大学列进了责任单位": the documents that write the institution's name
+                # "哪份方案写了X大学": the documents that write the institution's name
                 verbatim = self._institution_term(analysis.text, scope)
             found = self._term_answer(question, verbatim, scope, hits, timings, t0) if verbatim else None
             if found is not None:
@@ -1172,7 +1172,7 @@ class Answerer:
         return ""
 
     def _institution_term(self, text: str, scope: Scope) -> str:
-        """The longest institution name in ``text`` ("…把四川农业大学列进…" → 四川农业大学) that a document in scope
+        """The longest institution name in ``text`` ("…把四川灯具大学写进…" → 四川灯具大学) that a document in scope
         writes as it stands, its kind word with at least ``INSTITUTION_TERM_MIN`` characters; ''."""
         flat = "\n".join(self._document_texts(scope.doc_ids))
         found = [name[i:] for m in INSTITUTION_NAME.finditer(text) for name in [m.group(0)]
@@ -1911,7 +1911,7 @@ class Answerer:
             checked = extractive(items, standalone, [*checked.notes, empty], meaning)
         if (s.grounding and s.enabled("echo_claim") and not checked.extractive and analysis.answer_type != "yesno"
                 and _echo_claim(checked.text, standalone)):
-            # "那X呢 给没给具体数量" answered "…。X[1]。": a sentence of the answer says nothing but the question's
+            # "那X呢 有没有具体盏数" answered "…。X[1]。": a sentence of the answer says nothing but the question's
             # words; the sentences that answer are quoted instead
             checked = extractive(items, standalone, [*checked.notes, prompts.NOTE_ECHO_CLAIM], meaning)
         asked_units = asked_sentence(standalone)
@@ -1919,7 +1919,7 @@ class Answerer:
                 and UNITS_ASKED.search(asked_units) and not ASKS_DUTY.search(asked_units)
                 and not RESPONSIBILITY.search(UNITS_ASKED.sub("", asked_units))
                 and all(names_bodies(c.quote) for c in checked.citations)):
-            # "支持哪些单位争创X" answered with the departments of the clause's "（…按职责分工负责）": those are
+            # "鼓励哪些单位申报X" answered with the departments of the clause's "（…按职责分工负责）": those are
             # who carries the task out, not the units the sentence names for it; the sentences that answer
             # are quoted, read as asking which ones (not who is responsible)
             checked = extractive(items, UNITS_ASKED.sub(lambda m: m.group(0)[:-2], standalone),
@@ -1987,7 +1987,7 @@ class Answerer:
                 if c.quote not in text and restated_figure(_MARK.sub("", text), c.quote):
                     text += prompts.DECIDING_SENTENCE.format(title=c.doc_title, label=c.clause, quote=c.quote, n=c.n)
         if (s.grounding and s.enabled("full_list") and analysis.answer_type == "list" and not checked.extractive):
-            # "点名了哪些行业" answered "如钢铁、化工等" of a sentence that lists five: the sentence, as the plan
+            # "点了哪些灯具" answered "如路灯、广告灯等" of a sentence that lists four: the sentence, as the plan
             # words it, gives the whole list
             # (any sentence of a cited clause: the quote a citation shows is the one of its first claim)
             by_n = {it.n: it for it in items}

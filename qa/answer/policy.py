@@ -149,8 +149,8 @@ def asked_subject(text: str, after: bool = False) -> str:
     """What a how-much question's last segment asks the figure of, when earlier segments set the context
     ("那5000个停车位里，新能源车位占多少" → 新能源车位); '' for a question of one segment (its whole text is
     the subject) or a last segment without the quantity word. With ``after``, a last segment that names what it
-    measures after the figure's unit ("全市要新增多少万立方米/日的污水处理能力") asks the figure of the words before
-    the quantity word and those after it (全市新增污水处理能力), in a question of one segment too."""
+    measures after the figure's unit ("全市还得添多少万盏的夜市路灯") asks the figure of the words before the
+    quantity word and those after it (全市还得添夜市路灯), in a question of one segment too."""
     segments = [x for x in re.split(r"[，,；;：:？?\s]+", text.strip(" ？?。")) if x]
     m = ASKS_QUANTITY.search(segments[-1]) if segments else None
     if not m:

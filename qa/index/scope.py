@@ -36,8 +36,8 @@ def without_quoted_names(text: str) -> str:
 
 
 def without_institution_names(text: str, aliases: Iterable[str]) -> str:
-    """``text`` with each region name that is part of an institution's name blanked out (same length): "四川农业大学"
-    or "中车资阳机车有限公司" names an institution, not a region the question is about."""
+    """``text`` with each region name that is part of an institution's name blanked out (same length): "四川灯具大学"
+    or "乙镇雅安照明有限公司" names an institution, not a region the question is about."""
     for alias in sorted(aliases, key=lambda a: (-len(a), a)):
         for m in re.finditer(re.escape(alias), text):
             if INSTITUTION_TAIL.match(text, m.end()):
@@ -102,7 +102,7 @@ class ScopeDetector:
         """``mentions``: title words are looked for in the words that name a document ("省减污降碳行动方案"),
         when the question has such words, not in the rest of it (switched off for an ablation run). ``titled``: with
         no region named, words that name one document only ("十四五节能减排方案") scope the question to it.
-        ``institutions``: a region's name inside an institution's name ("四川农业大学") names no region."""
+        ``institutions``: a region's name inside an institution's name ("四川灯具大学") names no region."""
         self.titled = titled
         self.institutions = institutions
         self.documents = documents
