@@ -797,9 +797,8 @@ class QuestionAnalyzer:
             return []
         named_left = self.region_mentions(left)
         named_right = self.region_mentions(right)
-        # ("甲地方案和省方案": "省…方案" names the province's plan, a side as named as a region)
-        province_left, province_right = ((self.use_province_side and bool(cues.PROVINCE_PLAN.match(x)))
-                                         for x in (left, right))
+        # ("甲地方案和省方案": "省…方案" names the province's plan, a side that takes no region of the other)
+        province_right = self.use_province_side and bool(cues.PROVINCE_PLAN.match(right))
         labels = (left, right)
         lead = cues.DOCUMENT_NAME.match(left)
         lead_right = cues.DOCUMENT_NAME.match(right)
@@ -808,8 +807,7 @@ class QuestionAnalyzer:
                 and numbered_right.end() < len(right)):
             # "甲〔2023〕1号和乙〔2022〕2号落款各是哪天": the first names only its document; it asks the same thing
             left = left + right[numbered_right.end():]
-        elif ((named_left or province_left) and (named_right or province_right) and lead and lead.end() == len(left)
-              and lead_right):
+        elif named_left and named_right and lead and lead.end() == len(left) and lead_right:
             # "四川的方案和资阳方案对X的要求一样吗": the first names only its document; it asks the same thing
             left = left + right[lead_right.end():]
             labels = (labels[0], lead_right.group(0))
