@@ -3527,7 +3527,7 @@ def test_part_of_a_listed_run_gets_the_whole_list(fake_service):
         assert "建材、有色金属" not in fake_service.ask(asked).text
 
 
-def test_a_region_inside_an_institution_name_is_no_region(analyzer):
+def test_a_region_inside_an_institution_name_is_no_region():
     """``institution_region``: "四川灯具大学" or "中车甲地雅安照明有限公司" names an institution; its region word
     does not scope the question (the analysis' regions and the retriever's scope both skip it)."""
     from qa.index.scope import without_institution_names
@@ -3535,9 +3535,13 @@ def test_a_region_inside_an_institution_name_is_no_region(analyzer):
     aliases = list(ALIASES)
     assert without_institution_names("四川灯具大学的课题", aliases) == "  灯具大学的课题"
     assert without_institution_names("重庆有关公司和四川的夜市", aliases) == "重庆有关公司和四川的夜市"
+    # (with the documents' text, only a name they write: "我在甲地照明集团上班" says where the asker is)
+    assert without_institution_names("我在雅安照明集团上班", aliases, "四川灯具大学") == "我在雅安照明集团上班"
     asked = "四川灯具大学的夜市课题 有没有写进雅安方案"
-    assert analyzer.analyse(asked).regions == ("雅安市",)
-    assert "四川省" in QuestionAnalyzer(ALIASES, off={"institution_region"}).analyse(asked).regions
+    written = "支持四川灯具大学开展夜市照明研究"
+    assert QuestionAnalyzer(ALIASES, written=written).analyse(asked).regions == ("雅安市",)
+    assert "四川省" in QuestionAnalyzer(ALIASES, written="").analyse(asked).regions
+    assert "四川省" in QuestionAnalyzer(ALIASES, off={"institution_region"}, written=written).analyse(asked).regions
 
 
 def test_which_document_names_an_institution(fake_service):

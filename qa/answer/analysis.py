@@ -199,15 +199,17 @@ class QuestionAnalyzer:
     """Analyses questions against the indexed documents' regions (``alias → canonical region``)."""
 
     def __init__(self, region_aliases: Mapping[str, str], *, off: Collection[str] = (),
-                 titles: Collection[str] = ()) -> None:
+                 titles: Collection[str] = (), written: str | None = None) -> None:
         """``off``: names of mechanisms to switch off (ablation runs), from :data:`SWITCHES` — the names
         of the ``ablate`` setting, so the pipeline passes the ones the settings switch off. ``titles``: the
         indexed documents' titles, whose words (with the regions' names) are the words a homophone typo of
-        is read as written ("雅按" → "雅安")."""
+        is read as written ("雅按" → "雅安"). ``written``: the documents' text; a region's name is no region only inside the
+        name of an institution it writes (any institution's name when None)."""
         unknown = set(off) - set(SWITCHES)
         if unknown:
             raise ValueError(f"unknown analysis switch(es) {sorted(unknown)}; known: {', '.join(SWITCHES)}")
         self.aliases = dict(region_aliases)
+        self.written = written
         self.use_script, self.use_preamble, self.use_parts = ("script" not in off, "preamble" not in off,
                                                               "parts" not in off)
         self.use_described = "described_parts" not in off  # sides described one after the other; a which-document tail is no part
@@ -355,7 +357,7 @@ class QuestionAnalyzer:
         taken: list[tuple[int, int, str]] = []
         text = without_quoted_names(text)
         if self.use_institution_region:
-            text = without_institution_names(text, self.aliases)
+            text = without_institution_names(text, self.aliases, self.written)
         for alias in self._ordered:
             for m in re.finditer(re.escape(alias), text):
                 if not any(s < m.end() and m.start() < e for s, e, _ in taken):

@@ -344,12 +344,14 @@ DATE_IN_TEXT = re.compile(r"\d{4}\s*年|年底|年内|月底|\d{1,2}\s*月")
 ALSO_EXTENDS = re.compile(r"([^，,。；;？?\s]{2,16}?)也(?:要|必须|得|应|应当|需要?|都|将|会|纳入|算|列入|适用|执行)")
 #: a statement that two plans both give something ("A方案和B方案都给了X的比例", "都设定了X的目标"): X
 BOTH_GIVEN = re.compile(r"(?:都|均)(?:给了|给出了?|定了|设定了|设了|写了|规定了|提出了)(?:了)?(?:个)?([^，,。？?]{2,30})")
+#: the words that end an institution's name by its kind
+_INSTITUTION_KIND = r"大学|学院|研究院|研究所|有限公司|公司|集团"
 #: the name of an institution the plans write ("夜市灯具工程大学", "路灯科技有限公司", "某市中心支行"), ending in the
 #: word for its kind (group 1); users shorten such names ("夜灯大")
-INSTITUTION_NAME = re.compile(r"([\u4e00-\u9fff]{2,12}?)(大学|学院|研究院|研究所|有限公司|公司|集团|中心支行|分行)")
+INSTITUTION_NAME = re.compile(r"([\u4e00-\u9fff]{2,12}?)(" + _INSTITUTION_KIND + r"|中心支行|分行)")
 #: what follows a region's name inside an institution's name ("四川|灯具大学", "乙镇雅安|照明有限公司", "资阳市|夜市
 #: 照明技术研究所"): a few words of the name, none a joining or generic word, then the word for its kind
-INSTITUTION_TAIL = re.compile(r"(?:(?!的|和|与|及|各|等|有关|相关)[\u4e00-\u9fff]){0,6}?(?:大学|学院|研究院|研究所|有限公司|公司|集团)")
+INSTITUTION_TAIL = re.compile(r"(?:(?!的|和|与|及|各|等|有关|相关)[\u4e00-\u9fff]){0,6}?(?:" + _INSTITUTION_KIND + ")")
 #: the verb a sentence puts before such a name ("重点支持X有限公司", "联合X大学"): not part of it
 INSTITUTION_LEAD = re.compile(r"^(?:重点)?(?:支持|推动|鼓励|联合|依托|引导|组织|会同|指导|由)")
 #: asking who holds a personal post ("路灯工作小组的组长是谁", "照明办主任由谁兼任", "发言人是哪位"): the post

@@ -495,7 +495,7 @@ class Answerer:
                     aliases[alias] = doc.region
             s = self.settings
             analyzer = QuestionAnalyzer(aliases, off=[m for m in ANALYSIS_SWITCHES if not s.enabled(m)],
-                                        titles=self._titles())
+                                        titles=self._titles(), written=self._written())
             self._alias_cache = (data, aliases, analyzer)
         return self._alias_cache[1], self._alias_cache[2]
 

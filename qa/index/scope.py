@@ -35,12 +35,14 @@ def without_quoted_names(text: str) -> str:
     return QUOTED_NAME.sub(lambda m: " " * len(m.group(0)), text)
 
 
-def without_institution_names(text: str, aliases: Iterable[str]) -> str:
+def without_institution_names(text: str, aliases: Iterable[str], written: str | None = None) -> str:
     """``text`` with each region name that is part of an institution's name blanked out (same length): "四川灯具大学"
-    or "乙镇雅安照明有限公司" names an institution, not a region the question is about."""
+    or "乙镇雅安照明有限公司" names an institution, not a region the question is about. With ``written`` (the documents'
+    text), only a name the documents write: the asker's own workplace ("我在甲市公交集团…") says where the asker is."""
     for alias in sorted(aliases, key=lambda a: (-len(a), a)):
         for m in re.finditer(re.escape(alias), text):
-            if INSTITUTION_TAIL.match(text, m.end()):
+            tail = INSTITUTION_TAIL.match(text, m.end())
+            if tail and (written is None or text[m.start():tail.end()] in written):
                 text = text[:m.start()] + " " * len(alias) + text[m.end():]
     return text
 
@@ -102,7 +104,8 @@ class ScopeDetector:
         """``mentions``: title words are looked for in the words that name a document ("省减污降碳行动方案"),
         when the question has such words, not in the rest of it (switched off for an ablation run). ``titled``: with
         no region named, words that name one document only ("十四五节能减排方案") scope the question to it.
-        ``institutions``: a region's name inside an institution's name ("四川灯具大学") names no region."""
+        ``institutions``: a region's name inside the name of an institution the documents write ("四川灯具大学") names no
+        region."""
         self.titled = titled
         self.institutions = institutions
         self.documents = documents
@@ -185,7 +188,7 @@ class ScopeDetector:
         docs: set[str] = set()
         named = without_quoted_names(question)
         if self.institutions:
-            named = without_institution_names(named, self.alias_to_docs)
+            named = without_institution_names(named, self.alias_to_docs, self.corpus_text)
         for alias in sorted(self.alias_to_docs, key=lambda a: (-len(a), a)):
             if alias in named and not any(alias in r for r in regions):
                 regions.append(alias)
