@@ -307,9 +307,9 @@ def _part_of_list(answer: str, sentence: str) -> bool:
     def named(item: str, k: int, n: int) -> bool:
         if item in flat:
             return True
-        pieces = ([item[-j:] for j in range(4, 1, -1)] if k == 0 else [item[:j] for j in range(4, 1, -1)]
-                  if k == n - 1 else [])
-        return any(len(x) >= 2 and x in flat for x in pieces)
+        if k == 0:
+            return any(item[-j:] in flat for j in range(4, 1, -1))
+        return k == n - 1 and any(item[:j] in flat for j in range(4, 1, -1))
 
     for items in _listed_runs(sentence):
         found = sum(named(x, k, len(items)) for k, x in enumerate(items))
@@ -1173,10 +1173,13 @@ class Answerer:
 
     def _institution_term(self, text: str, scope: Scope) -> str:
         """The longest institution name in ``text`` ("…把四川灯具大学写进…" → 四川灯具大学) that a document in scope
-        writes as it stands, its kind word with at least ``INSTITUTION_TERM_MIN`` characters; ''."""
+        writes as it stands, ``INSTITUTION_TERM_MIN`` characters or more with its kind word; ''. (A match may start
+        with the question's words before the name: its endings are tried, longest first.)"""
         flat = "\n".join(self._document_texts(scope.doc_ids))
-        found = [name[i:] for m in INSTITUTION_NAME.finditer(text) for name in [m.group(0)]
-                 for i in range(len(name) - INSTITUTION_TERM_MIN + 1) if name[i:] in flat]
+        found = []
+        for m in INSTITUTION_NAME.finditer(text):
+            name = m.group(0)
+            found += [name[i:] for i in range(len(name) - INSTITUTION_TERM_MIN + 1) if name[i:] in flat][:1]
         return max(found, key=len, default="")
 
     def _term_answer(self, question: str, term: str, scope: Scope, hits: Sequence[Hit], timings: dict,
