@@ -403,7 +403,7 @@ KIND_NAMED_AFTER = re.compile(r"^(?:包括|包含|有|为|如|即|：|:|（)")
 #: a question about who does a task ("哪些单位负责", "责任单位", "主送哪些单位"): the bodies, not the members of a kind
 ASKS_DUTY = re.compile(r"负责|牵头|责任|主送|抄送|参与|配合|分工|承担")
 #: "鼓励哪些单位申报X": units asked as those a sentence names for an action, not as who is responsible
-UNITS_ASKED = re.compile(r"(?:哪些|哪个|哪几个|哪几家|哪家|什么)单位")
+UNITS_ASKED = re.compile(r"(?:" + _ENTITY_WHICH + r"|哪几个)单位")
 #: what ends the name of the kind a which-question asks about, read backwards ("资阳方案 抽水蓄能电站 要启动哪个" →
 #: 抽水蓄能电站): a which-word, 的, a document word, a space
 MEMBER_PHRASE_CUT = re.compile(r"哪些|哪几个|哪几家|哪个|哪家|哪一个|哪所|哪座|的|方案|文件|里|中|要|准备|把|将|一批|\s")
